@@ -1,0 +1,53 @@
+"""Demo users, one per role. Idempotent: re-running resets nothing but the password."""
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from programs.models import Region, ResponsibleUnit
+
+from .models import Role, User
+
+DEMO_PASSWORD = "kepu-demo-2025"
+
+DEMO_USERS = [
+    # username, role, last name, first name, region code, unit name, is_staff, is_superuser
+    ("office", Role.OFFICE, "市科协科普部", "", None, None, True, False),
+    ("wujin", Role.DISTRICT, "武进区科协", "", "320412", None, False, False),
+    ("tianning", Role.DISTRICT, "天宁区科协", "", "320402", None, False, False),
+    ("jiaoyuju", Role.LIAISON, "市教育局", "联络员", None, "市教育局", False, False),
+    ("nongyeju", Role.LIAISON, "市农业农村局", "联络员", None, "市农业农村局", False, False),
+    ("leader", Role.LEADER, "分管领导", "", None, None, False, False),
+    ("admin", Role.ADMIN, "系统管理员", "", None, None, True, True),
+]
+
+OFFICE_GROUP = "领导小组办公室"
+OFFICE_APPS = ["accounts", "programs", "bases", "events", "indicators"]
+
+
+def office_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=OFFICE_APPS))
+    return group
+
+
+def load_demo(stdout) -> list[tuple[str, str]]:
+    group = office_group()
+    logins = []
+    for username, role, last, first, region_code, unit_name, staff, superuser in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        user.role = role
+        user.last_name, user.first_name = last, first
+        user.region = Region.objects.get(code=region_code) if region_code else None
+        user.unit = ResponsibleUnit.objects.get(name=unit_name) if unit_name else None
+        user.is_staff, user.is_superuser = staff, superuser
+        user.email = f"{username}@example.invalid"
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role == Role.OFFICE:
+            user.groups.add(group)
+        logins.append((username, user.get_role_display()))
+    stdout.write("演示账号 (密码均为 %s):" % DEMO_PASSWORD)
+    for username, role in logins:
+        stdout.write(f"  {username:10s} {role}")
+    return logins

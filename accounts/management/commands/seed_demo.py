@@ -1,0 +1,24 @@
+"""Fill the portal with demo data: each app's demo.load_demo(stdout), in dependency order."""
+from importlib import import_module
+
+from django.core.management import call_command
+from django.db import transaction
+from django.core.management.base import BaseCommand
+
+DEMO_MODULES = ["accounts.demo", "bases.demo", "events.demo", "programs.demo", "indicators.demo"]
+
+
+class Command(BaseCommand):
+    help = "载入规划并填充演示数据(演示账号、基地、活动、报告、指标);可重复运行,不会重复创建。"
+
+    def handle(self, *args, **options):
+        call_command("load_plan", stdout=self.stdout)
+        for name in DEMO_MODULES:
+            try:
+                module = import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            with transaction.atomic():  # each app's demo is all-or-nothing; one roll-up follows it
+                module.load_demo(self.stdout)

@@ -1,0 +1,60 @@
+"""A custom user with one role; district offices are tied to a Region, liaisons to a unit."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("领导小组办公室")
+    DISTRICT = "district", _("辖市(区)科协")
+    LIAISON = "liaison", _("成员单位联络员")
+    LEADER = "leader", _("领导")
+    ADMIN = "admin", _("系统管理员")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.LEADER)
+    region = models.ForeignKey(
+        "programs.Region", verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    unit = models.ForeignKey(
+        "programs.ResponsibleUnit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.DISTRICT and not self.region_id:
+            raise ValidationError({"region": _("辖市(区)科协用户必须指定所属区域。")})
+        if self.role == Role.LIAISON and not self.unit_id:
+            raise ValidationError({"unit": _("成员单位联络员必须指定所属单位。")})
+
+    # --- role predicates used by querysets, services and templates ---
+    @property
+    def is_office(self) -> bool:
+        return self.is_active and (self.role in (Role.OFFICE, Role.ADMIN) or self.is_superuser)
+
+    @property
+    def is_district(self) -> bool:
+        return self.role == Role.DISTRICT and self.region_id is not None
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.LIAISON and self.unit_id is not None
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_office or self.is_leader

@@ -1,0 +1,70 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from programs.models import Region
+
+from ..models import Base, BaseAnnualReport, Certification, Designation, Theme
+from ..querysets import LEVEL_RANK
+
+RANK_TO_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    base = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = ["id", "base", "level", "batch", "certified_on", "valid_until", "certificate_no",
+                  "recommending_unit", "is_renewal", "status", "revoked_on", "revoke_reason"]
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    base = serializers.PrimaryKeyRelatedField(queryset=Base.objects.none())
+
+    class Meta:
+        model = BaseAnnualReport
+        fields = ["id", "base", "year", "open_days", "free_open_days", "visitors", "activities", "staff_full_time",
+                  "staff_part_time", "volunteers", "exhibition_area", "funding", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "base" in self.fields:
+            self.fields["base"].queryset = Base.objects.visible_to(request.user)
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Designation
+        fields = ["name", "awarded_by", "awarded_on", "valid_until"]
+
+
+class BaseSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.exclude(level="city"))
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Theme.objects.all(), required=False)
+    level = serializers.SerializerMethodField(help_text="national / provincial / municipal / null (今日有效的最高级别)")
+
+    class Meta:
+        model = Base
+        fields = ["id", "name", "host_organisation", "region", "region_name", "address", "category", "themes",
+                  "opening_policy", "contact_person", "contact_phone", "contact_email", "website", "description",
+                  "level", "updated_at"]
+
+    def get_level(self, obj) -> str | None:
+        return RANK_TO_LEVEL.get(getattr(obj, "level_rank", 0))
+
+    def validate_region(self, region):
+        user = self.context["request"].user
+        if user.is_district and not region.path.startswith(user.region.path):
+            raise serializers.ValidationError(_("不能登记到您的管辖范围以外的区域。"))
+        return region
+
+
+class BaseDetailSerializer(BaseSerializer):
+    certifications = CertificationSerializer(many=True, read_only=True)
+    annual_reports = AnnualReportSerializer(many=True, read_only=True)
+    designations = DesignationSerializer(many=True, read_only=True)
+
+    class Meta(BaseSerializer.Meta):
+        fields = BaseSerializer.Meta.fields + ["certifications", "annual_reports", "designations"]

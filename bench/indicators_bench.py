@@ -1,0 +1,346 @@
+"""Roll-up and dashboard benchmark on PostgreSQL (issue 6).
+
+Builds a throwaway database with 50,000 bases, 5,000 unit reports and 100,000 then 1,000,000 activity
+returns (generated in SQL), and at each size measures:
+  - the full roll-up (indicators.services.run_rollup) beside the same aggregates as hand-written SQL,
+  - the dashboard page's server time (p50/p95 over repeated requests) and its query count.
+
+Run: .venv/bin/python bench/indicators_bench.py   (KEPU_BENCH_PG=postgres://postgres@127.0.0.1:5432/)
+Sizes can be reduced for a quick run: KEPU_BENCH_RETURNS=100000,1000000 KEPU_BENCH_BASES=50000
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG = os.environ.get("KEPU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/")
+DB_NAME = os.environ.get("KEPU_BENCH_DB", "kepu_bench_indicators")
+SIZES = [int(x) for x in os.environ.get("KEPU_BENCH_RETURNS", "100000,1000000").split(",")]
+N_BASES = int(os.environ.get("KEPU_BENCH_BASES", "50000"))
+N_REPORT_UNITS = int(os.environ.get("KEPU_BENCH_REPORT_UNITS", "1000"))  # × 5 annual periods = 5,000 reports
+DASHBOARD_REQUESTS = int(os.environ.get("KEPU_BENCH_DASHBOARD_REQUESTS", "30"))
+
+
+def create_database() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG + "postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+    conn.close()
+
+
+def drop_database() -> None:
+    import psycopg2
+    from django.db import connections
+
+    connections.close_all()
+    conn = psycopg2.connect(PG + "postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+    conn.close()
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = PG + DB_NAME
+    os.environ.pop("CELERY_BROKER_URL", None)  # in-process tasks
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kepu_portal.settings")
+    import django
+
+    django.setup()
+
+
+def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
+    """INSERT … SELECT over generate_series(start, start+n-1) AS g; unspecified columns get their defaults."""
+    from django.db import connection
+    from django.utils import timezone
+
+    cols, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        cols.append(connection.ops.quote_name(field.column))
+        if field.name in exprs or field.column in exprs:
+            values.append(exprs.get(field.name, exprs.get(field.column)).replace("%", "%%"))
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            values.append("%s")
+            params.append(timezone.now())
+        elif field.has_default():
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.get_default(), connection))
+        elif field.null:
+            values.append("NULL")
+        else:
+            values.append("%s")
+            params.append("")
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(cols)}) "
+        f"SELECT {', '.join(values)} FROM generate_series({start}, {start + n - 1}) AS g"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def build_registry_and_reports() -> None:
+    from django.db import connection
+
+    from bases.models import Base, Certification
+    from programs.models import PlanTarget, Region, ReportingPeriod, ResponsibleUnit, UnitReport, UnitReportFigure
+
+    districts = list(Region.objects.districts().values_list("id", flat=True))
+    arr = "ARRAY[" + ",".join(map(str, districts)) + "]"
+    insert_series(Base, N_BASES, {"name": "'基准基地' || g", "region": f"({arr})[1 + g % {len(districts)}]"})
+    first, last = Base.objects.order_by("id").values_list("id", flat=True)[:1][0], Base.objects.latest("id").id
+    insert_series(Certification, last - first + 1, {
+        "base": f"{first} - 1 + g",
+        "level": "(ARRAY['municipal','municipal','municipal','provincial','national'])[1 + g % 5]",
+        "certified_on": "DATE '2016-01-01' + ((g * 37) % 3300)",
+        "valid_until": "DATE '2016-01-01' + ((g * 37) % 3300) + 1826",
+        "certificate_no": "'BENCH-' || g",
+        "status": "'valid'",
+    })
+    # a fifth of the bases were later promoted: a second, higher certification
+    insert_series(Certification, (last - first + 1) // 5, {
+        "base": f"{first} - 1 + g * 5",
+        "level": "'provincial'",
+        "certified_on": "DATE '2021-03-01' + ((g * 11) % 1400)",
+        "valid_until": "DATE '2021-03-01' + ((g * 11) % 1400) + 1826",
+        "certificate_no": "'BENCH-P-' || g",
+        "status": "'valid'",
+    })
+    from programs.models import Plan
+
+    plan = Plan.objects.get()
+    periods = [
+        ReportingPeriod.objects.create(plan=plan, year=y, kind="year", name=f"{y}年度(基准)",
+                                       opens_on=f"{y}-12-01", due_on=f"{y + 1}-01-15", closes_on=f"{y + 1}-01-31")
+        for y in range(2021, 2026)
+    ]
+    ResponsibleUnit.objects.bulk_create(
+        [ResponsibleUnit(name=f"基准单位{i}", kind="government", is_member=False) for i in range(N_REPORT_UNITS)]
+    )
+    unit_ids = list(ResponsibleUnit.objects.filter(name__startswith="基准单位").values_list("id", flat=True))
+    UnitReport.objects.bulk_create(
+        [UnitReport(unit_id=u, period=p, status="accepted" if (u + p.year) % 5 else "submitted")
+         for u in unit_ids for p in periods],
+        batch_size=2000,
+    )
+    targets = list(PlanTarget.objects.filter(
+        code__in=["high_quality_farmers", "tech_tutors_trained", "skilled_workers_trained"]
+    ))
+    report_ids = list(UnitReport.objects.values_list("id", flat=True))
+    UnitReportFigure.objects.bulk_create(
+        [UnitReportFigure(report_id=r, target=t, value=(r * 7 + t.id) % 97) for r in report_ids for t in targets],
+        batch_size=5000,
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def add_returns(n: int, start: int) -> None:
+    from django.db import connection
+
+    from events.models import ActivityReturn, Campaign
+    from programs.models import Region, TargetPopulation
+
+    districts = list(Region.objects.districts().values_list("id", flat=True))
+    arr = "ARRAY[" + ",".join(map(str, districts)) + "]"
+    campaigns = list(Campaign.objects.values_list("id", flat=True)[:3])
+    if not campaigns:
+        import datetime as dt
+
+        for year in (2023, 2024, 2025):
+            campaigns.append(Campaign.objects.create(
+                name=f"{year}年全国科普日(基准)", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
+                ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25),
+            ).id)
+    categories = [c for c, _ in ActivityReturn._meta.get_field("category").choices]
+    cat_arr = "ARRAY[" + ",".join(f"'{c}'" for c in categories) + "]"
+    camp = "ARRAY[" + ",".join(map(str, campaigns)) + "]"
+    insert_series(ActivityReturn, n, {
+        "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
+                  "'submitted','draft','returned'])[1 + g % 10]",
+        "region": f"({arr})[1 + g % {len(districts)}]",
+        "campaign": f"CASE WHEN g % 4 = 0 THEN ({camp})[1 + g % {len(campaigns)}] ELSE NULL END",
+        "category": f"({cat_arr})[1 + g % {len(categories)}]",
+        "title": "'基准活动' || g",
+        "starts_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
+        "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
+        "actual_participants": "(g * 7) % 900",
+        "online_views": "(g * 3) % 300",
+    }, start=start)
+    through = ActivityReturn.target_populations.through
+    pops = list(TargetPopulation.objects.values_list("id", flat=True))
+    pop_arr = "ARRAY[" + ",".join(map(str, pops)) + "]"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {through._meta.db_table} (activityreturn_id, targetpopulation_id) "
+            f"SELECT id, ({pop_arr})[1 + id % {len(pops)}] FROM {ActivityReturn._meta.db_table} "
+            f"WHERE id % 3 = 0 AND title LIKE '基准活动%%' AND id NOT IN "
+            f"(SELECT activityreturn_id FROM {through._meta.db_table})"
+        )
+        cur.execute("ANALYZE")
+
+
+HAND_SQL = {
+    "activities by region×year": """
+        SELECT region_id, EXTRACT(YEAR FROM starts_on) y, COUNT(*), SUM(actual_participants), SUM(online_views),
+               SUM(volunteers), SUM(experts), SUM(planned_participants)
+        FROM events_activityreturn WHERE status = 'approved' AND region_id IS NOT NULL GROUP BY 1, 2""",
+    "activities by month": """
+        SELECT region_id, EXTRACT(YEAR FROM starts_on), EXTRACT(MONTH FROM starts_on), COUNT(*),
+               SUM(actual_participants), SUM(online_views), SUM(volunteers), SUM(experts), SUM(planned_participants)
+        FROM events_activityreturn WHERE status = 'approved' AND region_id IS NOT NULL GROUP BY 1, 2, 3""",
+    "activities by campaign": """
+        SELECT region_id, EXTRACT(YEAR FROM starts_on), campaign_id, COUNT(*), SUM(actual_participants),
+               SUM(online_views), SUM(volunteers), SUM(experts), SUM(planned_participants)
+        FROM events_activityreturn WHERE status = 'approved' AND region_id IS NOT NULL
+        AND campaign_id IS NOT NULL GROUP BY 1, 2, 3""",
+    "activities by category": """
+        SELECT region_id, EXTRACT(YEAR FROM starts_on), category, COUNT(*), SUM(actual_participants),
+               SUM(online_views), SUM(volunteers), SUM(experts), SUM(planned_participants)
+        FROM events_activityreturn WHERE status = 'approved' AND region_id IS NOT NULL GROUP BY 1, 2, 3""",
+    "activities by population": """
+        SELECT a.region_id, EXTRACT(YEAR FROM a.starts_on), p.code, COUNT(DISTINCT a.id), SUM(a.actual_participants),
+               SUM(a.online_views), SUM(a.volunteers), SUM(a.experts), SUM(a.planned_participants)
+        FROM events_activityreturn a
+        JOIN events_activityreturn_target_populations t ON t.activityreturn_id = a.id
+        JOIN programs_targetpopulation p ON p.id = t.targetpopulation_id
+        WHERE a.status = 'approved' AND a.region_id IS NOT NULL GROUP BY 1, 2, 3""",
+    "bases by top level, per year end": "BASES_BY_TOP_LEVEL",  # built below for the years in range
+    "new certifications since 2021, per year end": "NEW_CERTIFICATIONS",
+    "unit report figures": """
+        SELECT t.code, u.region_id, p.year, p.kind, p.half, SUM(f.value)
+        FROM programs_unitreportfigure f JOIN programs_unitreport r ON r.id = f.report_id
+        JOIN programs_reportingperiod p ON p.id = r.period_id JOIN programs_responsibleunit u ON u.id = r.unit_id
+        JOIN programs_plantarget t ON t.id = f.target_id
+        WHERE r.status = 'accepted' GROUP BY 1, 2, 3, 4, 5""",
+}
+
+
+def _year_ends() -> list[tuple[int, str]]:
+    import datetime as dt
+
+    today = dt.date.today()
+    return [(y, min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
+
+
+def _hand_sql_text(key: str, sql: str) -> str:
+    """The two base queries as a DBA would write them: one pass over certifications per statement."""
+    ends = _year_ends()
+    rank = "CASE c.level WHEN 'national' THEN 3 WHEN 'provincial' THEN 2 ELSE 1 END"
+    if sql == "BASES_BY_TOP_LEVEL":
+        tops = ", ".join(
+            f"MAX({rank}) FILTER (WHERE c.certified_on <= DATE '{d}' AND c.valid_until >= DATE '{d}' "
+            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) t{y}" for y, d in ends
+        )
+        union = " UNION ALL ".join(
+            f"SELECT {y}, region_id, t{y}, COUNT(*) FROM per_base WHERE t{y} IS NOT NULL GROUP BY 2, 3"
+            for y, _d in ends
+        )
+        return (f"WITH per_base AS (SELECT c.base_id, b.region_id, {tops} FROM bases_certification c "
+                f"JOIN bases_base b ON b.id = c.base_id GROUP BY 1, 2) {union}")
+    if sql == "NEW_CERTIFICATIONS":
+        counts = ", ".join(
+            f"COUNT(DISTINCT c.base_id) FILTER (WHERE c.certified_on <= DATE '{d}' "
+            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) n{y}" for y, d in ends
+        )
+        return " UNION ALL ".join(
+            f"SELECT b.region_id, {counts} FROM bases_certification c JOIN bases_base b ON b.id = c.base_id "
+            f"WHERE c.level IN ({levels}) AND c.certified_on >= DATE '2021-01-01' AND NOT c.is_renewal GROUP BY 1"
+            for levels in ("'municipal'", "'provincial','national'")
+        )
+    return sql
+
+
+def time_hand_sql() -> float:
+    from django.db import connection
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for key, sql in HAND_SQL.items():
+            cur.execute(_hand_sql_text(key, sql))
+            cur.fetchall()
+    return time.perf_counter() - t0
+
+
+def time_dashboard() -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    leader, _ = User.objects.get_or_create(username="bench-leader", defaults={"role": "leader"})
+    client = Client()
+    client.force_login(leader)
+    client.get("/indicators/")  # warm up
+    times = []
+    for i in range(DASHBOARD_REQUESTS):
+        region = "" if i % 2 == 0 else "?region=320412"
+        t0 = time.perf_counter()
+        response = client.get("/indicators/" + region)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/indicators/")
+    return times, len(ctx.captured_queries)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    create_database()
+    setup_django()
+    from django.core.management import call_command
+
+    from events.models import ActivityReturn
+    from indicators.services import run_rollup
+
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("load_plan", verbosity=0)
+        t0 = time.perf_counter()
+        build_registry_and_reports()
+        print(f"setup: {N_BASES} bases, {N_REPORT_UNITS * 5} unit reports in {time.perf_counter() - t0:.1f} s")
+        inserted = 0
+        for size in SIZES:
+            t0 = time.perf_counter()
+            add_returns(size - inserted, start=inserted + 1)
+            inserted = size
+            print(f"returns: {ActivityReturn.objects.count()} activity returns "
+                  f"(generated in {time.perf_counter() - t0:.1f} s)")
+            first = run_rollup(trigger="bench-first")
+            print(f"rollup_first_run_{size}: {first.duration_ms / 1000:.2f} s ({first.rows} values written)")
+            rollups, hand = [], []
+            for _ in range(3):
+                run = run_rollup(trigger="bench")
+                rollups.append(run.duration_ms / 1000)
+                hand.append(time_hand_sql())
+            r, h = statistics.median(rollups), statistics.median(hand)
+            print(f"rollup_full_{size}: {r:.2f} s (median of 3, {run.rows} values written)")
+            print(f"hand_sql_same_aggregates_{size}: {h:.2f} s (median of 3)")
+            print(f"rollup_vs_sql_ratio_{size}: {r / h:.2f} x")
+            times, queries = time_dashboard()
+            print(f"dashboard_p50_{size}: {pct(times, 50) * 1000:.1f} ms")
+            print(f"dashboard_p95_{size}: {pct(times, 95) * 1000:.1f} ms")
+            print(f"dashboard_queries_{size}: {queries}")
+    finally:
+        if os.environ.get("KEPU_BENCH_KEEP") != "1":
+            drop_database()
+
+
+if __name__ == "__main__":
+    main()

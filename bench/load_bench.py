@@ -1,0 +1,225 @@
+"""Load benchmark (issue 7): the served portal — gunicorn on PostgreSQL, production mode — on loopback,
+driven by locust (headless): KEPU_BENCH_USERS concurrent users (100) for KEPU_BENCH_SECONDS (60) mixing
+page lists and details, the API, the dashboard and submissions. Prints requests/s, p50/p95/p99 and the
+error count; exits 1 if any request failed.
+
+Run: .venv/bin/python bench/load_bench.py           (make bench runs it with the other bench/*_bench.py)
+Quick: KEPU_BENCH_SECONDS=15 KEPU_BENCH_USERS=20 .venv/bin/python bench/load_bench.py
+
+Environment: KEPU_BENCH_PG (postgres://postgres@127.0.0.1:5432/), KEPU_BENCH_DB (kepu_bench_load, dropped
+and recreated), KEPU_BENCH_WORKERS (gunicorn workers, 3), KEPU_BENCH_SEED (manage.py commands that fill
+the database, "seed_demo"; add the large-data generator when there is one), KEPU_BENCH_URLS (comma list
+replacing the GET mix; `{task}`, `{unit}`, `{population}`, `{region}` are filled from the data),
+KEPU_BENCH_KEEP_DB=1 keeps the database afterwards.
+Users log in before the timed run (one session per simulated user; the password hash costs ~0.3 s of
+CPU per login and is measured separately) — the timed mix is what logged-in staff do all day.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PG = os.environ.get("KEPU_BENCH_PG", "postgres://postgres@127.0.0.1:5432/")
+DB_NAME = os.environ.get("KEPU_BENCH_DB", "kepu_bench_load")
+USERS = int(os.environ.get("KEPU_BENCH_USERS", "100"))
+SECONDS = int(os.environ.get("KEPU_BENCH_SECONDS", "60"))
+WORKERS = int(os.environ.get("KEPU_BENCH_WORKERS", "3"))
+SEED = os.environ.get("KEPU_BENCH_SEED", "seed_demo").split(",")
+DEMO_PASSWORD = os.environ.get("KEPU_BENCH_PASSWORD", "kepu-demo-2025")
+ROLES = ["office", "wujin", "tianning", "jiaoyuju", "leader"]
+
+# (weight, path): lists and details, the API, the dashboard; submissions are in the locustfile.
+DEFAULT_GETS = [
+    (6, "/"), (8, "/plan/"), (6, "/plan/tasks/{task}/"), (5, "/plan/units/"), (4, "/plan/units/{unit}/"),
+    (3, "/plan/populations/{population}/"), (8, "/indicators/"), (4, "/bases/"), (4, "/events/"),
+    (6, "/api/v1/tasks/"), (5, "/api/v1/tasks/?level=measure&page=1"), (4, "/api/v1/regions/"),
+    (3, "/api/v1/units/"), (3, "/api/v1/regions/{region}/"), (3, "/api/v1/indicators/"),
+    (3, "/api/v1/dashboard/summary/"), (3, "/api/v1/bases/"), (3, "/api/v1/activities/"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql_admin(sql: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG + "postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql)
+    conn.close()
+
+
+def portal_env(static_root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        KEPU_ENV="production", KEPU_HTTPS="false", SECRET_KEY="bench-only-" + "k" * 50, DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=PG + DB_NAME, KEPU_TESTING="false",
+        DB_CONN_MAX_AGE="60", STATIC_ROOT=str(static_root), WEB_CONCURRENCY=str(WORKERS), LOG_LEVEL="WARNING",
+        CELERY_BROKER_URL=os.environ.get("KEPU_BENCH_BROKER", ""),
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    out = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def sample_values(env: dict) -> dict:
+    code = (
+        "import json; from programs.models import Task, ResponsibleUnit, TargetPopulation, Region; "
+        "print(json.dumps({'task': Task.objects.filter(level='measure').order_by('id').first().code, "
+        "'unit': ResponsibleUnit.objects.order_by('id').first().pk, "
+        "'population': TargetPopulation.objects.order_by('order').first().code, "
+        "'region': Region.objects.filter(level='district').order_by('code').first().code}))"
+    )
+    return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+
+
+def login(base: str, username: str) -> dict:
+    import requests
+
+    session = requests.Session()
+    session.get(base + "/accounts/login/", timeout=30)
+    response = session.post(base + "/accounts/login/", timeout=60, allow_redirects=False, data={
+        "username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
+    }, headers={"Referer": base + "/accounts/login/"})
+    if response.status_code != 302:
+        raise SystemExit(f"login as {username} failed: HTTP {response.status_code}")
+    return {"username": username, "cookies": session.cookies.get_dict()}
+
+
+def preflight(base: str, session: dict, paths: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    import requests
+
+    kept = []
+    for weight, path in paths:
+        status = requests.get(base + path, cookies=session["cookies"], timeout=30, allow_redirects=False).status_code
+        if status == 404:
+            print(f"  note: {path} does not exist yet (404) — left out of the mix")
+        elif status >= 400:
+            raise SystemExit(f"{path} answers HTTP {status} before the run; fix that first")
+        else:
+            kept.append((weight, path))
+    return kept
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def main() -> int:
+    started = time.time()
+    static_root = ROOT / "var" / "bench-static"
+    env = portal_env(static_root)
+    print(f"load bench: {USERS} users × {SECONDS} s, gunicorn {WORKERS} workers, PostgreSQL {DB_NAME}")
+    psql_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    psql_admin(f'CREATE DATABASE "{DB_NAME}"')
+    server = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        for command in SEED:
+            if command.strip():
+                manage(env, command.strip())
+        print("  collecting static files (compressed manifest, as in production) …")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        values = sample_values(env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = open(ROOT / "var" / "bench-gunicorn.log", "w")
+        server = subprocess.Popen([PY, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config",
+                                   "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        urls = os.environ.get("KEPU_BENCH_URLS")
+        gets = [(1, u.strip()) for u in urls.split(",") if u.strip()] if urls else DEFAULT_GETS
+        gets = [(w, p.format(**{k: urllib.parse.quote(str(v)) for k, v in values.items()})) for w, p in gets]
+        t0 = time.time()
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            sessions = list(pool.map(lambda i: login(base, ROLES[i % len(ROLES)]), range(USERS)))
+        login_seconds = time.time() - t0
+        print(f"  {USERS} logins before the run: {login_seconds:.1f} s ({login_seconds / USERS * 1000:.0f} ms each)")
+        gets = preflight(base, sessions[0], gets)  # as the office user, who may open every page
+        workdir = Path(tempfile.mkdtemp(prefix="kepu-locust-"))
+        (workdir / "sessions.json").write_text(json.dumps(sessions))
+        (workdir / "gets.json").write_text(json.dumps(gets))
+        prefix = workdir / "run"
+        locust_env = dict(os.environ, KEPU_BENCH_SESSIONS=str(workdir / "sessions.json"),
+                          KEPU_BENCH_GETS=str(workdir / "gets.json"), KEPU_BENCH_PASSWORD=DEMO_PASSWORD)
+        exe = Path(PY).with_name("locust")
+        cmd = [str(exe) if exe.exists() else "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+               "-u", str(USERS), "-r", str(max(1, USERS // 5)), "-t", f"{SECONDS}s", "--host", base,
+               "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
+        print(f"  running locust: {' '.join(cmd[1:])}")
+        result = subprocess.run(cmd, cwd=ROOT, env=locust_env, capture_output=True, text=True)
+        rows = read_stats(prefix)
+        total = next(r for r in rows if r["Name"] == "Aggregated")
+        print()
+        print(f"{'request':48} {'count':>7} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
+        for row in rows:
+            if row["Name"] != "Aggregated":
+                print(f"{(row['Type'] + ' ' + row['Name'])[:48]:48} {row['Request Count']:>7} {row['Failure Count']:>5} "
+                      f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+        exceptions_csv = Path(f"{prefix}_exceptions.csv")
+        exceptions = list(csv.DictReader(open(exceptions_csv))) if exceptions_csv.exists() else []
+        if exceptions:  # an exception inside a locust task is an error of the bench itself: never hide it
+            print("locust task exceptions:")
+            for row in exceptions:
+                print(f"  {row.get('Count')}× {row.get('Message')}\n{row.get('Traceback', '')[-800:]}")
+        errors = int(total["Failure Count"]) + sum(int(row.get("Count", 0) or 0) for row in exceptions)
+        summary = {
+            "users": USERS, "seconds": SECONDS, "gunicorn_workers": WORKERS, "requests": int(total["Request Count"]),
+            "rps": round(float(total["Requests/s"]), 1), "p50_ms": int(float(total["50%"])),
+            "p95_ms": int(float(total["95%"])), "p99_ms": int(float(total["99%"])), "errors": errors,
+            "left_out": [p for w, p in DEFAULT_GETS if all(p2 != p for _, p2 in gets)] if not urls else [],
+        }
+        print()
+        print(f"TOTAL  {summary['requests']} requests  {summary['rps']} req/s  p50 {summary['p50_ms']} ms  "
+              f"p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  errors {errors}")
+        out_dir = ROOT / "var" / "bench"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "load_bench.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+        if errors:
+            failures = Path(f"{prefix}_failures.csv")
+            print(failures.read_text() if failures.exists() else result.stderr[-3000:])
+        shutil.rmtree(workdir, ignore_errors=True)
+        print(f"(whole bench {time.time() - started:.0f} s; summary in var/bench/load_bench.json)")
+        return 1 if errors or result.returncode not in (0, 1) else 0
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if os.environ.get("KEPU_BENCH_KEEP_DB") != "1":
+            psql_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

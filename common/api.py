@@ -1,0 +1,47 @@
+"""API pieces shared by the apps with a review workflow (activity returns, unit reports)."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from .workflow import WorkflowError
+
+
+class WorkflowActionSerializer(serializers.Serializer):
+    """Body of POST …/{id}/submit/, approve/, accept/, return/, reopen/."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="退回/重新打开时必填的理由")
+    version = serializers.IntegerField(required=False, help_text="您看到的版本号;与当前版本不符时返回 409")
+
+
+def error_response(exc) -> Response:
+    """A Chinese message and the right status for refusals from services and common.workflow."""
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": str(exc)}, status=exc.status_code)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"detail": str(exc) or "您无权执行此操作。"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoValidationError):
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    raise exc
+
+
+class WorkflowActionsMixin:
+    """`run_transition(request, action)`: validate the body, call `transition_service`, answer with the object."""
+
+    def transition_service(self, obj, action: str, user, reason: str, expected_version: int | None):
+        raise NotImplementedError
+
+    def run_transition(self, request, action: str) -> Response:
+        obj = self.get_object()
+        body = WorkflowActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            self.transition_service(obj, action, request.user, body.validated_data.get("reason", ""),
+                                    body.validated_data.get("version"))
+        except (WorkflowError, DjangoPermissionDenied, DjangoValidationError) as exc:
+            return error_response(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)

@@ -1,0 +1,49 @@
+"""drf-spectacular post-processing: document the error responses every operation can give.
+
+DRF answers 400 (validation, bad filter value), 401 (no or bad credentials — token auth sends
+WWW-Authenticate), 403 (role not allowed), 404 (unknown id or another region's object) and 429
+(axes lockout on the token endpoint) with a JSON body; schemathesis checks every response against
+the schema, so each operation lists them. An operation that already documents a code keeps its own.
+"""
+from __future__ import annotations
+
+ERROR_SCHEMA_NAME = "ErrorDetail"
+VALIDATION_SCHEMA_NAME = "ValidationError"
+
+ERRORS = {
+    "400": ("请求参数无效 / invalid input", VALIDATION_SCHEMA_NAME),
+    "401": ("未登录或凭据无效 / not authenticated", ERROR_SCHEMA_NAME),
+    "403": ("无权执行此操作 / permission denied", ERROR_SCHEMA_NAME),
+    "404": ("记录不存在或不在您的范围内 / not found", ERROR_SCHEMA_NAME),
+    "429": ("登录失败次数过多,已锁定 / locked out", ERROR_SCHEMA_NAME),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(ERROR_SCHEMA_NAME, {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    })
+    # DRF validation errors: {"field": ["message", …], "non_field_errors": […]} or {"detail": "…"}
+    # (nested serializers nest the same shape), or a plain list of messages.
+    components.setdefault(VALIDATION_SCHEMA_NAME, {
+        "oneOf": [
+            {"type": "object", "additionalProperties": {}},
+            {"type": "array", "items": {}},
+        ],
+    })
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if method not in ("get", "put", "patch", "post", "delete", "head", "options", "trace"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, (description, schema_name) in ERRORS.items():
+                if code == "429" and "/auth/token/" not in path:
+                    continue
+                responses.setdefault(code, {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+                })
+    return result

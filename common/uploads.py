@@ -1,0 +1,233 @@
+"""Upload validation shared by every app that accepts files.
+
+Use it wherever a file comes in (forms, the API, imports):
+
+    from common.uploads import UploadValidator, open_workbook_safely, validate_upload
+
+    photo = models.FileField(validators=[UploadValidator(kinds=("jpeg", "png"), max_bytes=5 * MB)])
+    kind = validate_upload(request.FILES["file"], kinds=("pdf", "docx"))        # in a form's clean_…
+    workbook = open_workbook_safely(request.FILES["file"])                      # before any xlsx import
+
+What is checked:
+- the size (before anything is read into memory);
+- the real content type from the file's first bytes ("magic"), not the name or the browser's
+  Content-Type; the extension must agree with the content (a .pdf that is a PNG is refused);
+- for docx/xlsx (zip containers): the zip's total uncompressed size and compression ratio are
+  checked *before* anything is decompressed (zip bombs), and every XML part is parsed with
+  defusedxml, which refuses DTDs and entity declarations (billion-laughs / external entities);
+- openpyxl only sees a workbook that passed all of the above.
+
+Every refusal is a django ValidationError with a Chinese message naming the file.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+KB = 1024
+MB = 1024 * KB
+
+# Defaults; callers pass their own where a form needs tighter limits.
+DEFAULT_MAX_BYTES = {"jpeg": 10 * MB, "png": 10 * MB, "pdf": 20 * MB, "docx": 20 * MB, "xlsx": 5 * MB}
+MAX_UNCOMPRESSED_BYTES = 100 * MB  # total of all members of a docx/xlsx
+MAX_COMPRESSION_RATIO = 100  # uncompressed / compressed, whole archive and per member
+MAX_ZIP_MEMBERS = 2_000
+
+LABELS = {"jpeg": "JPEG 图片", "png": "PNG 图片", "pdf": "PDF 文档", "docx": "Word 文档(.docx)",
+          "xlsx": "Excel 工作簿(.xlsx)"}
+EXTENSIONS = {"jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "pdf": {".pdf"}, "docx": {".docx"}, "xlsx": {".xlsx"}}
+ZIP_MAGIC = (b"PK\x03\x04",)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES
+    max_ratio: float = MAX_COMPRESSION_RATIO
+    max_members: int = MAX_ZIP_MEMBERS
+
+
+def _name(upload) -> str:
+    return os.path.basename(getattr(upload, "name", "") or "") or "上传的文件"
+
+
+def _size(upload) -> int:
+    size = getattr(upload, "size", None)
+    if size is not None:
+        return int(size)
+    pos = upload.tell()
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(pos)
+    return size
+
+
+def _read_head(upload, n: int = 8 * KB) -> bytes:
+    upload.seek(0)
+    head = upload.read(n)
+    upload.seek(0)
+    return head
+
+
+def _read_all(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _human(n: int) -> str:
+    return f"{n / MB:.0f} MB" if n >= MB else f"{n / KB:.0f} KB"
+
+
+def sniff_kind(head: bytes, data_for_zip: bytes | None = None) -> str | None:
+    """The real type of a file from its first bytes: jpeg, png, pdf, docx, xlsx, zip or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(ZIP_MAGIC):
+        if data_for_zip is None:
+            return "zip"
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data_for_zip)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return "docx"
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return "xlsx"
+        return "zip"
+    return None
+
+
+def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = Limits()) -> zipfile.ZipFile:
+    """Refuse zip bombs and XML bombs in an Office (OOXML) file; return the opened ZipFile.
+
+    Only the central directory is read for the size checks — nothing is decompressed until the
+    declared sizes pass; the XML parts are then parsed with defusedxml (DTDs forbidden) with a
+    running cap on the bytes actually inflated, so a lying header cannot get past either.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError(f"“{name}”不是有效的 Office 文件(压缩结构损坏)。") from exc
+    if len(members) > limits.max_members:
+        raise ValidationError(f"“{name}”包含的部件过多({len(members)} 个),已拒绝。")
+    total = sum(m.file_size for m in members)
+    compressed = sum(m.compress_size for m in members) or 1
+    if total > limits.max_uncompressed:
+        raise ValidationError(
+            f"“{name}”解压后过大({_human(total)},上限 {_human(limits.max_uncompressed)}),疑似压缩炸弹,已拒绝。")
+    if total / compressed > limits.max_ratio:
+        raise ValidationError(f"“{name}”压缩比异常(约 {total // compressed}:1),疑似压缩炸弹,已拒绝。")
+    for member in members:
+        if member.file_size > 1 * MB and member.file_size / (member.compress_size or 1) > limits.max_ratio:
+            raise ValidationError(f"“{name}”中的部件 {member.filename} 压缩比异常,疑似压缩炸弹,已拒绝。")
+        if member.filename.startswith("/") or ".." in member.filename.split("/"):
+            raise ValidationError(f"“{name}”中有非法路径 {member.filename},已拒绝。")
+    inflated = 0
+    for member in members:
+        if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(member) as raw:
+            capped = _CappedReader(raw, limits.max_uncompressed - inflated, name)
+            try:
+                for _event, _elem in iterparse(capped, forbid_dtd=True, forbid_entities=True,
+                                               forbid_external=True):
+                    _elem.clear()
+            except DefusedXmlException as exc:
+                raise ValidationError(
+                    f"“{name}”的部件 {member.filename} 含有 DTD/实体声明(XML 炸弹或外部实体),已拒绝。") from exc
+            except ValidationError:
+                raise
+            except Exception as exc:  # ParseError and friends
+                raise ValidationError(f"“{name}”的部件 {member.filename} 不是有效的 XML,已拒绝。") from exc
+            inflated += capped.count
+    return archive
+
+
+class _CappedReader(io.RawIOBase):
+    """A reader that refuses to inflate more than `cap` bytes (headers may lie about sizes)."""
+
+    def __init__(self, raw, cap: int, name: str):
+        self.raw, self.cap, self.name, self.count = raw, cap, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.raw.read(64 * KB if n is None or n < 0 else min(n, 64 * KB))
+        self.count += len(chunk)
+        if self.count > self.cap:
+            raise ValidationError(f"“{self.name}”解压后超过上限,疑似压缩炸弹,已拒绝。")
+        return chunk
+
+
+def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None,
+                    limits: Limits = Limits()) -> str:
+    """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese)."""
+    name = _name(upload)
+    kinds = tuple(kinds)
+    allowed = "、".join(LABELS[k] for k in kinds)
+    size = _size(upload)
+    cap = max_bytes if max_bytes is not None else max(DEFAULT_MAX_BYTES[k] for k in kinds)
+    if size == 0:
+        raise ValidationError(f"“{name}”是空文件。")
+    if size > cap:
+        raise ValidationError(f"“{name}”过大({_human(size)}),上限 {_human(cap)}。")
+    head = _read_head(upload)
+    kind = sniff_kind(head)
+    data = None
+    if kind == "zip":
+        data = _read_all(upload)
+        kind = sniff_kind(head, data)
+    if kind not in kinds:
+        raise ValidationError(f"“{name}”的文件类型不被接受:只接受 {allowed}。")
+    ext = os.path.splitext(name)[1].lower()
+    if ext and ext not in EXTENSIONS[kind]:
+        raise ValidationError(f"“{name}”的扩展名与内容不符(内容是 {LABELS[kind]})。")
+    if kind in ("docx", "xlsx"):
+        check_zip_container(data if data is not None else _read_all(upload), name, limits)
+    upload.seek(0)
+    return kind
+
+
+@deconstructible
+class UploadValidator:
+    """A model/form field validator: `FileField(validators=[UploadValidator(kinds=("pdf",))])`."""
+
+    def __init__(self, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None):
+        self.kinds = tuple(kinds)
+        self.max_bytes = max_bytes
+
+    def __call__(self, upload) -> None:
+        validate_upload(upload, kinds=self.kinds, max_bytes=self.max_bytes)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
+
+
+def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = Limits(), read_only: bool = True,
+                         data_only: bool = True):
+    """Validate an uploaded .xlsx (size, type, zip bomb, XML bomb) and only then open it with openpyxl."""
+    import openpyxl
+    from django.conf import settings
+
+    cap = max_bytes if max_bytes is not None else getattr(settings, "KEPU_MAX_IMPORT_BYTES", DEFAULT_MAX_BYTES["xlsx"])
+    validate_upload(upload, kinds=("xlsx",), max_bytes=cap, limits=limits)
+    data = _read_all(upload)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=data_only)
+    except Exception as exc:
+        raise ValidationError(f"“{_name(upload)}”无法作为 Excel 工作簿打开:{exc.__class__.__name__}。") from exc

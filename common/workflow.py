@@ -1,0 +1,123 @@
+"""A small state machine shared by activity returns and unit reports.
+
+Each concrete model defines::
+
+    TRANSITIONS = {
+        "submit": Transition(sources={"draft", "returned"}, target="submitted", who="filer"),
+        "approve": Transition(sources={"submitted"}, target="approved", who="reviewer"),
+        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True),
+        ...
+    }
+
+and `can_file(user)` / `can_review(user)` methods. `apply_transition` checks the rule, writes the
+new state with an optimistic-lock UPDATE (… WHERE version = expected), records who/when/why, and
+sends `workflow_transitioned` after commit so other apps (indicators) can react without being
+imported by the source apps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+# kwargs: instance, action, from_status, to_status, actor
+workflow_transitioned = Signal()
+
+
+class WorkflowError(Exception):
+    """Base for errors whose message is shown to the user (in Chinese)."""
+
+    status_code = 400
+
+
+class TransitionNotAllowed(WorkflowError):
+    status_code = 403
+
+
+class InvalidTransition(WorkflowError):
+    status_code = 400
+
+
+class ConflictError(WorkflowError):
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str] | set[str]
+    target: str
+    who: str  # "filer" or "reviewer"
+    needs_reason: bool = False
+    label: str = ""
+    stamps: tuple[str, ...] = field(default_factory=tuple)  # "submitted" and/or "decided"
+
+
+def available_actions(obj, user) -> list[str]:
+    """Actions the user may take on obj now (for buttons and API hints)."""
+    actions = []
+    for name, rule in obj.TRANSITIONS.items():
+        if obj.status in rule.sources and _allowed(obj, user, rule):
+            actions.append(name)
+    return actions
+
+
+def _allowed(obj, user, rule: Transition) -> bool:
+    if rule.who == "filer":
+        return obj.can_file(user)
+    return obj.can_review(user)
+
+
+def apply_transition(obj, action: str, user, reason: str = "", expected_version: int | None = None):
+    """Move obj through `action`. Raises a WorkflowError with a Chinese message on refusal."""
+    rule = obj.TRANSITIONS.get(action)
+    if rule is None:
+        raise InvalidTransition(f"未知操作:{action}")
+    if not _allowed(obj, user, rule):
+        raise TransitionNotAllowed(f"您无权执行“{rule.label or action}”操作。")
+    reason = (reason or "").strip()
+    if rule.needs_reason and not reason:
+        raise InvalidTransition(f"“{rule.label or action}”必须填写理由。")
+    if len(reason) > 2000:
+        raise InvalidTransition("理由不能超过 2000 字。")
+    version = obj.version if expected_version is None else int(expected_version)
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().filter(pk=obj.pk).values("status", "version").first()
+        if current is None:
+            raise InvalidTransition("记录不存在。")
+        if current["version"] != version:
+            raise ConflictError(
+                "该记录已被他人修改(当前状态:%s),您看到的是旧版本。请刷新页面后再操作。"
+                % dict(model.STATUS_CHOICES).get(current["status"], current["status"])
+            )
+        if current["status"] not in rule.sources:
+            raise InvalidTransition(
+                "当前状态“%s”不能执行“%s”。"
+                % (dict(model.STATUS_CHOICES).get(current["status"], current["status"]), rule.label or action)
+            )
+        now = timezone.now()
+        changes: dict = {"status": rule.target, "version": models.F("version") + 1}
+        if "submitted" in rule.stamps:
+            changes.update(submitted_at=now, submitted_by=user)
+        if "decided" in rule.stamps:
+            changes.update(decided_at=now, decided_by=user)
+        if rule.needs_reason:
+            changes["return_reason"] = reason
+        updated = model.objects.filter(pk=obj.pk, version=version).update(**changes)
+        if updated != 1:  # pragma: no cover - guarded by select_for_update above
+            raise ConflictError("该记录已被他人修改,请刷新页面后再操作。")
+        from_status = current["status"]
+        obj.transitions.create(
+            action=action, from_status=from_status, to_status=rule.target, actor=user, reason=reason,
+            version=version + 1,
+        )
+        obj.refresh_from_db()
+        transaction.on_commit(
+            lambda: workflow_transitioned.send(
+                sender=model, instance=obj, action=action, from_status=from_status, to_status=rule.target,
+                actor=user,
+            )
+        )
+    return obj

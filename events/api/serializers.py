@@ -1,0 +1,77 @@
+from rest_framework import serializers
+
+from programs.models import Region, ResponsibleUnit, TargetPopulation
+
+from ..models import ActivityReturn, ActivityReturnTransition, Brand, Campaign
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    regions = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all(),
+                                           required=False)
+    units = serializers.PrimaryKeyRelatedField(many=True, queryset=ResponsibleUnit.objects.all(), required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "summary_due",
+                  "summary_days_after", "regions", "units"]
+
+    def validate(self, attrs):
+        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        return attrs
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActivityReturnTransition
+        fields = ["action", "from_status", "to_status", "actor", "at", "reason", "version"]
+
+    def get_actor(self, obj) -> str:
+        return (obj.actor.last_name or obj.actor.username) if obj.actor else ""
+
+
+class ActivityReturnSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False,
+                                          allow_null=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.all(), required=False,
+                                              allow_null=True)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
+                                         required=False, allow_null=True)
+    target_populations = serializers.SlugRelatedField(slug_field="code", many=True,
+                                                      queryset=TargetPopulation.objects.all(), required=False)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActivityReturn
+        fields = [
+            "id", "status", "version", "campaign", "region", "unit", "organiser", "co_organisers", "title",
+            "category", "format", "starts_on", "ends_on", "venue", "town", "topics", "target_populations",
+            "general_public", "brand", "planned_participants", "actual_participants", "online_views", "volunteers",
+            "experts", "budget", "platform_ref", "news_links", "summary_text", "recommended",
+            "recommendation_reason", "contact_name", "contact_phone", "submitted_at", "decided_at",
+            "return_reason", "created_at", "updated_at", "transitions", "photos",
+        ]
+        read_only_fields = ["status", "version", "submitted_at", "decided_at", "return_reason", "created_at",
+                            "updated_at"]
+
+    def get_photos(self, obj) -> list[str]:
+        from django.urls import reverse
+
+        return [reverse("events:photo", args=[obj.pk, p.pk]) for p in obj.photos.all()]
+
+    def validate(self, attrs):
+        instance = self.instance
+        starts = attrs.get("starts_on", getattr(instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        if attrs.get("budget") is not None and attrs["budget"] < 0:
+            raise serializers.ValidationError({"budget": "经费不能为负数。"})
+        return attrs
+
+

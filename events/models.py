@@ -1,0 +1,326 @@
+"""Campaigns (全国科普日, 科技活动周 …) and the activity returns districts and units file for them.
+
+Seed 002 is the model: a notice with deadlines (活动安排表 by 9月12日, a summary within 10 days of the
+activity, the 工作总结 by 9月25日), one Excel row per activity, photos and news links added later and
+"excellent" activities recommended upward. Only approved returns count in the indicators.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TransitionRecord, WorkflowModel
+from common.workflow import Transition
+
+from .querysets import ActivityReturnQuerySet, CampaignQuerySet
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        SCIENCE_DAY = "science_day", _("全国科普日")
+        SCI_TECH_WEEK = "sci_tech_week", _("科技活动周")
+        PUBLICITY_WEEK = "publicity_week", _("科普宣传周")
+        THREE_TO_COUNTRYSIDE = "three_to_countryside", _("文化科技卫生“三下乡”")
+        DISASTER_REDUCTION_DAY = "disaster_reduction_day", _("防灾减灾日")
+        METEOROLOGICAL_DAY = "meteorological_day", _("世界气象日")
+        OTHER = "other", _("其他")
+
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices, default=Kind.SCIENCE_DAY)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    theme = models.CharField(_("主题"), max_length=300, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    schedule_due = models.DateField(_("活动安排表报送截止"), help_text=_("如:9月12日前报送活动安排表"))
+    summary_due = models.DateField(_("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"))
+    summary_days_after = models.PositiveSmallIntegerField(
+        _("活动结束后几日内上传活动总结"), default=10
+    )
+    regions = models.ManyToManyField(
+        "programs.Region", verbose_name=_("须报送的辖市(区)"), blank=True, related_name="campaigns"
+    )
+    units = models.ManyToManyField(
+        "programs.ResponsibleUnit", verbose_name=_("须报送的成员单位"), blank=True, related_name="campaigns"
+    )
+    notice = models.TextField(_("通知要点"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[regions, units])
+
+    class Meta:
+        verbose_name = _("活动专项")
+        verbose_name_plural = _("活动专项")
+        ordering = ["-year", "-starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Brand(models.Model):
+    """A managed list of activity brands (龙城科普大讲堂, 科普邮路 …)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("活动品牌")
+        verbose_name_plural = _("活动品牌")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _upload_to(folder: str):
+    def path(instance, filename: str) -> str:
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"events/{folder}/{uuid.uuid4().hex}.{ext}"
+
+    path.__name__ = f"upload_{folder}"
+    path.__qualname__ = path.__name__
+    return path
+
+
+upload_photos = _upload_to("photos")
+upload_summaries = _upload_to("summaries")
+upload_filings = _upload_to("filings")
+
+
+class ActivityReturn(WorkflowModel):
+    STATUS_CHOICES = [
+        ("draft", _("草稿")),
+        ("submitted", _("已提交")),
+        ("approved", _("已通过")),
+        ("returned", _("已退回")),
+    ]
+    TRANSITIONS = {
+        "submit": Transition(sources={"draft", "returned"}, target="submitted", who="filer", label="提交",
+                             stamps=("submitted",)),
+        "approve": Transition(sources={"submitted"}, target="approved", who="reviewer", label="通过",
+                              stamps=("decided",)),
+        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
+                             label="退回", stamps=("decided",)),
+        "reopen": Transition(sources={"approved"}, target="returned", who="reviewer", needs_reason=True,
+                             label="重新打开", stamps=("decided",)),
+    }
+    LOCKED_STATUSES = ("submitted", "approved")
+
+    class Category(models.TextChoices):
+        MAIN_EVENT = "main_event", _("主场活动")
+        TOWN_MAIN_EVENT = "town_main_event", _("镇街主场活动")
+        DEPARTMENT_JOINT = "department_joint", _("部门系统联合行动")
+        ENTERPRISE_JOINT = "enterprise_joint", _("企业科普联合行动")
+        VENUE_JOINT = "venue_joint", _("科普阵地联合行动")
+        RURAL_JOINT = "rural_joint", _("农村科普联合行动")
+        YOUTH_SPECIAL = "youth_special", _("青少年科技教育专项行动")
+        EXPERT_SPECIAL = "expert_special", _("专家讲科普专项行动")
+        CLOUD_SPECIAL = "cloud_special", _("“云上科普日”专项行动")
+        OTHER = "other", _("其他")
+
+    class Format(models.TextChoices):
+        OFFLINE = "offline", _("线下")
+        ONLINE = "online", _("线上")
+        HYBRID = "hybrid", _("线上线下")
+
+    status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动专项"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="returns", help_text=_("全年常态化活动可不选"),
+    )
+    region = models.ForeignKey(
+        "programs.Region", verbose_name=_("组织区域"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="activity_returns",
+    )
+    unit = models.ForeignKey(
+        "programs.ResponsibleUnit", verbose_name=_("组织单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="activity_returns",
+    )
+    organiser = models.CharField(_("主办单位"), max_length=200, blank=True)
+    co_organisers = models.CharField(_("协办单位"), max_length=300, blank=True)
+    title = models.CharField(_("活动名称"), max_length=200)
+    category = models.CharField(_("活动类别"), max_length=32, choices=Category.choices, default=Category.OTHER)
+    format = models.CharField(_("活动形式"), max_length=16, choices=Format.choices, default=Format.OFFLINE)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    venue = models.CharField(_("活动地点"), max_length=200, blank=True)
+    town = models.CharField(_("所在镇(街道)"), max_length=100, blank=True)
+    topics = models.CharField(_("活动主题/领域"), max_length=300, blank=True)
+    target_populations = models.ManyToManyField(
+        "programs.TargetPopulation", verbose_name=_("面向重点人群"), blank=True, related_name="activity_returns"
+    )
+    general_public = models.BooleanField(_("面向社会公众"), default=True)
+    brand = models.ForeignKey(
+        Brand, verbose_name=_("活动品牌"), null=True, blank=True, on_delete=models.PROTECT, related_name="returns"
+    )
+    planned_participants = models.PositiveIntegerField(_("预计参与人数"), default=0)
+    actual_participants = models.PositiveIntegerField(_("实际参与人次"), default=0)
+    online_views = models.PositiveIntegerField(_("线上浏览量"), default=0)
+    volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
+    experts = models.PositiveIntegerField(_("专家人数"), default=0)
+    budget = models.DecimalField(_("经费(万元)"), max_digits=10, decimal_places=2, default=0)
+    platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
+    news_links = models.TextField(_("新闻报道链接"), blank=True, help_text=_("每行一个链接"))
+    summary_text = models.TextField(_("活动简要总结"), blank=True)
+    summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, blank=True, max_length=200)
+    recommended = models.BooleanField(_("推荐为优秀活动"), default=False)
+    recommendation_reason = models.TextField(_("推荐理由"), blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    source = models.CharField(_("来源"), max_length=16, default="form", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ActivityReturnQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("活动填报")
+        verbose_name_plural = _("活动填报")
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="events_ret_status_sub_idx"),
+            models.Index(fields=["campaign", "status"], name="events_ret_campaign_idx"),
+            models.Index(fields=["starts_on"], name="events_ret_starts_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=False) | models.Q(unit__isnull=False),
+                name="events_return_has_region_or_unit",
+            ),
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="events_return_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(budget__gte=0), name="events_return_budget_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- who may do what (used by common.workflow and the pages/API) ---
+    def can_view(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if user.reads_everything:
+            return True
+        return self._belongs_to(user)
+
+    def _belongs_to(self, user) -> bool:
+        if user.is_district and self.region_id:
+            return self.region.path.startswith(user.region.path)
+        if user.is_liaison and self.unit_id:
+            return self.unit_id == user.unit_id
+        return False
+
+    def can_file(self, user) -> bool:
+        """District users of the region's subtree, the unit's liaison, or office staff on their behalf."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_office or self._belongs_to(user)
+
+    def can_review(self, user) -> bool:
+        """Office staff only: a district can never approve its own return."""
+        return user.is_authenticated and user.is_office
+
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
+
+    def can_edit(self, user) -> bool:
+        return self.can_file(user) and not self.is_locked()
+
+    @property
+    def filer_name(self) -> str:
+        parts = [str(p) for p in (self.region, self.unit) if p]
+        return " · ".join(parts)
+
+    @property
+    def news_link_list(self) -> list[str]:
+        return [line.strip() for line in self.news_links.splitlines() if line.strip()]
+
+    @property
+    def has_summary(self) -> bool:
+        return bool(self.summary_text.strip() or self.summary_file)
+
+
+class ActivityReturnTransition(TransitionRecord):
+    activity = models.ForeignKey(
+        ActivityReturn, verbose_name=_("活动填报"), on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("活动填报流转记录")
+        verbose_name_plural = _("活动填报流转记录")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(
+        ActivityReturn, verbose_name=_("活动填报"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("照片"), upload_to=upload_photos, max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=32)
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class CampaignFiling(models.Model):
+    """A region's (or unit's) 活动安排表 or 工作总结 for a campaign: what the completeness table checks."""
+
+    class Kind(models.TextChoices):
+        SCHEDULE = "schedule", _("活动安排表")
+        SUMMARY = "summary", _("活动总结")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动专项"), on_delete=models.CASCADE,
+                                 related_name="filings")
+    region = models.ForeignKey("programs.Region", verbose_name=_("辖市(区)"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("programs.ResponsibleUnit", verbose_name=_("成员单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    filed_at = models.DateTimeField(_("报送时间"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("说明/总结"), blank=True)
+    file = models.FileField(_("附件"), upload_to=upload_filings, blank=True, max_length=200)
+
+    class Meta:
+        verbose_name = _("专项报送记录")
+        verbose_name_plural = _("专项报送记录")
+        ordering = ["campaign", "kind", "filed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(region__isnull=False, unit__isnull=True)
+                           | models.Q(region__isnull=True, unit__isnull=False)),
+                name="events_filing_region_xor_unit",
+            ),
+            models.UniqueConstraint(fields=["campaign", "region", "kind"], condition=models.Q(unit__isnull=True),
+                                    name="events_filing_unique_region"),
+            models.UniqueConstraint(fields=["campaign", "unit", "kind"], condition=models.Q(region__isnull=True),
+                                    name="events_filing_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.region or self.unit} · {self.get_kind_display()}"

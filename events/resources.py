@@ -1,0 +1,278 @@
+"""django-import-export resource for the district's 活动安排表 (seed 002, 附件2).
+
+Columns follow the notice: one row per activity with its name, category (主场活动, 镇街主场活动, the four
+联合行动, the three 专项行动), format, dates, place, organisers, audience, brand, planned figures,
+and the national platform registration. Every widget raises ValueError with a Chinese message, so a
+bad cell becomes a (row, column, message) entry in the preview.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from import_export import fields, resources, widgets
+
+from programs.models import Region, TargetPopulation
+
+from .imports import parse_count, parse_date
+from .models import ActivityReturn, Brand
+
+Category = ActivityReturn.Category
+Format = ActivityReturn.Format
+
+# (column header, model attribute, required?) — the order of the template.
+COLUMNS = [
+    ("序号", None, False),
+    ("活动名称", "title", True),
+    ("活动类别", "category", True),
+    ("活动形式", "format", False),
+    ("开始日期", "starts_on", True),
+    ("结束日期", "ends_on", True),
+    ("所属辖市(区)", "region", False),
+    ("所在镇(街道)", "town", False),
+    ("主办单位", "organiser", False),
+    ("协办单位", "co_organisers", False),
+    ("活动地点", "venue", False),
+    ("活动主题", "topics", False),
+    ("面向人群", "populations", False),
+    ("活动品牌", "brand", False),
+    ("预计参与人数", "planned_participants", False),
+    ("志愿者人数", "volunteers", False),
+    ("专家人数", "experts", False),
+    ("经费(万元)", "budget", False),
+    ("全国科普日平台登记号", "platform_ref", False),
+    ("联系人", "contact_name", False),
+    ("联系电话", "contact_phone", False),
+]
+REQUIRED_HEADERS = [c for c, _a, req in COLUMNS if req]
+KNOWN_HEADERS = [c for c, _a, _r in COLUMNS]
+COLUMN_FOR_ATTRIBUTE = {a: c for c, a, _r in COLUMNS if a}
+COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "general_public": "面向人群", "campaign": "活动专项",
+                             "unit": "组织单位"})
+GENERAL_PUBLIC_LABELS = {"社会公众", "公众", "全体公众", "社会公众(全体)"}
+SEPARATORS = ("、", ",", ",", ";", ";", "/", " ")
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _split(text: str) -> list[str]:
+    for sep in SEPARATORS[1:]:
+        text = text.replace(sep, SEPARATORS[0])
+    return [part.strip() for part in text.split(SEPARATORS[0]) if part.strip()]
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice given by its Chinese label (or its code)."""
+
+    def __init__(self, choices, label: str, default=None):
+        super().__init__()
+        self.by_label = {str(lbl): code for code, lbl in choices}
+        self.codes = {code for code, _lbl in choices}
+        self.label, self.default = label, default
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).replace('"', "“", 1).replace('"', "”", 1)
+        if not text:
+            if self.default is not None:
+                return self.default
+            raise ValueError(f"{self.label}不能为空。")
+        if text in self.by_label:
+            return self.by_label[text]
+        plain = {k.replace("“", "").replace("”", ""): v for k, v in self.by_label.items()}
+        if text.replace("“", "").replace("”", "") in plain:
+            return plain[text.replace("“", "").replace("”", "")]
+        if text in self.codes:
+            return text
+        raise ValueError(f"未知的{self.label}“{text}”,可选:{'、'.join(self.by_label)}。")
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+
+class CountWidget(widgets.Widget):
+    def __init__(self, label: str):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_count(value, self.label)
+
+
+class BudgetWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).replace(",", "")
+        if not text:
+            return Decimal("0")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{text}”不是数字(单位:万元)。") from None
+        if amount < 0:
+            raise ValueError(f"经费不能为负数(填写了 {text})。")
+        if amount >= Decimal("100000000"):
+            raise ValueError(f"经费“{text}”超出范围(单位:万元)。")
+        return amount.quantize(Decimal("0.01"))
+
+
+class RegionWidget(widgets.Widget):
+    """A region by name or code, limited to what the importing user may file for."""
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+        self.regions = {r.name: r for r in Region.objects.all()} | {r.code: r for r in Region.objects.all()}
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        user = self.user
+        if not text:
+            if user.is_district:
+                return user.region
+            if user.is_liaison:
+                return None
+            raise ValueError("请填写所属辖市(区)。")
+        region = self.regions.get(text)
+        if region is None:
+            raise ValueError(f"未知的区域“{text}”。")
+        if user.is_district and not region.path.startswith(user.region.path):
+            raise ValueError(f"只能导入本区域({user.region.name})的活动,不能填写“{text}”。")
+        if user.is_liaison and region.level == Region.Level.CITY:
+            return None
+        return region
+
+
+class BrandWidget(widgets.Widget):
+    def __init__(self):
+        super().__init__()
+        self.brands = {b.name: b for b in Brand.objects.filter(is_active=True)}
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text or text in ("无", "—", "-"):
+            return None
+        if text not in self.brands:
+            raise ValueError(f"未知的活动品牌“{text}”,可选:{'、'.join(self.brands)};没有品牌请留空。")
+        return self.brands[text]
+
+
+class PopulationsWidget(widgets.Widget):
+    """面向人群: names of the five populations and/or 社会公众, separated by 、"""
+
+    def __init__(self):
+        super().__init__()
+        self.populations = {p.name: p for p in TargetPopulation.objects.all()}
+
+    def clean(self, value, row=None, **kwargs):
+        names = _split(_text(value))
+        chosen, general = [], not names
+        for name in names:
+            if name in GENERAL_PUBLIC_LABELS:
+                general = True
+            elif name in self.populations:
+                chosen.append(self.populations[name])
+            else:
+                allowed = "、".join([*self.populations, "社会公众"])
+                raise ValueError(f"未知的人群“{name}”,可选:{allowed}。")
+        return {"populations": chosen, "general_public": general}
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, max_length: int, label: str):
+        super().__init__()
+        self.max_length, self.label = max_length, label
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if len(text) > self.max_length:
+            raise ValueError(f"{self.label}太长:最多 {self.max_length} 字(现有 {len(text)} 字)。")
+        return text
+
+
+class ActivityReturnResource(resources.ModelResource):
+    """Creates draft returns for `campaign` on behalf of `user` (only rows the user may file)."""
+
+    def __init__(self, user, campaign=None):
+        self.user, self.campaign = user, campaign
+        super().__init__()
+        model_fields = {f.name: f for f in ActivityReturn._meta.get_fields() if hasattr(f, "max_length")}
+        specials = {
+            "category": ChoiceLabelWidget(Category.choices, "活动类别"),
+            "format": ChoiceLabelWidget(Format.choices, "活动形式", default=Format.OFFLINE),
+            "starts_on": DateWidget(),
+            "ends_on": DateWidget(),
+            "region": RegionWidget(user),
+            "brand": BrandWidget(),
+            "populations": PopulationsWidget(),
+            "planned_participants": CountWidget("预计参与人数"),
+            "volunteers": CountWidget("志愿者人数"),
+            "experts": CountWidget("专家人数"),
+            "budget": BudgetWidget(),
+        }
+        self.fields = {}
+        for column, attribute, _required in COLUMNS:
+            if not attribute:
+                continue
+            widget = specials.get(attribute)
+            if widget is None:
+                widget = TextWidget(model_fields[attribute].max_length, column)
+            target = "_populations" if attribute == "populations" else attribute
+            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget)
+
+    class Meta:
+        model = ActivityReturn
+        fields = ()
+        skip_diff = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def get_or_init_instance(self, instance_loader, row):
+        return self.init_instance(row), True
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        user = self.user
+        instance.campaign = self.campaign
+        instance.status = "draft"
+        instance.source = "import"
+        instance.created_by = user
+        instance.general_public = True
+        instance._populations = {"populations": [], "general_public": True}
+        if user.is_district:
+            instance.region = user.region
+        if user.is_liaison:
+            instance.unit = user.unit
+            instance.organiser = user.unit.name
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except Exception as exc:  # ValidationError with the per-column messages
+            if not hasattr(exc, "error_dict"):
+                raise
+            errors = exc.error_dict
+        chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
+        instance.general_public = chosen["general_public"]
+        if "starts_on" not in errors and "ends_on" not in errors and instance.ends_on < instance.starts_on:
+            from django.core.exceptions import ValidationError
+
+            errors["ends_on"] = [ValidationError("结束日期不能早于开始日期。")]
+        if self.campaign is None and instance.region_id is None and instance.unit_id is None and "region" not in errors:
+            from django.core.exceptions import ValidationError
+
+            errors["region"] = [ValidationError("请填写所属辖市(区)。")]
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model's check constraints repeat what import_instance already said in plain words.
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        chosen = getattr(instance, "_populations", None)
+        if chosen and chosen["populations"]:
+            instance.target_populations.set(chosen["populations"])

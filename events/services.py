@@ -1,0 +1,336 @@
+"""Writes and state changes for campaigns and activity returns (each in one transaction).
+
+Transitions go through common.workflow.apply_transition (optimistic lock, transition log, signal on
+commit). Functions that depend on the date take `today=` so tests run on a fixed clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from common.notify import office_recipients, send_digests
+from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, apply_transition
+
+from .imports import ImportRejected, ImportReport, RowError, collect_errors, read_xlsx
+from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
+from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
+
+LOCKED_MESSAGE = "该活动填报已提交或已通过,已锁定,不能修改。如需修改,请联系领导小组办公室退回。"
+
+
+class ReturnLocked(TransitionNotAllowed):
+    """The filer tries to change a submitted or approved return."""
+
+
+# --- filing and editing ----------------------------------------------------------------------
+def check_can_edit(activity: ActivityReturn, user) -> None:
+    if not activity.can_file(user):
+        raise TransitionNotAllowed("您无权修改此活动填报。")
+    if activity.is_locked():
+        raise ReturnLocked(LOCKED_MESSAGE)
+
+
+def check_can_create(activity: ActivityReturn, user) -> None:
+    """A new return must belong to the user: its own region subtree or unit (office: anything)."""
+    if user.is_leader or not activity.can_file(user):
+        raise TransitionNotAllowed("您只能为本区域或本单位填报活动。")
+
+
+@transaction.atomic
+def save_return(activity: ActivityReturn, user, *, populations=None, expected_version: int | None = None,
+                source: str = "form") -> ActivityReturn:
+    """Create or update a return (draft or returned) with an optimistic lock on updates."""
+    if activity.pk is None:
+        check_can_create(activity, user)
+        activity.created_by = user
+        activity.source = source
+        activity.status = "draft"
+        activity.save()
+    else:
+        current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
+        if current is None:
+            raise WorkflowError("记录不存在。")
+        activity.status = current["status"]
+        check_can_edit(activity, user)
+        if expected_version is not None and int(expected_version) != current["version"]:
+            raise ConflictError("该活动填报已被他人修改,您看到的是旧版本。请刷新页面后再修改。")
+        activity.version = current["version"] + 1
+        activity.save()
+    if populations is not None:
+        activity.target_populations.set(populations)
+    return activity
+
+
+def transition(activity: ActivityReturn, action: str, user, reason: str = "",
+               expected_version: int | None = None) -> ActivityReturn:
+    """submit / approve / return / reopen. Raises WorkflowError subclasses with Chinese messages."""
+    if action == "submit" and activity.status in ("draft", "returned"):
+        problems = submit_problems(activity)
+        if problems:
+            from common.workflow import InvalidTransition
+
+            raise InvalidTransition("还不能提交:" + ";".join(problems))
+    return apply_transition(activity, action, user, reason=reason, expected_version=expected_version)
+
+
+def submit_problems(activity: ActivityReturn) -> list[str]:
+    problems = []
+    if not activity.title.strip():
+        problems.append("请填写活动名称")
+    if activity.recommended and not activity.recommendation_reason.strip():
+        problems.append("推荐为优秀活动须填写推荐理由")
+    return problems
+
+
+@transaction.atomic
+def add_photo(activity: ActivityReturn, user, upload) -> ActivityPhoto:
+    check_can_edit(activity, user)
+    if activity.photos.count() >= MAX_PHOTOS:
+        raise UploadRejected(f"每个活动最多上传 {MAX_PHOTOS} 张照片。")
+    content_type = check_image(upload)
+    photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
+                          original_name=(upload.name or "")[:200], uploaded_by=user)
+    photo.file.save(upload.name or "photo", upload, save=False)
+    photo.save()
+    ActivityReturn.objects.filter(pk=activity.pk).update(version=activity.version + 1)
+    activity.version += 1
+    return photo
+
+
+@transaction.atomic
+def delete_photo(photo: ActivityPhoto, user) -> None:
+    check_can_edit(photo.activity, user)
+    photo.file.delete(save=False)
+    photo.delete()
+
+
+def validate_summary_file(upload) -> None:
+    check_document(upload)
+
+
+# --- campaign filings (活动安排表 / 工作总结) ----------------------------------------------------
+def filer_party(user) -> dict:
+    if user.is_district:
+        return {"region": user.region, "unit": None}
+    if user.is_liaison:
+        return {"region": None, "unit": user.unit}
+    raise TransitionNotAllowed("只有辖市(区)科协和成员单位联络员报送活动安排表和总结。")
+
+
+@transaction.atomic
+def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload=None,
+                  now: dt.datetime | None = None) -> CampaignFiling:
+    """Record the region's (unit's) schedule or summary. Filing the schedule submits its drafts."""
+    party = filer_party(user)
+    if kind not in CampaignFiling.Kind.values:
+        raise WorkflowError("未知的报送类型。")
+    if upload is not None:
+        check_document(upload)
+    now = now or timezone.now()
+    filing = CampaignFiling.objects.filter(campaign=campaign, kind=kind, **party).first()
+    if filing is None:  # the first filing time is what "on time" is judged by
+        filing = CampaignFiling(campaign=campaign, kind=kind, filed_at=now, **party)
+    filing.filed_by = user
+    filing.text = text or filing.text
+    if upload is not None:
+        filing.file.save(upload.name or "filing", upload, save=False)
+    filing.save()
+    if kind == CampaignFiling.Kind.SCHEDULE:
+        drafts = ActivityReturn.objects.visible_to(user).filter(campaign=campaign, status="draft")
+        for activity in drafts:
+            transition(activity, "submit", user)
+    return filing
+
+
+# --- completeness ----------------------------------------------------------------------------
+@dataclass
+class CompletenessRow:
+    name: str
+    region_code: str | None
+    unit_id: int | None
+    schedule_filed_at: dt.datetime | None
+    summary_filed_at: dt.datetime | None
+    schedule_on_time: bool | None
+    summary_on_time: bool | None
+    returns: int
+    submitted: int
+    returned: int
+    approved: int
+    participants: int
+
+    @property
+    def schedule_filed(self) -> bool:
+        return self.schedule_filed_at is not None
+
+    @property
+    def summary_filed(self) -> bool:
+        return self.summary_filed_at is not None
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+def completeness(campaign: Campaign) -> list[CompletenessRow]:
+    """Region/unit × schedule filed? on time? summary filed? on time? activities, participants.
+
+    A fixed number of queries whatever the number of returns: one grouped aggregate over the
+    campaign's returns, one over its filings, one each for the regions and units that must file.
+    """
+    regions = list(campaign.regions.order_by("path", "order"))
+    units = list(campaign.units.order_by("order", "name"))
+    aggregates = (
+        ActivityReturn.objects.filter(campaign=campaign)
+        .values("region__path", "unit_id")
+        .annotate(
+            returns=Count("id"),
+            submitted=Count("id", filter=Q(status="submitted")),
+            returned=Count("id", filter=Q(status="returned")),
+            approved=Count("id", filter=Q(status="approved")),
+            participants=Sum("actual_participants", filter=Q(status="approved")),
+        )
+        .order_by()
+    )
+    filings = {
+        (f["region_id"], f["unit_id"], f["kind"]): f["filed_at"]
+        for f in CampaignFiling.objects.filter(campaign=campaign).values("region_id", "unit_id", "kind", "filed_at")
+    }
+    totals: dict[tuple, dict] = {}
+    region_paths = sorted(((r.path, r) for r in regions), key=lambda pr: -len(pr[0]))
+    unit_ids = {u.pk for u in units}
+    for agg in aggregates:
+        key = None
+        if agg["region__path"]:
+            for path, region in region_paths:
+                if agg["region__path"].startswith(path):
+                    key = ("region", region.pk)
+                    break
+        if key is None and agg["unit_id"] in unit_ids:
+            key = ("unit", agg["unit_id"])
+        if key is None:
+            continue
+        bucket = totals.setdefault(key, {"returns": 0, "submitted": 0, "returned": 0, "approved": 0,
+                                         "participants": 0})
+        for name in bucket:
+            bucket[name] += agg[name] or 0
+
+    def row(name, region, unit):
+        key = ("region", region.pk) if region else ("unit", unit.pk)
+        schedule_at = filings.get((region.pk if region else None, unit.pk if unit else None, "schedule"))
+        summary_at = filings.get((region.pk if region else None, unit.pk if unit else None, "summary"))
+        t = totals.get(key, {"returns": 0, "submitted": 0, "returned": 0, "approved": 0, "participants": 0})
+        return CompletenessRow(
+            name=name, region_code=region.code if region else None, unit_id=unit.pk if unit else None,
+            schedule_filed_at=schedule_at, summary_filed_at=summary_at,
+            schedule_on_time=None if schedule_at is None else _local_date(schedule_at) <= campaign.schedule_due,
+            summary_on_time=None if summary_at is None else _local_date(summary_at) <= campaign.summary_due,
+            **t,
+        )
+
+    return [row(r.name, r, None) for r in regions] + [row(u.name, None, u) for u in units]
+
+
+# --- reminders and the overdue digest ---------------------------------------------------------
+def _recipients_for(region=None, unit=None) -> list[str]:
+    from accounts.models import Role, User
+
+    users = User.objects.filter(is_active=True).exclude(email="")
+    if region is not None:
+        emails = list(users.filter(role=Role.DISTRICT, region=region).values_list("email", flat=True))
+    else:
+        emails = list(users.filter(role=Role.LIAISON, unit=unit).values_list("email", flat=True))
+        if unit.contact_email:
+            emails.append(unit.contact_email)
+    return sorted(set(emails))
+
+
+def send_deadline_reminders(today: dt.date | None = None) -> dict:
+    """Remind those who have not filed N days before each due date; one overdue digest to the office.
+
+    One e-mail per recipient per run (common.notify.send_digests), whatever the number of items.
+    """
+    today = today or timezone.localdate()
+    days_before = sorted(set(settings.KEPU_REMINDER_DAYS_BEFORE))
+    reminder_lines: dict[str, list[str]] = {}
+    overdue_lines: list[str] = []
+    due_fields = (("schedule", "schedule_due", "活动安排表"), ("summary", "summary_due", "活动总结"))
+    horizon = today + dt.timedelta(days=max(days_before or [0]))
+    campaigns = Campaign.objects.filter(
+        Q(schedule_due__gte=today - dt.timedelta(days=60), schedule_due__lte=horizon)
+        | Q(summary_due__gte=today - dt.timedelta(days=60), summary_due__lte=horizon)
+    ).prefetch_related("regions", "units")
+    for campaign in campaigns:
+        filed = set(CampaignFiling.objects.filter(campaign=campaign).values_list("region_id", "unit_id", "kind"))
+        parties = [(r, None) for r in campaign.regions.all()] + [(None, u) for u in campaign.units.all()]
+        for kind, due_field, label in due_fields:
+            due = getattr(campaign, due_field)
+            days_left = (due - today).days
+            missing = [(r, u) for r, u in parties
+                       if (r.pk if r else None, u.pk if u else None, kind) not in filed]
+            if days_left in days_before:
+                for region, unit in missing:
+                    line = f"{campaign.name}:{label}须于 {due:%Y年%m月%d日} 前报送,还有 {days_left} 天。"
+                    for email in _recipients_for(region, unit):
+                        reminder_lines.setdefault(email, []).append(line)
+            elif days_left < 0 and missing:
+                names = "、".join(str(r or u) for r, u in missing)
+                overdue_lines.append(
+                    f"{campaign.name} {label}(截止 {due:%Y年%m月%d日},已逾期 {-days_left} 天)未报送:{names}"
+                )
+    sent = send_digests("【科普工作管理平台】活动报送提醒", reminder_lines,
+                        footer=f"请登录 {settings.SITE_URL}/events/ 报送。")
+    overdue_sent = 0
+    if overdue_lines:
+        overdue_sent = send_digests(
+            "【科普工作管理平台】逾期未报送汇总", {email: overdue_lines for email in office_recipients()},
+            footer=f"完整情况见 {settings.SITE_URL}/events/campaigns/",
+        )
+    return {"reminders": sent, "overdue": overdue_sent}
+
+
+# --- Excel import ----------------------------------------------------------------------------
+def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) -> ImportReport:
+    """Preview (dry_run) or create draft returns from a 活动安排表; all-or-nothing."""
+    from .resources import COLUMN_FOR_ATTRIBUTE, KNOWN_HEADERS, REQUIRED_HEADERS, ActivityReturnResource
+
+    if user.is_leader or not (user.is_office or user.is_district or user.is_liaison):
+        raise TransitionNotAllowed("您的角色不能导入活动。")
+    report = ImportReport()
+    try:
+        sheet = read_xlsx(upload, required=REQUIRED_HEADERS, known=KNOWN_HEADERS,
+                          max_bytes=settings.KEPU_MAX_IMPORT_BYTES, max_rows=settings.KEPU_MAX_IMPORT_ROWS)
+    except ImportRejected as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return report
+    resource = ActivityReturnResource(user=user, campaign=campaign)
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            result = resource.import_data(sheet.dataset, dry_run=dry_run, raise_errors=False,
+                                          use_transactions=True, retain_instance_in_row_result=True)
+            report.errors = collect_errors(result, sheet, COLUMN_FOR_ATTRIBUTE)
+            for number, row_result in zip(sheet.row_numbers, result.rows):
+                instance = getattr(row_result, "instance", None)
+                report.rows.append({
+                    "row": number,
+                    "title": instance.title if instance else "",
+                    "category": instance.get_category_display() if instance and instance.category else "",
+                    "starts_on": getattr(instance, "starts_on", None),
+                    "region": str(instance.region or instance.unit or "") if instance else "",
+                    "planned": getattr(instance, "planned_participants", ""),
+                    "valid": row_result.import_type not in ("invalid", "error"),
+                })
+            if report.errors or dry_run:
+                raise Rollback
+            report.created = sum(1 for r in result.rows if r.import_type == "new")
+    except Rollback:
+        report.created = 0
+    return report

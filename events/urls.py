@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.ActivityListView.as_view(), name="list"),
+    path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("new/", views.activity_create, name="create"),
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/template.xlsx", views.import_template, name="import-template"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/delete/", views.activity_delete, name="delete"),
+    path("<int:pk>/transition/", views.activity_transition, name="transition"),
+    path("<int:pk>/photos/", views.photo_upload, name="photo-upload"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.photo_file, name="photo"),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo-delete"),
+    path("<int:pk>/summary-file/", views.summary_file, name="summary-file"),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/file/", views.campaign_file, name="campaign-file"),
+    path("campaigns/<int:pk>/filings/<int:filing_pk>/", views.filing_file, name="filing-file"),
+    path("campaigns/<int:pk>/summary.xlsx", views.campaign_export, name="campaign-export"),
+]

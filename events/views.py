@@ -1,0 +1,426 @@
+"""Pages for campaigns and activity returns (thin: reads from querysets, writes through services)."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from accounts.permissions import RoleRequiredMixin
+from common.workflow import WorkflowError, available_actions
+
+from . import exports, services
+from .filters import ActivityReturnFilter
+from .forms import ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploadForm, TransitionForm
+from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
+from .uploads import MAX_PHOTOS, UploadRejected
+
+FILERS = ("office", "district", "liaison")
+
+
+def _visible(user):
+    return ActivityReturn.objects.visible_to(user)
+
+
+def _get_return(request, pk) -> ActivityReturn:
+    """Another region's return is a 404, whatever the role."""
+    return get_object_or_404(_visible(request.user).select_related("campaign", "region", "unit", "brand"), pk=pk)
+
+
+def _refuse(request, message: str, status: int = 403):
+    return render(request, "events/refused.html", {"message": message}, status=status)
+
+
+def todo_for(user, today=None) -> dict:
+    """我的待办: campaigns due that the user's region/unit has not filed for, and returns sent back."""
+    today = today or timezone.localdate()
+    if not (user.is_district or user.is_liaison):
+        return {}
+    party = services.filer_party(user)
+    campaigns = list(Campaign.objects.for_filer(user).open_on(today).order_by("schedule_due"))
+    filed = set(CampaignFiling.objects.filter(campaign__in=campaigns, **party).values_list("campaign_id", "kind"))
+    due = []
+    for c in campaigns:
+        for kind, label, day in (("schedule", _("活动安排表"), c.schedule_due), ("summary", _("活动总结"), c.summary_due)):
+            if (c.pk, kind) not in filed:
+                due.append({"campaign": c, "kind": kind, "label": label, "due": day, "days": (day - today).days})
+    returned = _visible(user).returned().select_related("campaign").order_by("decided_at")[:20]
+    drafts = _visible(user).filter(status="draft").count()
+    return {"due": due, "returned": returned, "drafts": drafts}
+
+
+class ActivityListView(LoginRequiredMixin, ListView):
+    template_name = "events/activity_list.html"
+    paginate_by = 30
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        base = _visible(self.request.user).with_list_relations().order_by("-starts_on", "-id")
+        self.filterset = ActivityReturnFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound else base
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["filter"] = self.filterset
+        ctx["todo"] = todo_for(user)
+        ctx["can_file"] = user.is_office or user.is_district or user.is_liaison
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query"] = query.urlencode()
+        ctx["status_counts"] = dict(
+            _visible(user).values_list("status").annotate(n=Count("id")).order_by()
+        )
+        return ctx
+
+
+class ReviewQueueView(RoleRequiredMixin, ListView):
+    allowed = ("office",)
+    template_name = "events/review_queue.html"
+    paginate_by = 30
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        qs = ActivityReturn.objects.review_queue()
+        campaign = self.request.GET.get("campaign")
+        if campaign and campaign.isdigit():
+            qs = qs.filter(campaign_id=int(campaign))
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["campaigns"] = Campaign.objects.all()
+        ctx["now"] = timezone.now()
+        return ctx
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = _get_return(request, pk)
+    transitions = ActivityReturnTransition.objects.filter(activity=activity).select_related("actor")
+    ctx = {
+        "activity": activity,
+        "transitions": transitions,
+        "actions": available_actions(activity, request.user),
+        "can_edit": activity.can_edit(request.user),
+        "photos": activity.photos.all(),
+        "max_photos": MAX_PHOTOS,
+        "photo_form": PhotoUploadForm(),
+        "populations": activity.target_populations.all(),
+        "history": activity.history.select_related("history_user")[:20],
+    }
+    return render(request, "events/activity_detail.html", ctx)
+
+
+@login_required
+def activity_create(request):
+    user = request.user
+    if not (user.is_office or user.is_district or user.is_liaison):
+        raise PermissionDenied(_("您的角色不能填报活动。"))
+    form = ActivityReturnForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        try:
+            services.save_return(activity, user, populations=form.cleaned_data["target_populations"])
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if request.POST.get("then") == "submit":
+                return _do_transition(request, activity, "submit", "", activity.version)
+            messages.success(request, _("已保存为草稿。"))
+            if request.POST.get("then") == "another":
+                return redirect("events:create")
+            return redirect("events:detail", pk=activity.pk)
+    return render(request, "events/activity_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = _get_return(request, pk)
+    user = request.user
+    if not activity.can_file(user):
+        return _refuse(request, _("您无权修改此活动填报。"))
+    if activity.is_locked():
+        return _refuse(request, services.LOCKED_MESSAGE)
+    form = ActivityReturnForm(request.POST or None, request.FILES or None, instance=activity, user=user)
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        try:
+            services.save_return(activity, user, populations=form.cleaned_data["target_populations"],
+                                 expected_version=form.cleaned_data.get("version"))
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if request.POST.get("then") == "submit":
+                return _do_transition(request, activity, "submit", "", activity.version)
+            messages.success(request, _("已保存。"))
+            return redirect("events:detail", pk=activity.pk)
+    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False})
+
+
+@login_required
+@require_POST
+def activity_delete(request, pk):
+    activity = _get_return(request, pk)
+    if not activity.can_edit(request.user) or activity.status != "draft":
+        return _refuse(request, _("只能删除本区域(单位)的草稿。"))
+    activity.delete()
+    messages.success(request, _("草稿已删除。"))
+    return redirect("events:list")
+
+
+def _do_transition(request, activity, action, reason, version):
+    try:
+        services.transition(activity, action, request.user, reason=reason, expected_version=version)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        status = exc.status_code
+        if request.headers.get("HX-Request"):
+            return HttpResponse(str(exc), status=status)
+        return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
+    labels = {"submit": _("已提交,等待领导小组办公室审核。"), "approve": _("已审核通过。"),
+              "return": _("已退回,理由已通知填报单位。"), "reopen": _("已重新打开并退回填报单位。")}
+    messages.success(request, f"“{activity.title}”{labels.get(action, '')}")
+    return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
+
+
+@login_required
+@require_POST
+def activity_transition(request, pk):
+    activity = _get_return(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请求不完整,请刷新页面后重试。"))
+        return redirect("events:detail", pk=pk)
+    next_url = request.POST.get("next", "")
+    if next_url and not next_url.startswith("/"):
+        request.POST = request.POST.copy()
+        request.POST["next"] = ""
+    return _do_transition(request, activity, form.cleaned_data["action"], form.cleaned_data["reason"],
+                          form.cleaned_data["version"])
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk):
+    activity = _get_return(request, pk)
+    files = request.FILES.getlist("photo")
+    if not files:
+        messages.error(request, _("请选择要上传的照片。"))
+    for upload in files:
+        try:
+            services.add_photo(activity, request.user, upload)
+        except UploadRejected as exc:
+            messages.error(request, str(exc))
+            break
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            break
+        else:
+            activity.refresh_from_db()
+    else:
+        if files:
+            messages.success(request, _("照片已上传。"))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk, photo_pk):
+    activity = _get_return(request, pk)
+    photo = get_object_or_404(ActivityPhoto, pk=photo_pk, activity=activity)
+    try:
+        services.delete_photo(photo, request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("events:detail", pk=pk)
+
+
+def _serve(field_file, content_type: str | None = None, download_name: str | None = None):
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=content_type is None,
+                            filename=download_name or os.path.basename(field_file.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@login_required
+def photo_file(request, pk, photo_pk):
+    activity = _get_return(request, pk)
+    photo = get_object_or_404(ActivityPhoto, pk=photo_pk, activity=activity)
+    return _serve(photo.file, photo.content_type)
+
+
+@login_required
+def summary_file(request, pk):
+    activity = _get_return(request, pk)
+    return _serve(activity.summary_file, None)
+
+
+# --- Excel import and export ----------------------------------------------------------------
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "events" / "import-tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_upload(request):
+    user = request.user
+    if not (user.is_office or user.is_district or user.is_liaison):
+        raise PermissionDenied(_("您的角色不能导入活动。"))
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
+    ctx = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        campaign = form.cleaned_data["campaign"]
+        report = services.import_returns(upload, user, campaign, dry_run=True)
+        ctx["report"] = report
+        if report.ok:
+            token = uuid.uuid4().hex
+            upload.seek(0)
+            (_import_dir() / f"{token}.xlsx").write_bytes(upload.read())
+            request.session["events_import"] = {"token": token, "campaign": campaign.pk if campaign else None,
+                                                "name": upload.name}
+            ctx["token"] = token
+    return render(request, "events/import.html", ctx)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    user = request.user
+    pending = request.session.get("events_import") or {}
+    token = request.POST.get("token", "")
+    if not token or pending.get("token") != token:
+        messages.error(request, _("导入已过期,请重新上传文件。"))
+        return redirect("events:import")
+    path = _import_dir() / f"{token}.xlsx"
+    if not path.exists():
+        messages.error(request, _("导入已过期,请重新上传文件。"))
+        return redirect("events:import")
+    campaign = Campaign.objects.filter(pk=pending.get("campaign")).first() if pending.get("campaign") else None
+    upload = SimpleUploadedFile(pending.get("name") or "import.xlsx", path.read_bytes())
+    report = services.import_returns(upload, user, campaign, dry_run=False)
+    path.unlink(missing_ok=True)
+    request.session.pop("events_import", None)
+    if not report.ok:
+        form = ImportUploadForm(user=user)
+        return render(request, "events/import.html", {"form": form, "report": report})
+    messages.success(request, _("已导入 %(n)d 条活动(草稿)。请核对后提交。") % {"n": report.created})
+    url = reverse("events:list") + "?status=draft"
+    if campaign:
+        url += f"&campaign={campaign.pk}"
+    return redirect(url)
+
+
+@login_required
+def import_template(request):
+    campaign = Campaign.objects.filter(pk=request.GET.get("campaign")).first() if request.GET.get(
+        "campaign", "").isdigit() else None
+    data = exports.import_template(request.user, campaign)
+    response = HttpResponse(data, content_type=exports.XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote("活动安排表模板.xlsx")
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# --- campaigns -------------------------------------------------------------------------------
+class CampaignListView(LoginRequiredMixin, ListView):
+    template_name = "events/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_queryset(self):
+        return Campaign.objects.for_filer(self.request.user).annotate(
+            n_returns=Count("returns", filter=Q(returns__in=_visible(self.request.user))),
+        ).order_by("-year", "-starts_on")
+
+
+@login_required
+def campaign_detail(request, pk):
+    user = request.user
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("regions", "units"), pk=pk)
+    rows = services.completeness(campaign)
+    if not user.reads_everything:  # a district sees its own row; a liaison its unit's
+        rows = [r for r in rows if (user.is_district and r.region_code == user.region.code)
+                or (user.is_liaison and r.unit_id == user.unit_id)]
+    filings = {}
+    if user.is_district or user.is_liaison:
+        party = services.filer_party(user)
+        filings = {f.kind: f for f in CampaignFiling.objects.filter(campaign=campaign, **party)}
+    ctx = {
+        "campaign": campaign,
+        "rows": rows,
+        "today": timezone.localdate(),
+        "filings": filings,
+        "schedule_form": FilingForm(initial={"kind": "schedule"}),
+        "summary_form": FilingForm(initial={"kind": "summary"}),
+        "can_file": user.is_district or user.is_liaison,
+        "summary": exports.campaign_summary(campaign, _visible(user)),
+        "categories": ActivityReturn.Category.choices,
+    }
+    return render(request, "events/campaign_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def campaign_file(request, pk):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = FilingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请求不完整,请重试。"))
+        return redirect("events:campaign-detail", pk=pk)
+    try:
+        services.file_campaign(campaign, request.user, form.cleaned_data["kind"], text=form.cleaned_data["text"],
+                               upload=form.cleaned_data.get("file"))
+    except (WorkflowError, UploadRejected) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已报送。"))
+    return redirect("events:campaign-detail", pk=pk)
+
+
+@login_required
+def filing_file(request, pk, filing_pk):
+    filing = get_object_or_404(CampaignFiling, pk=filing_pk, campaign_id=pk)
+    user = request.user
+    allowed = user.reads_everything or (user.is_district and filing.region_id == user.region_id) or (
+        user.is_liaison and filing.unit_id == user.unit_id)
+    if not allowed:
+        raise Http404
+    return _serve(filing.file, None)
+
+
+@login_required
+def campaign_export(request, pk):
+    """The campaign's 汇总表 (approved returns the user may see: the office gets every region)."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    data = exports.campaign_summary_workbook(campaign, _visible(request.user))
+    response = HttpResponse(data, content_type=exports.XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote(f"{campaign.name}汇总表.xlsx")
+    return response

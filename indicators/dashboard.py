@@ -1,0 +1,275 @@
+"""The leaders' dashboard, built from IndicatorValue rows only (plus the small catalogue tables).
+
+A fixed number of queries whatever the number of raw returns, bases or reports.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from programs.models import Region, TargetPopulation
+
+from .models import Indicator, IndicatorValue, RollupRun, RollupState
+from .status import NO_DATA, Status, status_for
+
+BASE_LEVEL_CODES = [("bases_national", "国家级"), ("bases_provincial", "省级"), ("bases_municipal", "市级")]
+ACTIVITY_CODES = ("activities", "activity_participants")
+
+
+def allowed_regions(user) -> list[Region]:
+    """Regions whose dashboard the user may open: everything for office/leader; own region + city for a district."""
+    city = Region.objects.city().first()
+    if user.reads_everything:
+        return [city] + list(Region.objects.districts().order_by("order"))
+    if user.is_district:
+        return [city, user.region]
+    return []
+
+
+def resolve_region(user, code: str | None) -> Region:
+    regions = allowed_regions(user)
+    if not regions:
+        raise Http404("无权查看看板")
+    if not code:
+        return regions[0] if user.reads_everything else user.region
+    for region in regions:
+        if region.code == code:
+            return region
+    raise Http404("区域不存在或不在您的权限范围内")
+
+
+@dataclass
+class Card:
+    indicator: Indicator
+    year: int | None
+    actual: Decimal | None
+    status: Status | None
+    target_year: int | None = None
+    series: list = field(default_factory=list)
+
+
+@dataclass
+class AsOf:
+    at: dt.datetime | None
+    stale: bool
+    failed: bool
+    pending: bool
+    parked: bool = False
+    waiting_since: dt.datetime | None = None
+
+    @property
+    def warning(self) -> str:
+        if self.at is None:
+            return "尚未完成过数据汇总,看板暂无数据。"
+        if self.parked:
+            return "任务队列暂不可用:新的审核结果尚未汇总,看板显示的是截至上述时间的数据,恢复后将自动更新。"
+        if self.waiting_since and timezone.now() - self.waiting_since > dt.timedelta(minutes=10):
+            return "有超过 10 分钟的审核结果尚未汇总,看板显示的是截至上述时间的数据。"
+        if self.failed:
+            return "最近一次数据汇总失败,看板显示的是上一次成功汇总的数据。"
+        if self.stale:
+            return "数据汇总已超过 %d 小时未更新,看板显示的可能不是最新数据。" % settings.KEPU_DASHBOARD_STALE_HOURS
+        return ""
+
+
+def as_of() -> AsOf:
+    last_ok = RollupRun.objects.filter(status=RollupRun.Status.OK).order_by("-finished_at").first()
+    last_any = RollupRun.objects.exclude(status=RollupRun.Status.RUNNING).order_by("-started_at").first()
+    state = RollupState.objects.filter(pk=1).first()
+    at = last_ok.finished_at if last_ok else None
+    stale = at is None or timezone.now() - at > dt.timedelta(hours=settings.KEPU_DASHBOARD_STALE_HOURS)
+    failed = bool(last_any and last_any.status == RollupRun.Status.FAILED)
+    from common.models import PendingTask
+
+    pending = bool(state and state.pending)
+    parked = PendingTask.objects.filter(task_name="indicators.rollup_task").exists()
+    return AsOf(at=at, stale=stale, failed=failed, pending=pending, parked=parked,
+                waiting_since=state.requested_at if pending else None)
+
+
+class Dashboard:
+    """Everything the overview page, the print view, the exports and the API summary need."""
+
+    def __init__(self, region: Region, today: dt.date | None = None):
+        self.region = region
+        self.today = today or timezone.localdate()
+        self.indicators = {i.code: i for i in Indicator.objects.on_dashboard().with_targets()}
+        self.districts = list(Region.objects.districts().order_by("order"))
+        self.city = Region.objects.city().first()
+        region_ids = {self.region.id, self.city.id} | ({d.id for d in self.districts} if region == self.city else set())
+        # One query for every value the page shows.
+        self._values = defaultdict(dict)  # (code, region_id, dimension) → {(period, key): (value, label)}
+        rows = IndicatorValue.objects.filter(
+            indicator__in=self.indicators.values(), region_id__in=region_ids
+        ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
+        for code, region_id, dimension, period, key, label, value in rows:
+            self._values[(code, region_id, dimension)][(period, key)] = (value, label)
+        self.as_of = as_of()
+
+    # --- primitives ---
+    def yearly(self, code: str, region: Region | None = None) -> dict[int, Decimal]:
+        data = self._values.get((code, (region or self.region).id, ""), {})
+        return {int(p): v for (p, _k), (v, _l) in data.items() if p.isdigit()}
+
+    def breakdown(self, code: str, dimension: str, year: int | None = None, region: Region | None = None):
+        data = self._values.get((code, (region or self.region).id, dimension), {})
+        out: dict[str, list] = {}
+        for (period, key), (value, label) in data.items():
+            if year is None or period == str(year):
+                slot = out.setdefault(key, [label or key, Decimal(0)])
+                slot[1] += value
+        return sorted(((k, lbl, v) for k, (lbl, v) in out.items()), key=lambda x: x[0])
+
+    def latest(self, code: str, region: Region | None = None) -> tuple[int | None, Decimal | None]:
+        series = self.yearly(code, region)
+        if not series:
+            return None, None
+        year = max(series)
+        return year, series[year]
+
+    # --- cards ---
+    def cards(self) -> list[Card]:
+        cards = []
+        for indicator in self.indicators.values():
+            targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+            if not targets:
+                continue
+            year, actual = self.latest(indicator.code)
+            baselines = sorted(indicator.baselines.all(), key=lambda b: b.year)
+            if indicator.kind == Indicator.Kind.FLOW:
+                target = targets[-1]
+                # A completed year is judged against the full-year target; the current one pro rata.
+                when = self.today if year in (None, self.today.year) else dt.date(year, 12, 31)
+                status = status_for("flow", indicator.direction, target.value, target.year, actual, when,
+                                    margin=indicator.margin)
+            else:
+                target = next((t for t in targets if t.year >= self.today.year), targets[-1])
+                base = next(((b.year, b.value) for b in reversed(baselines) if b.year < target.year), None)
+                if indicator.kind == Indicator.Kind.LEVEL and year is not None:
+                    observed = self.yearly(indicator.code)
+                    base = max(((y, v) for y, v in observed.items() if y < self.today.year), default=base)
+                status = status_for(indicator.kind, indicator.direction, target.value, target.year, actual,
+                                    self.today, baseline=base, margin=indicator.margin)
+            if self.region != self.city and indicator.kind != Indicator.Kind.LEVEL:
+                status = None  # plan targets are city-wide; a region shows its contribution only
+            cards.append(Card(indicator=indicator, year=year, actual=actual, status=status,
+                              target_year=target.year, series=sorted(self.yearly(indicator.code).items())))
+        return cards
+
+    # --- charts (each returns rows for its table; the chart draws the same rows) ---
+    def literacy(self) -> dict:
+        indicator = self.indicators.get("literacy_rate")
+        series = sorted(self.yearly("literacy_rate", self.city).items())
+        region_series = sorted(self.yearly("literacy_rate").items()) if self.region != self.city else []
+        target = indicator.targets.all()[0] if indicator and indicator.targets.all() else None
+        return {
+            "rows": [[y, float(v)] for y, v in series],
+            "region_rows": [[y, float(v)] for y, v in region_series],
+            "target": [target.year, float(target.value)] if target else None,
+        }
+
+    def bases_by_region(self) -> list[list]:
+        """Per district (or the region alone): bases by level at the latest year."""
+        regions = self.districts if self.region == self.city else [self.region]
+        rows = []
+        for region in regions:
+            row = [region.name]
+            for code, _label in BASE_LEVEL_CODES:
+                _, value = self.latest(code, region)
+                row.append(int(value or 0))
+            row.append(sum(row[1:]))
+            rows.append(row)
+        return rows
+
+    def activities_by_region(self, year: int) -> list[list]:
+        regions = self.districts if self.region == self.city else [self.region]
+        rows = []
+        for region in regions:
+            rows.append([
+                region.name,
+                int(self.yearly("activities", region).get(year, 0)),
+                int(self.yearly("activity_participants", region).get(year, 0)),
+            ])
+        return rows
+
+    def activities_by(self, dimension: str, year: int) -> list[list]:
+        counts = {k: (lbl, v) for k, lbl, v in self.breakdown("activities", dimension, year)}
+        people = {k: v for k, _lbl, v in self.breakdown("activity_participants", dimension, year)}
+        return [[lbl, int(v), int(people.get(k, 0))] for k, (lbl, v) in sorted(counts.items())]
+
+    def activities_by_year(self) -> list[list]:
+        counts = self.yearly("activities")
+        people = self.yearly("activity_participants")
+        return [[y, int(counts.get(y, 0)), int(people.get(y, 0))] for y in sorted(set(counts) | set(people))]
+
+    def population_panels(self, year: int) -> list[dict]:
+        by_pop = {k: (lbl, v) for k, lbl, v in self.breakdown("activities", "population", year)}
+        people = {k: v for k, _l, v in self.breakdown("activity_participants", "population", year)}
+        panels = []
+        for population in TargetPopulation.objects.all():
+            indicators = [i for i in self.indicators.values() if i.population_id == population.id]
+            figures = []
+            for indicator in indicators:
+                y, v = self.latest(indicator.code)
+                figures.append({"indicator": indicator, "year": y, "value": v})
+            lbl, n = by_pop.get(population.code, (population.name, 0))
+            panels.append({"population": population, "activities": int(n),
+                           "participants": int(people.get(population.code, 0)), "figures": figures})
+        return panels
+
+    def region_comparison(self, year: int) -> list[list]:
+        if self.region != self.city:
+            return []
+        rows = []
+        for region in self.districts:
+            _, total = self.latest("bases_total", region)
+            _, new_municipal = self.latest("new_municipal_bases", region)
+            _, literacy = self.latest("literacy_rate", region)
+            rows.append([
+                region.name, region.code,
+                float(literacy) if literacy is not None else None,
+                int(total or 0), int(new_municipal or 0),
+                int(self.yearly("activities", region).get(year, 0)),
+                int(self.yearly("activity_participants", region).get(year, 0)),
+            ])
+        return rows
+
+    def overdue(self) -> dict:
+        """Filings past due and not made (snapshot of the last roll-up): returns and unit reports."""
+        return {
+            "returns": int(self.latest("overdue_returns")[1] or 0),
+            "reports": int(self.latest("overdue_reports")[1] or 0),
+        }
+
+    def activity_year(self) -> int:
+        years = self.yearly("activities")
+        return self.today.year if self.today.year in years or not years else max(years)
+
+
+def summary(dashboard: Dashboard) -> dict:
+    """The API's /dashboard/summary/ body."""
+    cards = []
+    for card in dashboard.cards():
+        status = card.status
+        cards.append({
+            "code": card.indicator.code, "name": card.indicator.name, "unit": card.indicator.unit,
+            "kind": card.indicator.kind, "year": card.year,
+            "actual": float(card.actual) if card.actual is not None else None,
+            "target": float(status.target) if status else None,
+            "target_year": card.target_year,
+            "expected": float(status.expected) if status and status.expected is not None else None,
+            "status": status.state if status else NO_DATA,
+        })
+    as_of_info = dashboard.as_of
+    return {
+        "region": {"code": dashboard.region.code, "name": dashboard.region.name},
+        "as_of": as_of_info.at.isoformat() if as_of_info.at else None,
+        "stale": as_of_info.stale, "warning": as_of_info.warning,
+        "cards": cards,
+    }

@@ -1,0 +1,361 @@
+"""Writes for indicators: the catalogue from the plan file, the roll-up, coalesced requests."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from programs.models import PlanTarget, Programme, Region, TargetPopulation, Task
+
+from .models import (
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    IndicatorValue,
+    Observation,
+    RollupRun,
+    RollupState,
+)
+from .sources import SOURCES, Fact, RunContext
+
+log = logging.getLogger(__name__)
+HUNDRED = Decimal(100)
+ROLLUP_TASK = "indicators.rollup_task"
+
+
+class RollupError(RuntimeError):
+    pass
+
+
+# --- catalogue -------------------------------------------------------------------------------
+@transaction.atomic
+def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
+    """Create/update indicators, their targets and baselines from the plan file's `indicators:`."""
+    counts = {"indicator": 0, "target": 0, "baseline": 0, "observation": 0}
+    city = Region.objects.filter(level="city").first()
+    for order, item in enumerate(entries, start=1):
+        plan_target = PlanTarget.objects.filter(plan=plan, code=item["target"]).first() if item.get("target") else None
+        defaults = {
+            "name": item["name"],
+            "unit": item["unit"],
+            "description": item.get("description", ""),
+            "plan_target": plan_target,
+            "population": TargetPopulation.objects.filter(code=item.get("population")).first()
+            if item.get("population") else (plan_target.population if plan_target else None),
+            "programme": Programme.objects.filter(plan=plan, code=item.get("programme")).first()
+            if item.get("programme") else None,
+            "task": Task.objects.filter(plan=plan, code=item.get("task")).first()
+            if item.get("task") else (plan_target.task if plan_target else None),
+            "kind": item["kind"],
+            "direction": item.get("direction", "up"),
+            "source": item["source"],
+            "params": item.get("params") or {},
+            "is_ratio": bool(item.get("ratio", False)),
+            "order": order,
+            "on_dashboard": item.get("dashboard", True),
+        }
+        indicator = Indicator.objects.filter(code=item["code"]).first()
+        if indicator is None:
+            indicator = Indicator.objects.create(code=item["code"], **defaults)
+            counts["indicator"] += 1
+        elif any(getattr(indicator, k) != v for k, v in defaults.items()):
+            for k, v in defaults.items():
+                setattr(indicator, k, v)
+            indicator.save()
+            counts["indicator"] += 1
+        targets = list(item.get("targets") or [])
+        if plan_target and plan_target.year and not any(t["year"] == plan_target.year for t in targets):
+            targets.append({"year": plan_target.year, "value": plan_target.value, "note": plan_target.quote[:200]})
+        for t in targets:
+            _, created = _upsert(IndicatorTarget, {"indicator": indicator, "year": t["year"]},
+                                 {"value": Decimal(str(t["value"])), "note": t.get("note", "")[:200]})
+            counts["target"] += created
+        baselines = list(item.get("baselines") or [])
+        if plan_target:
+            baselines += [
+                {"year": b.year, "value": b.value, "source": "规划 " + (plan_target.clause or "")}
+                for b in plan_target.baselines.all() if not any(x["year"] == b.year for x in baselines)
+            ]
+        for b in baselines:
+            _, created = _upsert(IndicatorBaseline, {"indicator": indicator, "year": b["year"]},
+                                 {"value": Decimal(str(b["value"])), "source": b.get("source", "")[:200]})
+            counts["baseline"] += created
+        for o in item.get("observations") or []:
+            region = Region.objects.get(code=str(o["region"])) if o.get("region") else city
+            _, created = _upsert(
+                Observation, {"indicator": indicator, "year": o["year"], "region": region},
+                {"value": Decimal(str(o["value"])), "source": o.get("source", ""), "note": o.get("note", "")},
+            )
+            counts["observation"] += created
+    return counts
+
+
+def _upsert(model, lookup, defaults) -> tuple[object, int]:
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults), 1
+    if any(getattr(obj, k) != v for k, v in defaults.items()):
+        for k, v in defaults.items():
+            setattr(obj, k, v)
+        obj.save()
+        return obj, 1
+    return obj, 0
+
+
+def on_plan_loaded(sender, plan, data, stats, **kwargs):
+    counts = load_catalogue(plan, data.get("indicators") or [])
+    for kind, n in counts.items():
+        if n:
+            stats.created[f"indicator_{kind}"] = stats.created.get(f"indicator_{kind}", 0) + n
+
+
+# --- roll-up ---------------------------------------------------------------------------------
+def _ancestors() -> dict[int, list[int]]:
+    """region id → the ids a fact there counts towards: its district (or itself) and the city."""
+    regions = list(Region.objects.values_list("id", "path", "level", "code"))
+    by_code = {code: rid for rid, _, _, code in regions}
+    out = {}
+    for rid, path, level, _code in regions:
+        codes = [c for c in path.split("/") if c]
+        chain = [by_code[c] for c in codes[:2] if c in by_code]  # city, district
+        if rid not in chain:
+            chain.append(rid) if level in ("city", "district") else None
+        out[rid] = sorted(set(chain))
+    return out
+
+
+def compute_values(indicator: Indicator, ctx: RunContext, ancestors: dict[int, list[int]]) -> list[dict]:
+    """Aggregate an indicator's facts up to district and city level."""
+    facts: list[Fact] = SOURCES[indicator.source](indicator, ctx)
+    if indicator.source == "observation":
+        return _observation_values(indicator, facts, ancestors)
+    totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), None, None, ""])
+    for f in facts:
+        for region_id in ancestors.get(f.region_id, [f.region_id]):
+            slot = totals[(region_id, f.period, f.year, f.dimension, f.key)]
+            slot[0] += f.value
+            slot[3] = f.label
+    rows = [
+        {"region_id": r, "period": p, "year": y, "dimension": d, "key": k, "value": v, "label": label}
+        for (r, p, y, d, k), (v, _, _, label) in totals.items()
+    ]
+    if indicator.source == "report_sum" and indicator.kind == Indicator.Kind.STOCK and indicator.params.get(
+        "accumulate", True
+    ):
+        rows = _accumulate(rows, ctx)
+    return rows
+
+
+def _observation_values(indicator, facts, ancestors) -> list[dict]:
+    """Observations are not summed; a missing city ratio is Σnumerator/Σdenominator of its regions."""
+    rows = {(f.region_id, f.period): f for f in facts}
+    out = [
+        {"region_id": f.region_id, "period": f.period, "year": f.year, "dimension": "", "key": "", "label": "",
+         "value": f.value, "numerator": f.numerator, "denominator": f.denominator}
+        for f in facts
+    ]
+    if indicator.is_ratio:
+        sums: dict[tuple, list] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+        for f in facts:
+            if f.numerator is None or not f.denominator:
+                continue
+            for parent in ancestors.get(f.region_id, []):
+                if parent != f.region_id and (parent, f.period) not in rows:
+                    s = sums[(parent, f.period, f.year)]
+                    s[0] += f.numerator
+                    s[1] += f.denominator
+        for (region_id, period, year), (num, den, _) in sums.items():
+            out.append({"region_id": region_id, "period": period, "year": year, "dimension": "", "key": "",
+                        "label": "", "value": (num / den * HUNDRED).quantize(Decimal("0.0001")),
+                        "numerator": num, "denominator": den})
+    return out
+
+
+def _accumulate(rows: list[dict], ctx: RunContext) -> list[dict]:
+    """Turn per-year reported figures into a running total (stock targets), for every year since the first."""
+    out = [r for r in rows if not r["period"].isdigit()]  # half-year progress stays as reported
+    series: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
+    labels = {}
+    for r in rows:
+        if r["period"].isdigit():
+            series[(r["region_id"], r["dimension"], r["key"])][r["year"]] = r["value"]
+            labels[(r["region_id"], r["dimension"], r["key"])] = r["label"]
+    for (region_id, dimension, key), by_year in series.items():
+        running = Decimal(0)
+        for year in range(min(by_year), ctx.today.year + 1):
+            running += by_year.get(year, Decimal(0))
+            out.append({"region_id": region_id, "period": str(year), "year": year, "dimension": dimension,
+                        "key": key, "value": running, "label": labels[(region_id, dimension, key)]})
+    return out
+
+
+def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after: str | None = None) -> RollupRun:
+    """Recompute every IndicatorValue. Atomic: on any failure the previous values stay untouched.
+
+    `fail_after` (tests only) raises after computing that indicator, to prove atomicity.
+    """
+    today = today or timezone.localdate()
+    # A run left "running" by a killed worker never committed anything: record it as failed.
+    RollupRun.objects.filter(status=RollupRun.Status.RUNNING).update(
+        status=RollupRun.Status.FAILED, error="进程中断(worker 被终止),未写入任何指标值", finished_at=timezone.now()
+    )
+    run = RollupRun.objects.create(trigger=trigger, started_at=timezone.now())
+    t0 = time.perf_counter()
+    try:
+        first_year = settings.KEPU_ROLLUP_FIRST_YEAR
+        ctx = RunContext(today=today, first_year=first_year)
+        ancestors = _ancestors()
+        now = timezone.now()
+        new_rows: list[IndicatorValue] = []
+        for indicator in Indicator.objects.select_related("plan_target"):
+            for row in compute_values(indicator, ctx, ancestors):
+                new_rows.append(IndicatorValue(indicator=indicator, run=run, computed_at=now, **row))
+            if fail_after == indicator.code:
+                raise RollupError(f"模拟失败:计算到 {indicator.code} 后中断")
+        with transaction.atomic():
+            written = _write_values(new_rows)
+            if settings.KEPU_ROLLUP_FAULT_PAUSE_SECONDS:  # fault-injection knob for the killed-worker test
+                time.sleep(settings.KEPU_ROLLUP_FAULT_PAUSE_SECONDS)
+            if fail_after == "__write__":
+                raise RollupError("模拟失败:写入中途中断")
+        run.status = RollupRun.Status.OK
+        run.rows = written
+    except Exception as exc:
+        run.status = RollupRun.Status.FAILED
+        run.error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.duration_ms = int((time.perf_counter() - t0) * 1000)
+        run.save(update_fields=["status", "rows", "error", "finished_at", "duration_ms"])
+    return run
+
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "label")
+
+
+def _write_values(new_rows: list[IndicatorValue]) -> int:
+    """Make the stored values equal to new_rows, writing only what changed (inside the caller's transaction).
+
+    Returns the number of rows inserted, updated or deleted."""
+    key = lambda v: (v.indicator_id, v.period, v.region_id, v.dimension, v.key)  # noqa: E731
+    stored = {key(v): v for v in IndicatorValue.objects.select_for_update().only(
+        "id", "indicator_id", "period", "region_id", "dimension", "key", *VALUE_FIELDS)}
+    fresh = {key(v): v for v in new_rows}
+    gone = [v.pk for k, v in stored.items() if k not in fresh]
+    create, update = [], []
+    for k, v in fresh.items():
+        old = stored.get(k)
+        if old is None:
+            create.append(v)
+        elif any(_differs(getattr(old, f), getattr(v, f)) for f in VALUE_FIELDS):
+            for f in VALUE_FIELDS + ("run", "computed_at"):
+                setattr(old, f, getattr(v, f))
+            update.append(old)
+    if gone:
+        IndicatorValue.objects.filter(pk__in=gone).delete()
+    IndicatorValue.objects.bulk_create(create, batch_size=2000)
+    IndicatorValue.objects.bulk_update(update, VALUE_FIELDS + ("run", "computed_at"), batch_size=500)
+    return len(gone) + len(create) + len(update)
+
+
+def _differs(a, b) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        if a is None or b is None:
+            return a is not b
+        return Decimal(a).quantize(Decimal("0.0001")) != Decimal(b).quantize(Decimal("0.0001"))
+    return a != b
+
+
+def recompute_and_compare(today: dt.date | None = None) -> list[str]:
+    """Recompute from scratch without writing; report every stored value that differs."""
+    today = today or timezone.localdate()
+    ctx = RunContext(today=today, first_year=settings.KEPU_ROLLUP_FIRST_YEAR)
+    ancestors = _ancestors()
+    stored = {
+        (v.indicator_id, v.period, v.region_id, v.dimension, v.key): v.value
+        for v in IndicatorValue.objects.all()
+    }
+    problems = []
+    fresh = {}
+    codes = dict(Indicator.objects.values_list("id", "code"))
+    for indicator in Indicator.objects.all():
+        for row in compute_values(indicator, ctx, ancestors):
+            fresh[(indicator.id, row["period"], row["region_id"], row["dimension"], row["key"])] = row["value"]
+    for key in sorted(set(stored) | set(fresh), key=str):
+        a, b = stored.get(key), fresh.get(key)
+        if a is None or b is None or Decimal(a).quantize(Decimal("0.0001")) != Decimal(b).quantize(Decimal("0.0001")):
+            ind, period, region, dim, k = key
+            problems.append(f"{codes[ind]} {period} region={region} {dim}:{k} 存储={a} 重算={b}")
+    return problems
+
+
+# --- coalesced requests ------------------------------------------------------------------------
+def request_rollup(reason: str = "approval") -> bool:
+    """Ask for a roll-up after the current transaction commits; a burst of requests gives one run.
+
+    Within one transaction only the first request registers a callback; across transactions
+    the RollupState flag lets only one queued run exist at a time.
+    """
+    connection = transaction.get_connection()
+    # Already registered in this transaction? (Django drops callbacks of a rolled-back transaction.)
+    if connection.in_atomic_block and any(
+        getattr(entry[1], "kepu_rollup", False) for entry in connection.run_on_commit
+    ):
+        return False
+
+    def callback():
+        _enqueue_if_idle(reason)
+
+    callback.kepu_rollup = True
+    transaction.on_commit(callback)
+    return True
+
+
+def _enqueue_if_idle(reason: str) -> bool:
+    """Queue one roll-up unless one is already queued. If the broker is down the request is parked
+    (common.tasks) and sent when Redis is back; the pending flag stays up so the dashboard says so."""
+    from common.tasks import send_now_or_park
+
+    RollupState.objects.get_or_create(pk=1)
+    now = timezone.now()
+    stale = now - dt.timedelta(minutes=settings.KEPU_ROLLUP_STALE_MINUTES)
+    claimed = (
+        RollupState.objects.filter(pk=1)
+        .filter(Q(pending=False) | Q(requested_at__lt=stale))
+        .update(pending=True, requested_at=now)
+    )
+    if not claimed:
+        return False  # a run is already queued; it will see this change
+    try:
+        return send_now_or_park(ROLLUP_TASK, [], {"trigger": reason}, countdown=settings.KEPU_ROLLUP_DELAY_SECONDS)
+    except Exception:  # in-process mode: the roll-up itself failed; the approval stands, the nightly run retries
+        log.exception("in-process roll-up failed; the previous values stay until the next run")
+        RollupState.objects.filter(pk=1).update(pending=False)
+        return False
+
+
+def start_queued_rollup(trigger: str) -> RollupRun:
+    """Called by the task: clear the pending flag first so later approvals queue a new run."""
+    RollupState.objects.filter(pk=1).update(pending=False)
+    return run_rollup(trigger=trigger)
+
+
+@transaction.atomic
+def save_observation(data: dict, user) -> Observation:
+    """Record (or correct) a manual observation; the roll-up follows on commit."""
+    observation, _ = Observation.objects.update_or_create(
+        indicator=data["indicator"], year=data["year"], region=data["region"],
+        defaults={
+            "value": data["value"], "numerator": data.get("numerator"), "denominator": data.get("denominator"),
+            "source": data.get("source", ""), "note": data.get("note", ""), "entered_by": user,
+        },
+    )
+    return observation

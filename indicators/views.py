@@ -1,0 +1,108 @@
+"""Dashboard pages (thin): the Dashboard object reads IndicatorValue rows only."""
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from accounts.permissions import RoleRequiredMixin
+
+from . import exports
+from .dashboard import BASE_LEVEL_CODES, Dashboard, allowed_regions, resolve_region
+from .forms import ObservationForm
+from .models import Indicator, IndicatorValue
+
+
+class DashboardAccessMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not allowed_regions(request.user):
+            raise PermissionDenied("您的角色无权查看指标看板。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def dashboard(self) -> Dashboard:
+        return Dashboard(resolve_region(self.request.user, self.request.GET.get("region")))
+
+
+class DashboardView(DashboardAccessMixin, TemplateView):
+    template_name = "indicators/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        board = self.dashboard()
+        year = board.activity_year()
+        ctx.update(
+            board=board,
+            region=board.region,
+            regions=allowed_regions(self.request.user),
+            year=year,
+            cards=board.cards(),
+            charts={
+                "literacy": board.literacy(),
+                "bases": board.bases_by_region(),
+                "activities_region": board.activities_by_region(year),
+                "activities_campaign": board.activities_by("campaign", year),
+                "activities_month": board.activities_by("month", year),
+                "activities_year": board.activities_by_year(),
+            },
+            base_levels=[label for _c, label in BASE_LEVEL_CODES],
+            populations=board.population_panels(year),
+            comparison=board.region_comparison(year),
+            overdue=board.overdue(),
+        )
+        return ctx
+
+
+class PrintView(DashboardView):
+    template_name = "indicators/print.html"
+
+
+class ExportView(DashboardAccessMixin, TemplateView):
+    def get(self, request, section: str):
+        board = self.dashboard()
+        try:
+            title, header, rows = exports.section(board, section)
+        except KeyError:
+            raise Http404("没有这个导出项") from None
+        content = exports.to_xlsx(title, header, rows, board)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"{board.region.name}-{title}.xlsx"
+        response["Content-Disposition"] = exports.content_disposition(filename)
+        return response
+
+
+class IndicatorDetailView(DashboardAccessMixin, TemplateView):
+    template_name = "indicators/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        indicator = get_object_or_404(Indicator.objects.with_targets(), code=self.kwargs["code"])
+        regions = allowed_regions(self.request.user)
+        values = (
+            IndicatorValue.objects.totals().filter(indicator=indicator, region__in=regions)
+            .select_related("region").order_by("region__path", "year", "period")
+        )
+        table: dict = {}
+        periods = sorted({v.period for v in values})
+        for v in values:
+            table.setdefault(v.region, {})[v.period] = v.value
+        ctx.update(indicator=indicator, periods=periods,
+                   table=[(r, [table[r].get(p) for p in periods]) for r in table])
+        return ctx
+
+
+class ObservationCreateView(RoleRequiredMixin, FormView):
+    """Office staff record a survey result or a designation count."""
+
+    allowed = ("office",)
+    template_name = "indicators/observation_form.html"
+    form_class = ObservationForm
+
+    def form_valid(self, form):
+        from . import services
+
+        services.save_observation(form.cleaned_data, user=self.request.user)
+        return redirect("indicators:dashboard")

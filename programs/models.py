@@ -1,0 +1,478 @@
+"""The plan as data (plan, regions, populations, programmes, tasks, units, assignments, targets)
+and the member units' periodic work reports on it (periods, reports, entries, figures, attachments)."""
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.models import TransitionRecord, WorkflowModel
+from common.workflow import Transition
+
+from .querysets import (
+    RegionQuerySet,
+    ReportingPeriodQuerySet,
+    ResponsibleUnitQuerySet,
+    TaskQuerySet,
+    UnitReportQuerySet,
+)
+
+
+class Plan(models.Model):
+    code = models.SlugField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    issuer = models.CharField(_("发布机构"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("起始年份"))
+    end_year = models.PositiveSmallIntegerField(_("截止年份"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    goals = models.TextField(_("主要目标"), blank=True)
+
+    class Meta:
+        verbose_name = _("规划")
+        verbose_name_plural = _("规划")
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("市")
+        DISTRICT = "district", _("辖市(区)")
+        TOWN = "town", _("镇(街道)")
+        VILLAGE = "village", _("村(社区)")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of codes ("320400/320412/") so a subtree is one indexed prefix filter.
+    path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["path", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+
+class TargetPopulation(models.Model):
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("重点人群")
+        verbose_name_plural = _("重点人群")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="programmes")
+    code = models.CharField(_("编号"), max_length=16)
+    name = models.CharField(_("名称"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("工程")
+        verbose_name_plural = _("工程")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="programme_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"({self.code}){self.name}"
+
+
+class ResponsibleUnit(models.Model):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("党委部门")
+        GOVERNMENT = "government", _("政府部门")
+        MASS = "mass", _("群团组织")
+        MEDIA = "media", _("新闻媒体")
+        DISTRICT_GOVERNMENT = "district_government", _("辖市(区)政府")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices)
+    is_member = models.BooleanField(_("领导小组成员单位"), default=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    contact_email = models.EmailField(_("联络邮箱"), blank=True)
+
+    objects = ResponsibleUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("责任单位")
+        verbose_name_plural = _("责任单位")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    """A task (一.1) or a numbered measure under it (一.1.(1)); safeguards under 组织实施 too."""
+
+    class Level(models.TextChoices):
+        TASK = "task", _("重点任务")
+        MEASURE = "measure", _("措施")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="tasks")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("工程"), null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级任务"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.CharField(_("编号"), max_length=32)
+    number = models.CharField(_("序号"), max_length=16)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("内容"), blank=True)
+    units_text = models.TextField(_("责任单位(原文)"), blank=True)
+    populations = models.ManyToManyField(
+        TargetPopulation, verbose_name=_("重点人群"), blank=True, related_name="tasks"
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务/措施")
+        verbose_name_plural = _("任务/措施")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def assignment_task(self) -> "Task":
+        """The task whose 〔责任单位〕 line covers this one (a measure inherits its task's)."""
+        return self.parent if self.level == self.Level.MEASURE and self.parent_id else self
+
+    def responsible_units(self):
+        return ResponsibleUnit.objects.filter(assignments__task=self.assignment_task).order_by(
+            "assignments__order"
+        )
+
+
+class TaskAssignment(models.Model):
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        ResponsibleUnit, verbose_name=_("责任单位"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    via_group = models.CharField(_("来自集合表述"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("任务分工")
+        verbose_name_plural = _("任务分工")
+        ordering = ["task", "order"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} ← {self.unit}"
+
+
+class PlanTarget(models.Model):
+    class Kind(models.TextChoices):
+        CUMULATIVE = "cumulative", _("累计(到期达到)")
+        PER_YEAR = "per_year", _("每年")
+        LEVEL = "level", _("水平(比例达到)")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务/措施"), null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    population = models.ForeignKey(
+        TargetPopulation, verbose_name=_("重点人群"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    code = models.SlugField(_("代码"), max_length=64)
+    name = models.CharField(_("名称"), max_length=200)
+    clause = models.CharField(_("条款"), max_length=32, blank=True)
+    value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("单位"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    comparator = models.CharField(_("比较"), max_length=4, default=">=")
+    quote = models.TextField(_("原文"), blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    reporting_units = models.ManyToManyField(
+        ResponsibleUnit, verbose_name=_("报送单位"), blank=True, related_name="reported_targets",
+        help_text=_("在工作报告中填报该数据的牵头单位(规划文件 targets[].reported_by)"),
+    )
+
+    class Meta:
+        verbose_name = _("规划目标")
+        verbose_name_plural = _("规划目标")
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.comparator} {self.value:g}{self.unit}"
+
+
+class PlanBaseline(models.Model):
+    target = models.ForeignKey(PlanTarget, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="baselines")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    quote = models.TextField(_("原文"), blank=True)
+
+    class Meta:
+        verbose_name = _("基线")
+        verbose_name_plural = _("基线")
+        ordering = ["target", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="baseline_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.target.name} {self.year}: {self.value:g}"
+
+
+# --- member-unit work reports (issue 5) -----------------------------------------------------
+class PrivateFileStorage(FileSystemStorage):
+    """Attachments live outside MEDIA_ROOT (never served statically); only a permission-checked
+    view streams them. The location is read from settings on every use so tests can move it."""
+
+    @property
+    def base_location(self):
+        return str(getattr(settings, "KEPU_PRIVATE_MEDIA_ROOT", None) or (settings.VAR_DIR / "private"))
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+_private_storage = PrivateFileStorage()
+
+
+def private_storage():
+    return _private_storage
+
+
+def attachment_path(instance, filename):
+    ext = os.path.splitext(filename)[1].lower()
+    return f"reports/{uuid.uuid4().hex}{ext}"
+
+
+class ReportingPeriod(models.Model):
+    """A year or half-year for which every unit with assigned tasks reports on its tasks."""
+
+    class Kind(models.TextChoices):
+        YEAR = "year", _("年度")
+        HALF = "half", _("半年")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="reporting_periods")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    half = models.PositiveSmallIntegerField(
+        _("半年"), null=True, blank=True, choices=[(1, _("上半年")), (2, _("下半年"))]
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    opens_on = models.DateField(_("开始填报"))
+    due_on = models.DateField(_("截止报送"))
+    closes_on = models.DateField(_("关闭日期"))
+    is_open = models.BooleanField(_("开放填报"), default=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("开启人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报送周期")
+        verbose_name_plural = _("报送周期")
+        ordering = ["-year", "kind", "half"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "kind", "half"], name="period_unique"),
+            models.UniqueConstraint(
+                fields=["plan", "year", "kind"], condition=models.Q(half__isnull=True), name="period_unique_year"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="year", half__isnull=True) | models.Q(kind="half", half__in=[1, 2])),
+                name="period_half_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def default_name(year: int, kind: str, half: int | None) -> str:
+        if kind == ReportingPeriod.Kind.YEAR:
+            return f"{year}年度"
+        return f"{year}年{'上' if half == 1 else '下'}半年"
+
+
+class UnitReport(WorkflowModel):
+    """One unit's report for one period: an entry per assigned task plus the unit's figures."""
+
+    STATUS_CHOICES = [
+        ("draft", _("草稿")),
+        ("submitted", _("已提交")),
+        ("accepted", _("已通过")),
+        ("returned", _("已退回")),
+    ]
+    TRANSITIONS = {
+        "submit": Transition(sources=frozenset({"draft", "returned"}), target="submitted", who="filer",
+                             label="提交", stamps=("submitted",)),
+        "accept": Transition(sources=frozenset({"submitted"}), target="accepted", who="reviewer",
+                             label="通过", stamps=("decided",)),
+        "return": Transition(sources=frozenset({"submitted"}), target="returned", who="reviewer",
+                             needs_reason=True, label="退回", stamps=("decided",)),
+    }
+    EDITABLE_STATUSES = ("draft", "returned")
+
+    unit = models.ForeignKey(ResponsibleUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT,
+                             related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.PROTECT,
+                               related_name="reports")
+    status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="entered_unit_reports",
+    )
+    summary = models.TextField(_("总体情况"), blank=True)
+    source_note = models.CharField(_("材料来源"), max_length=200, blank=True,
+                                   help_text=_("代录时注明,例如“2026-01-10 邮件报送的材料”"))
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = UnitReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("成员单位工作报告")
+        verbose_name_plural = _("成员单位工作报告")
+        ordering = ["period", "unit__order"]
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="unit_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period}"
+
+    # --- workflow hooks (common.workflow) ---
+    def can_file(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return user.is_office or (user.is_liaison and user.unit_id == self.unit_id)
+
+    def can_review(self, user) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.is_office)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return bool(self.entered_by_id and self.entered_by.unit_id != self.unit_id)
+
+    @property
+    def is_late(self) -> bool | None:
+        if not self.first_submitted_at:
+            return None
+        return timezone.localdate(self.first_submitted_at) > self.period.due_on
+
+
+class UnitReportTransition(TransitionRecord):
+    report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE,
+                               related_name="transitions")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("报告流转记录")
+        verbose_name_plural = _("报告流转记录")
+
+
+class UnitReportEntry(models.Model):
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", _("未开始")
+        UNDER_WAY = "under_way", _("推进中")
+        DONE = "done", _("已完成")
+
+    report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="entries")
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="report_entries")
+    progress = models.CharField(_("进展"), max_length=16, choices=Progress.choices, default=Progress.NOT_STARTED)
+    narrative = models.TextField(_("工作情况"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告条目")
+        verbose_name_plural = _("报告条目")
+        ordering = ["report", "task__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "task"], name="report_entry_unique_task")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.task.code}"
+
+
+class UnitReportFigure(models.Model):
+    report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="figures")
+    target = models.ForeignKey(PlanTarget, verbose_name=_("目标"), on_delete=models.PROTECT,
+                               related_name="report_figures")
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告数据")
+        verbose_name_plural = _("报告数据")
+        ordering = ["report", "target_id"]
+        constraints = [models.UniqueConstraint(fields=["report", "target"], name="report_figure_unique_target")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.target.name}: {self.value:g}"
+
+
+class UnitReportAttachment(models.Model):
+    entry = models.ForeignKey(UnitReportEntry, verbose_name=_("报告条目"), on_delete=models.CASCADE,
+                              related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告附件")
+        verbose_name_plural = _("报告附件")
+        ordering = ["entry", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

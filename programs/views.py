@@ -1,0 +1,436 @@
+"""Pages for the plan and the member units' work reports (thin: reads come from querysets,
+writes and transitions from services)."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from accounts.permissions import RoleRequiredMixin
+from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
+
+from . import services
+from .filters import CompletenessFilter, UnitReportFilter
+from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
+from .models import (
+    Plan,
+    Programme,
+    ReportingPeriod,
+    ResponsibleUnit,
+    TargetPopulation,
+    Task,
+    UnitReport,
+    UnitReportAttachment,
+)
+from .querysets import report_change_log
+
+
+def _current_plan():
+    return Plan.objects.order_by("-start_year").first()
+
+
+class ProgrammeListView(LoginRequiredMixin, ListView):
+    template_name = "programs/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        tasks = Task.objects.tasks().with_tree().prefetch_related(
+            Prefetch("children", queryset=Task.objects.with_tree())
+        )
+        return Programme.objects.filter(plan=_current_plan()).prefetch_related(Prefetch("tasks", queryset=tasks))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = _current_plan()
+        ctx["plan"] = plan
+        ctx["safeguards"] = (
+            Task.objects.tasks().filter(plan=plan, programme__isnull=True).with_tree()
+            .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
+        )
+        ctx["plan_targets"] = plan.targets.filter(task__isnull=True).prefetch_related("baselines") if plan else []
+        ctx["populations"] = TargetPopulation.objects.all()
+        return ctx
+
+
+class TaskDetailView(LoginRequiredMixin, DetailView):
+    template_name = "programs/task_detail.html"
+    context_object_name = "task"
+
+    def get_object(self):
+        return get_object_or_404(Task.objects.with_tree(), plan=_current_plan(), code=self.kwargs["code"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["units"] = self.object.responsible_units()
+        ctx["measures"] = self.object.children.with_tree()
+        return ctx
+
+
+class UnitListView(LoginRequiredMixin, ListView):
+    template_name = "programs/unit_list.html"
+    context_object_name = "units"
+
+    def get_queryset(self):
+        return ResponsibleUnit.objects.with_task_counts().select_related("region")
+
+
+class UnitDetailView(LoginRequiredMixin, DetailView):
+    """"What is my unit responsible for?" — tasks, their measures and targets."""
+
+    template_name = "programs/unit_detail.html"
+    context_object_name = "unit"
+    model = ResponsibleUnit
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tasks"] = (
+            Task.objects.assigned_to(self.object).with_tree()
+            .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
+            .order_by("order")
+        )
+        return ctx
+
+
+class MyUnitView(RoleRequiredMixin, DetailView):
+    allowed = ("liaison",)
+
+    def get(self, request, *args, **kwargs):
+        return redirect("programs:unit-detail", pk=request.user.unit_id)
+
+
+class PopulationDetailView(LoginRequiredMixin, DetailView):
+    template_name = "programs/population_detail.html"
+    context_object_name = "population"
+    model = TargetPopulation
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tasks"] = (
+            Task.objects.tasks().filter(populations=self.object).with_tree()
+            .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
+        )
+        ctx["targets"] = self.object.plantarget_set.select_related("task")
+        return ctx
+
+
+# === member-unit work reports (issue 5) =====================================================
+
+
+
+
+def _visible_report(user, pk):
+    return get_object_or_404(UnitReport.objects.visible_to(user).with_detail(), pk=pk)
+
+
+class ReportListView(LoginRequiredMixin, TemplateView):
+    """Periods and the reports the user may see; a liaison's own report per period up front."""
+
+    template_name = "programs/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        plan = _current_plan()
+        periods = list(ReportingPeriod.objects.filter(plan=plan)) if plan else []
+        reports = UnitReport.objects.visible_to(user).select_related("unit", "period", "entered_by")
+        ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports)
+        ctx["reports"] = ctx["filter"].qs.order_by("-period__year", "period__kind", "unit__order")[:500]
+        ctx["periods"] = periods
+        ctx["today"] = timezone.localdate()
+        if user.is_liaison:
+            mine = {r.period_id: r for r in UnitReport.objects.filter(unit_id=user.unit_id)}
+            ctx["my_periods"] = [(p, mine.get(p.pk)) for p in periods]
+        return ctx
+
+
+class PeriodCreateView(RoleRequiredMixin, View):
+    allowed = ("office",)
+    template_name = "programs/report_period_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ReportingPeriodForm()})
+
+    def post(self, request):
+        form = ReportingPeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period = services.open_period(_current_plan(), user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("已开启报送周期“%(name)s”。") % {"name": period.name})
+                return redirect("programs:period-detail", pk=period.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class PeriodToggleView(RoleRequiredMixin, View):
+    allowed = ("office",)
+
+    def post(self, request, pk):
+        period = get_object_or_404(ReportingPeriod, pk=pk)
+        services.set_period_open(period, request.POST.get("open") == "1", request.user)
+        messages.success(request, _("报送周期已开启。") if period.is_open else _("报送周期已关闭。"))
+        return redirect("programs:period-detail", pk=pk)
+
+
+class PeriodDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "programs/report_period_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        period = get_object_or_404(ReportingPeriod, pk=self.kwargs["pk"])
+        user = self.request.user
+        ctx["period"] = period
+        ctx["reports"] = (
+            UnitReport.objects.visible_to(user).filter(period=period)
+            .select_related("unit", "entered_by").order_by("unit__order")
+        )
+        if user.is_office:
+            units = ResponsibleUnit.objects.expected_to_report(period.plan).order_by("order")
+            ctx["on_behalf_form"] = OnBehalfForm(units=units)
+        return ctx
+
+
+class MyReportView(RoleRequiredMixin, View):
+    """A liaison opens (or starts) its unit's report for a period."""
+
+    allowed = ("liaison",)
+
+    def post(self, request, pk):
+        period = get_object_or_404(ReportingPeriod, pk=pk)
+        try:
+            report, _created = services.start_report(request.user.unit, period, request.user)
+        except (WorkflowError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("programs:report-list")
+        return redirect("programs:report-edit", pk=report.pk)
+
+
+class OnBehalfStartView(RoleRequiredMixin, View):
+    """Office staff log a report for a unit from the documents it e-mailed."""
+
+    allowed = ("office",)
+
+    def post(self, request, pk):
+        period = get_object_or_404(ReportingPeriod, pk=pk)
+        form = OnBehalfForm(request.POST, units=ResponsibleUnit.objects.expected_to_report(period.plan))
+        if not form.is_valid():
+            messages.error(request, _("请选择要代录的单位。"))
+            return redirect("programs:period-detail", pk=pk)
+        try:
+            report, _created = services.start_report(
+                form.cleaned_data["unit"], period, request.user, source_note=form.cleaned_data["source_note"]
+            )
+        except (WorkflowError, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("programs:period-detail", pk=pk)
+        return redirect("programs:report-edit", pk=report.pk)
+
+
+def _detail_context(request, report, **extra):
+    ctx = {
+        "report": report,
+        "entries": report.entries.all(),
+        "figures": report.figures.all(),
+        "transitions": report.transitions.all(),
+        "change_log": report_change_log(report),
+        "actions": available_actions(report, request.user),
+        "can_edit": report.can_file(request.user) and report.is_editable,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+class ReportDetailView(LoginRequiredMixin, View):
+    template_name = "programs/report_detail.html"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, _detail_context(request, _visible_report(request.user, pk)))
+
+
+class ReportEditView(LoginRequiredMixin, View):
+    template_name = "programs/report_form.html"
+
+    def _setup(self, request, pk):
+        report = _visible_report(request.user, pk)
+        if not report.can_file(request.user):
+            raise PermissionDenied(_("您无权修改该单位的工作报告。"))
+        try:
+            services.ensure_editable(report, request.user)
+        except services.ReportLocked as exc:
+            messages.error(request, str(exc))
+            return report, redirect("programs:report-detail", pk=report.pk)
+        return report, None
+
+    def _form(self, request, report, data=None, files=None):
+        plan = report.period.plan
+        return UnitReportForm(
+            data, files, report=report, entries=report.entries.select_related("task").order_by("task__order"),
+            targets=services.report_targets(report.unit, plan), figures=report.figures.all(),
+            show_source=request.user.is_office,
+        )
+
+    def _render(self, request, report, form, status=200):
+        return render(request, self.template_name, {"report": report, "form": form}, status=status)
+
+    def get(self, request, pk):
+        report, refused = self._setup(request, pk)
+        if refused:
+            return refused
+        return self._render(request, report, self._form(request, report))
+
+    def post(self, request, pk):
+        report, refused = self._setup(request, pk)
+        if refused:
+            return refused
+        form = self._form(request, report, request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, report, form, status=400)
+        try:
+            report = services.save_report(
+                report, request.user, entries=form.entries_data(), figures=form.figures_data(),
+                summary=form.cleaned_data["summary"], source_note=form.cleaned_data.get("source_note"),
+                expected_version=form.cleaned_data["version"],
+                uploads=[(entry.task_id, f) for entry, f in form.uploads()],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self._render(request, report, form, status=400)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, report, form, status=409)
+        except services.ReportLocked as exc:
+            messages.error(request, str(exc))
+            return redirect("programs:report-detail", pk=report.pk)
+        if "submit" in request.POST:
+            try:
+                services.transition_report(report, "submit", request.user, expected_version=report.version)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+                return redirect("programs:report-detail", pk=report.pk)
+            messages.success(request, _("已保存并提交,等待领导小组办公室审核。"))
+            return redirect("programs:report-detail", pk=report.pk)
+        messages.success(request, _("已保存草稿。"))
+        return redirect("programs:report-edit", pk=report.pk)
+
+
+class ReportTransitionView(LoginRequiredMixin, View):
+    """POST submit / accept / return (reason) with the version the user saw."""
+
+    def post(self, request, pk, action):
+        report = _visible_report(request.user, pk)
+        if action not in UnitReport.TRANSITIONS:
+            raise Http404
+        try:
+            services.transition_report(
+                report, action, request.user, reason=request.POST.get("reason", ""),
+                expected_version=request.POST.get("version") or None,
+            )
+        except TransitionNotAllowed as exc:
+            raise PermissionDenied(str(exc))
+        except WorkflowError as exc:
+            report = _visible_report(request.user, pk)
+            return render(request, "programs/report_detail.html",
+                          _detail_context(request, report, error=str(exc)), status=exc.status_code)
+        done = {"submit": _("已提交,等待审核。"), "accept": _("已审核通过。"), "return": _("已退回,并通知填报单位修改。")}
+        messages.success(request, done[action])
+        return redirect("programs:report-detail", pk=pk)
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            UnitReportAttachment.objects.select_related("entry__report"),
+            pk=pk, entry__report__in=UnitReport.objects.visible_to(request.user),
+        )
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404
+        return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+
+
+class AttachmentDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        attachment = get_object_or_404(
+            UnitReportAttachment.objects.select_related("entry__report__period"),
+            pk=pk, entry__report__in=UnitReport.objects.visible_to(request.user),
+        )
+        report = attachment.entry.report
+        if not report.can_file(request.user):
+            raise PermissionDenied(_("您无权修改该单位的工作报告。"))
+        try:
+            services.remove_attachment(attachment, request.user)
+        except services.ReportLocked as exc:
+            messages.error(request, str(exc))
+            return redirect("programs:report-detail", pk=report.pk)
+        messages.success(request, _("附件已删除。"))
+        return redirect("programs:report-edit", pk=report.pk)
+
+
+class CompletenessView(RoleRequiredMixin, TemplateView):
+    """Units × periods: filed on time, late, missing; filterable by programme and population."""
+
+    allowed = ("office", "leader")
+    template_name = "programs/report_completeness.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = _current_plan()
+        f = CompletenessFilter(self.request.GET, queryset=ReportingPeriod.objects.filter(plan=plan))
+        periods = f.qs.order_by("year", "kind", "half") if f.is_valid() else ReportingPeriod.objects.none()
+        data = f.form.cleaned_data if f.is_valid() else {}
+        ctx["filter"] = f
+        ctx["matrix"] = services.completeness_matrix(
+            plan, periods, programme=data.get("programme"), population=data.get("population")
+        )
+        return ctx
+
+
+class ConsolidatedView(LoginRequiredMixin, TemplateView):
+    """Print-ready consolidated report for the leading-group meeting."""
+
+    template_name = "programs/report_consolidated.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        period = get_object_or_404(ReportingPeriod, pk=self.kwargs["pk"])
+        ctx.update(services.consolidated_report(period, UnitReport.objects.visible_to(self.request.user)))
+        ctx["printed_at"] = timezone.localtime()
+        return ctx
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class ConsolidatedXlsxView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        period = get_object_or_404(ReportingPeriod, pk=pk)
+        data = services.consolidated_report(period, UnitReport.objects.visible_to(request.user))
+        return _xlsx_response(services.consolidated_xlsx(data), f"{period.name}成员单位工作报告汇总.xlsx")
+
+
+class ReportXlsxView(LoginRequiredMixin, View):
+    """One report as xlsx (any status), for the unit's own files."""
+
+    def get(self, request, pk):
+        report = _visible_report(request.user, pk)
+        data = services.consolidated_report(report.period, UnitReport.objects.filter(pk=report.pk),
+                                            statuses=None)
+        return _xlsx_response(services.consolidated_xlsx(data), f"{report.period.name}{report.unit.name}工作报告.xlsx")

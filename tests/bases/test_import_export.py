@@ -1,0 +1,175 @@
+"""Excel/CSV in and out: template, preview → confirm, all-or-nothing, re-import updates, district isolation."""
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from bases.models import Base, BaseAnnualReport, Certification
+from bases.resources import BaseResource
+
+from .conftest import upload, xlsx_bytes
+
+D = dt.date
+BASE_HEADERS = BaseResource.column_names()
+
+
+def _import(client, kind, name, data):
+    """Upload, then confirm when the preview passed. Returns (upload response, confirm response or None)."""
+    first = client.post(f"/bases/import/{kind}/", {"file": upload(name, data)})
+    if first.status_code != 200 or "token" not in first.context:
+        return first, None
+    second = client.post(f"/bases/import/{kind}/", {"token": first.context["token"]})
+    return first, second
+
+
+def _problems(response):
+    return [(p.row, p.column, p.message) for p in response.context["problems"]]
+
+
+def test_template_downloads_have_the_chinese_headers(client_for, wujin_user):
+    c = client_for(wujin_user)
+    response = c.get("/bases/template/bases/?format=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in ws[1]] == BASE_HEADERS
+    assert BASE_HEADERS[:4] == ["编号", "基地名称", "所属区域", "依托单位"]
+    csv_text = c.get("/bases/template/reports/?format=csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("编号,基地编号,基地名称,所属区域,年度,开放天数")
+
+
+def test_upload_shows_a_preview_and_writes_only_after_confirm(client_for, wujin_user, wujin):
+    c = client_for(wujin_user)
+    data = xlsx_bytes(["基地名称", "所属区域", "类别", "主题"], [["湖塘科技馆", "武进区", "科技场馆类(综合)", "气象、应急"]])
+    first = c.post("/bases/import/bases/", {"file": upload("bases.xlsx", data)})
+    assert first.status_code == 200 and first.context["outcome"].new == 1
+    assert "湖塘科技馆" in first.content.decode()
+    assert not Base.objects.filter(name="湖塘科技馆").exists()  # preview writes nothing
+    second = c.post("/bases/import/bases/", {"token": first.context["token"]})
+    assert second.status_code == 302
+    base = Base.objects.get(name="湖塘科技馆")
+    assert base.region == wujin and base.category == "venue_general"
+    assert sorted(base.themes.values_list("name", flat=True)) == ["应急", "气象"]
+    assert base.history.first().history_user == wujin_user
+    # the token is single-use
+    assert c.post("/bases/import/bases/", {"token": first.context["token"]}).status_code == 400
+
+
+def test_reimporting_an_exported_file_updates_rather_than_duplicates(client_for, office_user, wujin, make_base,
+                                                                      certify):
+    base = make_base(wujin, "导出馆", address="旧地址")
+    certify(base, "municipal", D(2022, 5, 20), certificate_no="CZKP-2022-0001")
+    BaseAnnualReport.objects.create(base=base, year=2023, visitors=100)
+    c = client_for(office_user)
+    for kind in ("bases", "certifications", "reports"):
+        exported = c.get(f"/bases/export/{kind}/?format=xlsx").content
+        wb = openpyxl.load_workbook(io.BytesIO(exported))
+        ws = wb.active
+        headers = [cell.value for cell in ws[1]]
+        if kind == "bases":
+            ws.cell(row=2, column=headers.index("地址") + 1, value="新地址")
+        if kind == "reports":
+            ws.cell(row=2, column=headers.index("参观人次") + 1, value=250)
+        buf = io.BytesIO()
+        wb.save(buf)
+        first, second = _import(c, kind, f"{kind}.xlsx", buf.getvalue())
+        assert second is not None and second.status_code == 302, _problems(first)
+        assert first.context["outcome"].updated == 1 and first.context["outcome"].new == 0
+    assert Base.objects.count() == 1 and Certification.objects.count() == 1 and BaseAnnualReport.objects.count() == 1
+    base.refresh_from_db()
+    assert base.address == "新地址"
+    assert BaseAnnualReport.objects.get().visitors == 250
+
+
+def test_a_filled_template_without_ids_imported_twice_does_not_duplicate(client_for, wujin_user, wujin):
+    c = client_for(wujin_user)
+    data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[None, "重复导入馆", "320412"]])
+    _import(c, "bases", "a.xlsx", data)
+    first, second = _import(c, "bases", "a.xlsx", data)
+    assert first.context["outcome"].updated == 1
+    assert Base.objects.filter(name="重复导入馆").count() == 1
+
+
+def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
+    data = "基地名称,所属区域,开放方式\n西太湖湿地公园,武进区,免费开放\n".encode("gb18030")
+    first, second = _import(client_for(wujin_user), "bases", "bases.csv", data)
+    assert second.status_code == 302
+    assert Base.objects.get(name="西太湖湿地公园").opening_policy == "free"
+
+
+def test_district_import_cannot_touch_another_region_and_names_the_row(client_for, tianning_user, wujin, tianning,
+                                                                       make_base):
+    wujin_base = make_base(wujin, "武进馆")
+    c = client_for(tianning_user)
+    data = xlsx_bytes(["基地名称", "所属区域"], [["天宁新馆", "天宁区"], ["越界馆", "武进区"]])
+    first, second = _import(c, "bases", "x.xlsx", data)
+    assert first.status_code == 400 and second is None
+    assert _problems(first) == [(3, "所属区域", "“武进区”不在您的管辖范围(天宁区)内,不能导入该行。")]
+    assert not Base.objects.filter(name__in=["天宁新馆", "越界馆"]).exists()  # all or nothing
+    # updating a wujin base by its id: not found in the user's scope
+    data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[wujin_base.pk, "改名", "天宁区"]])
+    first, _ = _import(c, "bases", "x.xlsx", data)
+    assert first.status_code == 400
+    assert _problems(first)[0][:2] == (2, "编号") and "不在您的管理范围" in _problems(first)[0][2]
+    # annual reports for a wujin base
+    data = xlsx_bytes(["基地编号", "年度", "参观人次"], [[wujin_base.pk, 2024, 10]])
+    first, _ = _import(c, "reports", "r.xlsx", data)
+    assert first.status_code == 400 and _problems(first)[0][:2] == (2, "基地编号")
+    wujin_base.refresh_from_db()
+    assert wujin_base.name == "武进馆" and not wujin_base.annual_reports.exists()
+
+
+def test_import_is_all_or_nothing_when_the_last_row_is_bad(client_for, office_user, wujin):
+    rows = [[f"馆{i}", "武进区"] for i in range(50)] + [["坏行", "火星区"]]
+    first, second = _import(client_for(office_user), "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域"], rows))
+    assert first.status_code == 400 and second is None
+    assert _problems(first) == [(52, "所属区域", "未知的区域“火星区”。")]
+    assert Base.objects.count() == 0
+
+
+def test_confirm_rolls_back_everything_if_the_data_changed_since_the_preview(client_for, office_user, wujin,
+                                                                             make_base, certify):
+    c = client_for(office_user)
+    base = make_base(wujin)
+    data = xlsx_bytes(["基地编号", "级别", "认定日期", "证书编号"],
+                      [[base.pk, "市级", "2024-05-27", "CZ-1"], [base.pk, "省级", "2024-12-18", "CZ-2"]])
+    first = c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
+    assert first.status_code == 200
+    certify(make_base(wujin), "municipal", D(2020, 1, 1), certificate_no="CZ-2")  # someone took CZ-2 meanwhile
+    second = c.post("/bases/import/certifications/", {"token": first.context["token"]})
+    assert second.status_code == 400
+    assert _problems(second) == [(3, "证书编号", "证书编号已被其他认定记录使用。")]
+    assert not base.certifications.exists()
+
+
+def test_certification_import_sets_the_default_cycle_and_status(client_for, office_user, wujin, make_base):
+    base = make_base(wujin)
+    data = xlsx_bytes(["基地编号", "级别", "认定日期", "有效期至", "证书编号"],
+                      [[base.pk, "市级", dt.datetime(2019, 5, 28), None, "CZ-9"],
+                       [base.pk, "省级", "2024/12/18", None, ""]])
+    first, second = _import(client_for(office_user), "certifications", "c.xlsx", data)
+    assert second.status_code == 302, _problems(first)
+    old, new = base.certifications.order_by("certified_on")
+    assert (old.valid_until, old.status) == (D(2024, 5, 27), "expired")
+    assert (new.level, new.valid_until, new.status, new.certificate_no) == ("provincial", D(2029, 12, 17), "valid", "")
+
+
+def test_export_in_csv_has_a_bom_and_chinese_labels(client_for, office_user, wujin, make_base, certify):
+    certify(make_base(wujin, "标签馆"), "national", D(2024, 1, 1))
+    content = client_for(office_user).get("/bases/export/certifications/?format=csv").content
+    assert content.startswith("\ufeff".encode())
+    text = content.decode("utf-8-sig")
+    assert "标签馆" in text and "国家级" in text and "有效" in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_respects_the_list_filters(client_for, office_user, wujin, tianning, make_base, fmt):
+    make_base(wujin, "武进甲")
+    make_base(tianning, "天宁乙")
+    response = client_for(office_user).get(f"/bases/export/bases/?format={fmt}&region=320402")
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+    else:
+        ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        text = " ".join(str(c.value) for row in ws.iter_rows() for c in row)
+    assert "天宁乙" in text and "武进甲" not in text

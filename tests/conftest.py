@@ -1,0 +1,204 @@
+"""Personas and service checks shared by every test.
+
+Service-backed tests (PostgreSQL, Redis, a Celery worker, Chromium) run whenever those are present.
+Under CI=true their absence is a failure, never a skip; elsewhere they skip and say why.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+from django.core.management import call_command
+
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, why: str) -> None:
+    """Skip (locally) or fail (in CI) when a service a test needs is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {why}", pytrace=False)
+    pytest.skip(why)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def require_postgres_and_redis(settings):
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "this test needs DATABASE_URL=postgres://… (PostgreSQL pass of make test)")
+    require(bool(settings.CELERY_BROKER_URL.startswith("redis://")), "this test needs CELERY_BROKER_URL=redis://…")
+    require(port_open("127.0.0.1", 6379), "Redis is not reachable on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def require_chromium():
+    require(shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium"),
+            "Chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real plan once per test session; every test sees it."""
+    with django_db_blocker.unblock():
+        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+        from indicators.models import RollupState
+
+        RollupState.objects.all().delete()  # no roll-up is "queued" when a test starts
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional tests flush the database at teardown; put the plan back for the tests that follow."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+    if transactional and nextitem is not None:
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        from programs.models import Plan
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Plan.objects.exists():
+                call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+                from indicators.models import RollupState
+
+                RollupState.objects.all().delete()
+            connections.close_all()
+
+
+def _make_user(username, role, region_code=None, unit_name=None, **extra):
+    from accounts.models import User
+    from programs.models import Region, ResponsibleUnit
+
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, role=role, email=f"{username}@example.invalid",
+        region=Region.objects.get(code=region_code) if region_code else None,
+        unit=ResponsibleUnit.objects.get(name=unit_name) if unit_name else None,
+        **extra,
+    )
+    return user
+
+
+@pytest.fixture
+def office_user(db):
+    from accounts.demo import office_group
+
+    user = _make_user("office1", "office", last_name="市科协科普部", is_staff=True)
+    user.groups.add(office_group())
+    return user
+
+
+@pytest.fixture
+def wujin_user(db):
+    return _make_user("wujin1", "district", region_code="320412", last_name="武进区科协")
+
+
+@pytest.fixture
+def tianning_user(db):
+    return _make_user("tianning1", "district", region_code="320402", last_name="天宁区科协")
+
+
+@pytest.fixture
+def liaison_user(db):
+    return _make_user("jyj1", "liaison", unit_name="市教育局", last_name="市教育局")
+
+
+@pytest.fixture
+def other_liaison_user(db):
+    return _make_user("nync1", "liaison", unit_name="市农业农村局", last_name="市农业农村局")
+
+
+@pytest.fixture
+def leader_user(db):
+    return _make_user("leader1", "leader", last_name="分管领导")
+
+
+@pytest.fixture
+def wujin(db):
+    from programs.models import Region
+
+    return Region.objects.get(code="320412")
+
+
+@pytest.fixture
+def tianning(db):
+    from programs.models import Region
+
+    return Region.objects.get(code="320402")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a Django test client logged in as user."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) → a DRF APIClient authenticated as user (or anonymous for None)."""
+    from rest_framework.test import APIClient
+
+    def make(user):
+        c = APIClient()
+        if user is not None:
+            c.force_authenticate(user)
+        return c
+
+    return make
+
+
+# --- one Playwright (Debian Chromium) per test session, shared by every browser test -----------------------
+CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        yield manager
+    finally:
+        manager.stop()
+        if saved is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+

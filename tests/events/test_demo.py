@@ -1,0 +1,37 @@
+"""Demo data tells seed 000's story and can be loaded twice without duplicates."""
+import io
+
+import pytest
+from django.db.models import Sum
+
+from events.demo import load_demo
+from events.models import ActivityReturn, Campaign, CampaignFiling
+from events.services import completeness
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_idempotent_and_matches_the_seed_figures():
+    from accounts.demo import load_demo as load_users
+
+    load_users(io.StringIO())
+    out = io.StringIO()
+    load_demo(out)
+    count = ActivityReturn.objects.count()
+    load_demo(io.StringIO())
+    assert ActivityReturn.objects.count() == count and Campaign.objects.filter(name="2025年全国科普日").count() == 1
+    history = ActivityReturn.objects.approved().filter(starts_on__year__range=(2021, 2023))
+    total = history.aggregate(p=Sum("actual_participants"))["p"]
+    assert 5200 <= history.count() <= 5400 and 2_200_000 <= total <= 2_300_000
+    assert history.values("region").distinct().count() == 7
+    current = ActivityReturn.objects.filter(campaign__name="2025年全国科普日")
+    for region_code in ("320481", "320413", "320412", "320411", "320402", "320404", "320491"):
+        states = set(current.filter(region__code=region_code).values_list("status", flat=True))
+        assert states == {"draft", "submitted", "returned", "approved"}
+    assert not current.filter(status="returned", return_reason="").exists()
+    assert current.filter(recommended=True, status="approved").count() == 7
+    rows = {r.name: r for r in completeness(Campaign.objects.get(name="2025年全国科普日"))}
+    assert rows["金坛区"].schedule_on_time is False and rows["常州经开区"].summary_filed is False
+    assert rows["武进区"].schedule_on_time is True
+    assert CampaignFiling.objects.exists()
+    assert "活动演示数据" in out.getvalue()

@@ -1,0 +1,97 @@
+"""Photos (jpeg/png, whole, ≤ 5 MB, at most 5) and summary files (pdf/docx) are checked by content."""
+import pytest
+from django.urls import reverse
+
+from events import services
+from events.models import ActivityPhoto, ActivityReturn
+from events.uploads import UploadRejected
+
+from .conftest import JPEG_BYTES, docx_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload_page(client, activity, *files):
+    return client.post(reverse("events:photo-upload", args=[activity.pk]), {"photo": list(files)}, follow=True)
+
+
+def test_a_jpeg_and_a_png_are_stored_and_served_with_their_type(client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin)
+    client = client_for(wujin_user)
+    body = _upload_page(client, activity, upload("现场1.jpg", JPEG_BYTES), upload("现场2.png", png_bytes(3, 2))).content.decode()
+    assert "照片已上传" in body
+    photos = list(activity.photos.all())
+    assert [p.content_type for p in photos] == ["image/jpeg", "image/png"]
+    served = client.get(reverse("events:photo", args=[activity.pk, photos[0].pk]))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content) == JPEG_BYTES
+    assert "events/photos/" in photos[0].file.name and "现场" not in photos[0].file.name
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("setup.jpg", b"MZ\x90\x00" + b"\x00" * 200, "可执行程序"),
+    ("notes.png", "这不是图片".encode() * 20, "不是 JPG 或 PNG"),
+    ("report.jpg", b"%PDF-1.7\n" + b"0" * 100, "不是 JPG 或 PNG"),
+    ("broken.jpg", JPEG_BYTES[:300], "已损坏"),
+    ("broken.png", png_bytes(4, 4)[:-20], "已损坏"),
+    ("empty.jpg", b"", "空文件"),
+])
+def test_a_bad_photo_gets_a_clear_message_and_nothing_is_saved(name, data, message, client_for, wujin_user, wujin,
+                                                               make_return):
+    activity = make_return(wujin)
+    body = _upload_page(client_for(wujin_user), activity, upload(name, data, "image/jpeg")).content.decode()
+    assert message in body
+    assert ActivityPhoto.objects.count() == 0
+
+
+def test_an_oversize_photo_is_refused(settings, wujin_user, wujin, make_return):
+    settings.KEPU_MAX_PHOTO_BYTES = 400
+    activity = make_return(wujin)
+    with pytest.raises(UploadRejected, match="太大"):
+        services.add_photo(activity, wujin_user, upload("big.jpg", JPEG_BYTES))
+    assert ActivityPhoto.objects.count() == 0
+
+
+def test_a_sixth_photo_is_refused(wujin_user, wujin, make_return):
+    activity = make_return(wujin)
+    for i in range(5):
+        services.add_photo(activity, wujin_user, upload(f"{i}.png", png_bytes()))
+        activity.refresh_from_db()
+    with pytest.raises(UploadRejected, match="最多上传 5 张"):
+        services.add_photo(activity, wujin_user, upload("6.png", png_bytes()))
+    assert activity.photos.count() == 5
+
+
+def _form(region, **extra):
+    data = {"title": "科普大篷车进乡村", "category": "rural_joint", "format": "offline", "starts_on": "2025-09-18",
+            "ends_on": "2025-09-18", "region": region.pk, "planned_participants": 200, "actual_participants": 0,
+            "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0.5", "general_public": "on"}
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("name,data,ok", [
+    ("总结.pdf", b"%PDF-1.4\n%...\n", True),
+    ("总结.docx", None, True),
+    ("总结.pdf", b"MZ\x90\x00" + b"\x00" * 50, False),
+    ("总结.docx", b"PK\x03\x04" + b"\x00" * 50, False),
+])
+def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for, wujin_user, wujin):
+    data = docx_bytes() if data is None else data
+    response = client_for(wujin_user).post(reverse("events:create"), _form(wujin, summary_file=upload(name, data)))
+    if ok:
+        assert response.status_code == 302
+        activity = ActivityReturn.objects.get()
+        served = client_for(wujin_user).get(reverse("events:summary-file", args=[activity.pk]))
+        assert served.status_code == 200 and "attachment" in served["Content-Disposition"]
+    else:
+        assert response.status_code == 200 and "不是 PDF 或 Word" in response.content.decode()
+        assert ActivityReturn.objects.count() == 0
+
+
+def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, wujin):
+    settings.KEPU_MAX_DOCUMENT_BYTES = 100
+    response = client_for(wujin_user).post(reverse("events:create"),
+                                           _form(wujin, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
+    assert response.status_code == 200 and "太大" in response.content.decode()
+    assert ActivityReturn.objects.count() == 0

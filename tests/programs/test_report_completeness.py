@@ -1,0 +1,81 @@
+"""The units × periods matrix: filed on time, late, missing, not yet due; by programme/population."""
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programs import services
+from programs.models import Programme, ResponsibleUnit, TargetPopulation, UnitReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _filed(unit, period, user, day):
+    report, _ = services.start_report(unit, period, user)
+    services.transition_report(report, "submit", user)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))
+    UnitReport.objects.filter(pk=report.pk).update(first_submitted_at=at, submitted_at=at)
+    return report
+
+
+@pytest.fixture
+def half_year(plan):
+    return services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2026, 6, 20),
+                                due_on=dt.date(2026, 7, 15), closes_on=dt.date(2026, 12, 31))
+
+
+def _cells(matrix):
+    return {row["unit"].name: [c["state"] for c in row["cells"]] for row in matrix["rows"]}
+
+
+def test_matrix_shows_on_time_late_missing_and_pending(plan, period, half_year, office_user):
+    _filed(ResponsibleUnit.objects.get(name="市教育局"), period, office_user, period.due_on)  # last minute: on time
+    _filed(ResponsibleUnit.objects.get(name="市农业农村局"), period, office_user, period.due_on + dt.timedelta(days=1))
+    matrix = services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
+    cells = _cells(matrix)
+    assert cells["市教育局"] == ["on_time", "pending"]
+    assert cells["市农业农村局"] == ["late", "pending"]
+    assert cells["市人社局"] == ["missing", "pending"]
+    assert len(matrix["rows"]) == ResponsibleUnit.objects.count() == 35  # every unit has tasks
+    assert matrix["totals"][0] == {"on_time": 1, "late": 1, "missing": 33, "pending": 0, "accepted": 0}
+
+
+def test_a_draft_does_not_count_as_filed(plan, period, edu_report):
+    assert _cells(services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 16)))["市教育局"] == ["missing"]
+
+
+def test_matrix_is_one_query_whatever_the_number_of_units(plan, period, half_year, office_user,
+                                                          django_assert_max_num_queries):
+    for name in ("市教育局", "市农业农村局", "市人社局"):
+        _filed(ResponsibleUnit.objects.get(name=name), period, office_user, period.due_on)
+    with django_assert_max_num_queries(1):
+        services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
+
+
+def test_filter_by_programme_and_population_keeps_only_units_with_such_tasks(plan, period):
+    programme_one = Programme.objects.get(plan=plan, code="一")
+    youth = TargetPopulation.objects.get(code="youth")
+    cadres = TargetPopulation.objects.get(code="cadres")
+    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], population=youth)["rows"]}
+    assert "市教育局" in names and "市委组织部" not in names and "市农业农村局" not in names
+    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], population=cadres)["rows"]}
+    assert "市委组织部" in names and "市教育局" not in names
+    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], programme=programme_one)["rows"]}
+    assert "市财政局" not in names and "市总工会" in names
+
+
+def test_matrix_page_for_office_filters_by_population_and_is_forbidden_to_liaisons(client_for, office_user,
+                                                                                    liaison_user, period):
+    _filed(ResponsibleUnit.objects.get(name="市教育局"), period, office_user, period.due_on)
+    client = client_for(office_user)
+    body = client.get(reverse("programs:report-completeness") + "?population=youth").content.decode()
+    assert 'data-unit="市教育局"' in body and 'data-unit="市委组织部"' not in body
+    assert 'data-state="on_time"' in body and "按时报送" in body
+    assert client_for(liaison_user).get(reverse("programs:report-completeness")).status_code == 403
+
+
+def test_matrix_page_without_filters_shows_every_unit_and_period(client_for, leader_user, period):
+    body = client_for(leader_user).get(reverse("programs:report-completeness")).content.decode()
+    assert body.count("<tr data-unit=") == 35 and "2025年度" in body
+    assert body.count('data-state="missing"') == 35  # nobody filed; the due date has passed

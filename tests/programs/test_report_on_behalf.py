@@ -1,0 +1,55 @@
+"""Office staff log a report for a unit from its e-mailed documents; both identities are kept."""
+import pytest
+from django.urls import reverse
+
+from programs import services
+from programs.models import UnitReport
+
+pytestmark = pytest.mark.django_db
+
+
+def test_office_starts_and_fills_a_report_on_behalf_through_the_pages(client_for, office_user, period, unit, target):
+    client = client_for(office_user)
+    agri = unit("市农业农村局")
+    response = client.post(reverse("programs:period-on-behalf", args=[period.pk]),
+                           {"unit": agri.pk, "source_note": "2026-01-10 邮件报送的 Word 材料"})
+    report = UnitReport.objects.get(unit=agri, period=period)
+    assert response.status_code == 302 and response.url == reverse("programs:report-edit", args=[report.pk])
+    farmers = target("high_quality_farmers")
+    data = {"version": report.version, f"figure_{farmers.pk}": "4,650", "submit": "1",
+            "source_note": report.source_note}
+    data.update({f"progress_{e.task_id}": "done" for e in report.entries.all()})
+    assert client.post(reverse("programs:report-edit", args=[report.pk]), data).status_code == 302
+    report.refresh_from_db()
+    assert report.unit == agri and report.entered_by == office_user and report.entered_on_behalf
+    assert report.submitted_by == office_user and report.status == "submitted"
+    assert report.source_note == "2026-01-10 邮件报送的 Word 材料"
+    assert report.figures.get(target=farmers).value == 4650
+    body = client.get(reverse("programs:report-detail", args=[report.pk])).content.decode()
+    assert "由领导小组办公室代录" in body and "市科协科普部" in body
+
+
+def test_office_on_behalf_through_the_api_records_both_identities(api_for, office_user, period, unit):
+    response = api_for(office_user).post("/api/v1/unit-reports/", {
+        "unit": unit("市人社局").pk, "period": period.pk, "source_note": "纸质材料"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["unit_name"] == "市人社局" and body["entered_by"] == "office1" and body["entered_on_behalf"] is True
+
+
+def test_liaison_entry_is_not_on_behalf(edu_report, liaison_user):
+    assert edu_report.entered_by == liaison_user and not edu_report.entered_on_behalf
+
+
+def test_liaison_can_see_a_report_the_office_entered_for_its_unit(client_for, liaison_user, office_user, period, unit):
+    report, created = services.start_report(unit("市教育局"), period, office_user)
+    assert created
+    page = client_for(liaison_user).get(reverse("programs:report-detail", args=[report.pk]))
+    assert page.status_code == 200 and "由领导小组办公室代录" in page.content.decode()
+
+
+def test_office_page_offers_on_behalf_entry_but_not_to_a_leader(client_for, office_user, leader_user, period):
+    url = reverse("programs:period-detail", args=[period.pk])
+    assert "开始代录" in client_for(office_user).get(url).content.decode()
+    assert "开始代录" not in client_for(leader_user).get(url).content.decode()
+    assert client_for(leader_user).post(reverse("programs:period-on-behalf", args=[period.pk]), {}).status_code == 403
