@@ -460,6 +460,10 @@ class KepuResource(resources.ModelResource):
     def check_scope(self, instance):
         """Raise ValidationError when the row points outside what the user may touch."""
 
+    def refusal(self) -> str | None:
+        """A Chinese message when the user may not import this kind of row at all (checked before any row)."""
+        return None
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # blank text cells arrive as None: text columns store "" (full_clean then says "不能为空" if required)
         from django.db import models as djmodels
@@ -573,6 +577,9 @@ def run_import(resource: KepuResource, upload: Upload, dry_run: bool) -> ImportO
     on any problem (all-or-nothing)."""
     resource.row_numbers = upload.row_numbers
     resource._seen = {}
+    refused = resource.refusal()
+    if refused:
+        return ImportOutcome(problems=[Problem(None, "", refused)], total=len(upload.dataset))
     outcome = ImportOutcome(problems=[])
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from programs.models import Region
 
 from .imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
 from .models import Base, BaseAnnualReport, Certification, Theme
+from .services import can_manage_certifications
 
 
 def _district_scope_error(user, region, column_attr="region"):
@@ -122,6 +123,12 @@ class CertificationResource(_BaseChildResource):
 
     def export_queryset(self, queryset):
         return queryset.select_related("base__region")
+
+    def refusal(self):
+        # certifications (and their revocation) are the office's, as on the pages and in the API
+        if self.user is not None and not can_manage_certifications(self.user):
+            return _("只有领导小组办公室可以导入认定记录。")
+        return None
 
     def natural_key_lookup(self, row):
         number = row.get("证书编号")

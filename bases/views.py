@@ -65,6 +65,7 @@ class BaseListView(RoleRequiredMixin, ListView):
         ctx["rank_labels"] = RANK_LABELS
         ctx["can_edit"] = user.is_office or user.is_district
         ctx["can_import"] = ctx["can_edit"]
+        ctx["can_import_certifications"] = services.can_manage_certifications(user)
         region = user.region if user.is_district else None
         ctx["counts"] = Base.objects.counts_by_level(timezone.localdate(), region=region)
         query = self.request.GET.copy()
@@ -285,6 +286,9 @@ class TemplateView(RoleRequiredMixin, View):
 
 
 class ImportView(RoleRequiredMixin, imports.ImportFlowView):
+    """Bases and annual reports: office and district offices (a district only its region's rows);
+    certifications (which may carry a revocation): the office only, like the certification pages."""
+
     allowed = EDITORS
     template_name = "bases/import.html"
 
@@ -303,8 +307,14 @@ class ImportView(RoleRequiredMixin, imports.ImportFlowView):
         ctx["kind"] = self.kwargs["kind"]
         return ctx
 
+    def check_kind_permission(self, request, kind):
+        if kind == "certifications" and not services.can_manage_certifications(request.user):
+            raise PermissionDenied(_("只有领导小组办公室可以导入认定记录。"))
+
     def get(self, request, kind):
+        self.check_kind_permission(request, kind)
         return super().get(request)
 
     def post(self, request, kind):
+        self.check_kind_permission(request, kind)
         return super().post(request)

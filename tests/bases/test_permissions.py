@@ -107,3 +107,67 @@ def test_anonymous_is_sent_to_login_and_refused_by_the_api(client, api_for, wuji
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     assert api_for(None).get("/api/v1/bases/").status_code in (401, 403)
     assert api_for(None).get(f"/api/v1/bases/{wujin_base.pk}/").status_code in (401, 403)
+
+
+def test_district_user_cannot_open_or_post_the_certification_import(client_for, wujin_user, wujin_base):
+    from .conftest import upload, xlsx_bytes
+
+    c = client_for(wujin_user)
+    assert c.get("/bases/import/certifications/").status_code == 403
+    assert "/bases/import/certifications/" not in c.get("/bases/").content.decode()  # no button either
+    # its own base: a new certification, and a revocation of the existing one, both refused
+    data = xlsx_bytes(["编号", "基地编号", "级别", "认定日期", "证书编号", "撤销日期", "撤销原因"],
+                      [[None, wujin_base.pk, "国家级", "2024-05-27", "GJ-1", None, None],
+                       [wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "", "2024-01-01", "区里决定"]])
+    response = c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
+    assert response.status_code == 403
+    assert wujin_base.certifications.count() == 1
+    wujin_base.cert.refresh_from_db()
+    assert (wujin_base.cert.status, wujin_base.cert.revoked_on, wujin_base.cert.revoke_reason) == ("valid", None, "")
+
+
+def test_a_district_certification_import_is_refused_by_the_resource_too(wujin_user, wujin_base):
+    """The import path itself (not only the page) refuses: nothing is written, one Chinese message."""
+    from bases.imports import read_upload, run_import
+    from bases.resources import CertificationResource
+
+    from .conftest import xlsx_bytes
+
+    data = xlsx_bytes(["编号", "基地编号", "级别", "认定日期", "撤销日期", "撤销原因"],
+                      [[wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "2024-01-01", "区里决定"]])
+    upload = read_upload(data, "c.xlsx", CertificationResource.column_names(), CertificationResource.required_columns)
+    outcome = run_import(CertificationResource(user=wujin_user), upload, dry_run=False)
+    assert [p.message for p in outcome.problems] == ["只有领导小组办公室可以导入认定记录。"]
+    wujin_base.cert.refresh_from_db()
+    assert wujin_base.cert.status == "valid" and wujin_base.cert.revoked_on is None
+
+
+def test_tianning_user_cannot_import_certifications_or_reports_for_a_wujin_base(client_for, tianning_user, tianning,
+                                                                                make_base, wujin_base):
+    from .conftest import upload, xlsx_bytes
+
+    c = client_for(tianning_user)
+    data = xlsx_bytes(["基地编号", "级别", "认定日期"], [[wujin_base.pk, "省级", "2024-05-27"]])
+    assert c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)}).status_code == 403
+    # an annual report row naming the wujin report's id, moved onto a tianning base: not in scope
+    own = make_base(tianning, "天宁馆")
+    report = wujin_base.annual_reports.get()
+    data = xlsx_bytes(["编号", "基地编号", "年度", "参观人次"], [[report.pk, own.pk, 2023, 5]])
+    response = c.post("/bases/import/reports/", {"file": upload("r.xlsx", data)})
+    assert response.status_code == 400
+    problems = [(p.row, p.column) for p in response.context["problems"]]
+    assert problems == [(2, "编号")]
+    report.refresh_from_db()
+    assert (report.base_id, report.visitors) == (wujin_base.pk, 1000)
+    assert wujin_base.certifications.count() == 1 and not own.annual_reports.exists()
+
+
+def test_office_imports_certifications_for_any_region(client_for, office_user, wujin_base):
+    from .conftest import upload, xlsx_bytes
+
+    c = client_for(office_user)
+    data = xlsx_bytes(["基地编号", "级别", "认定日期", "证书编号"], [[wujin_base.pk, "省级", "2024-05-27", "SJ-1"]])
+    first = c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
+    assert first.status_code == 200
+    assert c.post("/bases/import/certifications/", {"token": first.context["token"]}).status_code == 302
+    assert wujin_base.certifications.filter(level="provincial", certificate_no="SJ-1").exists()
