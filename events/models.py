@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from common.models import TransitionRecord, WorkflowModel
 from common.workflow import Transition
+from programs.models import private_storage
 
 from .querysets import ActivityReturnQuerySet, CampaignQuerySet
 
@@ -90,6 +91,9 @@ def _upload_to(folder: str):
 upload_photos = _upload_to("photos")
 upload_summaries = _upload_to("summaries")
 upload_filings = _upload_to("filings")
+# Photos, summaries and filings live in the private storage programs/ uses for report attachments
+# (KEPU_PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT): never served by DEBUG's /media/ route, only by the
+# permission-checked views in events/views.py.
 
 
 class ActivityReturn(WorkflowModel):
@@ -167,7 +171,8 @@ class ActivityReturn(WorkflowModel):
     platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
     news_links = models.TextField(_("新闻报道链接"), blank=True, help_text=_("每行一个链接"))
     summary_text = models.TextField(_("活动简要总结"), blank=True)
-    summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, blank=True, max_length=200)
+    summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True,
+                                    max_length=200)
     recommended = models.BooleanField(_("推荐为优秀活动"), default=False)
     recommendation_reason = models.TextField(_("推荐理由"), blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
@@ -267,7 +272,7 @@ class ActivityPhoto(models.Model):
     activity = models.ForeignKey(
         ActivityReturn, verbose_name=_("活动填报"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("照片"), upload_to=upload_photos, max_length=200)
+    file = models.FileField(_("照片"), upload_to=upload_photos, storage=private_storage, max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=32)
     size = models.PositiveIntegerField(_("大小(字节)"), default=0)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
@@ -304,7 +309,8 @@ class CampaignFiling(models.Model):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("说明/总结"), blank=True)
-    file = models.FileField(_("附件"), upload_to=upload_filings, blank=True, max_length=200)
+    file = models.FileField(_("附件"), upload_to=upload_filings, storage=private_storage, blank=True,
+                            max_length=200)
 
     class Meta:
         verbose_name = _("专项报送记录")

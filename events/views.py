@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
+from programs.models import private_storage
 from common.workflow import WorkflowError, available_actions
 
 from . import exports, services
@@ -219,22 +220,12 @@ def activity_transition(request, pk):
 def photo_upload(request, pk):
     activity = _get_return(request, pk)
     files = request.FILES.getlist("photo")
-    if not files:
-        messages.error(request, _("请选择要上传的照片。"))
-    for upload in files:
-        try:
-            services.add_photo(activity, request.user, upload)
-        except UploadRejected as exc:
-            messages.error(request, str(exc))
-            break
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            break
-        else:
-            activity.refresh_from_db()
+    try:
+        services.add_photos(activity, request.user, files)
+    except (UploadRejected, WorkflowError) as exc:
+        messages.error(request, str(exc))
     else:
-        if files:
-            messages.success(request, _("照片已上传。"))
+        messages.success(request, _("照片已上传(%(n)d 张)。") % {"n": len(files)})
     return redirect("events:detail", pk=pk)
 
 
@@ -279,7 +270,8 @@ def summary_file(request, pk):
 
 # --- Excel import and export ----------------------------------------------------------------
 def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "events" / "import-tmp"
+    """Pending imports wait in the private storage (outside MEDIA_ROOT, never served)."""
+    path = Path(private_storage().location) / "events" / "import-tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
