@@ -87,19 +87,53 @@ def submit_problems(activity: ActivityReturn) -> list[str]:
     return problems
 
 
-@transaction.atomic
 def add_photo(activity: ActivityReturn, user, upload) -> ActivityPhoto:
+    return add_photos(activity, user, [upload])[0]
+
+
+def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
+    """Add several photos at once, all or nothing: every file is checked before any is stored.
+
+    A bad file refuses the whole upload with a message naming each bad file; nothing is saved.
+    """
+    uploads = list(uploads)
     check_can_edit(activity, user)
-    if activity.photos.count() >= MAX_PHOTOS:
-        raise UploadRejected(f"每个活动最多上传 {MAX_PHOTOS} 张照片。")
-    content_type = check_image(upload)
-    photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
-                          original_name=(upload.name or "")[:200], uploaded_by=user)
-    photo.file.save(upload.name or "photo", upload, save=False)
-    photo.save()
-    ActivityReturn.objects.filter(pk=activity.pk).update(version=activity.version + 1)
-    activity.version += 1
-    return photo
+    if not uploads:
+        raise UploadRejected("请选择要上传的照片。")
+    have = activity.photos.count()
+    if have + len(uploads) > MAX_PHOTOS:
+        raise UploadRejected(f"每个活动最多上传 {MAX_PHOTOS} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
+                             "本次照片均未保存。")
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append((upload, check_image(upload)))
+        except UploadRejected as exc:
+            problems.append(str(exc))
+    if problems:
+        suffix = "本次选择的照片均未保存,请去掉或更换有问题的文件后重新上传。" if len(uploads) > 1 else ""
+        raise UploadRejected("".join(problems) + suffix)
+    stored: list[ActivityPhoto] = []
+    try:
+        with transaction.atomic():
+            current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
+            if current is None:
+                raise WorkflowError("记录不存在。")
+            activity.status = current["status"]
+            check_can_edit(activity, user)
+            for upload, content_type in checked:
+                photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
+                                      original_name=(upload.name or "")[:200], uploaded_by=user)
+                photo.file.save(upload.name or "photo", upload, save=False)
+                stored.append(photo)
+                photo.save()
+            ActivityReturn.objects.filter(pk=activity.pk).update(version=current["version"] + 1)
+    except Exception:
+        for photo in stored:  # the rows were rolled back: remove their files too
+            photo.file.delete(save=False)
+        raise
+    activity.version = current["version"] + 1
+    return stored
 
 
 @transaction.atomic

@@ -49,6 +49,10 @@ def _name(upload) -> str:
 
 
 def _mb(n: int) -> str:
+    if n < 1024:
+        return f"{n} 字节"
+    if n < MB:
+        return f"{n / 1024:.0f} KB"
     return f"{n / MB:.1f} MB"
 
 

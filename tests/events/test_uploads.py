@@ -95,3 +95,35 @@ def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, w
                                            _form(wujin, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
     assert response.status_code == 200 and "太大" in response.content.decode()
     assert ActivityReturn.objects.count() == 0
+
+
+def test_a_good_and_a_bad_photo_together_save_nothing_and_name_the_bad_file(client_for, wujin_user, wujin,
+                                                                          make_return, settings):
+    activity = make_return(wujin)
+    body = _upload_page(client_for(wujin_user), activity, upload("现场好图.jpg", JPEG_BYTES),
+                        upload("病毒.png", b"MZ\x90\x00" + b"\x00" * 200)).content.decode()
+    assert "照片“病毒.png”不是 JPG 或 PNG 图片" in body and "均未保存" in body
+    assert "照片已上传" not in body
+    assert ActivityPhoto.objects.count() == 0
+    private = settings.KEPU_PRIVATE_MEDIA_ROOT / "events" / "photos"
+    assert not private.exists() or not any(private.iterdir())
+    activity.refresh_from_db()
+    assert activity.version == 1
+
+
+def test_more_photos_than_the_cap_in_one_upload_save_nothing(client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin)
+    services.add_photo(activity, wujin_user, upload("0.png", png_bytes()))
+    body = _upload_page(client_for(wujin_user), activity,
+                        *[upload(f"{i}.png", png_bytes()) for i in range(1, 6)]).content.decode()
+    assert "最多上传 5 张" in body and "已有 1 张" in body
+    assert activity.photos.count() == 1
+
+
+def test_an_oversize_photo_through_the_page_is_refused_with_its_name_and_the_cap(settings, client_for, wujin_user,
+                                                                               wujin, make_return):
+    settings.KEPU_MAX_PHOTO_BYTES = 400
+    activity = make_return(wujin)
+    body = _upload_page(client_for(wujin_user), activity, upload("大图.jpg", JPEG_BYTES)).content.decode()
+    assert "照片“大图.jpg”太大(543 字节),不能超过 400 字节。" in body
+    assert ActivityPhoto.objects.count() == 0
