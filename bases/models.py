@@ -128,6 +128,11 @@ class Certification(models.Model):
                 condition=Q(valid_until__gte=models.F("certified_on")), name="certification_valid_after_certified",
                 violation_error_message=_("有效期至不能早于认定日期。"),
             ),
+            # counting goes by revoked_on: a revoked certification without that date would still count as valid
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | Q(revoked_on__isnull=False), name="certification_revoked_has_date",
+                violation_error_message=_("撤销的认定必须填写撤销日期。"),
+            ),
         ]
         indexes = [models.Index(fields=["certified_on", "valid_until"], name="cert_validity_idx")]
 
@@ -144,8 +149,15 @@ class Certification(models.Model):
             self.valid_until = self.default_valid_until(self.certified_on)
         if self.certified_on and self.valid_until and self.valid_until < self.certified_on:
             raise ValidationError({"valid_until": _("有效期至不能早于认定日期。")})
+        errors = {}
         if self.status == self.Status.REVOKED and not (self.revoke_reason or "").strip():
-            raise ValidationError({"revoke_reason": _("撤销必须填写原因。")})
+            errors["revoke_reason"] = [_("撤销必须填写原因。")]
+        if self.status == self.Status.REVOKED and self.revoked_on is None:
+            errors["revoked_on"] = [_("撤销的认定必须填写撤销日期。")]
+        if self.revoked_on and self.certified_on and self.revoked_on < self.certified_on:
+            errors["revoked_on"] = [_("撤销日期不能早于认定日期。")]
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if self.certified_on and not self.valid_until:

@@ -147,6 +147,9 @@ class CertificationResource(_BaseChildResource):
             instance.valid_until = Certification.default_valid_until(instance.certified_on)
         if instance.revoked_on and not instance.revoke_reason and "revoke_reason" not in errors:
             errors["revoke_reason"] = [_("填写了撤销日期时必须填写撤销原因。")]
+        if (instance.revoke_reason or "").strip() and not instance.revoked_on and "revoked_on" not in errors:
+            # a revocation counts from its date: without one the certification would still count as valid
+            errors["revoked_on"] = [_("填写了撤销原因时必须填写撤销日期。")]
         instance.status = _status_for(instance)
         super().validate_instance(instance, errors or None, validate_unique)
 

@@ -160,3 +160,15 @@ def test_two_reports_for_the_same_base_and_year_are_refused(c, base):
     data = xlsx_bytes(["基地编号", "年度", "参观人次"], [[base.pk, 2024, 1], [base.pk, 2024, 2]])
     problems, _ = _post(c, "reports", "x.xlsx", data)
     assert problems == [(3, "年度", "“已有馆 / 2024”与文件中第 2 行重复。")]
+
+
+def test_a_certification_row_with_a_revocation_reason_but_no_date_is_refused(client_for, office_user, wujin,
+                                                                              make_base):
+    base = make_base(wujin)
+    data = xlsx_bytes(["基地编号", "级别", "认定日期", "撤销日期", "撤销原因"],
+                      [[base.pk, "市级", "2022-01-01", None, "停止开放"]])
+    response = client_for(office_user).post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
+    assert response.status_code == 400
+    assert [(p.row, p.column, p.message) for p in response.context["problems"]] == [
+        (2, "撤销日期", "填写了撤销原因时必须填写撤销日期。")]
+    assert not Certification.objects.filter(base=base).exists()

@@ -1,7 +1,9 @@
 """Counts of bases by level and region at a date, from certification dates (expiry, revocation)."""
 import datetime as dt
 
-from django.db import connection
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bases.models import Base, Certification
@@ -82,3 +84,19 @@ def test_certified_since_2021_counts_new_certifications_by_level_not_renewals(wu
     assert counts == {"national": 1, "provincial": 1, "municipal": 1, "total": 3, "provincial_or_higher": 2}
     assert Certification.objects.counts_certified_since(region=wujin)["provincial_or_higher"] == 1
     assert Certification.objects.counts_certified_since(until=D(2021, 12, 31))["total"] == 2
+
+
+def test_a_revoked_certification_needs_its_revocation_date_in_the_model_and_the_database(wujin, make_base, certify):
+    cert = certify(make_base(wujin), "provincial", D(2021, 1, 10))
+    cert.status, cert.revoke_reason = "revoked", "停止开放"
+    with pytest.raises(ValidationError) as exc:
+        cert.full_clean()
+    assert exc.value.message_dict["revoked_on"] == ["撤销的认定必须填写撤销日期。"]
+    # a write that skips the model (update(), raw rows) is refused by the check constraint
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certification.objects.filter(pk=cert.pk).update(status="revoked", revoke_reason="停止开放")
+    # so a revoked certification always stops counting from a date
+    assert Base.objects.counts_by_level(D(2024, 1, 1))["provincial"] == 1
+    Certification.objects.filter(pk=cert.pk).update(status="revoked", revoke_reason="停止开放", revoked_on=D(2023, 5, 1))
+    assert Base.objects.counts_by_level(D(2024, 1, 1))["provincial"] == 0
+    assert Certification.objects.valid_on(D(2024, 1, 1)).count() == 0
