@@ -16,6 +16,7 @@ from django.utils import timezone
 from programs.models import Region, TargetPopulation
 
 from .models import Indicator, IndicatorValue, RollupRun, RollupState
+from .querysets import regions_visible_to
 from .status import NO_DATA, Status, status_for
 
 BASE_LEVEL_CODES = [("bases_national", "国家级"), ("bases_provincial", "省级"), ("bases_municipal", "市级")]
@@ -23,13 +24,8 @@ ACTIVITY_CODES = ("activities", "activity_participants")
 
 
 def allowed_regions(user) -> list[Region]:
-    """Regions whose dashboard the user may open: everything for office/leader; own region + city for a district."""
-    city = Region.objects.city().first()
-    if user.reads_everything:
-        return [city] + list(Region.objects.districts().order_by("order"))
-    if user.is_district:
-        return [city, user.region]
-    return []
+    """Regions whose dashboard the user may open (and whose figures the user may see)."""
+    return regions_visible_to(user)
 
 
 def resolve_region(user, code: str | None) -> Region:
@@ -96,17 +92,23 @@ def as_of() -> AsOf:
 class Dashboard:
     """Everything the overview page, the print view, the exports and the API summary need."""
 
-    def __init__(self, region: Region, today: dt.date | None = None):
+    def __init__(self, user, region: Region, today: dt.date | None = None):
+        """The board of `region` as `user` may see it. A district user's city board shows the city totals
+        and its own district's row in every per-district table, never another district's figures."""
+        self.visible = regions_visible_to(user)
+        if region.id not in {r.id for r in self.visible}:
+            raise Http404("区域不存在或不在您的权限范围内")
         self.region = region
         self.today = today or timezone.localdate()
         self.indicators = {i.code: i for i in Indicator.objects.on_dashboard().with_targets()}
-        self.districts = list(Region.objects.districts().order_by("order"))
-        self.city = Region.objects.city().first()
+        self.city = next(r for r in self.visible if r.level == Region.Level.CITY)
+        # the districts this user may compare (all for office/leaders; its own for a district office)
+        self.districts = [r for r in self.visible if r.level == Region.Level.DISTRICT]
         region_ids = {self.region.id, self.city.id} | ({d.id for d in self.districts} if region == self.city else set())
         # One query for every value the page shows.
         self._values = defaultdict(dict)  # (code, region_id, dimension) → {(period, key): (value, label)}
-        rows = IndicatorValue.objects.filter(
-            indicator__in=self.indicators.values(), region_id__in=region_ids
+        rows = IndicatorValue.objects.within(region_ids).filter(
+            indicator__in=self.indicators.values()
         ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
         for code, region_id, dimension, period, key, label, value in rows:
             self._values[(code, region_id, dimension)][(period, key)] = (value, label)
@@ -246,6 +248,24 @@ class Dashboard:
             "returns": int(self.latest("overdue_returns")[1] or 0),
             "reports": int(self.latest("overdue_reports")[1] or 0),
         }
+
+    def population_rows(self, year: int) -> list[list]:
+        """The population panels as table rows (for the xlsx export): one row per figure."""
+        rows = []
+        for panel in self.population_panels(year):
+            name = panel["population"].name
+            rows.append([name, f"{year}年科普活动项数", panel["activities"], "项", year])
+            rows.append([name, f"{year}年科普活动参与人次", panel["participants"], "人次", year])
+            for f in panel["figures"]:
+                rows.append([name, f["indicator"].name, float(f["value"]) if f["value"] is not None else None,
+                             f["indicator"].unit, f["year"]])
+        return rows
+
+    def overdue_rows(self) -> list[list]:
+        """Overdue filings of the region shown, then (on the city board) of each district the user may see."""
+        regions = [self.region] + (self.districts if self.region == self.city else [])
+        return [[r.name, int(self.latest("overdue_returns", r)[1] or 0), int(self.latest("overdue_reports", r)[1] or 0)]
+                for r in regions]
 
     def activity_year(self) -> int:
         years = self.yearly("activities")

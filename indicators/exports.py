@@ -36,6 +36,10 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
     if name == "regions":
         return f"{year}年区域对比", ["区域", "区划代码", "科学素质比例(%)", "基地总数", "新评定市级基地",
                                     "活动项数", "参与人次"], board.region_comparison(year)
+    if name == "populations":
+        return f"{year}年重点人群", ["重点人群", "指标", "数值", "单位", "数据年份"], board.population_rows(year)
+    if name == "overdue":
+        return "逾期未报", ["区域", "活动安排表/总结(份)", "成员单位工作报告(份)"], board.overdue_rows()
     raise KeyError(name)
 
 

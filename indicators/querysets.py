@@ -4,6 +4,21 @@ from __future__ import annotations
 from django.db import models
 
 
+def regions_visible_to(user) -> list:
+    """The one rule for who sees which figures (pages, exports, API): office staff and leaders every
+    region; a district office the city totals and its own region, never another district's row."""
+    from programs.models import Region
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    city = Region.objects.city().first()
+    if user.reads_everything:
+        return [city] + list(Region.objects.districts().order_by("order"))
+    if user.is_district:
+        return [city, user.region]
+    return []
+
+
 class IndicatorQuerySet(models.QuerySet):
     def on_dashboard(self):
         return self.filter(on_dashboard=True).select_related("plan_target", "population", "programme", "task")
@@ -16,6 +31,14 @@ class IndicatorValueQuerySet(models.QuerySet):
     def totals(self):
         """Values without a breakdown (dimension = '')."""
         return self.filter(dimension="")
+
+    def within(self, regions):
+        """Only rows of these regions (Region objects or ids)."""
+        return self.filter(region_id__in=[getattr(r, "id", r) for r in regions])
+
+    def visible_to(self, user):
+        """Only rows the user may see (see regions_visible_to)."""
+        return self.within(regions_visible_to(user))
 
     def for_region(self, region):
         return self.filter(region=region)

@@ -22,7 +22,8 @@ class DashboardAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def dashboard(self) -> Dashboard:
-        return Dashboard(resolve_region(self.request.user, self.request.GET.get("region")))
+        user = self.request.user
+        return Dashboard(user, resolve_region(user, self.request.GET.get("region")))
 
 
 class DashboardView(DashboardAccessMixin, TemplateView):
@@ -80,9 +81,8 @@ class IndicatorDetailView(DashboardAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         indicator = get_object_or_404(Indicator.objects.with_targets(), code=self.kwargs["code"])
-        regions = allowed_regions(self.request.user)
         values = (
-            IndicatorValue.objects.totals().filter(indicator=indicator, region__in=regions)
+            IndicatorValue.objects.visible_to(self.request.user).totals().filter(indicator=indicator)
             .select_related("region").order_by("region__path", "year", "period")
         )
         table: dict = {}

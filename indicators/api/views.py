@@ -45,7 +45,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             serializer_class=IndicatorValueSerializer)
     def values(self, request, code=None):
         indicator = self.get_object()
-        qs = IndicatorValue.objects.filter(indicator=indicator, region__in=allowed_regions(request.user))
+        qs = IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator)
         region = request.query_params.get("region")
         if region:
             resolve_region(request.user, region)  # 404 for a region outside the user's remit
@@ -63,4 +63,4 @@ class DashboardSummaryView(APIView):
     def get(self, request):
         _check_dashboard_access(request.user)
         region = resolve_region(request.user, request.query_params.get("region"))
-        return Response(summary(Dashboard(region)))
+        return Response(summary(Dashboard(request.user, region)))

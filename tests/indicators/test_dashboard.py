@@ -31,6 +31,61 @@ def test_leaders_and_office_see_the_city_and_every_region(persona, request, clie
     assert "天宁区" in body and "654" in body
 
 
+TIANNING_FIGURE = 98765
+TIANNING_TOTAL = 654 + TIANNING_FIGURE  # 天宁's 2025 participants: a number that appears nowhere else
+
+
+@pytest.fixture
+def tianning_figure(make_return, make_base, tianning, rolled_up):
+    make_return(tianning, participants=TIANNING_FIGURE, starts_on=dt.date(2025, 5, 6))
+    for _ in range(3):
+        make_base(tianning, ("national", dt.date(2022, 1, 1), None, None))
+    return run_rollup()
+
+
+def _cells(response) -> list:
+    ws = load_workbook(BytesIO(response.content)).active
+    return [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+
+
+def test_district_user_on_the_city_view_sees_city_totals_and_its_row_but_no_other_district(
+    client_for, api_for, wujin_user, leader_user, tianning_figure
+):
+    client = client_for(wujin_user)
+    page = client.get(reverse("indicators:dashboard") + "?region=320400").content.decode()
+    comparison = page.split('data-testid="region-comparison"')[1].split("</table>")[0]
+    bases = page.split('data-testid="bases-table"')[1].split("</table>")[0]
+    activities = page.split('data-testid="activities-region-table"')[1].split("</table>")[0]
+    assert "武进区" in comparison and "武进区" in bases and "武进区" in activities
+    assert "天宁区" not in page and "99,419" not in page and str(TIANNING_TOTAL) not in page
+    # the city totals include 天宁's activities: 321 + 654 + 98,765 participants in 2025
+    assert "<td>2025</td><td>3</td><td>99,740</td>" in page
+    # the leader, on the same page, does see 天宁's row (so the assertions above can fail)
+    leader_page = client_for(leader_user).get(reverse("indicators:dashboard") + "?region=320400").content.decode()
+    assert "天宁区" in leader_page and "99,419" in leader_page
+
+    for section in ("cards", "literacy", "bases", "activities-region", "activities-campaign", "activities-month",
+                    "activities-year", "regions", "populations", "overdue"):
+        cells = _cells(client.get(reverse("indicators:export", args=[section]) + "?region=320400"))
+        assert "天宁区" not in cells and TIANNING_TOTAL not in cells, section
+    regions = _cells(client.get(reverse("indicators:export", args=["regions"]) + "?region=320400"))
+    assert "武进区" in regions and 99740 not in regions
+    leader_regions = _cells(client_for(leader_user).get(reverse("indicators:export", args=["regions"])))
+    assert "天宁区" in leader_regions and TIANNING_TOTAL in leader_regions
+
+    api = api_for(wujin_user)
+    city_values = api.get("/api/v1/indicators/activity_participants/values/?region=320400").json()["results"]
+    assert [(v["region"], float(v["value"])) for v in city_values] == [("320400", 99740.0)]
+    every = api.get("/api/v1/indicators/activity_participants/values/?page_size=500").json()["results"]
+    assert {v["region"] for v in every} == {"320400", "320412"}
+    assert all(float(v["value"]) != TIANNING_TOTAL for v in every)
+    summary = api.get("/api/v1/dashboard/summary/?region=320400").json()
+    assert summary["region"]["code"] == "320400"
+    cards = {c["code"]: c for c in summary["cards"]}
+    assert "天宁区" not in str(summary) and TIANNING_TOTAL not in [c["actual"] for c in summary["cards"]]
+    assert cards["literacy_rate"]["actual"] == 17.0
+
+
 def test_district_user_sees_its_region_and_the_city_but_not_another_region(client_for, wujin_user, rolled_up):
     client = client_for(wujin_user)
     own = client.get(reverse("indicators:dashboard"))
@@ -134,3 +189,4 @@ def test_dashboard_query_count_does_not_grow_with_raw_records(client_for, leader
         assert client.get(reverse("indicators:dashboard")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert not any("events_activityreturn" in q["sql"] for q in large.captured_queries)
+
