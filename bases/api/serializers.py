@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -32,6 +33,22 @@ class AnnualReportSerializer(serializers.ModelSerializer):
         if request is not None and "base" in self.fields:
             self.fields["base"].queryset = Base.objects.visible_to(request.user)
 
+    def validate(self, attrs):
+        """The model's own rules (open days ≤ 366, free days ≤ open days) on the report as it would be saved
+        (for a PATCH: the stored values with the sent ones on top)."""
+        attrs = super().validate(attrs)
+        probe = BaseAnnualReport()
+        if self.instance is not None:
+            for f in BaseAnnualReport._meta.concrete_fields:
+                setattr(probe, f.attname, getattr(self.instance, f.attname))
+        for name, value in attrs.items():
+            setattr(probe, name, value)
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs
+
 
 class DesignationSerializer(serializers.ModelSerializer):
     class Meta:
@@ -40,16 +57,21 @@ class DesignationSerializer(serializers.ModelSerializer):
 
 
 class BaseSerializer(serializers.ModelSerializer):
+    """List and write shape: the base, its current level, its certifications and its annual reports (both read
+    only and prefetched by the view, so a page of the list costs the same number of queries at any size)."""
+
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.exclude(level="city"))
     region_name = serializers.CharField(source="region.name", read_only=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Theme.objects.all(), required=False)
     level = serializers.SerializerMethodField(help_text="national / provincial / municipal / null (今日有效的最高级别)")
+    certifications = CertificationSerializer(many=True, read_only=True)
+    annual_reports = AnnualReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = Base
         fields = ["id", "name", "host_organisation", "region", "region_name", "address", "category", "themes",
                   "opening_policy", "contact_person", "contact_phone", "contact_email", "website", "description",
-                  "level", "updated_at"]
+                  "level", "updated_at", "certifications", "annual_reports"]
 
     def get_level(self, obj) -> str | None:
         return RANK_TO_LEVEL.get(getattr(obj, "level_rank", 0))
@@ -62,9 +84,7 @@ class BaseSerializer(serializers.ModelSerializer):
 
 
 class BaseDetailSerializer(BaseSerializer):
-    certifications = CertificationSerializer(many=True, read_only=True)
-    annual_reports = AnnualReportSerializer(many=True, read_only=True)
     designations = DesignationSerializer(many=True, read_only=True)
 
     class Meta(BaseSerializer.Meta):
-        fields = BaseSerializer.Meta.fields + ["certifications", "annual_reports", "designations"]
+        fields = BaseSerializer.Meta.fields + ["designations"]

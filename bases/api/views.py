@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from django.utils import timezone
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from ..filters import BaseFilter, CertificationFilter
@@ -29,8 +29,12 @@ class OfficeWritesPermission(BasesPermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_office)
 
 
-class BaseViewSet(viewsets.ModelViewSet):
-    """Science-education bases with their certifications and annual reports (`?region=&level=&status=`)."""
+class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Science-education bases with their certifications and annual reports (`?region=&level=&status=`).
+
+    No DELETE (405): deleting a base would cascade to its certifications and reports, and no page offers it;
+    the office removes a base in the admin."""
 
     permission_classes = [BasesPermission]
     filterset_class = BaseFilter
@@ -40,13 +44,14 @@ class BaseViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = (Base.objects.visible_to(self.request.user).with_level_on(timezone.localdate())
-              .select_related("region").prefetch_related("themes").order_by("region__path", "name", "pk"))
+              .select_related("region").order_by("region__path", "name", "pk")
+              .prefetch_related(
+                  "themes",
+                  Prefetch("certifications", queryset=Certification.objects.order_by("-certified_on", "-pk")),
+                  Prefetch("annual_reports", queryset=BaseAnnualReport.objects.order_by("year")),
+              ))
         if self.action != "list":
-            qs = qs.prefetch_related(
-                Prefetch("certifications", queryset=Certification.objects.order_by("-certified_on")),
-                Prefetch("annual_reports", queryset=BaseAnnualReport.objects.order_by("year")),
-                "designations",
-            )
+            qs = qs.prefetch_related("designations")
         return qs
 
     def get_serializer_class(self):

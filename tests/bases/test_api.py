@@ -58,3 +58,61 @@ def test_certifications_are_read_only_in_the_api(api_for, office_user, wujin, ma
     assert api.get("/api/v1/base-certifications/?level=municipal").json()["count"] == 1
     assert api.patch(f"/api/v1/base-certifications/{cert.pk}/", {"level": "national"},
                      format="json").status_code == 405
+
+
+def test_api_refuses_an_annual_report_with_more_open_days_than_a_year_or_free_days_beyond_open_days(
+        api_for, wujin_user, wujin, make_base):
+    base = make_base(wujin)
+    api = api_for(wujin_user)
+    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "open_days": 400},
+                        format="json")
+    assert response.status_code == 400 and response.json()["open_days"] == ["开放天数不能超过 366 天。"]
+    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "open_days": 100,
+                                                         "free_open_days": 200}, format="json")
+    assert response.status_code == 400 and response.json()["free_open_days"] == ["免费开放天数不能超过开放天数。"]
+    assert not base.annual_reports.exists()
+    # a PATCH is checked against the stored values
+    report = BaseAnnualReport.objects.create(base=base, year=2023, open_days=100, free_open_days=50)
+    response = api.patch(f"/api/v1/base-annual-reports/{report.pk}/", {"free_open_days": 150}, format="json")
+    assert response.status_code == 400 and "free_open_days" in response.json()
+    report.refresh_from_db()
+    assert report.free_open_days == 50
+
+
+def test_nobody_deletes_a_base_through_the_api(api_for, office_user, wujin_user, wujin, make_base, certify):
+    base = make_base(wujin)
+    certify(base, "municipal", D(2022, 1, 1))
+    for user in (wujin_user, office_user):
+        assert api_for(user).delete(f"/api/v1/bases/{base.pk}/").status_code == 405
+    assert Base.objects.filter(pk=base.pk).exists() and base.certifications.count() == 1
+
+
+def test_api_list_includes_level_certifications_and_reports_at_a_flat_query_count(api_for, office_user, wujin,
+                                                                                  make_base, certify):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(office_user)
+
+    def add(n):
+        for _ in range(n):
+            base = make_base(wujin)
+            certify(base, "municipal", D(2022, 1, 1), certificate_no=f"CZ-{base.pk}")
+            certify(base, "provincial", dt.date.today() - dt.timedelta(days=10))
+            BaseAnnualReport.objects.create(base=base, year=2023, visitors=base.pk)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            body = api.get("/api/v1/bases/").json()
+        return len(ctx.captured_queries), body
+
+    add(2)
+    small, body = queries()
+    row = body["results"][0]
+    assert row["level"] == "provincial"
+    assert [c["level"] for c in row["certifications"]] == ["provincial", "municipal"]
+    assert row["annual_reports"][0]["visitors"] == row["id"]
+    add(15)
+    large, body = queries()
+    assert body["count"] == 17 and all(len(r["certifications"]) == 2 for r in body["results"])
+    assert large == small
