@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    OverdueDigest,
     Plan,
     PlanBaseline,
     PlanTarget,
@@ -120,7 +121,7 @@ class UnitReportAdmin(SimpleHistoryAdmin):
     list_display = ("unit", "period", "status", "entered_by", "first_submitted_at")
     list_filter = ("period", "status")
     search_fields = ("unit__name",)
-    readonly_fields = ("unit", "period", "status", "entered_by", "first_submitted_at")
+    readonly_fields = ("unit", "period", "status", "entered_by", "last_edited_by", "first_submitted_at")
     inlines = [UnitReportEntryInline, UnitReportFigureInline, UnitReportTransitionInline]
 
 
@@ -128,3 +129,12 @@ class UnitReportAdmin(SimpleHistoryAdmin):
 class UnitReportAttachmentAdmin(admin.ModelAdmin):
     list_display = ("original_name", "entry", "content_type", "size", "uploaded_by", "uploaded_at")
     readonly_fields = ("file",)
+
+
+@admin.register(OverdueDigest)
+class OverdueDigestAdmin(admin.ModelAdmin):
+    list_display = ("sent_on", "recipients", "created_at")
+    readonly_fields = ("sent_on", "items", "body", "recipients", "created_at")
+
+    def has_add_permission(self, request):
+        return False

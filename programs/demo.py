@@ -1,6 +1,9 @@
 """Demo reporting data: two periods (2025年度, 2026年上半年) with reports from most units — most
 accepted with realistic figures, some late, some returned, some still drafts or missing.
-Idempotent: a unit's report for a period is created once; a second run adds nothing."""
+Idempotent: a unit's report for a period is created once; a second run adds nothing.
+Each unit files on a simulated day inside the period's window (`today=` to the services), so the
+demo loads whatever the real date; on 2026-12-01 2025年度 (closed 2026-03-31) shows as closed and
+2026年上半年 (closing 2026-12-31) as open with its late and missing units."""
 from __future__ import annotations
 
 import datetime as dt
@@ -102,8 +105,11 @@ def load_demo(stdout) -> None:
             if unit.name in MISSING[year] or UnitReport.objects.filter(unit=unit, period=period).exists():
                 continue
             filer = User.objects.filter(role="liaison", unit=unit, is_active=True).order_by("pk").first() or office
+            late = unit.name in LATE[year]
+            day = due_on + dt.timedelta(days=4 + index % 5) if late else due_on - dt.timedelta(days=1 + index % 10)
             report, _ = services.start_report(
-                unit, period, filer, source_note="" if filer != office else f"{unit.name}邮件报送的 Word 材料"
+                unit, period, filer, source_note="" if filer != office else f"{unit.name}邮件报送的 Word 材料",
+                today=day,
             )
             created_reports += 1
             entries = {}
@@ -113,13 +119,11 @@ def load_demo(stdout) -> None:
                                           "narrative": f"{unit.name}{text}"}
             figures = _figures_for(unit, period, services.report_targets(unit, plan))
             report = services.save_report(report, filer, entries=entries, figures=figures,
-                                          summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。")
+                                          summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。", today=day)
             if unit.name in DRAFT_ONLY[year]:
                 continue
-            report = services.transition_report(report, "submit", filer)
-            late = unit.name in LATE[year]
-            submitted = _at(due_on + dt.timedelta(days=4 + index % 5)) if late else _at(
-                due_on - dt.timedelta(days=1 + index % 10))
+            report = services.transition_report(report, "submit", filer, today=day)
+            submitted = _at(day)
             if unit.name in RETURNED[year]:
                 report = services.transition_report(report, "return", office, reason=RETURNED[year][unit.name])
             elif unit.name not in SUBMITTED_ONLY[year]:

@@ -327,6 +327,20 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Filing window (services.ensure_filing_window): a liaison may start, edit and submit only while
+    # the office's switch is on AND opens_on ≤ today ≤ closes_on. Office staff are not bound by it.
+    NOT_YET, OPEN, CLOSED = "not_yet", "open", "closed"
+    WINDOW_LABELS = {NOT_YET: _("尚未开始填报"), OPEN: _("开放填报"), CLOSED: _("已关闭")}
+
+    def window(self, today) -> str:
+        if not self.is_open:
+            return self.CLOSED
+        if today < self.opens_on:
+            return self.NOT_YET
+        if today > self.closes_on:
+            return self.CLOSED
+        return self.OPEN
+
     @staticmethod
     def default_name(year: int, kind: str, half: int | None) -> str:
         if kind == ReportingPeriod.Kind.YEAR:
@@ -358,9 +372,15 @@ class UnitReport(WorkflowModel):
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.PROTECT,
                                related_name="reports")
     status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
+    # entered_by: who started the report (an office user → entered on the unit's behalf); never
+    # changed by later saves. last_edited_by: who saved it last (the liaison may take over).
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="entered_unit_reports",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="last_edited_unit_reports",
     )
     summary = models.TextField(_("总体情况"), blank=True)
     source_note = models.CharField(_("材料来源"), max_length=200, blank=True,
@@ -403,6 +423,26 @@ class UnitReport(WorkflowModel):
         if not self.first_submitted_at:
             return None
         return timezone.localdate(self.first_submitted_at) > self.period.due_on
+
+
+class OverdueDigest(models.Model):
+    """What the overdue digest to the office said, one row each time the overdue set changed
+    (services.send_report_reminders sends again only when it differs from the latest row)."""
+
+    sent_on = models.DateField(_("日期"))
+    items = models.JSONField(_("逾期清单"), default=list,
+                             help_text=_("[[报送周期ID, 单位ID, \"missing\" 或 \"returned\"], …],已排序"))
+    body = models.TextField(_("内容"), blank=True)
+    recipients = models.PositiveIntegerField(_("发送封数"), default=0)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("逾期汇总")
+        verbose_name_plural = _("逾期汇总")
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%Y-%m-%d} · {len(self.items)}"
 
 
 class UnitReportTransition(TransitionRecord):

@@ -61,6 +61,17 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
 
+    def with_window(self, today):
+        """Annotate `window_state`: "not_yet" / "open" / "closed" for filers on `today`
+        (the same rule as ReportingPeriod.window)."""
+        return self.annotate(window_state=models.Case(
+            models.When(is_open=False, then=models.Value("closed")),
+            models.When(opens_on__gt=today, then=models.Value("not_yet")),
+            models.When(closes_on__lt=today, then=models.Value("closed")),
+            default=models.Value("open"),
+            output_field=models.CharField(),
+        ))
+
 
 class UnitReportQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -87,7 +98,9 @@ class UnitReportQuerySet(models.QuerySet):
         return self.filter(period=period)
 
     def with_detail(self):
-        return self.select_related("unit", "period", "entered_by", "submitted_by", "decided_by").prefetch_related(
+        return self.select_related(
+            "unit", "period", "entered_by", "last_edited_by", "submitted_by", "decided_by"
+        ).prefetch_related(
             "entries__task", "entries__attachments", "figures__target", "transitions__actor"
         )
 
@@ -109,12 +122,13 @@ def end_of_day(day):
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-FILING_ON_TIME, FILING_LATE, FILING_NONE = 2, 1, 0
+FILING_RETURNED, FILING_ON_TIME, FILING_LATE, FILING_NONE = 3, 2, 1, 0
 
 
 def completeness_rows(units, periods):
     """Units × periods in ONE query: for each period the unit's report status, its id and whether
-    its first submission came by the due date — conditional aggregates over the reports join."""
+    its first submission came by the due date — conditional aggregates over the reports join.
+    A report returned and not yet resubmitted is FILING_RETURNED, not filed (as in the digest)."""
     annotations = {}
     for period in periods:
         here = models.Q(reports__period_id=period.pk)
@@ -123,6 +137,7 @@ def completeness_rows(units, periods):
         annotations[f"report_{period.pk}"] = models.Max("reports__id", filter=here)
         annotations[f"filing_{period.pk}"] = models.Max(
             models.Case(
+                models.When(here & models.Q(reports__status="returned"), then=models.Value(FILING_RETURNED)),
                 models.When(here & models.Q(reports__first_submitted_at__lt=cutoff), then=models.Value(FILING_ON_TIME)),
                 models.When(here & models.Q(reports__first_submitted_at__isnull=False), then=models.Value(FILING_LATE)),
                 default=models.Value(FILING_NONE),
@@ -142,7 +157,7 @@ def report_change_log(report):
         what = {"+": "创建报告", "~": "修改报告", "-": "删除报告"}[h.history_type]
         prev = h.prev_record
         if prev is not None:
-            changed = [c.field for c in h.diff_against(prev).changes if c.field not in ("updated_at", "version")]
+            changed = [c.field for c in h.diff_against(prev).changes if c.field not in ("updated_at", "version", "last_edited_by")]
             labels = {"summary": "总体情况", "source_note": "材料来源", "entered_by": "录入人", "status": "状态"}
             if changed:
                 what += ":" + "、".join(labels.get(f, f) for f in changed)

@@ -21,7 +21,9 @@ from django.utils import timezone
 from common.notify import office_recipients, send_digests
 from common.workflow import ConflictError, WorkflowError, apply_transition
 
+from . import clock
 from .models import (
+    OverdueDigest,
     Plan,
     PlanBaseline,
     PlanTarget,
@@ -360,29 +362,47 @@ def ensure_can_file(report_or_unit, user, period=None) -> None:
     raise PermissionDenied("您无权填报该单位的工作报告。")
 
 
-def ensure_editable(report: UnitReport, user) -> None:
+def ensure_filing_window(period: ReportingPeriod, user, today: _dt.date | None = None, doing: str = "填报") -> None:
+    """A liaison starts, edits and submits only inside the period's window: the office's switch is
+    on and opens_on ≤ today ≤ closes_on. Office staff are not bound by the window: they log
+    material e-mailed late on the unit's behalf (and submit it) after closing, and review at any
+    time; the due date itself never blocks anyone (late filings are allowed and shown as late)."""
+    if user.is_office:
+        return
+    today = today or clock.today()
+    state = period.window(today)
+    if state == ReportingPeriod.NOT_YET:
+        raise ReportLocked(
+            f"报送周期“{period.name}”将于 {period.opens_on:%Y-%m-%d} 开始填报,目前还不能{doing}。"
+        )
+    if state == ReportingPeriod.CLOSED:
+        when = f"已于 {period.closes_on:%Y-%m-%d} 关闭" if period.is_open else "已关闭"
+        raise ReportLocked(f"报送周期“{period.name}”{when},不能再{doing};如需补报请联系领导小组办公室。")
+
+
+def ensure_editable(report: UnitReport, user, today: _dt.date | None = None) -> None:
     ensure_can_file(report, user)
     if report.status == "accepted":
         raise ReportLocked("该报告已审核通过并锁定,不能再修改。如确需更正,请联系领导小组办公室。")
     if report.status == "submitted":
         raise ReportLocked("该报告已提交、正在审核,不能修改。如需修改,请联系领导小组办公室退回。")
-    if not report.period.is_open and not user.is_office:
-        raise ReportLocked(f"报送周期“{report.period.name}”已关闭,不能再填报;如需补报请联系领导小组办公室。")
+    ensure_filing_window(report.period, user, today)
 
 
 @transaction.atomic
-def start_report(unit, period, user, source_note: str = "") -> tuple[UnitReport, bool]:
-    """Get or create the unit's draft for the period. Office staff may start one on the unit's
-    behalf (the record keeps the unit and who entered it)."""
+def start_report(unit, period, user, source_note: str = "", today: _dt.date | None = None) -> tuple[UnitReport, bool]:
+    """Get or create the unit's draft for the period (one per unit per period: an existing report
+    is returned, whatever the window). Office staff may start one on the unit's behalf, also
+    outside the filing window; `entered_by` keeps who started it for good."""
     ensure_can_file(unit, user)
     existing = UnitReport.objects.filter(unit=unit, period=period).first()
     if existing:
         return existing, False
-    if not period.is_open and not user.is_office:
-        raise ReportLocked(f"报送周期“{period.name}”已关闭,不能再填报;如需补报请联系领导小组办公室。")
+    ensure_filing_window(period, user, today)
     if not report_tasks(unit, period.plan).exists():
         raise ValidationError(f"{unit.name}在本规划中没有承担任务,无需报送。")
-    report = UnitReport(unit=unit, period=period, entered_by=user, source_note=source_note[:200])
+    report = UnitReport(unit=unit, period=period, entered_by=user, last_edited_by=user,
+                        source_note=source_note[:200])
     report._history_user = user
     try:
         with transaction.atomic():
@@ -399,12 +419,14 @@ def start_report(unit, period, user, source_note: str = "") -> tuple[UnitReport,
 @transaction.atomic
 def save_report(report: UnitReport, user, *, entries: dict | None = None, figures: dict | None = None,
                 summary: str | None = None, source_note: str | None = None,
-                expected_version: int | None = None, uploads: list | None = None) -> UnitReport:
+                expected_version: int | None = None, uploads: list | None = None,
+                today: _dt.date | None = None) -> UnitReport:
     """Write the report's content. `entries` maps task id → {"progress", "narrative"}; `figures`
     maps target id → raw value (blank removes the figure). All-or-nothing: any bad value raises
-    ValidationError (a dict of field → Chinese message) and nothing is saved."""
+    ValidationError (a dict of field → Chinese message) and nothing is saved. Records the user as
+    `last_edited_by`; `entered_by` (who started it, e.g. the office on the unit's behalf) stays."""
     report = UnitReport.objects.select_for_update().select_related("period__plan", "unit").get(pk=report.pk)
-    ensure_editable(report, user)
+    ensure_editable(report, user, today)
     if expected_version is not None and int(expected_version) != report.version:
         raise ConflictError("该报告已被他人修改(例如联络员与办公室同时填写),您看到的是旧版本。请刷新页面后再修改。")
     errors: dict[str, list[str]] = {}
@@ -483,7 +505,7 @@ def save_report(report: UnitReport, user, *, entries: dict | None = None, figure
         attachment.file.save(upload.name, upload, save=False)
         attachment._history_user = user
         attachment.save()
-    report.entered_by = user
+    report.last_edited_by = user
     report.version += 1  # the row is locked (select_for_update) above
     report._history_user = user
     report.save()
@@ -554,11 +576,12 @@ def remove_attachment(attachment: UnitReportAttachment, user) -> None:
 
 # --- workflow ------------------------------------------------------------------------------
 def transition_report(report: UnitReport, action: str, user, reason: str = "",
-                      expected_version: int | None = None) -> UnitReport:
-    """submit / accept / return through common.workflow (optimistic lock, log, signal)."""
+                      expected_version: int | None = None, today: _dt.date | None = None) -> UnitReport:
+    """submit / accept / return through common.workflow (optimistic lock, log, signal). A liaison
+    submits only inside the filing window (ensure_filing_window); the office reviews at any time."""
     with transaction.atomic():
-        if action == "submit" and report.can_file(user) and not user.is_office and not report.period.is_open:
-            raise ReportLocked(f"报送周期“{report.period.name}”已关闭,不能再提交;如需补报请联系领导小组办公室。")
+        if action == "submit" and report.can_file(user):
+            ensure_filing_window(report.period, user, today, doing="提交")
         report = apply_transition(report, action, user, reason=reason, expected_version=expected_version)
         if action == "submit":
             UnitReport.objects.filter(pk=report.pk, first_submitted_at__isnull=True).update(
@@ -572,14 +595,19 @@ def transition_report(report: UnitReport, action: str, user, reason: str = "",
 FILING_LABELS = {
     "on_time": "按时报送",
     "late": "逾期报送",
+    "returned": "已退回待重报",
     "missing": "逾期未报",
     "pending": "未到期",
 }
 
 
 def filing_state(code: int, period: ReportingPeriod, today: _dt.date) -> str:
-    from .querysets import FILING_LATE, FILING_ON_TIME
+    """A matrix cell. A report returned and not resubmitted is "returned" — not filed, whatever
+    its first submission was (the overdue digest lists it as 被退回后未重新提交)."""
+    from .querysets import FILING_LATE, FILING_ON_TIME, FILING_RETURNED
 
+    if code == FILING_RETURNED:
+        return "returned"
     if code == FILING_ON_TIME:
         return "on_time"
     if code == FILING_LATE:
@@ -588,14 +616,15 @@ def filing_state(code: int, period: ReportingPeriod, today: _dt.date) -> str:
 
 
 def completeness_matrix(plan, periods, *, programme=None, population=None, today: _dt.date | None = None) -> dict:
-    """Units × periods: filed on time / late / missing / not yet due, with the report status."""
+    """Units × periods: filed on time / late, returned (to be refiled) / missing / not yet due,
+    with the report status."""
     from .querysets import completeness_rows
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     periods = list(periods)
     units = ResponsibleUnit.objects.expected_to_report(plan, programme=programme, population=population)
     rows = []
-    totals = {p.pk: {"on_time": 0, "late": 0, "missing": 0, "pending": 0, "accepted": 0} for p in periods}
+    totals = {p.pk: {**{state: 0 for state in FILING_LABELS}, "accepted": 0} for p in periods}
     status_labels = dict(UnitReport.STATUS_CHOICES)
     for unit in completeness_rows(units, periods):
         cells = []
@@ -618,14 +647,19 @@ def completeness_matrix(plan, periods, *, programme=None, population=None, today
 def send_report_reminders(today: _dt.date | None = None) -> dict:
     """Before the due date (settings.KEPU_REMINDER_DAYS_BEFORE days) remind the liaisons of units
     that have not filed; after it send the office one digest of who is overdue. One e-mail per
-    recipient per run (common.notify.send_digests)."""
+    recipient per run (common.notify.send_digests).
+
+    The overdue digest is not repeated daily: it goes out only when the overdue set — (period,
+    unit, 未提交 / 被退回) — differs from the one in the latest OverdueDigest row, and each change
+    is recorded (an empty set too, with recipients=0, so a unit falling overdue again is sent)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days_before = {int(d) for d in settings.KEPU_REMINDER_DAYS_BEFORE}
     reminders: dict[str, list[str]] = {}
     overdue: list[str] = []
+    overdue_items: list[tuple[int, int, str]] = []
     for period in ReportingPeriod.objects.open().select_related("plan").order_by("due_on", "pk"):
         if today < period.opens_on or today > period.closes_on:
             continue
@@ -652,6 +686,7 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
         else:
             for unit in unfiled:
                 what = "被退回后未重新提交" if unit.pk in returned else "未提交"
+                overdue_items.append((period.pk, unit.pk, "returned" if unit.pk in returned else "missing"))
                 overdue.append(
                     f"{period.name}:{unit.name} {what}(截止 {period.due_on:%Y-%m-%d},已逾期 {-days_left} 天)"
                 )
@@ -660,12 +695,19 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
         "【科普工作管理平台】工作报告报送提醒", reminders, footer=f"请登录平台填报:{link}"
     )
     sent_overdue = 0
-    if overdue:
-        sent_overdue = send_digests(
-            "【科普工作管理平台】工作报告逾期汇总", {email: overdue for email in office_recipients()},
-            footer=f"报送情况一览:{link}completeness/",
-        )
-    return {"reminders": sent_reminders, "overdue": sent_overdue, "overdue_units": len(overdue)}
+    items = sorted(overdue_items)
+    last = OverdueDigest.objects.order_by("-id").first()
+    changed = items != ([tuple(i) for i in last.items] if last else [])
+    if changed:
+        if overdue:
+            sent_overdue = send_digests(
+                "【科普工作管理平台】工作报告逾期汇总", {email: overdue for email in office_recipients()},
+                footer=f"报送情况一览:{link}completeness/",
+            )
+        OverdueDigest.objects.create(sent_on=today, items=[list(i) for i in items], body="\n".join(overdue),
+                                     recipients=sent_overdue)
+    return {"reminders": sent_reminders, "overdue": sent_overdue, "overdue_units": len(overdue),
+            "overdue_changed": changed}
 
 
 # --- consolidated output -------------------------------------------------------------------
@@ -679,7 +721,7 @@ def consolidated_report(period: ReportingPeriod, reports, statuses: tuple | None
     if statuses is not None:
         reports = reports.filter(status__in=statuses)
     reports = list(
-        reports.select_related("unit", "entered_by")
+        reports.select_related("unit", "entered_by", "last_edited_by")
         .prefetch_related("entries__task__parent", "figures__target__task__parent")
         .order_by("unit__order", "unit__name")
     )
@@ -785,7 +827,7 @@ def consolidated_xlsx(data: dict) -> bytes:
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
 
     ws3 = wb.create_sheet("报送情况")
-    ws3.append(["单位", "状态", "首次提交", "是否按时", "录入人", "代录"])
+    ws3.append(["单位", "状态", "首次提交", "是否按时", "录入人", "代录", "最后修改人"])
     for cell in ws3[1]:
         cell.font = bold
     for report in data["reports"]:
@@ -795,6 +837,7 @@ def consolidated_xlsx(data: dict) -> bytes:
             "逾期" if report.is_late else "按时",
             (report.entered_by.last_name or report.entered_by.username) if report.entered_by else "",
             "是" if report.entered_on_behalf else "",
+            (report.last_edited_by.last_name or report.last_edited_by.username) if report.last_edited_by else "",
         ])
     buffer = BytesIO()
     wb.save(buffer)

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from accounts.permissions import RoleRequiredMixin
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
-from . import services
+from . import clock, services
 from .filters import CompletenessFilter, UnitReportFilter
 from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
 from .models import (
@@ -138,12 +138,13 @@ class ReportListView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         plan = _current_plan()
-        periods = list(ReportingPeriod.objects.filter(plan=plan)) if plan else []
+        today = clock.today()
+        periods = list(ReportingPeriod.objects.filter(plan=plan).with_window(today)) if plan else []
         reports = UnitReport.objects.visible_to(user).select_related("unit", "period", "entered_by")
         ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports)
         ctx["reports"] = ctx["filter"].qs.order_by("-period__year", "period__kind", "unit__order")[:500]
         ctx["periods"] = periods
-        ctx["today"] = timezone.localdate()
+        ctx["today"] = today
         if user.is_liaison:
             mine = {r.period_id: r for r in UnitReport.objects.filter(unit_id=user.unit_id)}
             ctx["my_periods"] = [(p, mine.get(p.pk)) for p in periods]
@@ -185,7 +186,7 @@ class PeriodDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        period = get_object_or_404(ReportingPeriod, pk=self.kwargs["pk"])
+        period = get_object_or_404(ReportingPeriod.objects.with_window(clock.today()), pk=self.kwargs["pk"])
         user = self.request.user
         ctx["period"] = period
         ctx["reports"] = (
@@ -234,15 +235,28 @@ class OnBehalfStartView(RoleRequiredMixin, View):
         return redirect("programs:report-edit", pk=report.pk)
 
 
+def _may_edit(report, user) -> bool:
+    """Whether the edit button (and a liaison's submit) is offered: status, role and filing window."""
+    try:
+        services.ensure_editable(report, user)
+    except (PermissionDenied, services.ReportLocked):
+        return False
+    return True
+
+
 def _detail_context(request, report, **extra):
+    actions = available_actions(report, request.user)
+    can_edit = report.can_file(request.user) and _may_edit(report, request.user)
+    if "submit" in actions and not can_edit:
+        actions.remove("submit")
     ctx = {
         "report": report,
         "entries": report.entries.all(),
         "figures": report.figures.all(),
         "transitions": report.transitions.all(),
         "change_log": report_change_log(report),
-        "actions": available_actions(report, request.user),
-        "can_edit": report.can_file(request.user) and report.is_editable,
+        "actions": actions,
+        "can_edit": can_edit,
     }
     ctx.update(extra)
     return ctx
@@ -322,16 +336,20 @@ class ReportEditView(LoginRequiredMixin, View):
 
 
 class ReportTransitionView(LoginRequiredMixin, View):
-    """POST submit / accept / return (reason) with the version the user saw."""
+    """POST submit / accept / return (reason) with the version the user saw. The version is
+    required: without it a stale page would act on whatever the report has become."""
 
     def post(self, request, pk, action):
         report = _visible_report(request.user, pk)
         if action not in UnitReport.TRANSITIONS:
             raise Http404
+        version = (request.POST.get("version") or "").strip()
+        if not version.isdigit():
+            return render(request, "programs/report_detail.html",
+                          _detail_context(request, report, error=_("缺少报告版本号,请刷新页面后再操作。")), status=400)
         try:
             services.transition_report(
-                report, action, request.user, reason=request.POST.get("reason", ""),
-                expected_version=request.POST.get("version") or None,
+                report, action, request.user, reason=request.POST.get("reason", ""), expected_version=int(version),
             )
         except TransitionNotAllowed as exc:
             raise PermissionDenied(str(exc))

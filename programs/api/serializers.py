@@ -72,10 +72,17 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):
+    window = serializers.SerializerMethodField(help_text="联络员今天能否填报:not_yet / open / closed")
+
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "name", "year", "kind", "half", "opens_on", "due_on", "closes_on", "is_open"]
-        read_only_fields = ["id", "name", "is_open"]
+        fields = ["id", "name", "year", "kind", "half", "opens_on", "due_on", "closes_on", "is_open", "window"]
+        read_only_fields = ["id", "name", "is_open", "window"]
+
+    def get_window(self, period) -> str:
+        from .. import clock
+
+        return period.window(clock.today())
 
 
 class UnitReportEntrySerializer(serializers.ModelSerializer):
@@ -119,6 +126,7 @@ class UnitReportSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    last_edited_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     entries = UnitReportEntrySerializer(many=True, read_only=True)
@@ -132,7 +140,7 @@ class UnitReportSerializer(serializers.ModelSerializer):
         model = UnitReport
         fields = [
             "id", "unit", "unit_name", "period", "status", "version", "summary", "source_note", "entered_by",
-            "entered_on_behalf", "submitted_at", "submitted_by", "first_submitted_at", "is_late", "decided_at",
+            "entered_on_behalf", "last_edited_by", "submitted_at", "submitted_by", "first_submitted_at", "is_late", "decided_at",
             "decided_by", "return_reason", "entries", "figures", "transitions", "available_actions",
         ]
         read_only_fields = [f for f in fields if f not in ("unit", "period", "summary", "source_note")]
