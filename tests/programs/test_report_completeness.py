@@ -1,5 +1,6 @@
 """The units × periods matrix: filed on time, late, missing, not yet due; by programme/population."""
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,15 @@ from programs import services
 from programs.models import Programme, ResponsibleUnit, TargetPopulation, UnitReport
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
+    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
+    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
+    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
+    return fixed
 
 
 def _filed(unit, period, user, day):
@@ -38,7 +48,7 @@ def test_matrix_shows_on_time_late_missing_and_pending(plan, period, half_year, 
     assert cells["市农业农村局"] == ["late", "pending"]
     assert cells["市人社局"] == ["missing", "pending"]
     assert len(matrix["rows"]) == ResponsibleUnit.objects.count() == 35  # every unit has tasks
-    assert matrix["totals"][0] == {"on_time": 1, "late": 1, "missing": 33, "pending": 0, "accepted": 0}
+    assert matrix["totals"][0] == {"on_time": 1, "late": 1, "returned": 0, "missing": 33, "pending": 0, "accepted": 0}
 
 
 def test_a_draft_does_not_count_as_filed(plan, period, edu_report):
@@ -75,7 +85,51 @@ def test_matrix_page_for_office_filters_by_population_and_is_forbidden_to_liaiso
     assert client_for(liaison_user).get(reverse("programs:report-completeness")).status_code == 403
 
 
-def test_matrix_page_without_filters_shows_every_unit_and_period(client_for, leader_user, period):
+def test_matrix_page_without_filters_shows_every_unit_and_period(client_for, leader_user, period, clock):
+    clock.day = dt.date(2026, 1, 15)  # the due day itself: nothing is missing yet
     body = client_for(leader_user).get(reverse("programs:report-completeness")).content.decode()
     assert body.count("<tr data-unit=") == 35 and "2025年度" in body
-    assert body.count('data-state="missing"') == 35  # nobody filed; the due date has passed
+    assert body.count('data-state="pending"') == 35 and "截至 2026-01-15" in body
+    clock.day = dt.date(2026, 1, 16)  # the day after: nobody filed, all 35 are missing
+    body = client_for(leader_user).get(reverse("programs:report-completeness")).content.decode()
+    assert body.count('data-state="missing"') == 35 and 'data-state="pending"' not in body
+
+
+def test_returned_and_not_resubmitted_report_is_not_counted_as_filed(plan, period, office_user, liaison_user,
+                                                                     edu_report, client_for):
+    services.transition_report(edu_report, "submit", liaison_user)
+    on_time = timezone.make_aware(dt.datetime(2026, 1, 10, 9, 0))
+    UnitReport.objects.filter(pk=edu_report.pk).update(first_submitted_at=on_time, submitted_at=on_time)
+    edu_report.refresh_from_db()
+    services.transition_report(edu_report, "return", office_user, reason="请补充")
+    matrix = services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
+    cell = next(row["cells"][0] for row in matrix["rows"] if row["unit"].name == "市教育局")
+    assert (cell["state"], cell["state_label"], cell["status"]) == ("returned", "已退回待重报", "returned")
+    assert matrix["totals"][0]["returned"] == 1 and matrix["totals"][0]["on_time"] == 0
+    assert matrix["totals"][0]["missing"] == 34
+    # the same unit is in the overdue digest as 被退回后未重新提交
+    services.send_report_reminders(today=dt.date(2026, 1, 20))
+    from django.core import mail
+
+    assert "2025年度:市教育局 被退回后未重新提交" in mail.outbox[0].body
+    body = client_for(office_user).get(reverse("programs:report-completeness")).content.decode()
+    assert body.count('data-state="returned"') == 1 and "已退回待重报" in body
+    # once resubmitted it counts again, from its first (on-time) submission
+    edu_report.refresh_from_db()
+    services.transition_report(edu_report, "submit", liaison_user)
+    matrix = services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
+    assert matrix["totals"][0]["returned"] == 0 and matrix["totals"][0]["on_time"] == 1
+
+
+def test_matrix_page_filters_by_programme(client_for, office_user, period):
+    body = client_for(office_user).get(reverse("programs:report-completeness") + "?programme=一").content.decode()
+    assert 'data-unit="市总工会"' in body and 'data-unit="市教育局"' in body
+    assert 'data-unit="市财政局"' not in body  # no task in 一、科学素质提升工程
+    expected = ResponsibleUnit.objects.expected_to_report(
+        Programme.objects.get(code="一").plan, programme=Programme.objects.get(code="一")).count()
+    assert body.count("<tr data-unit=") == expected < 35
+
+
+@pytest.mark.parametrize("persona", ["wujin_user", "tianning_user", "liaison_user"])
+def test_matrix_page_is_for_the_office_and_leaders_only(client_for, period, persona, request):
+    assert client_for(request.getfixturevalue(persona)).get(reverse("programs:report-completeness")).status_code == 403

@@ -1,6 +1,7 @@
 """Reminders before the due date to liaisons of units that have not filed; one overdue digest
 to the office; one e-mail per recipient per run; a fixed clock."""
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -9,6 +10,15 @@ from programs import services
 from programs.tasks import send_report_reminders_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
+    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
+    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
+    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
+    return fixed
 
 DUE = dt.date(2026, 1, 15)
 
@@ -85,3 +95,44 @@ def test_task_is_registered_under_the_beat_schedule_name(settings):
 
     assert settings.CELERY_BEAT_SCHEDULE["report-reminders"]["task"] == "programs.send_report_reminders_task"
     assert "programs.send_report_reminders_task" in app.tasks
+
+
+def test_overdue_digest_is_sent_again_only_when_the_overdue_set_changes(settings, period, office_user,
+                                                                       liaison_user, edu_report):
+    from programs.models import OverdueDigest, ResponsibleUnit
+
+    settings.KEPU_OFFICE_EMAILS = []
+    expected = ResponsibleUnit.objects.count()  # every unit has tasks in the plan; nobody has filed
+    sent_per_day = {}
+    for offset in range(1, 8):  # 2026-01-16 … 2026-01-22, one run a day
+        day = DUE + dt.timedelta(days=offset)
+        if offset == 3:
+            services.transition_report(edu_report, "submit", liaison_user)  # one unit files late
+        if offset == 5:
+            edu_report.refresh_from_db()
+            services.transition_report(edu_report, "return", office_user, reason="补充")  # and is returned
+        before = len(mail.outbox)
+        result = services.send_report_reminders(today=day)
+        sent_per_day[day.day] = len(mail.outbox) - before
+        assert result["overdue_units"] == (expected - 1 if offset in (3, 4) else expected)
+    assert sent_per_day == {16: 1, 17: 0, 18: 1, 19: 0, 20: 1, 21: 0, 22: 0}
+    digests = list(OverdueDigest.objects.order_by("id"))
+    assert [(d.sent_on.day, len(d.items), d.recipients) for d in digests] == [
+        (16, expected, 1), (18, expected - 1, 1), (20, expected, 1)]
+    assert "市教育局" not in digests[1].body and "2025年度:市教育局 被退回后未重新提交" in digests[2].body
+    sent_lines = [line.removeprefix("· ") for line in mail.outbox[-1].body.split("\n\n")[0].splitlines()]
+    assert sent_lines == digests[2].body.splitlines()  # what was recorded is what was sent
+    assert [period.pk, edu_report.unit_id, "returned"] in digests[2].items
+
+
+def test_digest_is_resent_when_a_unit_falls_overdue_again_after_the_list_emptied(settings, period, office_user):
+    from programs.models import OverdueDigest
+
+    settings.KEPU_OFFICE_EMAILS = []
+    services.send_report_reminders(today=DUE + dt.timedelta(days=1))
+    services.send_report_reminders(today=period.closes_on + dt.timedelta(days=1))  # period closed: nothing overdue
+    assert [len(d.items) for d in OverdueDigest.objects.order_by("id")] == [35, 0]
+    assert OverdueDigest.objects.order_by("id").last().recipients == 0 and len(mail.outbox) == 1
+    services.set_period_open(period, True, office_user)
+    result = services.send_report_reminders(today=DUE + dt.timedelta(days=2))  # a re-run of an earlier day
+    assert result["overdue"] == 1 and result["overdue_changed"] is True and len(mail.outbox) == 2
