@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.static import serve
 
 from events import services
-from events.models import ActivityReturn, CampaignFiling
+from events.models import ActivityReturn, Brand, CampaignFiling
 
 from .conftest import JPEG_BYTES, docx_bytes, upload
-from .test_import import brand, good_file  # noqa: F401 (brand: fixture)
+from .test_import import good_file
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,8 @@ def test_a_summary_file_and_a_filing_are_stored_privately(settings, rf, wujin_us
     assert CampaignFiling.objects.count() == 1
 
 
-def test_a_pending_import_waits_in_the_private_root(settings, client_for, wujin_user, wujin, science_day, brand):
+def test_a_pending_import_waits_in_the_private_root(settings, client_for, wujin_user, wujin, science_day):
+    Brand.objects.create(name="龙城科普大讲堂")  # the file names this brand
     preview = client_for(wujin_user).post(reverse("events:import"),
                                           {"campaign": science_day.pk, "file": upload("活动安排表.xlsx", good_file())})
     token = preview.context["token"]
