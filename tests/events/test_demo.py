@@ -24,10 +24,14 @@ def test_demo_data_is_idempotent_and_matches_the_seed_figures():
     total = history.aggregate(p=Sum("actual_participants"))["p"]
     assert 5200 <= history.count() <= 5400 and 2_200_000 <= total <= 2_300_000
     assert history.values("region").distinct().count() == 7
+    for name in ("2025年全国科普日", "2026年科技活动周"):
+        campaign_returns = ActivityReturn.objects.filter(campaign__name=name)
+        for region_code in ("320481", "320413", "320412", "320411", "320402", "320404", "320491"):
+            states = set(campaign_returns.filter(region__code=region_code).values_list("status", flat=True))
+            assert states == {"draft", "submitted", "returned", "approved"}, (name, region_code, states)
+        assert not campaign_returns.filter(status="returned", return_reason="").exists(), name
+        assert campaign_returns.filter(recommended=True, status="approved").count() == 7, name
     current = ActivityReturn.objects.filter(campaign__name="2025年全国科普日")
-    for region_code in ("320481", "320413", "320412", "320411", "320402", "320404", "320491"):
-        states = set(current.filter(region__code=region_code).values_list("status", flat=True))
-        assert states == {"draft", "submitted", "returned", "approved"}
     assert not current.filter(status="returned", return_reason="").exists()
     assert current.filter(recommended=True, status="approved").count() == 7
     rows = {r.name: r for r in completeness(Campaign.objects.get(name="2025年全国科普日"))}

@@ -63,15 +63,21 @@ def test_tianning_gets_404_from_the_api_for_a_wujin_return(api_for, tianning_use
     assert ActivityReturn.objects.get(pk=wujin_return.pk).title.startswith("武进区主场活动")
 
 
-def test_tianning_cannot_create_a_return_for_wujin(api_for, client_for, tianning_user, science_day):
+def test_tianning_cannot_create_a_return_for_wujin(api_for, client_for, tianning_user, wujin, science_day):
     response = api_for(tianning_user).post("/api/v1/activities/", {
         "title": "冒名活动", "region": "320412", "starts_on": "2025-09-16", "ends_on": "2025-09-16"}, format="json")
     assert response.status_code == 403 and "本区域" in response.json()["detail"]
+    # the page: a complete, valid form naming 武进's region id; the form only offers 天宁's subtree
     page = client_for(tianning_user).post(reverse("events:create"), {
-        "title": "冒名活动", "region": "", "category": "other", "format": "offline", "starts_on": "2025-09-16",
-        "ends_on": "2025-09-16"})
+        "campaign": science_day.pk, "title": "冒名活动", "region": wujin.pk, "category": "other", "format": "offline",
+        "starts_on": "2025-09-16", "ends_on": "2025-09-16", "planned_participants": 100, "actual_participants": 0,
+        "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0", "general_public": "on"})
     assert page.status_code == 200
+    form = page.context["form"]
+    assert list(form.errors) == ["region"]  # refused for the region, nothing else
+    assert "选择一个有效的选项" in form.errors["region"][0] and "选择一个有效的选项" in page.content.decode()
     assert not ActivityReturn.objects.filter(title="冒名活动").exists()
+    assert not ActivityReturn.objects.filter(region=wujin).exists()
 
 
 def test_the_tianning_export_of_a_campaign_holds_no_wujin_figures(client_for, tianning_user, office_user,
