@@ -227,7 +227,9 @@ class ExpiringListView(RoleRequiredMixin, ListView):
                 .select_related("base__region"))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(months=self.months(), **kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(months=self.months(), query=query.urlencode(), **kwargs)
 
 
 def _fmt(request):

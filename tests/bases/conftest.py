@@ -47,3 +47,11 @@ def upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def years_before(d: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` years earlier; 29 February becomes 28 February (so tests run on leap days)."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)

@@ -6,7 +6,9 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bases.models import Base, BaseAnnualReport, Theme
+from bases.models import Base, BaseAnnualReport, Certification, Theme
+
+from .conftest import years_before
 
 D = dt.date
 
@@ -24,7 +26,7 @@ def test_list_filters_by_region_level_category_theme_status_and_expiring(client_
     certify(prov, "provincial", dt.date.today() - dt.timedelta(days=365))
     soon = make_base(tianning, "将到期馆")
     today = dt.date.today()
-    certify(soon, "municipal", today.replace(year=today.year - 5) + dt.timedelta(days=40))
+    certify(soon, "municipal", years_before(today, 5) + dt.timedelta(days=40))
     gone = make_base(wujin, "撤销馆")
     certify(gone, "municipal", D(2024, 1, 1), revoked_on=D(2024, 6, 1), status="revoked", revoke_reason="关闭")
     c = client_for(office_user)
@@ -129,7 +131,23 @@ def test_office_records_a_certification_with_default_cycle(client_for, office_us
 def test_expiring_page_lists_soon_ending_certifications_for_the_office(client_for, office_user, wujin, make_base,
                                                                         certify):
     today = dt.date.today()
-    certify(make_base(wujin, "快到期馆"), "municipal", today.replace(year=today.year - 5) + dt.timedelta(days=30))
+    certify(make_base(wujin, "快到期馆"), "municipal", years_before(today, 5) + dt.timedelta(days=30))
     certify(make_base(wujin, "远期馆"), "municipal", today - dt.timedelta(days=10))
     page = client_for(office_user).get("/bases/expiring/?months=6").content.decode()
     assert "快到期馆" in page and "远期馆" not in page
+
+
+def test_expiring_page_paginates_with_page_links_that_keep_the_months(client_for, office_user, wujin):
+    today = dt.date.today()
+    bases = Base.objects.bulk_create([Base(region=wujin, name=f"到期馆{i:02d}") for i in range(55)])
+    on = years_before(today, 5) + dt.timedelta(days=20)  # the cycle ends in about 20 days
+    Certification.objects.bulk_create([Certification(base=b, level="municipal", certified_on=on,
+                                                     valid_until=Certification.default_valid_until(on)) for b in bases])
+    c = client_for(office_user)
+    first = c.get("/bases/expiring/?months=3")
+    assert len(first.context["certifications"]) == 50
+    page = first.content.decode()
+    assert "第 1 / 2 页,共 55 条认定" in page and 'href="?months=3&amp;page=2"' in page
+    second = c.get("/bases/expiring/?months=3&page=2")
+    assert len(second.context["certifications"]) == 5
+    assert 'href="?months=3&amp;page=1"' in second.content.decode()
