@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
+from common import audit
 
 from . import imports, services
 from .filters import BaseFilter
@@ -74,6 +75,27 @@ class BaseListView(RoleRequiredMixin, ListView):
         return ctx
 
 
+def base_history(base: Base, limit: int = 50) -> list[dict]:
+    """The newest `limit` changes to the base, its certifications and its annual reports, each with what changed
+    (field: old → new), described by the audit trail's helper."""
+    parts = (
+        (Base, base.history.all()),
+        (Certification, Certification.history.filter(base_id=base.pk)),
+        (BaseAnnualReport, BaseAnnualReport.history.filter(base_id=base.pk)),
+    )
+    rows = []
+    for model, qs in parts:
+        rows += [
+            {"a_label": model._meta.label_lower, "a_id": h["history_id"], "a_at": h["history_date"],
+             "a_type": h["history_type"], "a_user": h["history_user_id"], "a_pk": str(h["id"]),
+             "a_reason": h["history_change_reason"]}
+            for h in qs.order_by("-history_date", "-history_id").values(
+                "history_id", "history_date", "history_type", "history_user_id", "id", "history_change_reason")[:limit]
+        ]
+    rows.sort(key=lambda r: (r["a_at"], r["a_id"]), reverse=True)
+    return audit.describe(rows[:limit])
+
+
 def _visible_base(request, pk) -> Base:
     if not request.user.is_authenticated:
         raise Http404
@@ -88,12 +110,7 @@ class BaseDetailView(RoleRequiredMixin, View):
         today = timezone.localdate()
         certs = list(base.certifications.order_by("-certified_on", "-pk"))
         reports = list(base.annual_reports.order_by("year"))
-        history = sorted(
-            list(base.history.select_related("history_user")[:50])
-            + list(Certification.history.filter(base_id=base.pk).select_related("history_user")[:50])
-            + list(BaseAnnualReport.history.filter(base_id=base.pk).select_related("history_user")[:50]),
-            key=lambda h: h.history_date, reverse=True,
-        )[:50]
+        history = base_history(base)
         chart = {
             "years": [r.year for r in reports],
             "visitors": [r.visitors for r in reports],

@@ -93,7 +93,12 @@ def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wu
     assert [h.name for h in history] == ["旧名称", "新名称"]
     assert history[-1].history_user == wujin_user and history[-1].history_type == "~"
     page = c.get(f"/bases/{base.pk}/").content.decode()
-    assert "武进区科协" in page  # the history table on the detail page names the editor
+    table = page.split('data-testid="history"')[1].split("</table>")[0]
+    edit_row = table.split("<tr>")[2]  # newest first: the edit, then the creation
+    assert "武进区科协" in edit_row and "修改" in edit_row  # who, and which operation
+    assert "基地名称:旧名称 → 新名称" in edit_row  # which field, old → new
+    assert "类别:other → nature" in edit_row
+    assert "地址" not in edit_row  # unchanged fields are not listed
 
 
 def test_certification_gets_a_default_five_year_cycle(wujin, make_base):
