@@ -128,3 +128,10 @@ class FilingForm(forms.Form):
     kind = forms.ChoiceField(choices=CampaignFiling.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("说明/总结"))
     file = forms.FileField(required=False, label=_("附件(PDF/Word)"))
+
+
+class SummarySupplementForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                                   label=_("活动简要总结"))
+    summary_file = forms.FileField(required=False, label=_("总结附件(PDF/Word)"))

@@ -6,6 +6,7 @@ activity, the 工作总结 by 9月25日), one Excel row per activity, photos and
 """
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -258,6 +259,22 @@ class ActivityReturn(WorkflowModel):
     @property
     def has_summary(self) -> bool:
         return bool(self.summary_text.strip() or self.summary_file)
+
+    @property
+    def summary_due_on(self) -> dt.date | None:
+        """Seed 002: the activity's summary is due `campaign.summary_days_after` days after it ends."""
+        if self.campaign_id is None:
+            return None
+        return self.ends_on + dt.timedelta(days=self.campaign.summary_days_after)
+
+    def summary_days_left(self, today: dt.date) -> int | None:
+        due = self.summary_due_on
+        return None if due is None else (due - today).days
+
+    def can_supplement_summary(self, user) -> bool:
+        """After approval the filer may still add the activity's summary (seed 002 活动补充信息填报)."""
+        return self.status == "approved" and self.campaign_id is not None and self.can_file(user) \
+            and not user.is_leader
 
 
 class ActivityReturnTransition(TransitionRecord):

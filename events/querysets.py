@@ -54,5 +54,15 @@ class ActivityReturnQuerySet(models.QuerySet):
             .order_by("submitted_at", "id")
         )
 
+    def summary_outstanding(self, ends_from: dt.date, ends_to: dt.date):
+        """Approved campaign returns ending in [ends_from, ends_to] whose activity summary is still missing."""
+        return (
+            self.approved()
+            .filter(campaign__isnull=False, ends_on__gte=ends_from, ends_on__lte=ends_to)
+            .filter(models.Q(summary_text="") & (models.Q(summary_file="") | models.Q(summary_file__isnull=True)))
+            .select_related("campaign", "region", "unit")
+            .order_by("ends_on", "id")
+        )
+
     def with_list_relations(self):
         return self.select_related("campaign", "region", "unit", "brand")

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from common.notify import office_recipients, send_digests
-from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, apply_transition
+from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
 from .imports import ImportRejected, ImportReport, RowError, collect_errors, read_xlsx
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
@@ -72,8 +72,6 @@ def transition(activity: ActivityReturn, action: str, user, reason: str = "",
     if action == "submit" and activity.status in ("draft", "returned"):
         problems = submit_problems(activity)
         if problems:
-            from common.workflow import InvalidTransition
-
             raise InvalidTransition("还不能提交:" + ";".join(problems))
     return apply_transition(activity, action, user, reason=reason, expected_version=expected_version)
 
@@ -145,6 +143,53 @@ def delete_photo(photo: ActivityPhoto, user) -> None:
 
 def validate_summary_file(upload) -> None:
     check_document(upload)
+
+
+@transaction.atomic
+def supplement_summary(activity: ActivityReturn, user, *, text: str = "", upload=None,
+                       expected_version: int | None = None) -> ActivityReturn:
+    """Add the activity's summary after approval (seed 002: 活动结束后10日内上传活动简要总结).
+
+    Only the summary text and file change; the rest of the approved return stays locked.
+    """
+    if not activity.can_supplement_summary(user):
+        raise TransitionNotAllowed("只有本区域(单位)可以为已通过的专项活动补充活动总结。")
+    text = (text or "").strip()
+    if not text and upload is None:
+        raise InvalidTransition("请填写活动简要总结或上传总结附件(PDF/Word)。")
+    if upload is not None:
+        check_document(upload)
+    current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
+    if current is None or current["status"] != "approved":
+        raise InvalidTransition("该活动填报已不是“已通过”状态,请刷新页面后再操作。")
+    if expected_version is not None and int(expected_version) != current["version"]:
+        raise ConflictError("该活动填报已被他人修改,您看到的是旧版本。请刷新页面后再补充总结。")
+    if text:
+        activity.summary_text = text
+    if upload is not None:
+        activity.summary_file.save(upload.name or "summary", upload, save=False)
+    activity.version = current["version"] + 1
+    activity.save(update_fields=["summary_text", "summary_file", "version", "updated_at"])
+    return activity
+
+
+# --- per-activity summary due dates ----------------------------------------------------------
+SUMMARY_OVERDUE_DAYS = 30  # an overdue activity summary is chased for a month after its due date
+
+
+def summaries_due(queryset, today: dt.date, horizon_days: int) -> list[tuple[ActivityReturn, dt.date, int]]:
+    """(return, due date, days left) for approved campaign returns still missing their summary, due within
+    `horizon_days` or overdue by at most SUMMARY_OVERDUE_DAYS. Two queries whatever the data size."""
+    longest = Campaign.objects.aggregate(m=Max("summary_days_after"))["m"] or 0
+    candidates = queryset.summary_outstanding(
+        today - dt.timedelta(days=longest + SUMMARY_OVERDUE_DAYS), today + dt.timedelta(days=horizon_days))
+    rows = []
+    for activity in candidates:
+        left = activity.summary_days_left(today)
+        if -SUMMARY_OVERDUE_DAYS <= left <= horizon_days:
+            rows.append((activity, activity.summary_due_on, left))
+    rows.sort(key=lambda r: (r[1], r[0].pk))
+    return rows
 
 
 # --- campaign filings (活动安排表 / 工作总结) ----------------------------------------------------
@@ -283,6 +328,22 @@ def _recipients_for(region=None, unit=None) -> list[str]:
     return sorted(set(emails))
 
 
+def _filer_emails_for(activity: ActivityReturn, cache: dict) -> list[str]:
+    """The district users whose region covers the return's region, or the unit's liaisons and contact.
+    `cache` lives for one run: one lookup per region or unit, not per return."""
+    key = (activity.region_id, activity.unit_id)
+    if key not in cache:
+        if activity.region_id:
+            from accounts.models import Role, User
+
+            emails = {u.email for u in User.objects.filter(role=Role.DISTRICT, is_active=True).exclude(email="")
+                      .select_related("region") if u.region_id and activity.region.path.startswith(u.region.path)}
+            cache[key] = sorted(emails)
+        else:
+            cache[key] = _recipients_for(unit=activity.unit)
+    return cache[key]
+
+
 def send_deadline_reminders(today: dt.date | None = None) -> dict:
     """Remind those who have not filed N days before each due date; one overdue digest to the office.
 
@@ -316,6 +377,17 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
                 overdue_lines.append(
                     f"{campaign.name} {label}(截止 {due:%Y年%m月%d日},已逾期 {-days_left} 天)未报送:{names}"
                 )
+    filers: dict = {}
+    for activity, due, left in summaries_due(ActivityReturn.objects.all(), today, max(days_before or [0])):
+        where = f"{activity.campaign.name}:活动“{activity.title}”({activity.filer_name},{activity.ends_on:%m月%d日}结束)"
+        if left in days_before:
+            line = f"{where}的活动总结须于 {due:%Y年%m月%d日} 前上传,还有 {left} 天。"
+        elif left < 0:
+            line = f"{where}的活动总结已逾期 {-left} 天(截止 {due:%Y年%m月%d日}),请尽快上传。"
+        else:
+            continue
+        for email in _filer_emails_for(activity, filers):
+            reminder_lines.setdefault(email, []).append(line)
     sent = send_digests("【科普工作管理平台】活动报送提醒", reminder_lines,
                         footer=f"请登录 {settings.SITE_URL}/events/ 报送。")
     overdue_sent = 0

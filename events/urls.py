@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_pk>/", views.photo_file, name="photo"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo-delete"),
     path("<int:pk>/summary-file/", views.summary_file, name="summary-file"),
+    path("<int:pk>/summary/", views.summary_supplement, name="summary-supplement"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/file/", views.campaign_file, name="campaign-file"),

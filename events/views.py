@@ -5,6 +5,7 @@ import os
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -25,7 +26,8 @@ from common.workflow import WorkflowError, available_actions
 
 from . import exports, services
 from .filters import ActivityReturnFilter
-from .forms import ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploadForm, TransitionForm
+from .forms import (ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploadForm, SummarySupplementForm,
+                    TransitionForm)
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected
 
@@ -60,7 +62,10 @@ def todo_for(user, today=None) -> dict:
                 due.append({"campaign": c, "kind": kind, "label": label, "due": day, "days": (day - today).days})
     returned = _visible(user).returned().select_related("campaign").order_by("decided_at")[:20]
     drafts = _visible(user).filter(status="draft").count()
-    return {"due": due, "returned": returned, "drafts": drafts}
+    horizon = max(settings.KEPU_REMINDER_DAYS_BEFORE or [7])
+    summaries = [{"activity": a, "due": d, "days": left}
+                 for a, d, left in services.summaries_due(_visible(user), today, horizon)][:20]
+    return {"due": due, "returned": returned, "drafts": drafts, "summaries": summaries}
 
 
 class ActivityListView(LoginRequiredMixin, ListView):
@@ -121,6 +126,9 @@ def activity_detail(request, pk):
         "max_photos": MAX_PHOTOS,
         "photo_form": PhotoUploadForm(),
         "populations": activity.target_populations.all(),
+        "summary_due": activity.summary_due_on,
+        "summary_days_left": activity.summary_days_left(timezone.localdate()),
+        "can_supplement_summary": activity.can_supplement_summary(request.user),
         "history": activity.history.select_related("history_user")[:20],
     }
     return render(request, "events/activity_detail.html", ctx)
@@ -225,6 +233,26 @@ def photo_upload(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("照片已上传(%(n)d 张)。") % {"n": len(files)})
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def summary_supplement(request, pk):
+    """补充活动总结 on an approved return (text and/or a pdf/docx), the rest staying locked."""
+    activity = _get_return(request, pk)
+    form = SummarySupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请求不完整,请刷新页面后重试。"))
+        return redirect("events:detail", pk=pk)
+    try:
+        services.supplement_summary(activity, request.user, text=form.cleaned_data["summary_text"],
+                                    upload=form.cleaned_data.get("summary_file"),
+                                    expected_version=form.cleaned_data["version"])
+    except (UploadRejected, WorkflowError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("活动总结已上传。"))
     return redirect("events:detail", pk=pk)
 
 
