@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import BaseQuerySet, CertificationQuerySet, add_years
+from .querysets import BaseQuerySet, CertificationQuerySet
 
 CERTIFICATION_CYCLE_YEARS = 5
 
@@ -141,7 +141,13 @@ class Certification(models.Model):
 
     @staticmethod
     def default_valid_until(certified_on: dt.date) -> dt.date:
-        return add_years(certified_on, CERTIFICATION_CYCLE_YEARS) - dt.timedelta(days=1)
+        """The day before the fifth anniversary; a cycle from 29 February has its anniversary on 1 March of a
+        common year, so it ends on 28 February (not the 27th)."""
+        try:
+            anniversary = certified_on.replace(year=certified_on.year + CERTIFICATION_CYCLE_YEARS)
+        except ValueError:  # 29 February → 1 March
+            anniversary = dt.date(certified_on.year + CERTIFICATION_CYCLE_YEARS, 3, 1)
+        return anniversary - dt.timedelta(days=1)
 
     def clean(self):
         super().clean()

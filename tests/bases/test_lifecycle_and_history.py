@@ -34,22 +34,24 @@ def test_expiry_digest_lists_certifications_expiring_within_six_months(office_us
     assert len(mail.outbox) == 1 and "即将到期:乙馆" in mail.outbox[0].body
 
 
-def test_celery_task_is_registered_under_the_beat_schedule_name(wujin, make_base, certify):
+def test_celery_task_is_registered_under_the_beat_schedule_name(settings, wujin, make_base, certify):
     from celery import current_app
 
-    assert "bases.expire_certifications_task" in current_app.tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["certification-expiry"]
+    assert entry["task"] == expire_certifications_task.name == "bases.expire_certifications_task"
+    assert current_app.tasks[entry["task"]].run is expire_certifications_task.run  # the registered task is ours
     cert = certify(make_base(wujin), "municipal", D(2015, 1, 1))
     assert expire_certifications_task() == 1  # the thin wrapper, run in-process
     cert.refresh_from_db()
     assert cert.status == "expired"
 
 
-def test_expiring_within_lists_only_valid_certifications_ending_in_the_window(wujin, make_base, certify):
+def test_expiring_within_lists_only_valid_certifications_ending_in_the_window(office_user, wujin, make_base, certify):
     soon = certify(make_base(wujin), "municipal", D(2021, 5, 1))  # until 2026-04-30
     certify(make_base(wujin), "municipal", D(2022, 5, 1))  # 2027
-    gone = certify(make_base(wujin), "municipal", D(2021, 4, 1))
-    services.revoke_certification  # noqa: B018
-    Certification.objects.filter(pk=gone.pk).update(revoked_on=D(2025, 1, 1), status="revoked")
+    gone = certify(make_base(wujin), "municipal", D(2021, 4, 1))  # until 2026-03-31, but revoked
+    assert list(Certification.objects.expiring_within(6, today=D(2025, 12, 1))) == [gone, soon]
+    services.revoke_certification(gone, office_user, "停止开放", on=D(2025, 1, 1))
     assert list(Certification.objects.expiring_within(6, today=D(2025, 12, 1))) == [soon]
 
 
@@ -101,6 +103,13 @@ def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wu
     assert "地址" not in edit_row  # unchanged fields are not listed
 
 
-def test_certification_gets_a_default_five_year_cycle(wujin, make_base):
-    cert = Certification.objects.create(base=make_base(wujin), level="municipal", certified_on=D(2024, 2, 29))
-    assert cert.valid_until == D(2029, 2, 27)
+@pytest.mark.parametrize("certified_on, valid_until", [
+    (D(2024, 5, 27), D(2029, 5, 26)),
+    (D(2024, 2, 29), D(2029, 2, 28)),  # the cycle from a leap day ends on the last day of February
+    (D(2023, 3, 1), D(2028, 2, 29)),  # … and one ending in a leap year keeps its 29 February
+    (D(2020, 3, 1), D(2025, 2, 28)),
+    (D(2024, 1, 1), D(2028, 12, 31)),
+])
+def test_certification_gets_a_default_five_year_cycle(wujin, make_base, certified_on, valid_until):
+    cert = Certification.objects.create(base=make_base(wujin), level="municipal", certified_on=certified_on)
+    assert cert.valid_until == valid_until
