@@ -80,16 +80,17 @@ class CertificationQuerySet(models.QuerySet):
         return qs
 
     def counts_certified_since(self, since: dt.date = SINCE_2021, until: dt.date | None = None, region=None):
-        """{"national": n, "provincial": n, "municipal": n, "provincial_or_higher": n, "total": n}:
-        new certifications issued on or after `since` (renewals of an expiring cycle excluded; revoked ones
-        still count as issued; a base promoted from municipal to provincial counts once in each level),
-        by one SQL aggregate."""
+        """{"national": n, "provincial": n, "municipal": n, "provincial_or_higher": n, "total": n}: newly
+        certified *bases* (the plan's "新评定…基地"), i.e. distinct bases holding a new certification issued on or
+        after `since` (renewals of an expiring cycle excluded; revoked ones still count as issued). A base promoted
+        from municipal to provincial counts once in each of those levels, but once in "provincial_or_higher" and
+        once in "total". One SQL aggregate."""
         qs = self.certified_since(since, until).filter(_region_q(region, "base__region"))
         agg = qs.aggregate(
-            **{level: Count("pk", filter=Q(level=level)) for level in LEVELS},
-            total=Count("pk"),
+            **{level: Count("base", distinct=True, filter=Q(level=level)) for level in LEVELS},
+            provincial_or_higher=Count("base", distinct=True, filter=Q(level__in=("national", "provincial"))),
+            total=Count("base", distinct=True),
         )
-        agg["provincial_or_higher"] = agg["national"] + agg["provincial"]
         return agg
 
 

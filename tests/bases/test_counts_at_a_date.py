@@ -100,3 +100,18 @@ def test_a_revoked_certification_needs_its_revocation_date_in_the_model_and_the_
     Certification.objects.filter(pk=cert.pk).update(status="revoked", revoke_reason="停止开放", revoked_on=D(2023, 5, 1))
     assert Base.objects.counts_by_level(D(2024, 1, 1))["provincial"] == 0
     assert Certification.objects.valid_on(D(2024, 1, 1)).count() == 0
+
+
+def test_certified_since_counts_each_newly_certified_base_once_however_often_it_was_promoted(wujin, make_base,
+                                                                                           certify):
+    climber = make_base(wujin)
+    certify(climber, "municipal", D(2021, 3, 1))
+    certify(climber, "provincial", D(2023, 3, 1))
+    certify(climber, "national", D(2024, 9, 1))
+    twice = make_base(wujin)  # provincial, then certified provincial again after a revocation
+    certify(twice, "provincial", D(2021, 6, 1), revoked_on=D(2022, 1, 1), status="revoked", revoke_reason="整改")
+    certify(twice, "provincial", D(2023, 6, 1))
+    certify(make_base(wujin), "municipal", D(2022, 1, 1))
+    counts = Certification.objects.counts_certified_since(D(2021, 1, 1))
+    assert counts == {"national": 1, "provincial": 2, "municipal": 2, "provincial_or_higher": 2, "total": 3}
+    assert Certification.objects.counts_certified_since(region=wujin)["total"] == 3
