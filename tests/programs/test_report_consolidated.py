@@ -100,6 +100,51 @@ def test_liaison_consolidated_output_holds_only_its_own_unit(client_for, liaison
     assert totals["tech_tutors_trained"] == 342 and totals["high_quality_farmers"] is None
 
 
+def test_district_user_consolidated_page_and_xlsx_hold_only_its_district_government(client_for, wujin_user,
+                                                                                    tianning_user, filled_period):
+    xlsx = client_for(wujin_user).get(reverse("programs:period-consolidated-xlsx", args=[filled_period.pk]))
+    assert xlsx.status_code == 200
+    wb, totals = _sheet_totals(xlsx.content)
+    assert totals["district_gov_annual_briefing"] == 2  # 武进 only (天宁 reported 1)
+    assert totals["high_quality_farmers"] is None and totals["tech_tutors_trained"] is None
+    assert [r[0] for r in wb["报送情况"].iter_rows(min_row=2, values_only=True)] == ["武进区人民政府"]
+    _, tianning_totals = _sheet_totals(
+        client_for(tianning_user).get(reverse("programs:period-consolidated-xlsx", args=[filled_period.pk])).content)
+    assert tianning_totals["district_gov_annual_briefing"] == 1
+    page = client_for(wujin_user).get(reverse("programs:period-consolidated", args=[filled_period.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "武进区人民政府" in body
+    assert "天宁区人民政府" not in body and "科技辅导员培训" not in body and "高素质农民培训班" not in body
+
+
+def test_leader_exports_everything_accepted_but_cannot_change_a_report(client_for, api_for, leader_user,
+                                                                        office_user, filled_period):
+    leader = client_for(leader_user)
+    response = leader.get(reverse("programs:period-consolidated-xlsx", args=[filled_period.pk]))
+    assert response.status_code == 200
+    _, totals = _sheet_totals(response.content)
+    _, office_totals = _sheet_totals(
+        client_for(office_user).get(reverse("programs:period-consolidated-xlsx", args=[filled_period.pk])).content)
+    assert totals == office_totals and totals["high_quality_farmers"] == 4650
+    assert totals["district_gov_annual_briefing"] == 3
+    report = ResponsibleUnit.objects.get(name="市农业农村局").reports.get(period=filled_period)
+    assert leader.get(reverse("programs:report-xlsx", args=[report.pk])).status_code == 200
+    before = report.version
+    assert api_for(leader_user).post(f"/api/v1/unit-reports/{report.pk}/return/",
+                                     {"version": before, "reason": "领导不能退回"}).status_code == 403
+    assert leader.post(reverse("programs:report-transition", args=[report.pk, "return"]),
+                       {"version": before, "reason": "x"}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == "accepted" and report.version == before
+
+
+def test_liaison_consolidated_print_page_holds_only_its_own_unit(client_for, liaison_user, filled_period):
+    response = client_for(liaison_user).get(reverse("programs:period-consolidated", args=[filled_period.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "科技辅导员培训" in body and "培训科技辅导员：342人" in body
+    assert "高素质农民培训班" not in body and "市农业农村局 4,650" not in body and "武进区人民政府" not in body
+
+
 def test_single_report_export_is_permission_checked(client_for, other_liaison_user, liaison_user, edu_report):
     assert client_for(liaison_user).get(reverse("programs:report-xlsx", args=[edu_report.pk])).status_code == 200
     assert client_for(other_liaison_user).get(reverse("programs:report-xlsx", args=[edu_report.pk])).status_code == 404

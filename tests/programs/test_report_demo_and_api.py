@@ -4,7 +4,9 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
+from programs import services
 from programs.models import ReportingPeriod, UnitReport, UnitReportFigure
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +67,11 @@ def test_unit_report_list_filters_by_status_and_year(api_for, office_user, liais
     assert body["results"][0]["available_actions"] == ["accept", "return"]
 
 
-def test_demo_is_idempotent_and_holds_realistic_reports(office_user):
-    from django.core.management import call_command
-
+def test_demo_is_idempotent_and_holds_realistic_reports(office_user, clock, client_for):
     from accounts.demo import load_demo as load_accounts
     from programs.demo import load_demo
 
+    clock.day = dt.date(2026, 12, 1)  # the demo is loaded long after 2025年度 closed
     load_accounts(io.StringIO())
     out = io.StringIO()
     load_demo(out)
@@ -83,9 +84,23 @@ def test_demo_is_idempotent_and_holds_realistic_reports(office_user):
     farmers = UnitReportFigure.objects.get(report__period__name="2025年度", report__unit__name="市农业农村局",
                                            target__code="high_quality_farmers")
     assert farmers.value == 4650 and farmers.report.status == "accepted"
-    assert UnitReport.objects.filter(status="returned").count() >= 2
-    late = [r for r in UnitReport.objects.exclude(first_submitted_at=None) if r.is_late]
-    assert len(late) >= 3
-    assert UnitReport.objects.filter(period__name="2025年度").count() >= 30  # most of the 35 units
-    assert call_command("check") is None
-    assert dt.date(2026, 1, 15) == ReportingPeriod.objects.get(name="2025年度").due_on
+    # 35 units report; 2 are missing in 2025, 5 in the half-year
+    assert UnitReport.objects.filter(period__name="2025年度").count() == 33
+    assert UnitReport.objects.filter(period__name="2026年上半年").count() == 30
+    returned = set(UnitReport.objects.filter(status="returned").values_list("unit__name", "period__name"))
+    assert returned == {("市气象局", "2025年度"), ("市卫健委", "2026年上半年"), ("新北区人民政府", "2026年上半年")}
+    late = {(r.unit.name, r.period.name) for r in UnitReport.objects.exclude(first_submitted_at=None) if r.is_late}
+    assert late == {("市住建局", "2025年度"), ("市水利局", "2025年度"), ("钟楼区人民政府", "2025年度"),
+                    ("市民政局", "2026年上半年"), ("金坛区人民政府", "2026年上半年")}
+    assert ReportingPeriod.objects.get(name="2025年度").due_on == dt.date(2026, 1, 15)
+    # on 2026-12-01 the 2025 period shows as closed, the half-year (closing 2026-12-31) as open
+    body = client_for(office_user).get(reverse("programs:report-list")).content.decode()
+    assert body.count('data-window="closed"') == 1 and body.count('data-window="open"') == 1
+    windows = dict(ReportingPeriod.objects.with_window(clock.day).values_list("name", "window_state"))
+    assert windows == {"2025年度": "closed", "2026年上半年": "open"}
+    plan = ReportingPeriod.objects.get(name="2025年度").plan
+    totals = services.completeness_matrix(plan, ReportingPeriod.objects.order_by("year"))["totals"]
+    assert {k: totals[0][k] for k in ("late", "returned", "missing", "pending")} == {
+        "late": 3, "returned": 1, "missing": 2, "pending": 0}
+    assert {k: totals[1][k] for k in ("late", "returned", "missing", "pending")} == {
+        "late": 2, "returned": 2, "missing": 7, "pending": 0}  # 5 never started + 2 drafts

@@ -139,3 +139,43 @@ def test_anonymous_visitor_gets_nothing(client, api_for, edu_report):
     assert api_for(None).get("/api/v1/unit-reports/").status_code in (401, 403)
     assert client.get(reverse("programs:report-detail", args=[edu_report.pk])).status_code == 302
     assert client.get(reverse("programs:report-list")).status_code == 302
+
+
+def test_anonymous_visitor_is_sent_to_login_from_print_exports_and_attachments(client, liaison_user, edu_report,
+                                                                               period):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task = edu_report.entries.order_by("task__order").first().task
+    pdf = SimpleUploadedFile("名单.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    services.save_report(edu_report, liaison_user, uploads=[(task.pk, pdf)])
+    attachment = edu_report.entries.get(task=task).attachments.get()
+    for url in (reverse("programs:period-consolidated", args=[period.pk]),
+                reverse("programs:period-consolidated-xlsx", args=[period.pk]),
+                reverse("programs:report-xlsx", args=[edu_report.pk]),
+                reverse("programs:report-attachment", args=[attachment.pk]),
+                reverse("programs:report-completeness")):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+        assert "spreadsheetml" not in response.get("Content-Type", "") and not getattr(response, "streaming", False)
+
+
+def test_anonymous_visitor_cannot_read_or_move_a_report_in_the_api_or_pages(client, api_for, liaison_user,
+                                                                            edu_report):
+    api = api_for(None)
+    detail = api.get(f"/api/v1/unit-reports/{edu_report.pk}/")
+    assert detail.status_code in (401, 403) and "unit_name" not in detail.json()
+    edu_report.refresh_from_db()
+    for action in ("submit", "accept", "return"):
+        response = api.post(f"/api/v1/unit-reports/{edu_report.pk}/{action}/",
+                            {"version": edu_report.version, "reason": "x"})
+        assert response.status_code in (401, 403), action
+        page = client.post(reverse("programs:report-transition", args=[edu_report.pk, action]),
+                           {"version": edu_report.version, "reason": "x"})
+        assert page.status_code == 302 and page.url.startswith(reverse("login")), action
+    services.transition_report(edu_report, "submit", liaison_user)  # a submitted one cannot be accepted either
+    edu_report.refresh_from_db()
+    assert api.post(f"/api/v1/unit-reports/{edu_report.pk}/accept/",
+                    {"version": edu_report.version}).status_code in (401, 403)
+    edu_report.refresh_from_db()
+    assert edu_report.status == "submitted" and edu_report.decided_by is None
+    assert edu_report.transitions.count() == 1

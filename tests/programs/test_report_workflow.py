@@ -184,8 +184,15 @@ def test_every_transition_and_change_is_shown_on_the_report_page(client_for, lea
     assert "请附培训名单" in body and "submitted → returned" in body and "draft → submitted" in body
     assert "市科协科普部" in body  # who returned it
     assert "数据“培训科技辅导员” = 300人" in body and "数据“培训科技辅导员” = 342人" in body
-    assert edu_report.transitions.count() == 2
-    assert edu_report.history.count() >= 3  # created + two saves (transitions are in the transition log)
+    assert [(t.action, t.from_status, t.to_status, t.actor) for t in edu_report.transitions.all()] == [
+        ("submit", "draft", "submitted", liaison_user), ("return", "submitted", "returned", office_user)]
+    # the report row: created + two saves (transitions are UPDATEs, kept in the transition log)
+    history = edu_report.history.order_by("history_date", "history_id")
+    assert [(h.history_type, h.history_user, h.version) for h in history] == [
+        ("+", liaison_user, 1), ("~", liaison_user, 2), ("~", liaison_user, 3)]
+    figure_history = [(h.history_type, h.value) for h in tutors.report_figures.model.history.filter(
+        report_id=edu_report.pk).order_by("history_date", "history_id")]
+    assert figure_history == [("+", 300), ("~", 342)]
 
 
 def test_workflow_signal_is_sent_after_commit(django_capture_on_commit_callbacks, office_user, liaison_user,
@@ -204,3 +211,15 @@ def test_workflow_signal_is_sent_after_commit(django_capture_on_commit_callbacks
         workflow_transitioned.disconnect(receiver)
     assert (UnitReport, "accept", "accepted") in seen
     assert UnitReport.objects.accepted().filter(pk=edu_report.pk).exists()
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_review_on_the_page_without_the_version_seen_is_refused(client_for, office_user, liaison_user, edu_report,
+                                                                version):
+    _submitted(edu_report, liaison_user)
+    data = {"reason": "数据不全"} if version is None else {"reason": "数据不全", "version": version}
+    response = client_for(office_user).post(reverse("programs:report-transition", args=[edu_report.pk, "return"]),
+                                            data)
+    assert response.status_code == 400 and "缺少报告版本号,请刷新页面后再操作" in response.content.decode()
+    edu_report.refresh_from_db()
+    assert edu_report.status == "submitted" and edu_report.transitions.count() == 1
