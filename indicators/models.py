@@ -155,10 +155,13 @@ class RollupRun(models.Model):
 
 
 class RollupState(models.Model):
-    """One row: whether a roll-up is already queued (coalesces bursts of approvals)."""
+    """One row: whether a roll-up is already queued (coalesces bursts of approvals), and — on databases
+    without advisory locks (SQLite) — the lease of the roll-up that is running now."""
 
     pending = models.BooleanField(default=False)
     requested_at = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, default="")
+    lease_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("汇总排队状态")

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,6 +34,72 @@ ROLLUP_TASK = "indicators.rollup_task"
 
 class RollupError(RuntimeError):
     pass
+
+
+class RollupBusy(RollupError):
+    """Another roll-up held the lock for longer than this one was willing to wait."""
+
+
+# A roll-up that has run this long is taken for dead (its lease may be taken over; see rollup_lock).
+RUN_TIMEOUT = dt.timedelta(minutes=getattr(settings, "KEPU_ROLLUP_RUN_TIMEOUT_MINUTES", 60))
+# How long a second roll-up waits for the running one before giving up (RollupBusy).
+LOCK_WAIT_SECONDS = float(getattr(settings, "KEPU_ROLLUP_LOCK_WAIT_SECONDS", 600))
+ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up ("kepu" issue 6)
+POLL_SECONDS = 0.2
+
+
+def _uses_advisory_lock() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def rollup_lock(wait_seconds: float | None = None):
+    """Hold the one roll-up lock, waiting up to `wait_seconds`; raise RollupBusy if it stays taken.
+
+    PostgreSQL: a session-level advisory lock. The server drops it when the holder's connection ends,
+    so a killed worker never blocks the next run, and holding it proves no other run is alive.
+    Other databases (SQLite, one machine): a lease on the RollupState row, claimed by a conditional
+    UPDATE (atomic on every database); a lease older than RUN_TIMEOUT belongs to a dead run and is
+    taken over. Yields True when the lock proves every other "running" run is dead (PostgreSQL).
+    """
+    wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait
+    if _uses_advisory_lock():
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                if cursor.fetchone()[0]:
+                    break
+            if time.monotonic() >= deadline:
+                raise RollupBusy(f"另一次数据汇总正在运行(等待 {wait:g} 秒后放弃)")
+            time.sleep(POLL_SECONDS)
+        try:
+            yield True
+        finally:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+            except Exception:  # connection gone or transaction aborted: the server releases it with the session
+                log.warning("could not release the roll-up advisory lock", exc_info=True)
+        return
+    token = uuid.uuid4().hex
+    RollupState.objects.get_or_create(pk=1)
+    while True:
+        now = timezone.now()
+        claimed = (
+            RollupState.objects.filter(pk=1)
+            .filter(Q(lease_token="") | Q(lease_since__lt=now - RUN_TIMEOUT))
+            .update(lease_token=token, lease_since=now)
+        )
+        if claimed:
+            break
+        if time.monotonic() >= deadline:
+            raise RollupBusy(f"另一次数据汇总正在运行(等待 {wait:g} 秒后放弃)")
+        time.sleep(POLL_SECONDS)
+    try:
+        yield False
+    finally:
+        RollupState.objects.filter(pk=1, lease_token=token).update(lease_token="", lease_since=None)
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -196,16 +264,41 @@ def _accumulate(rows: list[dict], ctx: RunContext) -> list[dict]:
     return out
 
 
-def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after: str | None = None) -> RollupRun:
+def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after: str | None = None,
+               wait_seconds: float | None = None) -> RollupRun:
     """Recompute every IndicatorValue. Atomic: on any failure the previous values stay untouched.
+
+    One roll-up runs at a time (rollup_lock). A second one waits for the running one; if a run that
+    *started* after this request has meanwhile finished, it has already seen every change committed
+    before the request, so this one is coalesced into it: that run is returned (`run.coalesced`) and
+    nothing is recomputed. If the lock is still taken after `wait_seconds`, RollupBusy is raised
+    (the nightly run catches up).
 
     `fail_after` (tests only) raises after computing that indicator, to prove atomicity.
     """
     today = today or timezone.localdate()
-    # A run left "running" by a killed worker never committed anything: record it as failed.
-    RollupRun.objects.filter(status=RollupRun.Status.RUNNING).update(
-        status=RollupRun.Status.FAILED, error="进程中断(worker 被终止),未写入任何指标值", finished_at=timezone.now()
+    requested_at = timezone.now()
+    with rollup_lock(wait_seconds) as others_are_dead:
+        done = (RollupRun.objects.filter(status=RollupRun.Status.OK, started_at__gte=requested_at)
+                .order_by("-started_at").first())
+        if done is not None and fail_after is None:
+            done.coalesced = True
+            return done
+        _fail_abandoned_runs(others_are_dead)
+        return _run_locked(trigger, today, fail_after)
+
+
+def _fail_abandoned_runs(others_are_dead: bool) -> int:
+    """A run left "running" by a killed worker never committed any value: record it as failed. Only runs
+    that cannot be alive: every one when the lock proves it (PostgreSQL), else those older than RUN_TIMEOUT."""
+    now = timezone.now()
+    cutoff = now if others_are_dead else now - RUN_TIMEOUT
+    return RollupRun.objects.filter(status=RollupRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=RollupRun.Status.FAILED, error="进程中断(worker 被终止),未写入任何指标值", finished_at=now
     )
+
+
+def _run_locked(trigger: str, today: dt.date, fail_after: str | None) -> RollupRun:
     run = RollupRun.objects.create(trigger=trigger, started_at=timezone.now())
     t0 = time.perf_counter()
     try:
