@@ -396,6 +396,11 @@ def request_rollup(reason: str = "approval") -> bool:
 
     Within one transaction only the first request registers a callback; across transactions
     the RollupState flag lets only one queued run exist at a time.
+
+    In-process (eager) mode — one machine, no broker — the callback runs the roll-up synchronously
+    right after the commit: each approval committed on its own runs one roll-up in the approving
+    request (acceptable: a full roll-up is a few SQL aggregates), and a burst of approvals inside one
+    transaction (a bulk approval, an import) still runs exactly one.
     """
     connection = transaction.get_connection()
     # Already registered in this transaction? (Django drops callbacks of a rolled-back transaction.)

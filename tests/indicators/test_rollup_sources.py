@@ -199,3 +199,22 @@ def test_every_plan_indicator_is_in_the_catalogue_with_its_target():
     assert Indicator.objects.get(code="high_quality_farmers").kind == "flow"
     assert Indicator.objects.get(code="new_municipal_bases").kind == "stock"
     assert Region.objects.get(code="320400")  # city exists for city-level values
+
+
+def test_activity_returns_are_broken_down_by_category_with_its_label(make_return, wujin, tianning, value_of):
+    make_return(wujin, participants=120, category="main_event")
+    make_return(tianning, participants=80, category="main_event")
+    make_return(wujin, participants=45, category="youth_special")
+    make_return(wujin, participants=99999, category="youth_special", status="submitted")
+    make_return(wujin, participants=5)  # no category given: 其他
+    run_rollup(today=TODAY)
+    assert value_of("activities", "320400", 2024, "category", "main_event") == 2
+    assert value_of("activity_participants", "320400", 2024, "category", "main_event") == 200
+    assert value_of("activity_participants", "320412", 2024, "category", "main_event") == 120
+    assert value_of("activities", "320412", 2024, "category", "youth_special") == 1
+    assert value_of("activity_participants", "320412", 2024, "category", "youth_special") == 45
+    assert value_of("activity_participants", "320412", 2024, "category", "other") == 5
+    assert value_of("activities", "320402", 2024, "category", "youth_special") is None
+    label = IndicatorValue.objects.get(indicator__code="activities", region__code="320400", period="2024",
+                                       dimension="category", key="youth_special").label
+    assert label == "青少年科技教育专项行动"

@@ -159,3 +159,42 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
     finally:
         stop_worker(worker)
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def test_the_nightly_beat_entry_runs_the_registered_rollup_task(settings):
+    from celery.schedules import crontab
+
+    from common.tasks import task_named
+    from indicators.tasks import rollup_task
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == services.ROLLUP_TASK]
+    assert len(entries) == 1
+    nightly = entries[0]
+    assert isinstance(nightly["schedule"], crontab)
+    assert nightly["schedule"].hour == {2} and nightly["schedule"].minute == {0}
+    assert nightly.get("kwargs") == {"trigger": "nightly"}
+    registered = task_named(nightly["task"])  # the name points at a registered task …
+    assert registered.name == rollup_task.name and registered.run.__module__ == "indicators.tasks"
+
+
+@pytest.mark.django_db
+def test_in_eager_mode_a_burst_of_approvals_in_one_transaction_runs_exactly_one_rollup(
+    make_return, wujin, office_user, value_of, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+    from django.db import transaction
+
+    from indicators.models import RollupRun
+
+    assert current_app.conf.task_always_eager  # in-process mode, as on one machine without Redis
+    returns = [make_return(wujin, status="submitted", participants=10 * (i + 1)) for i in range(5)]
+    runs = RollupRun.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            for activity in returns:
+                apply_transition(activity, "approve", office_user)
+    assert len([c for c in callbacks if getattr(c, "kepu_rollup", False)]) == 1
+    assert RollupRun.objects.count() == runs + 1
+    assert RollupRun.objects.latest().status == "ok"
+    assert value_of("activity_participants", "320412", 2024) == 150  # the one run saw all five approvals
+    assert RollupState.objects.get(pk=1).pending is False
