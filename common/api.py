@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from .workflow import WorkflowError
 
@@ -27,6 +29,23 @@ def error_response(exc) -> Response:
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     raise exc
+
+
+def api_exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: DRF's handler, plus the refusals the models and services raise
+    anywhere in a view — a Chinese message and a 4xx instead of a 500.
+
+    Deleting a record that others still refer to (a campaign with activity returns, a region with
+    bases: on_delete=PROTECT/RESTRICT) is a 409 that names what is in the way.
+    """
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        blockers = {obj._meta.verbose_name for obj in exc.protected_objects if hasattr(obj, "_meta")}
+        what = "、".join(sorted(str(name) for name in blockers)) or "其他记录"
+        return Response({"detail": f"该记录仍被{what}引用,不能删除。请先处理这些记录。"},
+                        status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, (WorkflowError, DjangoValidationError)):
+        return error_response(exc)
+    return drf_exception_handler(exc, context)
 
 
 class WorkflowActionsMixin:

@@ -2,7 +2,8 @@
 
 DRF answers 400 (validation, bad filter value), 401 (no or bad credentials — token auth sends
 WWW-Authenticate), 403 (role not allowed), 404 (unknown id or another region's object) and 429
-(axes lockout on the token endpoint) with a JSON body; schemathesis checks every response against
+(axes lockout on the token endpoint) with a JSON body, and 409 when a write on one object (a
+workflow action or an edit) carries a stale `version` (common/workflow.ConflictError); schemathesis checks every response against
 the schema, so each operation lists them. An operation that already documents a code keeps its own.
 """
 from __future__ import annotations
@@ -15,8 +16,10 @@ ERRORS = {
     "401": ("未登录或凭据无效 / not authenticated", ERROR_SCHEMA_NAME),
     "403": ("无权执行此操作 / permission denied", ERROR_SCHEMA_NAME),
     "404": ("记录不存在或不在您的范围内 / not found", ERROR_SCHEMA_NAME),
+    "409": ("记录已被他人修改,请刷新后重试 / stale version", ERROR_SCHEMA_NAME),
     "429": ("登录失败次数过多,已锁定 / locked out", ERROR_SCHEMA_NAME),
 }
+OBJECT_WRITES = ("put", "patch", "post", "delete")
 
 
 def add_error_responses(result, generator, request, public):
@@ -41,6 +44,8 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, (description, schema_name) in ERRORS.items():
                 if code == "429" and "/auth/token/" not in path:
+                    continue
+                if code == "409" and not (method in OBJECT_WRITES and "{" in path):
                     continue
                 responses.setdefault(code, {
                     "description": description,

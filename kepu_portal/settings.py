@@ -247,6 +247,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kepu Portal API",

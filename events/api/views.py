@@ -1,6 +1,6 @@
 """/api/v1/campaigns/ and /api/v1/activities/ with submit/approve/return/reopen actions."""
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -15,6 +15,23 @@ from ..models import ActivityReturn, Campaign
 from .serializers import ActivityReturnSerializer, CampaignSerializer
 
 
+class CompletenessRowSerializer(serializers.Serializer):
+    """One row of a campaign's completeness table (documents the `completeness/` response)."""
+
+    name = serializers.CharField()
+    region = serializers.CharField(allow_null=True)
+    unit = serializers.IntegerField(allow_null=True)
+    schedule_filed = serializers.BooleanField()
+    schedule_on_time = serializers.BooleanField(allow_null=True)
+    summary_filed = serializers.BooleanField()
+    summary_on_time = serializers.BooleanField(allow_null=True)
+    returns = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    participants = serializers.IntegerField()
+
+
 class CampaignViewSet(viewsets.ModelViewSet):
     queryset = Campaign.objects.prefetch_related("regions", "units").order_by("-year", "-starts_on")
     serializer_class = CampaignSerializer
@@ -22,8 +39,9 @@ class CampaignViewSet(viewsets.ModelViewSet):
     filterset_class = CampaignFilter
     search_fields = ["name", "theme"]
 
-    @extend_schema(summary="报送完成情况(区域/单位 × 安排表、总结、活动数、参与人次)")
-    @action(detail=True, methods=["get"])
+    @extend_schema(summary="报送完成情况(区域/单位 × 安排表、总结、活动数、参与人次)",
+                   responses=CompletenessRowSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def completeness(self, request, pk=None):
         campaign = self.get_object()
         user = request.user
