@@ -249,6 +249,23 @@ class Dashboard:
             "reports": int(self.latest("overdue_reports")[1] or 0),
         }
 
+    def headline(self, year: int) -> list[dict]:
+        """The few big numbers a meeting opens with (print view)."""
+        def figure(label, code, unit, year_=None):
+            y, v = (year_, self.yearly(code).get(year_)) if year_ else self.latest(code)
+            return {"label": label, "code": code, "value": v, "unit": unit, "year": y}
+
+        overdue = self.overdue()
+        return [
+            figure("公民具备科学素质的比例", "literacy_rate", "%"),
+            figure("科普教育基地总数", "bases_total", "家"),
+            figure("新评定市级科普教育基地", "new_municipal_bases", "家"),
+            figure(f"{year}年科普活动", "activities", "项", year),
+            figure(f"{year}年活动参与", "activity_participants", "人次", year),
+            {"label": "逾期未报", "code": "overdue", "value": overdue["returns"] + overdue["reports"], "unit": "份",
+             "year": None},
+        ]
+
     def population_rows(self, year: int) -> list[list]:
         """The population panels as table rows (for the xlsx export): one row per figure."""
         rows = []

@@ -56,7 +56,15 @@ class DashboardView(DashboardAccessMixin, TemplateView):
 
 
 class PrintView(DashboardView):
+    """The leading-group meeting sheet: headline figures and the key tables, A4, no navigation."""
+
     template_name = "indicators/print.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        board = ctx["board"]
+        ctx.update(headline=board.headline(ctx["year"]), overdue_rows=board.overdue_rows())
+        return ctx
 
 
 class ExportView(DashboardAccessMixin, TemplateView):

@@ -125,33 +125,122 @@ def test_leader_cannot_enter_observations_but_office_can(client_for, leader_user
     assert str(Observation.objects.get(indicator=indicator, year=2024).value) == "19.10"
 
 
-def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_user, rolled_up):
+@pytest.fixture
+def with_campaign_and_overdue(make_return, make_campaign, wujin, rolled_up):
+    """On top of rolled_up: a 2025 全国科普日 return for youth in 武进, and a campaign whose filings are late."""
+    from django.utils import timezone
+
+    from events.models import Campaign
+
+    day = make_campaign(name="2025年全国科普日", year=2025)
+    make_return(wujin, participants=55, starts_on=dt.date(2025, 9, 16), campaign=day, populations=["youth"])
+    today = timezone.localdate()
+    late = Campaign.objects.create(name="逾期测试活动", year=today.year, kind="science_day",
+                                   starts_on=today - dt.timedelta(days=20), ends_on=today - dt.timedelta(days=15),
+                                   schedule_due=today - dt.timedelta(days=10), summary_due=today - dt.timedelta(days=5))
+    late.regions.add(wujin)
+    return run_rollup()
+
+
+def _sheet(client, section, region=""):
+    response = client.get(reverse("indicators:export", args=[section]) + (f"?region={region}" if region else ""))
+    assert response.status_code == 200, section
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats"), section
+    ws = load_workbook(BytesIO(response.content)).active
+    return ws, {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
+
+
+def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_user, with_campaign_and_overdue):
     client = client_for(leader_user)
-    for section in ("cards", "literacy", "bases", "activities-region", "activities-campaign",
-                    "activities-month", "activities-year", "regions"):
-        response = client.get(reverse("indicators:export", args=[section]))
-        assert response.status_code == 200, section
-        wb = load_workbook(BytesIO(response.content))
-        assert wb.active.max_row >= 3
-    ws = load_workbook(BytesIO(client.get(reverse("indicators:export", args=["activities-region"])).content)).active
-    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
-    assert rows["武进区"] == (1, 321) and rows["天宁区"] == (1, 654)
+    ws, cards = _sheet(client, "cards")
+    assert ws["A1"].value == "常州市 · 目标进度" and ws["A3"].value == "指标" and ws["A2"].value.startswith("数据截至:20")
+    assert cards["公民具备科学素质的比例"][:3] == ("%", 2022, 17.0)
+    ws, literacy = _sheet(client, "literacy")
+    assert (ws["A4"].value, ws["B4"].value) == (2016, 10.3) and literacy == {2016: (10.3,), 2020: (15.2,), 2022: (17.0,)}
+    ws, bases = _sheet(client, "bases")
+    assert [c.value for c in ws[3]] == ["区域", "国家级", "省级", "市级", "合计"]
+    assert bases["武进区"] == (0, 1, 0, 1) and bases["天宁区"] == (0, 0, 0, 0)
+    assert _sheet(client, "activities-region")[1]["武进区"] == (2, 376)
+    assert _sheet(client, "activities-region")[1]["天宁区"] == (1, 654)
+    assert _sheet(client, "activities-campaign")[1] == {"2025年全国科普日": (1, 55)}
+    months = _sheet(client, "activities-month")[1]
+    assert months["3月"] == (1, 321) and months["4月"] == (1, 654) and months["9月"] == (1, 55)
+    assert _sheet(client, "activities-year")[1][2025] == (3, 1030)
+    ws, regions = _sheet(client, "regions")
+    assert regions["武进区"] == ("320412", None, 1, 0, 2, 376) and len(regions) == 7
+    ws, _ = _sheet(client, "populations")
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert ("青少年", "2025年科普活动项数", 1, "项", 2025) in rows
+    assert ("青少年", "2025年科普活动参与人次", 55, "人次", 2025) in rows
+    assert ("老年人", "2025年科普活动参与人次", 0, "人次", 2025) in rows
+    ws, overdue = _sheet(client, "overdue")
+    assert [c.value for c in ws[3]] == ["区域", "活动安排表/总结(份)", "成员单位工作报告(份)"]
+    assert overdue["常州市"][0] == 2 and overdue["武进区"][0] == 2 and overdue["天宁区"][0] == 0
     assert client.get(reverse("indicators:export", args=["nope"])).status_code == 404
 
 
-def test_print_view_and_indicator_page_render(client_for, leader_user, rolled_up):
+def test_dashboard_page_shows_population_panels_bases_numbers_and_the_2025_target_line(
+    client_for, leader_user, with_campaign_and_overdue
+):
+    import json
+    import re
+
+    page = client_for(leader_user).get(reverse("indicators:dashboard")).content.decode()
+    youth = page.split('data-testid="population-youth"')[1].split("</div></div>")[0]
+    assert "2025年活动 1 项 · 55 人次" in youth
+    bases = page.split('data-testid="bases-table"')[1].split("</table>")[0]
+    assert "<tr><td>武进区</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>" in bases
+    assert 'data-testid="overdue-returns">2 份' in page
+    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert data["literacy"]["target"] == [2025, 21.5]
+    assert data["literacy"]["rows"] == [[2016, 10.3], [2020, 15.2], [2022, 17.0]]
+    assert data["activities_campaign"] == [["2025年全国科普日", 1, 55]]
+    assert ["武进区", 0, 1, 0, 1] in data["bases"]
+    assert 'data-chart="activities_campaign"' in page  # the campaign table has its chart
+    assert page.count('data-testid="asof-') == page.count('data-testid="card-') > 0  # "as of" on every card
+
+
+def test_print_view_is_a_meeting_sheet_without_navigation(client_for, leader_user, with_campaign_and_overdue):
     client = client_for(leader_user)
-    assert "全民科学素质指标看板" in client.get(reverse("indicators:print")).content.decode()
+    page = client.get(reverse("indicators:print")).content.decode()
+    assert 'data-testid="print-sheet"' in page and "常州市全民科学素质工作指标进度" in page
+    assert "<nav" not in page and "navbar" not in page and 'data-chart=' not in page
+    assert 'data-testid="headline-literacy_rate">17' in page
+    assert 'data-testid="headline-activity_participants">1,030' in page
+    assert 'data-testid="headline-overdue">2' in page
+    cards = page.split('data-testid="print-cards"')[1].split("</table>")[0]
+    assert "公民具备科学素质的比例" in cards and "21.5 (2025)" in cards
+    comparison = page.split('data-testid="print-comparison"')[1].split("</table>")[0]
+    assert "<td>武进区</td>" in comparison and "<td>376</td>" in comparison
+    literacy = page.split('data-testid="print-literacy"')[1].split("</table>")[0]
+    assert "<td>2020</td><td>15.2</td>" in literacy and "<td>2025 目标</td><td>21.5</td>" in literacy
+    assert "<script src=\"/static/js/indicators/print.js\"></script>" in page and "<script>" not in page
+    region_page = client.get(reverse("indicators:print") + "?region=320412").content.decode()
+    assert "武进区全民科学素质工作指标进度" in region_page and 'data-testid="print-comparison"' not in region_page
     page = client.get(reverse("indicators:indicator-detail", args=["activity_participants"])).content.decode()
-    assert "321" in page and "654" in page
+    assert "376" in page and "654" in page
 
 
-def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, rolled_up):
-    body = api_for(leader_user).get("/api/v1/dashboard/summary/").json()
+def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, make_report, rolled_up):
+    from unittest import mock
+
+    make_report("市教育局", 2024, {"tech_tutors_trained": "320"})
+    run_rollup(today=dt.date(2024, 12, 31))
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 12, 31)):
+        body = api_for(leader_user).get("/api/v1/dashboard/summary/").json()
     assert body["region"]["code"] == "320400" and body["as_of"]
     cards = {c["code"]: c for c in body["cards"]}
-    assert cards["literacy_rate"]["actual"] == 17.0 and cards["literacy_rate"]["target"] == 21.5
-    assert cards["literacy_rate"]["status"] in ("on_track", "at_risk", "behind")
+    # level: 17 (2022) against 17 → 21.5 from end-2022 to end-2025, two thirds of the way at end-2024
+    assert cards["literacy_rate"] | {"name": None} == {
+        "code": "literacy_rate", "name": None, "unit": "%", "kind": "level", "year": 2022, "actual": 17.0,
+        "target": 21.5, "target_year": 2025, "expected": 20.0, "status": "behind"}
+    # flow: 320 trained in 2024 against 300 a year
+    tutors = cards["tech_tutors_trained"]
+    assert (tutors["actual"], tutors["expected"], tutors["target"], tutors["status"]) == (320.0, 300.0, 300.0,
+                                                                                          "on_track")
+    # stock: 1 new provincial base (2022) against 0 → 20 from end-2020 to end-2025: 16 expected at end-2024
+    bases = cards["new_provincial_plus_bases"]
+    assert (bases["actual"], bases["expected"], bases["status"]) == (1.0, 16.0, "behind")
     listing = api_for(leader_user).get("/api/v1/indicators/").json()
     assert listing["count"] >= 20
     values = api_for(leader_user).get("/api/v1/indicators/activity_participants/values/?region=320412").json()

@@ -50,6 +50,12 @@
         { name: "参与人次", type: "line", data: rows.map(function (r) { return r[2]; }) }
       ]);
     },
+    activities_campaign: function (rows) {
+      return bar(rows.map(function (r) { return r[0]; }), [
+        { name: "活动项数", data: rows.map(function (r) { return r[1]; }) },
+        { name: "参与人次", type: "line", data: rows.map(function (r) { return r[2]; }) }
+      ]);
+    },
     activities_year: function (rows) {
       return bar(rows.map(function (r) { return String(r[0]); }), [
         { name: "活动项数", data: rows.map(function (r) { return r[1]; }) },
