@@ -1,6 +1,5 @@
 """The units × periods matrix: filed on time, late, missing, not yet due; by programme/population."""
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -12,13 +11,6 @@ from programs.models import Programme, ResponsibleUnit, TargetPopulation, UnitRe
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def _filed(unit, period, user, day):

@@ -1,7 +1,5 @@
 """Consolidated output for a period (xlsx and print page) and report attachments."""
-import datetime as dt
 import io
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,13 +13,6 @@ from programs.models import ResponsibleUnit, UnitReportFigure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def _report(unit_name, period, user, figures, narrative="", status="accepted", office=None):

@@ -1,7 +1,6 @@
 """Reporting periods through the API, and the demo data."""
 import datetime as dt
 import io
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -12,13 +11,6 @@ from programs.models import ReportingPeriod, UnitReport, UnitReportFigure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 PERIOD = {"year": 2026, "kind": "half", "half": 1, "opens_on": "2026-06-20", "due_on": "2026-07-15",
           "closes_on": "2026-08-31"}

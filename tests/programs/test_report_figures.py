@@ -1,7 +1,5 @@
 """Figures the plan asks for: who reports which, and clear messages for bad values."""
-import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,13 +11,6 @@ from programs.models import PlanTarget, ResponsibleUnit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def test_plan_file_says_which_unit_reports_which_figure():

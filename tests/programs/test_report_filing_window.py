@@ -1,7 +1,6 @@
 """The period's dates govern filing: a liaison starts, edits and submits only between opens_on and
 closes_on (and while the office's switch is on); office staff may still log on behalf and review."""
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -16,12 +15,6 @@ OPEN_DAY, CLOSE_DAY = dt.date(2025, 12, 1), dt.date(2026, 3, 31)
 AFTER_CLOSE = dt.date(2026, 4, 1)
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度. Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def test_liaison_cannot_start_a_report_before_the_period_opens(period, liaison_user):

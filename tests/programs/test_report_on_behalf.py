@@ -1,6 +1,4 @@
 """Office staff log a report for a unit from its e-mailed documents; both identities are kept."""
-import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -11,13 +9,6 @@ from programs.models import UnitReport
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def test_office_starts_and_fills_a_report_on_behalf_through_the_pages(client_for, office_user, period, unit, target):

@@ -1,6 +1,4 @@
 """Who sees and edits which unit report: pages, exports and the API enforce the same rule."""
-import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -11,13 +9,6 @@ from programs.models import Task, UnitReport
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 
 def test_liaison_sees_only_its_units_reports_in_list_page_and_api(client_for, api_for, liaison_user, edu_report,

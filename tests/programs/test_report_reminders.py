@@ -1,7 +1,6 @@
 """Reminders before the due date to liaisons of units that have not filed; one overdue digest
 to the office; one e-mail per recipient per run; a fixed clock."""
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -12,13 +11,6 @@ from programs.tasks import send_report_reminders_task
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Fixed clock for the filing rules: 2026-01-10, inside 2025年度 (opens 2025-12-01, due
-    2026-01-15, closes 2026-03-31). Set clock.day to move it."""
-    fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
-    return fixed
 
 DUE = dt.date(2026, 1, 15)
 
