@@ -206,9 +206,15 @@ class Dashboard:
         return [[lbl, int(v), int(people.get(k, 0))] for k, (lbl, v) in sorted(counts.items())]
 
     def activities_by_year(self) -> list[list]:
+        """[year, activities, participants, activities since 2021, participants since 2021] (seed 000 counts
+        2021-2023 together: 5,200+ activities, 2.2M+ participants)."""
         counts = self.yearly("activities")
         people = self.yearly("activity_participants")
-        return [[y, int(counts.get(y, 0)), int(people.get(y, 0))] for y in sorted(set(counts) | set(people))]
+        cum_counts = self.yearly("activities_since_2021")
+        cum_people = self.yearly("activity_participants_since_2021")
+        return [[y, int(counts.get(y, 0)), int(people.get(y, 0)),
+                 int(cum_counts[y]) if y in cum_counts else None, int(cum_people[y]) if y in cum_people else None]
+                for y in sorted(set(counts) | set(people))]
 
     def population_panels(self, year: int) -> list[dict]:
         by_pop = {k: (lbl, v) for k, lbl, v in self.breakdown("activities", "population", year)}

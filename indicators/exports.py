@@ -32,7 +32,8 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
     if name == "activities-month":
         return f"{year}年分月活动", ["月份", "活动项数", "参与人次"], board.activities_by("month", year)
     if name == "activities-year":
-        return "历年科普活动", ["年份", "活动项数", "参与人次"], board.activities_by_year()
+        return "历年科普活动", ["年份", "活动项数", "参与人次", "2021年起累计项数", "2021年起累计人次"], \
+            board.activities_by_year()
     if name == "regions":
         return f"{year}年区域对比", ["区域", "区划代码", "科学素质比例(%)", "基地总数", "新评定市级基地",
                                     "活动项数", "参与人次"], board.region_comparison(year)

@@ -145,6 +145,8 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
             _, created = _upsert(IndicatorTarget, {"indicator": indicator, "year": t["year"]},
                                  {"value": Decimal(str(t["value"])), "note": t.get("note", "")[:200]})
             counts["target"] += created
+        # the file is the source of truth: a target or baseline taken out of it goes
+        counts["target"] += indicator.targets.exclude(year__in=[t["year"] for t in targets]).delete()[0]
         baselines = list(item.get("baselines") or [])
         if plan_target:
             baselines += [
@@ -155,6 +157,7 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
             _, created = _upsert(IndicatorBaseline, {"indicator": indicator, "year": b["year"]},
                                  {"value": Decimal(str(b["value"])), "source": b.get("source", "")[:200]})
             counts["baseline"] += created
+        counts["baseline"] += indicator.baselines.exclude(year__in=[b["year"] for b in baselines]).delete()[0]
         for o in item.get("observations") or []:
             region = Region.objects.get(code=str(o["region"])) if o.get("region") else city
             _, created = _upsert(
@@ -214,10 +217,12 @@ def compute_values(indicator: Indicator, ctx: RunContext, ancestors: dict[int, l
         {"region_id": r, "period": p, "year": y, "dimension": d, "key": k, "value": v, "label": label}
         for (r, p, y, d, k), (v, _, _, label) in totals.items()
     ]
-    if indicator.source == "report_sum" and indicator.kind == Indicator.Kind.STOCK and indicator.params.get(
-        "accumulate", True
-    ):
-        rows = _accumulate(rows, ctx)
+    if indicator.kind == Indicator.Kind.STOCK and indicator.params.get(
+        "accumulate", indicator.source == "report_sum"
+    ) and indicator.source in ("report_sum", "activity_count", "activity_sum"):
+        if indicator.source != "report_sum":  # activities: the running total starts with the plan period
+            rows = [r for r in rows if r["year"] >= ctx.first_year]
+        rows = _accumulate(rows, ctx)  # running totals: unit-report stocks, activities since 2021
     return rows
 
 

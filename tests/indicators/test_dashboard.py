@@ -165,7 +165,7 @@ def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_u
     assert _sheet(client, "activities-campaign")[1] == {"2025年全国科普日": (1, 55)}
     months = _sheet(client, "activities-month")[1]
     assert months["3月"] == (1, 321) and months["4月"] == (1, 654) and months["9月"] == (1, 55)
-    assert _sheet(client, "activities-year")[1][2025] == (3, 1030)
+    assert _sheet(client, "activities-year")[1][2025] == (3, 1030, 3, 1030)
     ws, regions = _sheet(client, "regions")
     assert regions["武进区"] == ("320412", None, 1, 0, 2, 376) and len(regions) == 7
     ws, _ = _sheet(client, "populations")

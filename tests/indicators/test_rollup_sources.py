@@ -218,3 +218,38 @@ def test_activity_returns_are_broken_down_by_category_with_its_label(make_return
     label = IndicatorValue.objects.get(indicator__code="activities", region__code="320400", period="2024",
                                        dimension="category", key="youth_special").label
     assert label == "青少年科技教育专项行动"
+
+
+def test_seed_000_activity_totals_are_2023_baselines_of_running_totals_since_2021_not_of_a_year(
+    make_return, wujin, tianning, value_of
+):
+    for code in ("activities", "activity_participants"):
+        assert not Indicator.objects.get(code=code).baselines.exists(), code  # per-year figures: no 3-year baseline
+    count = Indicator.objects.get(code="activities_since_2021")
+    people = Indicator.objects.get(code="activity_participants_since_2021")
+    assert (count.kind, people.kind) == ("stock", "stock")
+    assert [(b.year, b.value) for b in count.baselines.all()] == [(2023, Decimal(5200))]
+    assert [(b.year, b.value) for b in people.baselines.all()] == [(2023, Decimal(2200000))]
+    assert "2021-2023年合计" in count.baselines.get().source
+    make_return(wujin, participants=100, starts_on=dt.date(2020, 6, 1))  # before the plan period
+    make_return(wujin, participants=10, starts_on=dt.date(2021, 6, 1))
+    make_return(tianning, participants=20, starts_on=dt.date(2023, 6, 1))
+    make_return(wujin, participants=30, starts_on=dt.date(2024, 6, 1))
+    run_rollup(today=TODAY)
+    assert [value_of("activities_since_2021", "320400", y) for y in (2021, 2022, 2023, 2024, 2025)] == [1, 1, 2, 3, 3]
+    assert value_of("activity_participants_since_2021", "320400", 2023) == 30
+    assert value_of("activity_participants_since_2021", "320412", 2024) == 40
+    assert value_of("activity_participants_since_2021", "320400", 2020) is None
+    assert value_of("activity_participants", "320400", 2023) == 20  # the per-year figure is unchanged
+
+
+def test_reloading_the_plan_removes_a_baseline_taken_out_of_the_file():
+    from django.core.management import call_command
+
+    from indicators.models import IndicatorBaseline
+
+    activities = Indicator.objects.get(code="activities")
+    IndicatorBaseline.objects.create(indicator=activities, year=2023, value=5200, source="旧版目录")
+    call_command("load_plan", verbosity=0)
+    assert not activities.baselines.exists()
+    assert Indicator.objects.get(code="literacy_rate").baselines.filter(year=2020).exists()  # from the plan target
