@@ -36,9 +36,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from import_export import resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
@@ -364,6 +366,9 @@ class KepuResource(resources.ModelResource):
 
     required_columns: list[str] = []
     unique_in_file: list[str] = []  # attributes whose non-blank values must not repeat in one file
+    # fields whose database constraints `check_in_memory_constraints` checks against data loaded once per file
+    # (instead of one query per row); the database still enforces them when the batch is written
+    constraints_checked_in_memory: set[str] = set()
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -392,6 +397,22 @@ class KepuResource(resources.ModelResource):
         if id_column not in (dataset.headers or []):
             dataset.append_col([None] * len(dataset), header=id_column)
         super().before_import(dataset, **kwargs)
+        self._stamp = timezone.now()  # one history date for every record this import writes in bulk
+        self._pending_m2m: dict[int, tuple] = {}
+        # the rows' existing instances (by the id column) in a query per 500 ids, not one per row
+        ids = set()
+        for raw in dataset[id_column] if len(dataset) else []:
+            try:
+                ids.add(int(float(raw)))
+            except (TypeError, ValueError):
+                pass
+        self._by_pk = self.load_instances(ids)
+
+    def load_instances(self, ids) -> dict:
+        ids, found = sorted(ids), {}
+        for i in range(0, len(ids), 500):
+            found.update({obj.pk: obj for obj in self.get_queryset().filter(pk__in=ids[i:i + 500])})
+        return found
 
     # instances
     def scoped_queryset(self):
@@ -413,7 +434,8 @@ class KepuResource(resources.ModelResource):
                 pk = int(float(raw))
             except (TypeError, ValueError):
                 raise ValidationError({"id": _("编号“%(value)s”必须是数字。") % {"value": raw}})
-            instance = self.get_queryset().filter(pk=pk).first()
+            cache = getattr(self, "_by_pk", None)
+            instance = cache.pop(pk, None) if cache is not None else self.get_queryset().filter(pk=pk).first()
             if instance is None:
                 raise ValidationError({"id": _("编号 %(pk)s 的记录不存在或不在您的管理范围内。") % {"pk": pk}})
             return instance, False
@@ -460,6 +482,9 @@ class KepuResource(resources.ModelResource):
     def check_scope(self, instance):
         """Raise ValidationError when the row points outside what the user may touch."""
 
+    def check_in_memory_constraints(self, instance):
+        """Raise ValidationError for a constraint on `constraints_checked_in_memory` fields that the row breaks."""
+
     def refusal(self) -> str | None:
         """A Chinese message when the user may not import this kind of row at all (checked before any row)."""
         return None
@@ -476,11 +501,13 @@ class KepuResource(resources.ModelResource):
         # foreign keys filled by a LookupWidget came from the database already: skip the existence query
         looked_up = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, LookupWidget)]
         # (Model.full_clean, with the field checks skipping those foreign keys but constraints still checked)
+        in_memory = set(self.constraints_checked_in_memory)
         for step in (
             lambda: instance.clean_fields(exclude=set(errors) | set(looked_up)),
             instance.clean,
             lambda: validate_unique and instance.validate_unique(exclude=set(errors)),
-            lambda: instance.validate_constraints(exclude=set(errors)),
+            lambda: instance.validate_constraints(exclude=set(errors) | in_memory),
+            lambda: in_memory and not (in_memory & set(errors)) and self.check_in_memory_constraints(instance),
         ):
             try:
                 step()
@@ -491,7 +518,8 @@ class KepuResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """The preview (dry run) checks every row but writes nothing: duplicates inside the file are caught by
-        `unique_in_file`, those against the database by the model's constraints (validate_constraints)."""
+        `unique_in_file`, those against the database by the model's constraints (validate_constraints).
+        With Meta.use_bulk the real run queues the instance; `bulk_create` / `bulk_update` write each batch."""
         if kwargs.get("dry_run"):
             return
         super().save_instance(instance, is_create, row, **kwargs)
@@ -499,7 +527,89 @@ class KepuResource(resources.ModelResource):
     def save_m2m(self, instance, row, **kwargs):
         if kwargs.get("dry_run"):
             return
-        super().save_m2m(instance, row, **kwargs)
+        if not self._meta.use_bulk:
+            super().save_m2m(instance, row, **kwargs)
+            return
+        values = {field.attribute: field.clean(row, **kwargs) for field in self.get_import_fields()
+                  if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row}
+        if values:  # a missing column leaves the relation as it is
+            self._pending_m2m[id(instance)] = (instance, values)
+
+    # --- bulk writes (Meta.use_bulk): every batch in a savepoint, with history (who, when, what) -----------
+    # Only for models whose save() adds nothing and that no post_save receiver other than simple-history's
+    # listens to (bulk_create / bulk_update send no signals).
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        objs = list(self.create_instances)
+        self.create_instances.clear()
+        if dry_run or not objs:
+            return
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(objs, self._meta.model, batch_size=self._meta.batch_size,
+                                                   default_user=self._history_user(), default_date=self._stamp)
+                if any(o.pk is None for o in created):  # pragma: no cover - every supported database returns ids
+                    raise RuntimeError("bulk_create did not return primary keys")
+                for new, obj in zip(created, objs):
+                    obj.pk = new.pk
+                self._write_m2m(objs, created=True)
+        except Exception as e:
+            self.handle_import_error(result, e, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        objs = list(self.update_instances)
+        self.update_instances.clear()
+        if dry_run or not objs:
+            return
+        model = self._meta.model
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "auto_now_add", False)]
+        try:
+            with transaction.atomic():
+                for obj in objs:
+                    for f in fields:
+                        if getattr(f, "auto_now", False):
+                            setattr(obj, f.attname, self._stamp)
+                bulk_update_with_history(objs, model, [f.name for f in fields], batch_size=self._meta.batch_size,
+                                         default_user=self._history_user(), default_date=self._stamp)
+                self._write_m2m(objs, created=False)
+        except Exception as e:
+            self.handle_import_error(result, e, raise_errors)
+
+    def _history_user(self):
+        return self.user if self.user is not None and self.user.is_authenticated else None
+
+    def _write_m2m(self, objs, created: bool):
+        """Many-to-many values queued by save_m2m, then the history's copy of them for the records just written
+        (simple-history's bulk helpers leave the historical m2m tables empty)."""
+        model = self._meta.model
+        pending = [self._pending_m2m.pop(id(obj)) for obj in objs if id(obj) in self._pending_m2m]
+        m2m_fields = {f.name: f for f in model._meta.many_to_many}
+        for name in sorted({n for _obj, values in pending for n in values}):
+            field = m2m_fields[name]
+            through = field.remote_field.through
+            src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+            rows = [(obj, values[name]) for obj, values in pending if name in values]
+            if not created:
+                through.objects.filter(**{f"{src}_id__in": [obj.pk for obj, _v in rows]}).delete()
+            through.objects.bulk_create([through(**{f"{src}_id": obj.pk, f"{dst}_id": target.pk})
+                                         for obj, targets in rows for target in targets], batch_size=2000)
+        history = model.history.model
+        tracked = getattr(history, "_history_m2m_fields", [])
+        if not tracked:
+            return
+        pk_name = model._meta.pk.attname
+        records = list(history.objects.filter(history_date=self._stamp, **{f"{pk_name}__in": [o.pk for o in objs]})
+                       .values_list("history_id", pk_name))
+        for field in tracked:
+            m2m_history = getattr(history, field.name).model
+            through = field.remote_field.through
+            src = field.m2m_field_name()
+            names = [f.attname for f in through._meta.concrete_fields]  # the through row's id is copied too
+            current: dict = {}
+            for values in through.objects.filter(**{f"{src}_id__in": [pk for _h, pk in records]}).values(*names):
+                current.setdefault(values[f"{src}_id"], []).append(values)
+            m2m_history.objects.bulk_create([m2m_history(history_id=history_id, **values)
+                                             for history_id, pk in records for values in current.get(pk, [])],
+                                            batch_size=2000)
 
     @staticmethod
     def _constraint_errors_to_columns(instance, errors: dict) -> dict:

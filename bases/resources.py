@@ -38,6 +38,7 @@ class BaseResource(KepuResource):
 
     required_columns = ["基地名称", "所属区域"]
     unique_in_file = [("region", "name")]
+    constraints_checked_in_memory = {"name"}  # base_name_unique_in_region, against `_existing`
 
     class Meta:
         model = Base
@@ -46,6 +47,8 @@ class BaseResource(KepuResource):
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
+        use_bulk = True  # the confirm step writes 500 rows (and their history) per query, see KepuResource
+        batch_size = 500
 
     def scoped_queryset(self):
         return Base.objects.visible_to(self.user)
@@ -62,13 +65,19 @@ class BaseResource(KepuResource):
             for pk, region_id, name in self.scoped_queryset().filter(name__in=names[i:i + 500]).values_list(
                     "pk", "region_id", "name"):
                 self._existing[(region_id, name)] = pk
+        self._by_pk.update(self.load_instances(set(self._existing.values()) - set(self._by_pk)))
 
     def natural_key_lookup(self, row):
         name, region = row.get("基地名称"), self.fields["region"].widget.clean(row.get("所属区域"))
         if not name or region is None:
             return None
         pk = getattr(self, "_existing", {}).get((region.pk, str(name).strip()))
-        return self.scoped_queryset().filter(pk=pk).first() if pk else None
+        return self._by_pk.get(pk) if pk else None
+
+    def check_in_memory_constraints(self, instance):
+        pk = self._existing.get((instance.region_id, (instance.name or "").strip()))
+        if pk is not None and pk != instance.pk:
+            raise ValidationError(_("该区域已有同名基地。"))
 
     def check_scope(self, instance):
         _district_scope_error(self.user, instance.region)
@@ -120,6 +129,8 @@ class CertificationResource(_BaseChildResource):
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
+        # row by row (no use_bulk): saving a certification sends post_save, which the indicators app listens to
+        # (a roll-up of the base counts); imports of certifications are small (a batch of a few hundred)
 
     def export_queryset(self, queryset):
         return queryset.select_related("base__region")
@@ -192,6 +203,8 @@ class AnnualReportResource(_BaseChildResource):
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
+        use_bulk = True
+        batch_size = 500
 
     def export_queryset(self, queryset):
         return queryset.select_related("base__region")

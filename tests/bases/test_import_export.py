@@ -173,3 +173,75 @@ def test_export_respects_the_list_filters(client_for, office_user, wujin, tianni
         ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
         text = " ".join(str(c.value) for row in ws.iter_rows() for c in row)
     assert "天宁乙" in text and "武进甲" not in text
+
+
+def test_a_bulk_import_keeps_one_history_record_per_row_with_its_themes_and_reimport_updates_them(
+        client_for, wujin_user, wujin):
+    from bases.models import Theme
+
+    c = client_for(wujin_user)
+    data = xlsx_bytes(["基地名称", "所属区域", "主题"], [["甲馆", "武进区", "气象、应急"], ["乙馆", "武进区", ""]])
+    _import(c, "bases", "a.xlsx", data)
+    a = Base.objects.get(name="甲馆")
+    (created,) = a.history.all()
+    assert (created.history_type, created.history_user) == ("+", wujin_user)
+    assert sorted(t.theme.name for t in created.themes.all()) == ["应急", "气象"]
+    Base.objects.filter(pk=a.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    data = xlsx_bytes(["编号", "基地名称", "所属区域", "地址", "主题"], [[a.pk, "甲馆", "武进区", "新地址", "水情"]])
+    first, second = _import(c, "bases", "b.xlsx", data)
+    assert second.status_code == 302 and first.context["outcome"].updated == 1
+    a.refresh_from_db()
+    assert a.address == "新地址" and list(a.themes.values_list("name", flat=True)) == ["水情"]
+    changed, _created = a.history.all()
+    assert (changed.history_type, changed.history_user, changed.address) == ("~", wujin_user, "新地址")
+    assert [t.theme_id for t in changed.themes.all()] == [Theme.objects.get(name="水情").pk]
+    assert a.updated_at.year > 2020  # bulk_update keeps auto_now
+    assert Base.objects.get(name="乙馆").history.count() == 1  # untouched by the second file
+
+
+def test_renaming_a_base_by_id_onto_another_base_of_its_region_is_refused(client_for, office_user, wujin,
+                                                                          make_base):
+    a, b = make_base(wujin, "甲馆"), make_base(wujin, "乙馆")
+    data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[a.pk, "乙馆", "武进区"]])
+    first, second = _import(client_for(office_user), "bases", "x.xlsx", data)
+    assert first.status_code == 400 and second is None
+    assert _problems(first) == [(2, "", "该区域已有同名基地。")]
+    a.refresh_from_db()
+    assert a.name == "甲馆" and b.name == "乙馆"
+
+
+def test_a_database_error_in_a_later_batch_rolls_back_the_whole_import(office_user, wujin, monkeypatch):
+    from django.db import IntegrityError
+
+    from bases import imports
+    from bases.imports import read_upload, run_import
+
+    calls = {"n": 0}
+    real = imports.bulk_create_with_history
+
+    def fail_second_batch(objs, model, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise IntegrityError("duplicate key")
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(imports, "bulk_create_with_history", fail_second_batch)
+    rows = [[f"批量馆{i:04d}", "武进区"] for i in range(700)]  # two batches of 500
+    upload_ = read_upload(xlsx_bytes(["基地名称", "所属区域"], rows), "x.xlsx", BASE_HEADERS, ["基地名称", "所属区域"])
+    outcome = run_import(BaseResource(user=office_user), upload_, dry_run=False)
+    assert calls["n"] == 2
+    assert [p.message for p in outcome.problems] == ["数据与已有记录冲突(重复或引用无效),该行未导入。"]
+    assert Base.objects.count() == 0 and Base.history.count() == 0
+
+
+def test_a_bulk_reimport_of_annual_reports_updates_them_with_history(client_for, office_user, wujin, make_base):
+    base = make_base(wujin)
+    report = BaseAnnualReport.objects.create(base=base, year=2023, visitors=10, open_days=100)
+    data = xlsx_bytes(["编号", "基地编号", "年度", "参观人次", "开放天数"], [[report.pk, base.pk, 2023, 99, 120],
+                                                                   [None, base.pk, 2024, 5, 10]])
+    first, second = _import(client_for(office_user), "reports", "r.xlsx", data)
+    assert second.status_code == 302, _problems(first)
+    report.refresh_from_db()
+    assert (report.visitors, report.open_days) == (99, 120)
+    assert report.history.first().history_user == office_user and report.history.first().history_type == "~"
+    assert base.annual_reports.get(year=2024).history.get().history_type == "+"
