@@ -1,6 +1,14 @@
-"""End to end in Debian's Chromium: a district files with a photo and submits; the office returns it; the district
-fixes and resubmits; the office approves."""
+"""End to end in Debian's Chromium, the three users of issue 7: a district files with a photo and submits; the
+office returns it; the district fixes and resubmits; the office approves; a leader watching the 武进区 dashboard
+sees the activity count and participants go up without anybody running a roll-up by hand.
+
+In the SQLite pass tasks run in-process (the roll-up runs at the approval's commit); in the PostgreSQL pass the
+approval goes through Redis to a real `celery worker` process started here, as in production.
+"""
+import datetime as dt
 import os
+import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -18,15 +26,33 @@ def plan_loaded(transactional_db):
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
 
 
-def test_district_files_office_returns_district_resubmits_office_approves(
-        require_chromium, browser, plan_loaded, live_server, tmp_path, wujin, science_day):
+def year_row(page, year: int) -> tuple[int, int]:
+    """(activities, participants) in the leader's dashboard table of activities by year."""
+    text = page.inner_text("[data-testid=activities-year-table]")
+    match = re.search(rf"^{year}\s+([\d,]+)\s+([\d,]+)", text, flags=re.M)
+    return (int(match.group(1).replace(",", "")), int(match.group(2).replace(",", ""))) if match else (0, 0)
+
+
+def test_district_files_office_returns_district_resubmits_office_approves_leader_sees_the_dashboard_change(
+        require_chromium, browser, plan_loaded, live_server, tmp_path, wujin, science_day, settings):
     from django.db import connections
 
     from accounts.models import User
     from events.models import ActivityReturn
+    from indicators.services import run_rollup
+    from kepu_portal.celery import app
 
     User.objects.create_user("wujin_b", password="pw-browser-1", role="district", region=wujin, last_name="武进区科协")
     User.objects.create_user("office_b", password="pw-browser-2", role="office", last_name="市科协科普部")
+    User.objects.create_user("leader_b", password="pw-browser-3", role="leader", last_name="分管领导")
+    today = dt.date.today()
+    run_rollup(trigger="test")  # the dashboard's starting point
+    worker = None
+    if not app.conf.task_always_eager:  # PostgreSQL pass: Redis and a real worker, as `make serve` runs them
+        from tests.common.test_worker_path import start_worker
+
+        settings.KEPU_ROLLUP_DELAY_SECONDS = 0
+        worker = start_worker(settings)
     photo = tmp_path / "现场.jpg"
     photo.write_bytes(JPEG_BYTES)
 
@@ -40,12 +66,16 @@ def test_district_files_office_returns_district_resubmits_office_approves(
         page.wait_for_selector("[data-testid=whoami]")
         return page
 
+    leader = login("leader_b", "pw-browser-3")
+    leader.goto(live_server.url + "/indicators/?region=320412")
+    before = year_row(leader, today.year)
+
     district = login("wujin_b", "pw-browser-1")
     district.goto(live_server.url + "/events/new/")
     district.fill("#id_title", "湖塘镇全国科普日主场活动")
     district.select_option("#id_category", "town_main_event")
-    district.fill("#id_starts_on", "2025-09-16")
-    district.fill("#id_ends_on", "2025-09-16")
+    district.fill("#id_starts_on", today.isoformat())
+    district.fill("#id_ends_on", today.isoformat())
     district.fill("#id_actual_participants", "1200")
     district.click("[data-testid=save]")
     district.set_input_files("[data-testid=photo-input]", str(photo))
@@ -73,7 +103,23 @@ def test_district_files_office_returns_district_resubmits_office_approves(
     office.goto(live_server.url + "/events/review/")
     office.click("[data-testid=queue-row] [data-testid=approve]")
     office.wait_for_selector("text=没有待审核的活动")
-    for page in (district, office):
+
+    try:  # the leader reloads the dashboard until the roll-up (in-process or on the worker) has run
+        deadline = time.time() + 90
+        after = before
+        while after == before and time.time() < deadline:
+            leader.reload()
+            after = year_row(leader, today.year)
+            if after == before:
+                time.sleep(1)
+        assert after == (before[0] + 1, before[1] + 1200), (before, after)
+        assert "数据截至" in leader.inner_text("[data-testid=as-of]")
+    finally:
+        if worker is not None:
+            from tests.common.test_worker_path import stop_worker
+
+            stop_worker(worker)
+    for page in (district, office, leader):
         page.wait_for_load_state("networkidle")
         page.context.close()
     connections.close_all()  # ORM calls made while Playwright's loop runs use their own connection
