@@ -189,6 +189,24 @@ class Dashboard:
             rows.append(row)
         return rows
 
+    def dated(self, code: str, region: Region | None = None) -> dict[str, Decimal]:
+        """Dated snapshots ("2023-08-02": counts on a meeting day), beside the year-end periods."""
+        data = self._values.get((code, (region or self.region).id, ""), {})
+        return {p: v for (p, _k), (v, _l) in data.items() if len(p) == 10 and p[4] == "-" and p[7] == "-"}
+
+    def bases_by_year(self) -> list[list]:
+        """The region's bases by level at each year end (2023) and on each dated snapshot ("2023-08-02",
+        the leading-group meeting): [period, national, provincial, municipal, total], in date order."""
+        codes = [code for code, _l in BASE_LEVEL_CODES] + ["bases_total"]
+        by_period: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        for code in codes:
+            for year, value in self.yearly(code).items():
+                by_period[str(year)][code] = value
+            for period, value in self.dated(code).items():
+                by_period[period][code] = value
+        order = sorted(by_period, key=lambda p: p if "-" in p else f"{p}-12-31")
+        return [[int(p) if p.isdigit() else p] + [int(by_period[p].get(c, 0)) for c in codes] for p in order]
+
     def activities_by_region(self, year: int) -> list[list]:
         regions = self.districts if self.region == self.city else [self.region]
         rows = []

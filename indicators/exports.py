@@ -25,6 +25,8 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
     if name == "bases":
         return "科普教育基地分级分区", ["区域"] + [lbl for _c, lbl in BASE_LEVEL_CODES] + ["合计"], \
             board.bases_by_region()
+    if name == "bases-year":
+        return "历年科普教育基地", ["年末"] + [lbl for _c, lbl in BASE_LEVEL_CODES] + ["合计"], board.bases_by_year()
     if name == "activities-region":
         return f"{year}年各区科普活动", ["区域", "活动项数", "参与人次"], board.activities_by_region(year)
     if name == "activities-campaign":

@@ -78,17 +78,26 @@ def _certification_rank():
     return Case(*[When(level=k, then=Value(v)) for k, v in LEVEL_RANK.items()], output_field=IntegerField())
 
 
-def _base_level_counts(ctx: RunContext) -> dict[int, list[tuple[int, int, int]]]:
-    """year → [(region_id, top level rank, bases)]: each base counted once, at its highest level valid at
-    that year's end. One statement: per base the top rank for every year (conditional MAX over its
-    certifications), then a GROUP BY per year over that per-base table."""
+def _snapshot_points(ctx: RunContext, snapshots=()) -> list[tuple[str, int, dt.date]]:
+    """(period, year, date) of each year end, plus any dated snapshot ("2023-08-02": a meeting day)."""
+    points = [(str(y), y, ctx.as_of(y)) for y in ctx.years]
+    for day in sorted({dt.date.fromisoformat(str(d)) for d in snapshots}):
+        if day <= ctx.today:
+            points.append((day.isoformat(), day.year, day))
+    return points
+
+
+def _base_level_counts(ctx: RunContext, snapshots=()) -> dict[str, list[tuple[int, int, int]]]:
+    """period → [(region_id, top level rank, bases)]: each base counted once, at its highest level valid on
+    that period's date (a year end, or a dated snapshot). One statement: per base the top rank at every
+    date (conditional MAX over its certifications), then a GROUP BY per date over that per-base table."""
     from django.db import connection
 
     Certification = apps.get_model("bases", "Certification")
-    years = list(ctx.years)
-    tops = {f"t{y}": Max(_certification_rank(), filter=valid_on_q(ctx.as_of(y))) for y in years}
+    points = _snapshot_points(ctx, snapshots)
+    tops = {f"t{i}": Max(_certification_rank(), filter=valid_on_q(day)) for i, (_p, _y, day) in enumerate(points)}
     per_base = (
-        Certification.objects.filter(certified_on__lte=ctx.as_of(years[-1]))
+        Certification.objects.filter(certified_on__lte=max(day for _p, _y, day in points))
         .annotate(region=F("base__region_id"))
         .values("base_id", "region")
         .annotate(**tops)
@@ -96,27 +105,30 @@ def _base_level_counts(ctx: RunContext) -> dict[int, list[tuple[int, int, int]]]
     )
     sql, params = per_base.query.sql_with_params()
     parts = [
-        f"SELECT {y}, region, t{y}, COUNT(*) FROM per_base WHERE t{y} IS NOT NULL GROUP BY region, t{y}"
-        for y in years
+        f"SELECT {i}, region, t{i}, COUNT(*) FROM per_base WHERE t{i} IS NOT NULL GROUP BY region, t{i}"
+        for i in range(len(points))
     ]
-    out: dict[int, list] = {y: [] for y in years}
+    out: dict[str, list] = {period: [] for period, _y, _d in points}
     with connection.cursor() as cursor:
         cursor.execute(f"WITH per_base AS ({sql}) " + " UNION ALL ".join(parts), params)
-        for year, region_id, rank, n in cursor.fetchall():
-            out[int(year)].append((region_id, int(rank), n))
+        for i, region_id, rank, n in cursor.fetchall():
+            out[points[int(i)][0]].append((region_id, int(rank), n))
     return out
 
 
 def base_count_facts(indicator, ctx: RunContext) -> list[Fact]:
+    """Bases by highest valid level at each year end ("2023") and at each dated snapshot in
+    params.snapshots ("2023-08-02", e.g. the day a leading-group meeting quoted the counts)."""
     levels = set(indicator.params.get("levels") or LEVEL_RANK)
-    by_year = ctx.memo("base_levels", lambda: _base_level_counts(ctx))
+    snapshots = tuple(sorted(indicator.params.get("snapshots") or ()))
+    by_period = ctx.memo(("base_levels", snapshots), lambda: _base_level_counts(ctx, snapshots))
     facts = []
-    for year in ctx.years:
+    for period, year, _day in _snapshot_points(ctx, snapshots):
         per_region: dict[int, int] = {}
-        for region_id, rank, n in by_year[year]:
+        for region_id, rank, n in by_period[period]:
             if RANK_LEVEL[rank] in levels:
                 per_region[region_id] = per_region.get(region_id, 0) + n
-        facts += [Fact(region_id=r, period=str(year), year=year, value=_dec(n)) for r, n in per_region.items()]
+        facts += [Fact(region_id=r, period=period, year=year, value=_dec(n)) for r, n in per_region.items()]
     return facts
 
 

@@ -42,6 +42,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             charts={
                 "literacy": board.literacy(),
                 "bases": board.bases_by_region(),
+                "bases_year": board.bases_by_year(),
                 "activities_region": board.activities_by_region(year),
                 "activities_campaign": board.activities_by("campaign", year),
                 "activities_month": board.activities_by("month", year),

@@ -160,6 +160,9 @@ def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_u
     ws, bases = _sheet(client, "bases")
     assert [c.value for c in ws[3]] == ["区域", "国家级", "省级", "市级", "合计"]
     assert bases["武进区"] == (0, 1, 0, 1) and bases["天宁区"] == (0, 0, 0, 0)
+    ws, bases_year = _sheet(client, "bases-year")
+    assert ws["A3"].value == "年末" and bases_year["2023-08-02"] == (0, 1, 0, 1) and bases_year[2022] == (0, 1, 0, 1)
+    assert 2021 not in bases_year  # certified in 2022
     assert _sheet(client, "activities-region")[1]["武进区"] == (2, 376)
     assert _sheet(client, "activities-region")[1]["天宁区"] == (1, 654)
     assert _sheet(client, "activities-campaign")[1] == {"2025年全国科普日": (1, 55)}
@@ -212,6 +215,8 @@ def test_print_view_is_a_meeting_sheet_without_navigation(client_for, leader_use
     assert "公民具备科学素质的比例" in cards and "21.5 (2025)" in cards
     comparison = page.split('data-testid="print-comparison"')[1].split("</table>")[0]
     assert "<td>武进区</td>" in comparison and "<td>376</td>" in comparison
+    assert "<tr><td>2023-08-02</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>" in page.split(
+        'data-testid="print-bases-year"')[1].split("</table>")[0]
     literacy = page.split('data-testid="print-literacy"')[1].split("</table>")[0]
     assert "<td>2020</td><td>15.2</td>" in literacy and "<td>2025 目标</td><td>21.5</td>" in literacy
     assert "<script src=\"/static/js/indicators/print.js\"></script>" in page and "<script>" not in page

@@ -253,3 +253,17 @@ def test_reloading_the_plan_removes_a_baseline_taken_out_of_the_file():
     call_command("load_plan", verbosity=0)
     assert not activities.baselines.exists()
     assert Indicator.objects.get(code="literacy_rate").baselines.filter(year=2020).exists()  # from the plan target
+
+
+def test_base_counts_are_also_taken_on_the_dated_snapshot_of_the_2023_meeting(make_base, wujin, value_of):
+    make_base(wujin, ("municipal", dt.date(2022, 3, 1), None, None))
+    make_base(wujin, ("municipal", dt.date(2023, 11, 27), None, None))  # certified after the meeting
+    make_base(wujin, ("provincial", dt.date(2019, 1, 1), dt.date(2023, 9, 30), None))  # lapsed after it
+    run_rollup(today=TODAY)
+    assert value_of("bases_total", "320412", "2023-08-02") == 2
+    assert value_of("bases_municipal", "320412", "2023-08-02") == 1
+    assert value_of("bases_provincial", "320400", "2023-08-02") == 1
+    assert value_of("bases_total", "320412", 2023) == 2  # year end: one more municipal, one provincial fewer
+    assert value_of("bases_provincial", "320412", 2023) is None
+    row = IndicatorValue.objects.get(indicator__code="bases_total", region__code="320412", period="2023-08-02")
+    assert row.year == 2023

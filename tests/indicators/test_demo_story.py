@@ -1,0 +1,48 @@
+"""After `seed_demo` the dashboard tells seed 000's story: literacy 15.2% (2020) and 17% (2022), 274 bases
+(16 national, 65 provincial) in 2023, and the activity counts of the events demo."""
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_after_seed_demo_the_dashboard_shows_the_seed_000_figures(demo, client_for, leader_user, value_of):
+    from events.models import ActivityReturn
+    from indicators.models import RollupRun
+
+    assert RollupRun.objects.filter(trigger="demo", status="ok").exists()
+    page = client_for(leader_user).get(reverse("indicators:dashboard")).content.decode()
+    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    literacy = dict((y, v) for y, v in data["literacy"]["rows"])
+    assert literacy[2020] == 15.2 and literacy[2022] == 17.0 and data["literacy"]["target"] == [2025, 21.5]
+
+    # seed 000 quoted the registry on the meeting day; later in 2023 a municipal batch and promotions followed
+    rows = {row[0]: row[1:] for row in data["bases_year"]}
+    assert rows["2023-08-02"] == [16, 65, 193, 274]
+    assert "<tr><td>2023-08-02</td><td>16</td><td>65</td><td>193</td><td>274</td></tr>" in page
+    assert rows[2023][3] >= 274 and rows[2022][3] < rows[2023][3]
+    assert value_of("bases_total", "320400", "2023-08-02") == 274
+    assert value_of("bases_national", "320412", "2023-08-02") == 7  # 武进 (seed 004): 7 national, 16 provincial
+    assert value_of("bases_provincial", "320412", "2023-08-02") == 16
+
+    approved = ActivityReturn.objects.approved()
+    history = approved.filter(starts_on__year__range=(2021, 2023))
+    n, people = history.count(), history.aggregate(p=Sum("actual_participants"))["p"]
+    assert 5200 <= n <= 5400 and 2_200_000 <= people <= 2_300_000  # seed 000: 5,200+ and 2.2M+ over 2021-2023
+    by_year = {row[0]: row[1:] for row in data["activities_year"]}
+    assert by_year[2023][2:] == [n, people]  # the running total since 2021, as of 2023
+    for year in (2021, 2022, 2023):
+        yearly = approved.filter(starts_on__year=year)
+        assert by_year[year][:2] == [yearly.count(), yearly.aggregate(p=Sum("actual_participants"))["p"]]
+    assert value_of("activities_since_2021", "320400", 2023) == n
