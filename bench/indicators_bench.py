@@ -257,25 +257,28 @@ HAND_SQL = {
 }
 
 
-def _year_ends() -> list[tuple[int, str]]:
+def _year_ends(snapshots: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(label, date) of every year end since 2021, plus dated snapshots (the 2023-08-02 meeting day)."""
     import datetime as dt
 
     today = dt.date.today()
-    return [(y, min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
+    ends = [(str(y), min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
+    return ends + [(d.replace("-", "_"), d) for d in snapshots]
 
 
 def _hand_sql_text(key: str, sql: str) -> str:
     """The two base queries as a DBA would write them: one pass over certifications per statement."""
     ends = _year_ends()
+    snapshot_ends = _year_ends(("2023-08-02",))  # base counts are also taken on the meeting day (plan file)
     rank = "CASE c.level WHEN 'national' THEN 3 WHEN 'provincial' THEN 2 ELSE 1 END"
     if sql == "BASES_BY_TOP_LEVEL":
         tops = ", ".join(
             f"MAX({rank}) FILTER (WHERE c.certified_on <= DATE '{d}' AND c.valid_until >= DATE '{d}' "
-            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) t{y}" for y, d in ends
+            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) t{y}" for y, d in snapshot_ends
         )
         union = " UNION ALL ".join(
-            f"SELECT {y}, region_id, t{y}, COUNT(*) FROM per_base WHERE t{y} IS NOT NULL GROUP BY 2, 3"
-            for y, _d in ends
+            f"SELECT '{y}', region_id, t{y}, COUNT(*) FROM per_base WHERE t{y} IS NOT NULL GROUP BY 2, 3"
+            for y, _d in snapshot_ends
         )
         return (f"WITH per_base AS (SELECT c.base_id, b.region_id, {tops} FROM bases_certification c "
                 f"JOIN bases_base b ON b.id = c.base_id GROUP BY 1, 2) {union}")
