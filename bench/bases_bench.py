@@ -1,8 +1,10 @@
-"""Benchmark for the base registry — `.venv/bin/python bench/bases_bench.py`.
+"""Benchmark for the base registry — `.venv/bin/python bench/bases_bench.py` (`make bench` passes PG_URL).
 
-Runs in its own throwaway database: SQLite in a temp directory by default; with DATABASE_URL=postgres://…
-the database named in the URL (default kepu_bench_bases) is created, used and dropped. Prints plain lines
-`name: value unit`:
+Always runs in its own throwaway database and never touches another one: it creates `kepu_bench_bases` on the
+PostgreSQL server named by PG_URL (default postgres://postgres@127.0.0.1:5432/kepu; only the server part is used,
+the database name in the URL is ignored), and drops it at the end. DATABASE_URL is ignored. When no PostgreSQL
+server is reachable it says so and falls back to SQLite in a temporary directory — except under CI=true, where
+that is a failure. Prints plain lines `name: value unit`:
   * import of 10,000 bases from an xlsx through the portal's import path (file checks, dry-run preview,
     then the real all-or-nothing run) in rows/s, beside a raw bulk_create of the same rows;
   * the list page's query count at 1,000 and at 10,000 bases (they must be equal).
@@ -21,27 +23,61 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kepu_portal.settings")
 os.environ.setdefault("AXES_ENABLED", "false")
 N_IMPORT = int(os.environ.get("BENCH_ROWS", "10000"))
+BENCH_DB = "kepu_bench_bases"  # the only database this script creates or drops
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 _tmp = tempfile.TemporaryDirectory(prefix="kepu-bench-bases-")
 PG_ADMIN = None
-if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+
+
+def _pg_admin(url: str) -> dict:
+    """Connection settings for the server's maintenance database (the URL's own database name is dropped)."""
     import dj_database_url
+
+    cfg = dj_database_url.parse(url)
+    return dict(dbname="postgres", user=cfg["USER"] or "postgres", password=cfg["PASSWORD"] or None,
+                host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432)
+
+
+def _recreate_bench_db(admin: dict) -> None:
     import psycopg2
 
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    if not cfg["NAME"] or cfg["NAME"] in ("postgres", "kepu"):
-        cfg["NAME"] = "kepu_bench_bases"
-    bench_name = cfg["NAME"]
-    PG_ADMIN = dict(dbname="postgres", user=cfg["USER"], password=cfg["PASSWORD"] or None, host=cfg["HOST"],
-                    port=cfg["PORT"] or 5432)
-    conn = psycopg2.connect(**PG_ADMIN)
+    conn = psycopg2.connect(connect_timeout=3, **admin)
     conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-        cur.execute(f'CREATE DATABASE "{bench_name}"')
-    conn.close()
-    user = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg["PASSWORD"] else "")
-    os.environ["DATABASE_URL"] = f"postgres://{user}@{cfg['HOST']}:{cfg['PORT'] or 5432}/{bench_name}"
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+            cur.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    finally:
+        conn.close()
+
+
+def _drop_bench_db(admin: dict) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(connect_timeout=3, **admin)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    finally:
+        conn.close()
+
+
+_pg_url = os.environ.get("PG_URL") or "postgres://postgres@127.0.0.1:5432/kepu"
+_fallback_reason = ""
+try:
+    _admin = _pg_admin(_pg_url)
+    _recreate_bench_db(_admin)
+    PG_ADMIN = _admin
+except Exception as exc:  # no server, no driver, no rights: say so
+    _fallback_reason = f"PostgreSQL at {_pg_url.rsplit('/', 1)[0]} not usable ({str(exc).strip().splitlines()[0]})"
+    if IN_CI:
+        print(f"CI=true but {_fallback_reason}", file=sys.stderr)
+        sys.exit(2)
+if PG_ADMIN:
+    auth = PG_ADMIN["user"] + (f":{PG_ADMIN['password']}" if PG_ADMIN["password"] else "")
+    os.environ["DATABASE_URL"] = f"postgres://{auth}@{PG_ADMIN['host']}:{PG_ADMIN['port']}/{BENCH_DB}"
 else:
     os.environ["KEPU_VAR_DIR"] = _tmp.name
     os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
@@ -177,7 +213,9 @@ def list_queries(client, url="/bases/?ordering=-level"):
 
 
 def main():
-    out("database", connection.vendor)
+    out("database", connection.vendor if PG_ADMIN else f"sqlite (fallback: {_fallback_reason})")
+    if PG_ADMIN:
+        out("bench_database", f"{BENCH_DB} on {PG_ADMIN['host']}:{PG_ADMIN['port']} (created now, dropped at the end)")
     call_command("migrate", verbosity=0)
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
     from accounts.models import User
@@ -199,17 +237,12 @@ def main():
 
 
 if __name__ == "__main__":
+    code = 1
     try:
         code = main()
     finally:
         connection.close()
         if PG_ADMIN:
-            import psycopg2
-
-            conn = psycopg2.connect(**PG_ADMIN)
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-            conn.close()
+            _drop_bench_db(PG_ADMIN)
         _tmp.cleanup()
     sys.exit(code)
