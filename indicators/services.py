@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 import uuid
 from collections import defaultdict
@@ -48,6 +50,21 @@ ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up ("kepu"
 POLL_SECONDS = 0.2
 
 
+def _lease_holder_is_dead(token: str) -> bool:
+    """A lease token is "host:pid:nonce"; on this host, a pid that no longer exists holds nothing."""
+    host, _, rest = token.partition(":")
+    pid = rest.partition(":")[0]
+    if not pid.isdigit() or host != socket.gethostname()[:12]:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _uses_advisory_lock() -> bool:
     return connection.vendor == "postgresql"
 
@@ -59,8 +76,8 @@ def rollup_lock(wait_seconds: float | None = None):
     PostgreSQL: a session-level advisory lock. The server drops it when the holder's connection ends,
     so a killed worker never blocks the next run, and holding it proves no other run is alive.
     Other databases (SQLite, one machine): a lease on the RollupState row, claimed by a conditional
-    UPDATE (atomic on every database); a lease older than RUN_TIMEOUT belongs to a dead run and is
-    taken over. Yields True when the lock proves every other "running" run is dead (PostgreSQL).
+    UPDATE (atomic on every database); a lease whose process is gone, or older than RUN_TIMEOUT,
+    belongs to a dead run and is taken over. Yields True when the lock proves every other "running" run is dead (PostgreSQL).
     """
     wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
@@ -82,15 +99,15 @@ def rollup_lock(wait_seconds: float | None = None):
             except Exception:  # connection gone or transaction aborted: the server releases it with the session
                 log.warning("could not release the roll-up advisory lock", exc_info=True)
         return
-    token = uuid.uuid4().hex
+    token = f"{socket.gethostname()[:12]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     RollupState.objects.get_or_create(pk=1)
     while True:
         now = timezone.now()
-        claimed = (
-            RollupState.objects.filter(pk=1)
-            .filter(Q(lease_token="") | Q(lease_since__lt=now - RUN_TIMEOUT))
-            .update(lease_token=token, lease_since=now)
-        )
+        free = Q(lease_token="") | Q(lease_since__lt=now - RUN_TIMEOUT)
+        holder = RollupState.objects.filter(pk=1).values_list("lease_token", flat=True).first() or ""
+        if _lease_holder_is_dead(holder):
+            free |= Q(lease_token=holder)  # its process is gone (same machine): take the lease over now
+        claimed = RollupState.objects.filter(pk=1).filter(free).update(lease_token=token, lease_since=now)
         if claimed:
             break
         if time.monotonic() >= deadline:

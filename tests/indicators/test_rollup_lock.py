@@ -39,6 +39,23 @@ def test_a_second_rollup_while_one_is_live_gives_up_without_touching_the_live_on
     assert RollupState.objects.get(pk=1).lease_token == "other-worker"  # the live run keeps its lease
 
 
+def test_a_lease_left_by_a_process_that_died_is_taken_over_at_once(make_return, wujin, lease_lock):
+    import subprocess
+    import sys
+
+    make_return(wujin, participants=5)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    token = f"{services.socket.gethostname()[:12]}:{dead.stdout.strip()}:deadbeef"
+    RollupState.objects.update_or_create(pk=1, defaults={"lease_token": token, "lease_since": timezone.now()})
+    run = run_rollup(wait_seconds=0)
+    assert run.status == RollupRun.Status.OK
+    # a live process on this machine (this one) keeps its lease
+    live = f"{services.socket.gethostname()[:12]}:{services.os.getpid()}:cafebabe"
+    RollupState.objects.filter(pk=1).update(lease_token=live, lease_since=timezone.now())
+    with pytest.raises(RollupBusy):
+        run_rollup(wait_seconds=0)
+
+
 def test_a_second_rollup_runs_as_soon_as_the_live_one_releases_its_lease(make_return, wujin, lease_lock, value_of):
     make_return(wujin, participants=5)
     _live_run(dt.timedelta(seconds=5))
