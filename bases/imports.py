@@ -435,7 +435,7 @@ class KepuResource(resources.ModelResource):
             except (TypeError, ValueError):
                 raise ValidationError({"id": _("编号“%(value)s”必须是数字。") % {"value": raw}})
             cache = getattr(self, "_by_pk", None)
-            instance = cache.pop(pk, None) if cache is not None else self.get_queryset().filter(pk=pk).first()
+            instance = cache.get(pk) if cache is not None else self.get_queryset().filter(pk=pk).first()
             if instance is None:
                 raise ValidationError({"id": _("编号 %(pk)s 的记录不存在或不在您的管理范围内。") % {"pk": pk}})
             return instance, False
@@ -464,7 +464,7 @@ class KepuResource(resources.ModelResource):
                 self.check_scope(instance)
             except ValidationError as e:
                 errors = e.update_error_dict(errors)
-        for spec in self.unique_in_file:
+        for spec in ["id", *self.unique_in_file]:  # one record updated by two rows: the second would silently win
             attributes = spec if isinstance(spec, tuple) else (spec,)
             if any(a in errors for a in attributes):
                 continue

@@ -172,3 +172,14 @@ def test_a_certification_row_with_a_revocation_reason_but_no_date_is_refused(cli
     assert [(p.row, p.column, p.message) for p in response.context["problems"]] == [
         (2, "撤销日期", "填写了撤销原因时必须填写撤销日期。")]
     assert not Certification.objects.filter(base=base).exists()
+
+
+def test_two_rows_updating_the_same_record_are_refused(client_for, office_user, wujin, make_base):
+    base = make_base(wujin, "原名馆")
+    data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[base.pk, "改名一", "武进区"], [base.pk, "改名二", "武进区"]])
+    response = client_for(office_user).post("/bases/import/bases/", {"file": upload("b.xlsx", data)})
+    assert response.status_code == 400
+    assert [(p.row, p.column, p.message) for p in response.context["problems"]] == [
+        (3, "编号", f"“{base.pk}”与文件中第 2 行重复。")]
+    base.refresh_from_db()
+    assert base.name == "原名馆"
