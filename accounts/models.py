@@ -40,6 +40,11 @@ class User(AbstractUser):
 
     # --- role predicates used by querysets, services and templates ---
     @property
+    def display_name(self) -> str:
+        """The name pages show for this user: the office or person name, else the login."""
+        return self.last_name or self.username
+
+    @property
     def is_office(self) -> bool:
         return self.is_active and (self.role in (Role.OFFICE, Role.ADMIN) or self.is_superuser)
 

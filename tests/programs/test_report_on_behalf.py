@@ -116,3 +116,15 @@ def test_one_report_per_unit_per_period_through_service_pages_and_api(client_for
     first.refresh_from_db()
     assert first.source_note == "" and first.entered_by == liaison_user  # the second start changed nothing
     assert first.entries.count() == services.report_tasks(edu, period.plan).count()  # no duplicated entries
+
+
+def test_a_report_nobody_entered_in_the_portal_still_shows_on_every_page(client_for, office_user, period, unit):
+    """A report that came in without a portal user (admin, a data migration, a bulk load) shows "—" for
+    who entered it instead of breaking the list, the period and the report page."""
+    report = UnitReport.objects.create(unit=unit("市科技局"), period=period, status="submitted", entered_by=None)
+    client = client_for(office_user)
+    for url in (reverse("programs:report-list"), reverse("programs:period-detail", args=[period.pk]),
+                reverse("programs:report-detail", args=[report.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "市科技局" in response.content.decode()
