@@ -43,9 +43,9 @@ class RollupBusy(RollupError):
 
 
 # A roll-up that has run this long is taken for dead (its lease may be taken over; see rollup_lock).
-RUN_TIMEOUT = dt.timedelta(minutes=getattr(settings, "KEPU_ROLLUP_RUN_TIMEOUT_MINUTES", 60))
+RUN_TIMEOUT = dt.timedelta(minutes=settings.KEPU_ROLLUP_RUN_TIMEOUT_MINUTES)
 # How long a second roll-up waits for the running one before giving up (RollupBusy).
-LOCK_WAIT_SECONDS = float(getattr(settings, "KEPU_ROLLUP_LOCK_WAIT_SECONDS", 600))
+LOCK_WAIT_SECONDS = float(settings.KEPU_ROLLUP_LOCK_WAIT_SECONDS)
 ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up ("kepu" issue 6)
 POLL_SECONDS = 0.2
 

@@ -282,7 +282,8 @@ def overdue_returns_facts(indicator, ctx: RunContext) -> list[Fact]:
 
 
 def overdue_reports_facts(indicator, ctx: RunContext) -> list[Fact]:
-    """Unit reports of periods due in the last year that were never submitted, per unit region (city units → city)."""
+    """Unit reports of periods due in the last year that are not filed — never submitted, or returned and not
+    resubmitted (UnitReport.objects.filed(), the completeness matrix's rule) — per unit region (city units → city)."""
     from django.db.models import Exists, OuterRef
 
     ReportingPeriod = apps.get_model("programs", "ReportingPeriod")
@@ -292,7 +293,7 @@ def overdue_reports_facts(indicator, ctx: RunContext) -> list[Fact]:
     since = ctx.today - dt.timedelta(days=OVERDUE_WINDOW_DAYS)
     totals: dict[int, int] = {}
     for period in ReportingPeriod.objects.filter(due_on__lt=ctx.today, due_on__gte=since):
-        filed = UnitReport.objects.filter(unit=OuterRef("pk"), period=period, first_submitted_at__isnull=False)
+        filed = UnitReport.objects.filed().filter(unit=OuterRef("pk"), period=period)
         rows = (
             ResponsibleUnit.objects.expected_to_report(period.plan).annotate(filed=Exists(filed))
             .filter(filed=False).values_list("region_id").annotate(n=Count("pk")).order_by()

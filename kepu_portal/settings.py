@@ -348,6 +348,8 @@ AXES_VERBOSE = False
 KEPU_ROLLUP_FIRST_YEAR = env_int("KEPU_ROLLUP_FIRST_YEAR", 2021)
 KEPU_ROLLUP_DELAY_SECONDS = env_int("KEPU_ROLLUP_DELAY_SECONDS", 5)
 KEPU_ROLLUP_STALE_MINUTES = env_int("KEPU_ROLLUP_STALE_MINUTES", 15)
+KEPU_ROLLUP_RUN_TIMEOUT_MINUTES = env_int("KEPU_ROLLUP_RUN_TIMEOUT_MINUTES", 60)  # a "running" run older is dead
+KEPU_ROLLUP_LOCK_WAIT_SECONDS = env_int("KEPU_ROLLUP_LOCK_WAIT_SECONDS", 600)  # a second run waits this long
 KEPU_DASHBOARD_STALE_HOURS = env_int("KEPU_DASHBOARD_STALE_HOURS", 26)
 # Fault injection for tests only: sleep inside the roll-up's write transaction (a worker killed then
 # must leave the previous values in place). Never set in production.

@@ -43,6 +43,18 @@ def test_unit_reports_never_submitted_after_the_due_date_are_overdue(make_report
     assert value_of("overdue_reports", "320412", 2025) == 1
 
 
+def test_a_returned_report_not_yet_resubmitted_is_overdue_like_in_the_completeness_matrix(make_report, value_of):
+    from programs.models import Plan, ResponsibleUnit
+
+    for name, status in (("市教育局", "accepted"), ("市科技局", "returned")):
+        report = make_report(name, 2024, {}, status=status)
+        report.first_submitted_at = timezone.now()  # both were submitted once
+        report.save()
+    expected = ResponsibleUnit.objects.expected_to_report(Plan.objects.get()).count()
+    run_rollup(today=dt.date(2025, 3, 1))
+    assert value_of("overdue_reports", "320400", 2025) == expected - 1  # only 市教育局's counts as filed
+
+
 def test_dashboard_shows_overdue_counts(client_for, leader_user, make_report, value_of):
     make_report("市教育局", 2024, {}, status="draft")
     run_rollup(today=dt.date(2025, 3, 1))
