@@ -16,76 +16,28 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kepu_portal.settings")
-os.environ.setdefault("AXES_ENABLED", "false")
+from benchlib import create_database, drop_database, pg_server, setup_django
+
 N_IMPORT = int(os.environ.get("BENCH_ROWS", "10000"))
 BENCH_DB = "kepu_bench_bases"  # the only database this script creates or drops
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 _tmp = tempfile.TemporaryDirectory(prefix="kepu-bench-bases-")
-PG_ADMIN = None
-
-
-def _pg_admin(url: str) -> dict:
-    """Connection settings for the server's maintenance database (the URL's own database name is dropped)."""
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    return dict(dbname="postgres", user=cfg["USER"] or "postgres", password=cfg["PASSWORD"] or None,
-                host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432)
-
-
-def _recreate_bench_db(admin: dict) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(connect_timeout=3, **admin)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-            cur.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    finally:
-        conn.close()
-
-
-def _drop_bench_db(admin: dict) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(connect_timeout=3, **admin)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    finally:
-        conn.close()
-
-
-_pg_url = os.environ.get("PG_URL") or "postgres://postgres@127.0.0.1:5432/kepu"
+PG = pg_server()
+USE_PG = False
 _fallback_reason = ""
 try:
-    _admin = _pg_admin(_pg_url)
-    _recreate_bench_db(_admin)
-    PG_ADMIN = _admin
+    database_url = create_database(BENCH_DB, PG)
+    USE_PG = True
 except Exception as exc:  # no server, no driver, no rights: say so
-    _fallback_reason = f"PostgreSQL at {_pg_url.rsplit('/', 1)[0]} not usable ({str(exc).strip().splitlines()[0]})"
+    _fallback_reason = f"PostgreSQL at {PG} not usable ({str(exc).strip().splitlines()[0]})"
     if IN_CI:
         print(f"CI=true but {_fallback_reason}", file=sys.stderr)
         sys.exit(2)
-if PG_ADMIN:
-    auth = PG_ADMIN["user"] + (f":{PG_ADMIN['password']}" if PG_ADMIN["password"] else "")
-    os.environ["DATABASE_URL"] = f"postgres://{auth}@{PG_ADMIN['host']}:{PG_ADMIN['port']}/{BENCH_DB}"
-else:
     os.environ["KEPU_VAR_DIR"] = _tmp.name
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
-os.environ["MEDIA_ROOT"] = os.path.join(_tmp.name, "media")
-
-import django  # noqa: E402
-
-django.setup()
+    database_url = f"sqlite:///{_tmp.name}/bench.sqlite3"
+setup_django(database_url, MEDIA_ROOT=os.path.join(_tmp.name, "media"))
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -213,9 +165,9 @@ def list_queries(client, url="/bases/?ordering=-level"):
 
 
 def main():
-    out("database", connection.vendor if PG_ADMIN else f"sqlite (fallback: {_fallback_reason})")
-    if PG_ADMIN:
-        out("bench_database", f"{BENCH_DB} on {PG_ADMIN['host']}:{PG_ADMIN['port']} (created now, dropped at the end)")
+    out("database", connection.vendor if USE_PG else f"sqlite (fallback: {_fallback_reason})")
+    if USE_PG:
+        out("bench_database", f"{BENCH_DB} on {PG} (created now, dropped at the end)")
     call_command("migrate", verbosity=0)
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
     from accounts.models import User
@@ -242,7 +194,7 @@ if __name__ == "__main__":
         code = main()
     finally:
         connection.close()
-        if PG_ADMIN:
-            _drop_bench_db(PG_ADMIN)
+        if USE_PG:
+            drop_database(BENCH_DB, PG)
         _tmp.cleanup()
     sys.exit(code)

@@ -18,97 +18,16 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchlib import create_database, drop_database, insert_series, pct, pg_server, setup_django
+
 
 DB_NAME = "kepu_bench_events"
-PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/kepu")
+PG = pg_server()
 SIZES = [int(x) for x in os.environ.get("KEPU_BENCH_RETURNS", "10000,100000").split(",")]
 REQUESTS = int(os.environ.get("KEPU_BENCH_REQUESTS", "20"))
 N_CAMPAIGNS = 6
-
-
-def server_url(url: str, dbname: str) -> str:
-    """PG_URL with its database name replaced (the server part kept as is)."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, ""))
-
-
-def admin_connect():
-    import psycopg2
-
-    conn = psycopg2.connect(server_url(PG_URL, "postgres"))
-    conn.autocommit = True
-    return conn
-
-
-def create_database() -> None:
-    conn = admin_connect()
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')  # only ever our own throwaway database
-        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
-
-
-def drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    conn = admin_connect()
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    conn.close()
-
-
-_tmp = tempfile.TemporaryDirectory(prefix="kepu-bench-events-")
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = server_url(PG_URL, DB_NAME)
-    os.environ.pop("CELERY_BROKER_URL", None)  # in-process tasks
-    os.environ["MEDIA_ROOT"] = os.path.join(_tmp.name, "media")
-    os.environ["KEPU_PRIVATE_MEDIA_ROOT"] = os.path.join(_tmp.name, "private")
-    os.environ.setdefault("AXES_ENABLED", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kepu_portal.settings")
-    import django
-
-    django.setup()
-
-
-def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
-    """INSERT … SELECT over generate_series(start, start+n-1) AS g; unspecified columns get their defaults."""
-    from django.db import connection
-    from django.utils import timezone
-
-    cols, values, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        cols.append(connection.ops.quote_name(field.column))
-        if field.name in exprs or field.column in exprs:
-            values.append(exprs.get(field.name, exprs.get(field.column)).replace("%", "%%"))
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            values.append("%s")
-            params.append(timezone.now())
-        elif field.has_default():
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.get_default(), connection))
-        elif field.null:
-            values.append("NULL")
-        else:
-            values.append("%s")
-            params.append("")
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(cols)}) "
-        f"SELECT {', '.join(values)} FROM generate_series({start}, {start + n - 1}) AS g"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 def build_campaigns():
@@ -205,14 +124,8 @@ def measure(client, url: str) -> dict:
             "slowest_sql": max((float(q["time"]) for q in ctx.captured_queries), default=0.0)}
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def main() -> int:
-    create_database()
-    setup_django()
+    setup_django(create_database(DB_NAME, PG))
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -251,8 +164,7 @@ def main() -> int:
             results[size] = {name: measure(client, url) for name, url in pages.items()}
     finally:
         if os.environ.get("KEPU_BENCH_KEEP") != "1":
-            drop_database()
-        _tmp.cleanup()
+            drop_database(DB_NAME, PG)
 
     print()
     header = f"{'page':<26}{'returns':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'max sql ms':>12}"

@@ -19,200 +19,20 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchlib import (create_database, drop_database, generate_registry_and_reports, generate_returns, pct,
+                      pg_server, setup_django)
+
 
 AIM_RATIO = 1.5
 
 
-def server_url(environ=os.environ) -> str:
-    """postgres://user@host:port/ of the server to use: KEPU_BENCH_PG, else PG_URL without its database name."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    if environ.get("KEPU_BENCH_PG"):
-        url = environ["KEPU_BENCH_PG"]
-        return url if url.endswith("/") else url + "/"
-    if environ.get("PG_URL"):
-        parts = urlsplit(environ["PG_URL"])
-        return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
-    return "postgres://postgres@127.0.0.1:5432/"
-
-
-PG = server_url()
+PG = pg_server()
 DB_NAME = os.environ.get("KEPU_BENCH_DB", "kepu_bench_indicators")
 SIZES = [int(x) for x in os.environ.get("KEPU_BENCH_RETURNS", "100000,1000000").split(",")]
 N_BASES = int(os.environ.get("KEPU_BENCH_BASES", "50000"))
 N_REPORT_UNITS = int(os.environ.get("KEPU_BENCH_REPORT_UNITS", "1000"))  # × 5 annual periods = 5,000 reports
 DASHBOARD_REQUESTS = int(os.environ.get("KEPU_BENCH_DASHBOARD_REQUESTS", "30"))
-
-
-def create_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(PG + "postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
-
-
-def drop_database() -> None:
-    import psycopg2
-    from django.db import connections
-
-    connections.close_all()
-    conn = psycopg2.connect(PG + "postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-    conn.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = PG + DB_NAME
-    os.environ.pop("CELERY_BROKER_URL", None)  # in-process tasks
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kepu_portal.settings")
-    import django
-
-    django.setup()
-
-
-def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
-    """INSERT … SELECT over generate_series(start, start+n-1) AS g; unspecified columns get their defaults."""
-    from django.db import connection
-    from django.utils import timezone
-
-    cols, values, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        cols.append(connection.ops.quote_name(field.column))
-        if field.name in exprs or field.column in exprs:
-            values.append(exprs.get(field.name, exprs.get(field.column)).replace("%", "%%"))
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            values.append("%s")
-            params.append(timezone.now())
-        elif field.has_default():
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.get_default(), connection))
-        elif field.null:
-            values.append("NULL")
-        else:
-            values.append("%s")
-            params.append("")
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(cols)}) "
-        f"SELECT {', '.join(values)} FROM generate_series({start}, {start + n - 1}) AS g"
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-
-
-def build_registry_and_reports() -> None:
-    from django.db import connection
-
-    from bases.models import Base, Certification
-    from programs.models import PlanTarget, Region, ReportingPeriod, ResponsibleUnit, UnitReport, UnitReportFigure
-
-    districts = list(Region.objects.districts().values_list("id", flat=True))
-    arr = "ARRAY[" + ",".join(map(str, districts)) + "]"
-    insert_series(Base, N_BASES, {"name": "'基准基地' || g", "region": f"({arr})[1 + g % {len(districts)}]"})
-    first, last = Base.objects.order_by("id").values_list("id", flat=True)[:1][0], Base.objects.latest("id").id
-    insert_series(Certification, last - first + 1, {
-        "base": f"{first} - 1 + g",
-        "level": "(ARRAY['municipal','municipal','municipal','provincial','national'])[1 + g % 5]",
-        "certified_on": "DATE '2016-01-01' + ((g * 37) % 3300)",
-        "valid_until": "DATE '2016-01-01' + ((g * 37) % 3300) + 1826",
-        "certificate_no": "'BENCH-' || g",
-        "status": "'valid'",
-    })
-    # a fifth of the bases were later promoted: a second, higher certification
-    insert_series(Certification, (last - first + 1) // 5, {
-        "base": f"{first} - 1 + g * 5",
-        "level": "'provincial'",
-        "certified_on": "DATE '2021-03-01' + ((g * 11) % 1400)",
-        "valid_until": "DATE '2021-03-01' + ((g * 11) % 1400) + 1826",
-        "certificate_no": "'BENCH-P-' || g",
-        "status": "'valid'",
-    })
-    from programs.models import Plan
-
-    plan = Plan.objects.get()
-    periods = [
-        ReportingPeriod.objects.create(plan=plan, year=y, kind="year", name=f"{y}年度(基准)",
-                                       opens_on=f"{y}-12-01", due_on=f"{y + 1}-01-15", closes_on=f"{y + 1}-01-31")
-        for y in range(2021, 2026)
-    ]
-    ResponsibleUnit.objects.bulk_create(
-        [ResponsibleUnit(name=f"基准单位{i}", kind="government", is_member=False) for i in range(N_REPORT_UNITS)]
-    )
-    unit_ids = list(ResponsibleUnit.objects.filter(name__startswith="基准单位").values_list("id", flat=True))
-    UnitReport.objects.bulk_create(
-        [UnitReport(unit_id=u, period=p, status="accepted" if (u + p.year) % 5 else "submitted")
-         for u in unit_ids for p in periods],
-        batch_size=2000,
-    )
-    targets = list(PlanTarget.objects.filter(
-        code__in=["high_quality_farmers", "tech_tutors_trained", "skilled_workers_trained"]
-    ))
-    report_ids = list(UnitReport.objects.values_list("id", flat=True))
-    UnitReportFigure.objects.bulk_create(
-        [UnitReportFigure(report_id=r, target=t, value=(r * 7 + t.id) % 97) for r in report_ids for t in targets],
-        batch_size=5000,
-    )
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-
-
-def add_returns(n: int, start: int) -> None:
-    from django.db import connection
-
-    from events.models import ActivityReturn, Campaign
-    from programs.models import Region, TargetPopulation
-
-    districts = list(Region.objects.districts().values_list("id", flat=True))
-    arr = "ARRAY[" + ",".join(map(str, districts)) + "]"
-    campaigns = list(Campaign.objects.values_list("id", flat=True)[:3])
-    if not campaigns:
-        import datetime as dt
-
-        for year in (2023, 2024, 2025):
-            campaigns.append(Campaign.objects.create(
-                name=f"{year}年全国科普日(基准)", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
-                ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25),
-            ).id)
-    categories = [c for c, _ in ActivityReturn._meta.get_field("category").choices]
-    cat_arr = "ARRAY[" + ",".join(f"'{c}'" for c in categories) + "]"
-    camp = "ARRAY[" + ",".join(map(str, campaigns)) + "]"
-    insert_series(ActivityReturn, n, {
-        "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
-                  "'submitted','draft','returned'])[1 + g % 10]",
-        "region": f"({arr})[1 + g % {len(districts)}]",
-        "campaign": f"CASE WHEN g % 4 = 0 THEN ({camp})[1 + g % {len(campaigns)}] ELSE NULL END",
-        "category": f"({cat_arr})[1 + g % {len(categories)}]",
-        "title": "'基准活动' || g",
-        "starts_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
-        "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
-        "actual_participants": "(g * 7) % 900",
-        "online_views": "(g * 3) % 300",
-    }, start=start)
-    through = ActivityReturn.target_populations.through
-    pops = list(TargetPopulation.objects.values_list("id", flat=True))
-    pop_arr = "ARRAY[" + ",".join(map(str, pops)) + "]"
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {through._meta.db_table} (activityreturn_id, targetpopulation_id) "
-            f"SELECT id, ({pop_arr})[1 + id % {len(pops)}] FROM {ActivityReturn._meta.db_table} "
-            f"WHERE id % 3 = 0 AND title LIKE '基准活动%%' AND id NOT IN "
-            f"(SELECT activityreturn_id FROM {through._meta.db_table})"
-        )
-    # Set hint bits and statistics now, so neither the roll-up nor the hand-written SQL pays for the
-    # first scan over freshly inserted rows (VACUUM cannot run inside a transaction: autocommit here).
-    with connection.cursor() as cur:
-        cur.execute(f"VACUUM ANALYZE {ActivityReturn._meta.db_table}, {through._meta.db_table}")
 
 
 HAND_SQL = {
@@ -359,15 +179,9 @@ def time_dashboard() -> tuple[list[float], int]:
     return times, len(ctx.captured_queries)
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def main() -> int:
     print(f"server: {PG} (database {DB_NAME}, created and dropped by the bench)")
-    create_database()
-    setup_django()
+    setup_django(create_database(DB_NAME, PG))
     from django.core.management import call_command
 
     from events.models import ActivityReturn
@@ -378,12 +192,12 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         call_command("load_plan", verbosity=0)
         t0 = time.perf_counter()
-        build_registry_and_reports()
+        generate_registry_and_reports(N_BASES, N_REPORT_UNITS)
         print(f"setup: {N_BASES} bases, {N_REPORT_UNITS * 5} unit reports in {time.perf_counter() - t0:.1f} s")
         inserted = 0
         for size in SIZES:
             t0 = time.perf_counter()
-            add_returns(size - inserted, start=inserted + 1)
+            generate_returns(size - inserted, start=inserted + 1)
             inserted = size
             print(f"returns: {ActivityReturn.objects.count()} activity returns "
                   f"(generated in {time.perf_counter() - t0:.1f} s)")
@@ -406,7 +220,7 @@ def main() -> int:
                              "p95": pct(times, 95) * 1000, "queries": queries}
     finally:
         if os.environ.get("KEPU_BENCH_KEEP") != "1":
-            drop_database()
+            drop_database(DB_NAME, PG)
     return report(results)
 
 
