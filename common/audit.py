@@ -114,7 +114,7 @@ def describe(rows: list[dict]) -> list[dict]:
                         field = tracked.model._meta.get_field(change.field) if change.field else None
                         changes.append({
                             "field": str(getattr(field, "verbose_name", change.field)),
-                            "old": _short(change.old), "new": _short(change.new),
+                            "old": display_value(field, change.old), "new": display_value(field, change.new),
                         })
         described.append({
             "at": row["a_at"], "type": TYPE_LABELS.get(row["a_type"], row["a_type"]),
@@ -122,6 +122,28 @@ def describe(rows: list[dict]) -> list[dict]:
             "user": users.get(row["a_user"]), "reason": row["a_reason"] or "", "changes": changes,
         })
     return described
+
+
+def display_value(field, value) -> str:
+    """A stored value as a person reads it: a choice's label, a related record's name, the names of a
+    many-to-many set (simple-history keeps it as through-table rows), 是/否 — not codes and ids."""
+    if value in (None, "", []):
+        return "—"
+    if field is None:
+        return _short(value)
+    if field.many_to_many and isinstance(value, list):
+        key = field.m2m_reverse_field_name()  # the through table's column pointing at the related model
+        ids = [row.get(key) for row in value if isinstance(row, dict)]
+        names = sorted(str(obj) for obj in field.related_model._default_manager.filter(pk__in=ids))
+        return _short("、".join(names) or "—")
+    if field.many_to_one or field.one_to_one:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return _short(obj if obj is not None else f"#{value}")
+    if getattr(field, "choices", None):
+        return _short(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return _short(value)
 
 
 def _short(value, limit: int = 80) -> str:

@@ -99,7 +99,7 @@ def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wu
     edit_row = table.split("<tr>")[2]  # newest first: the edit, then the creation
     assert "武进区科协" in edit_row and "修改" in edit_row  # who, and which operation
     assert "基地名称:旧名称 → 新名称" in edit_row  # which field, old → new
-    assert "类别:other → nature" in edit_row
+    assert "类别:其他 → 自然资源类" in edit_row  # choice labels, not codes
     assert "地址" not in edit_row  # unchanged fields are not listed
 
 

@@ -42,6 +42,15 @@ def test_office_staff_see_who_changed_what_and_when(client_for, office_user, wuj
     assert "office1" in body and "0519-1234" in body and 'data-testid="audit-row"' in body
 
 
+def test_the_trail_shows_choice_labels_and_related_names_not_codes(client_for, office_user, wujin_user, tianning):
+    change_role(office_user, wujin_user, region=tianning, role="leader")
+    rows = client_for(office_user).get(reverse("common:audit")).context["rows"]
+    row = next(r for r in rows if r["object_pk"] == str(wujin_user.pk) and r["type"] == "修改")
+    fields = {c["field"]: (c["old"], c["new"]) for c in row["changes"]}
+    assert fields["所属区域"] == ("武进区", "天宁区")
+    assert fields["角色"] == ("辖市(区)科协", "领导")
+
+
 def test_a_login_alone_does_not_fill_the_audit_trail(office_user, wujin_user):
     before = wujin_user.history.count()
     assert Client().post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1"}).status_code == 302
