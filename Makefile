@@ -54,6 +54,7 @@ checks: venv
 	KEPU_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 		ALLOWED_HOSTS=portal.example.cn $(PY) manage.py check --deploy --fail-level WARNING
 	scripts/check_messages.sh $(PY)
+	$(PY) scripts/untranslated.py
 
 ## make serve: gunicorn + Celery worker + Celery beat (Procfile, honcho) on PostgreSQL + Redis from the
 ## environment (DATABASE_URL, CELERY_BROKER_URL; defaults: local PostgreSQL db "kepu", Redis db 0),

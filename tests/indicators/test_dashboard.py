@@ -226,6 +226,15 @@ def test_print_view_is_a_meeting_sheet_without_navigation(client_for, leader_use
     assert "376" in page and "654" in page
 
 
+def test_the_print_sheet_in_english_shows_years_without_the_chinese_suffix(client_for, leader_user,
+                                                                            with_campaign_and_overdue):
+    client = client_for(leader_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("indicators:print")).content.decode()
+    headline = page.split('data-testid="headline-literacy_rate">')[1].split("</div></div>")[0]
+    assert "2022" in headline and "2022年" not in headline and "yr" not in headline
+
+
 def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, make_report, rolled_up):
     from unittest import mock
 
