@@ -47,7 +47,8 @@ def render(page, text: str) -> bytes:
 
 
 @pytest.mark.parametrize("path", ["/", "/plan/", "/plan/units/", "/audit/", "/admin/", "/admin/programs/task/",
-                                  "/api/docs/"])
+                                  "/api/docs/", "/bases/", "/events/", "/events/review/", "/plan/reports/",
+                                  "/indicators/", "/indicators/print/"])
 def test_pages_load_their_scripts_and_styles_with_no_csp_violation(page, office_user, path):
     login(page, office_user)
     page.goto(page.base + path)
@@ -58,3 +59,20 @@ def test_pages_load_their_scripts_and_styles_with_no_csp_violation(page, office_
     else:
         # Bootstrap's stylesheet applied (a style-src violation would leave the page unstyled)
         assert page.evaluate("() => getComputedStyle(document.body).margin") == "0px"
+
+
+def test_the_dashboard_draws_every_chart_with_echarts(page, leader_user):
+    """Each chart container gets an ECharts SVG, from the vendored script, with the literacy target line."""
+    from indicators.services import run_rollup
+
+    run_rollup(trigger="test")  # the plan's literacy observations (10.3, 15.2, 17) become values
+    login(page, leader_user)
+    page.goto(page.base + "/indicators/")
+    page.wait_for_load_state("networkidle")
+    charts = page.locator("[data-chart]")
+    assert charts.count() >= 4
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg").first.wait_for(timeout=10_000)
+    literacy = page.locator("[data-chart=literacy]").inner_html()
+    assert "21.5" in literacy  # the 2025 target line is drawn and labelled, not only listed in the table
+    assert page.csp_violations == [], page.csp_violations
