@@ -117,7 +117,8 @@ def login(base: str, username: str) -> dict:
 
 def preflight(base: str, sessions: list[dict], paths: list[tuple[int, str]]) -> dict[str, list[tuple[int, str]]]:
     """Each role's share of the GET mix: the paths that role may open (a liaison is refused the dashboard
-    and the base registry by design — a 403 there is the permission rule, so that role does not ask)."""
+    and the base registry, a district another region's dashboard, by design — a 403/404 there is the
+    permission rule, so that role does not ask). Any other error before the run stops the bench."""
     import requests
 
     by_role: dict[str, list[tuple[int, str]]] = {}
@@ -128,9 +129,7 @@ def preflight(base: str, sessions: list[dict], paths: list[tuple[int, str]]) -> 
         kept = []
         for weight, path in paths:
             status = requests.get(base + path, cookies=session["cookies"], timeout=30, allow_redirects=False).status_code
-            if status == 404:
-                print(f"  note: {path} does not exist yet (404) — left out of the mix")
-            elif status == 403:
+            if status in (403, 404):  # refused, or outside the role's remit (another region's page is a 404)
                 continue
             elif status >= 400:
                 raise SystemExit(f"{path} answers HTTP {status} to {role} before the run; fix that first")
