@@ -11,8 +11,11 @@ Each concrete model defines::
 
 and `can_file(user)` / `can_review(user)` methods. `apply_transition` checks the rule, writes the
 new state with an optimistic-lock UPDATE (… WHERE version = expected), records who/when/why, and
-sends `workflow_transitioned` after commit so other apps (indicators) can react without being
-imported by the source apps.
+sends `workflow_transitioned` so other apps (indicators) can react without being imported by the
+source apps. The signal is sent inside the transaction that makes the change: a receiver defers its
+side effects with `transaction.on_commit` (a rolled-back change then triggers nothing), and can see
+whether the same transaction already asked for them — so a burst of transitions in one transaction
+(a demo load, a bulk approval) gives one roll-up, not one per transition.
 """
 from __future__ import annotations
 
@@ -114,10 +117,7 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
             version=version + 1,
         )
         obj.refresh_from_db()
-        transaction.on_commit(
-            lambda: workflow_transitioned.send(
-                sender=model, instance=obj, action=action, from_status=from_status, to_status=rule.target,
-                actor=user,
-            )
+        workflow_transitioned.send(
+            sender=model, instance=obj, action=action, from_status=from_status, to_status=rule.target, actor=user,
         )
     return obj

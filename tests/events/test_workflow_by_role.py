@@ -95,7 +95,7 @@ def test_an_approved_return_cannot_be_approved_again(office_user, wujin, make_re
         services.transition(activity, "approve", office_user)
 
 
-def test_approval_sends_the_workflow_signal_after_commit(office_user, wujin, make_return, django_capture_on_commit_callbacks):
+def test_approval_sends_the_workflow_signal(office_user, wujin, make_return, django_capture_on_commit_callbacks):
     received = []
 
     def handler(sender, **kwargs):

@@ -161,6 +161,31 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
+@pytest.mark.django_db(transaction=True)
+def test_in_eager_mode_a_real_committed_burst_runs_one_rollup_and_a_rolled_back_one_none(
+    make_return, wujin, office_user, value_of, monkeypatch
+):
+    """Outside a test transaction: the commit really happens, its on_commit callbacks really run (as in
+    seed_demo, or a bulk approval). One roll-up for five approvals; none for approvals rolled back."""
+    from celery import current_app
+    from django.db import transaction
+
+    from indicators.models import RollupRun
+
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
+    returns = [make_return(wujin, status="submitted", participants=10 * (i + 1)) for i in range(6)]
+    runs = RollupRun.objects.count()
+    with transaction.atomic():
+        for activity in returns[:5]:
+            apply_transition(activity, "approve", office_user)
+    assert RollupRun.objects.count() == runs + 1
+    assert value_of("activity_participants", "320412", 2024) == 150
+    with pytest.raises(RuntimeError), transaction.atomic():
+        apply_transition(returns[5], "approve", office_user)
+        raise RuntimeError("the request failed after the approval")
+    assert RollupRun.objects.count() == runs + 1
+
+
 def test_the_nightly_beat_entry_runs_the_registered_rollup_task(settings):
     from celery.schedules import crontab
 

@@ -186,7 +186,7 @@ def test_every_transition_and_change_is_shown_on_the_report_page(client_for, lea
     assert figure_history == [("+", 300), ("~", 342)]
 
 
-def test_workflow_signal_is_sent_after_commit(django_capture_on_commit_callbacks, office_user, liaison_user,
+def test_workflow_signal_is_sent_with_the_transition(django_capture_on_commit_callbacks, office_user, liaison_user,
                                                edu_report):
     seen = []
 
