@@ -11,12 +11,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .workflow import WorkflowError
 
 
+REVIEW_NEEDS_VERSION = "审核操作必须提供您看到的版本号 version(记录的 version 字段),以免审核他人刚修改过、您尚未看到的内容。"
+
+
 class WorkflowActionSerializer(serializers.Serializer):
     """Body of POST …/{id}/submit/, approve/, accept/, return/, reopen/."""
 
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
                                    help_text="退回/重新打开时必填的理由")
-    version = serializers.IntegerField(required=False, help_text="您看到的版本号;与当前版本不符时返回 409")
+    version = serializers.IntegerField(required=False, help_text="您看到的版本号;与当前版本不符时返回 409。"
+                                       "审核操作(通过、退回、接受、重新打开)必须提供")
 
 
 def error_response(exc) -> Response:
@@ -58,6 +62,12 @@ class WorkflowActionsMixin:
         obj = self.get_object()
         body = WorkflowActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        rule = type(obj).TRANSITIONS.get(action)
+        if (rule is not None and rule.who == "reviewer" and body.validated_data.get("version") is None
+                and obj.can_review(request.user)):
+            # A decision is about the version the reviewer saw: without it, a second reviewer (or a
+            # resubmission in between) could be decided on unseen. Refusals of the role stay 403.
+            return Response({"version": [REVIEW_NEEDS_VERSION]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             self.transition_service(obj, action, request.user, body.validated_data.get("reason", ""),
                                     body.validated_data.get("version"))

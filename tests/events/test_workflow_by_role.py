@@ -169,16 +169,21 @@ def test_the_full_loop_through_the_api(api_for, wujin_user, office_user, wujin, 
     activity = make_return(wujin)
     district, office = api_for(wujin_user), api_for(office_user)
     url = f"/api/v1/activities/{activity.pk}/"
-    assert district.post(url + "submit/").json()["status"] == "submitted"
-    refused = office.post(url + "return/", {}, format="json")
+    submitted = district.post(url + "submit/").json()  # the filer's own record: no version needed
+    assert submitted["status"] == "submitted"
+    unversioned = office.post(url + "approve/", {}, format="json")  # a decision names the version it saw
+    assert unversioned.status_code == 400 and "版本号" in unversioned.json()["version"][0]
+    refused = office.post(url + "return/", {"version": submitted["version"]}, format="json")
     assert refused.status_code == 400 and "必须填写理由" in refused.json()["detail"]
-    returned = office.post(url + "return/", {"reason": "活动时间填写有误"}, format="json").json()
+    returned = office.post(url + "return/", {"reason": "活动时间填写有误", "version": submitted["version"]},
+                           format="json").json()
     assert returned["status"] == "returned" and returned["return_reason"] == "活动时间填写有误"
-    assert district.post(url + "submit/").status_code == 200
-    approved = office.post(url + "approve/").json()
+    resubmitted = district.post(url + "submit/").json()
+    approved = office.post(url + "approve/", {"version": resubmitted["version"]}, format="json").json()
     assert approved["status"] == "approved"
     assert [t["action"] for t in approved["transitions"]] == ["submit", "return", "submit", "approve"]
-    assert office.post(url + "reopen/", {"reason": "数据核实"}, format="json").json()["status"] == "returned"
+    reopened = office.post(url + "reopen/", {"reason": "数据核实", "version": approved["version"]}, format="json")
+    assert reopened.json()["status"] == "returned"
 
 
 def test_a_district_approving_through_the_api_gets_403(api_for, wujin_user, wujin, make_return):

@@ -12,6 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 
+
+def seen(report) -> int:
+    """The version a reviewer looking at the report now would send."""
+    return UnitReport.objects.get(pk=report.pk).version
+
 def _submitted(report, user):
     report.refresh_from_db()
     return services.transition_report(report, "submit", user)
@@ -41,7 +46,7 @@ def test_submit_by_each_role(request, api_for, edu_report, persona, expected):
 def test_accept_by_each_role(request, api_for, edu_report, liaison_user, persona, expected):
     _submitted(edu_report, liaison_user)
     user = request.getfixturevalue(persona)
-    response = api_for(user).post(f"/api/v1/unit-reports/{edu_report.pk}/accept/")
+    response = api_for(user).post(f"/api/v1/unit-reports/{edu_report.pk}/accept/", {"version": seen(edu_report)})
     assert response.status_code == expected
     edu_report.refresh_from_db()
     assert edu_report.status == ("accepted" if expected == 200 else "submitted")
@@ -55,15 +60,26 @@ def test_accept_by_each_role(request, api_for, edu_report, liaison_user, persona
 def test_return_by_each_role(request, api_for, edu_report, liaison_user, persona, expected):
     _submitted(edu_report, liaison_user)
     user = request.getfixturevalue(persona)
-    response = api_for(user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/", {"reason": "请补充数据"})
+    response = api_for(user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/",
+                                  {"reason": "请补充数据", "version": seen(edu_report)})
     assert response.status_code == expected
     edu_report.refresh_from_db()
     assert edu_report.status == ("returned" if expected == 200 else "submitted")
 
 
+def test_a_review_through_the_api_must_say_which_version_it_decides_on(api_for, office_user, liaison_user,
+                                                                        edu_report):
+    _submitted(edu_report, liaison_user)
+    response = api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/accept/")
+    assert response.status_code == 400 and "版本号" in response.json()["version"][0]
+    edu_report.refresh_from_db()
+    assert edu_report.status == "submitted"
+
+
 def test_return_needs_a_reason(api_for, office_user, liaison_user, edu_report):
     _submitted(edu_report, liaison_user)
-    response = api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/", {"reason": "  "})
+    response = api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/",
+                                         {"reason": "  ", "version": seen(edu_report)})
     assert response.status_code == 400
     assert response.json()["detail"] == "“退回”必须填写理由。"
     edu_report.refresh_from_db()
@@ -73,7 +89,8 @@ def test_return_needs_a_reason(api_for, office_user, liaison_user, edu_report):
 def test_returned_report_keeps_the_reason_and_can_be_fixed_and_resubmitted(api_for, office_user, liaison_user,
                                                                              edu_report):
     _submitted(edu_report, liaison_user)
-    api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/", {"reason": "缺少科技辅导员人数"})
+    api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/return/",
+                              {"reason": "缺少科技辅导员人数", "version": seen(edu_report)})
     edu_report.refresh_from_db()
     assert edu_report.status == "returned" and edu_report.return_reason == "缺少科技辅导员人数"
     services.save_report(edu_report, liaison_user, summary="已补充")
@@ -83,7 +100,7 @@ def test_returned_report_keeps_the_reason_and_can_be_fixed_and_resubmitted(api_f
 
 
 def test_accept_of_a_draft_is_refused_with_a_message(api_for, office_user, edu_report):
-    response = api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/accept/")
+    response = api_for(office_user).post(f"/api/v1/unit-reports/{edu_report.pk}/accept/", {"version": seen(edu_report)})
     assert response.status_code == 400 and "不能执行“通过”" in response.json()["detail"]
 
 
