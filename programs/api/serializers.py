@@ -164,3 +164,12 @@ class UnitReportWriteSerializer(serializers.Serializer):
     figures = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False)
 
 
+
+
+class UnitReportAttachmentUploadSerializer(serializers.Serializer):
+    """multipart body of POST …/unit-reports/{id}/attachments/: the task (its code, e.g. "一.1.(1)"),
+    the file (pdf, Word, Excel, jpeg or png; the portal checks its real type and size) and the version."""
+
+    task = serializers.CharField(max_length=64)
+    file = serializers.FileField()
+    version = serializers.IntegerField(required=False)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import OfficeWritesOthersRead
@@ -29,6 +30,7 @@ from .serializers import (
     ResponsibleUnitSerializer,
     TargetPopulationSerializer,
     TaskSerializer,
+    UnitReportAttachmentUploadSerializer,
     UnitReportSerializer,
     UnitReportWriteSerializer,
 )
@@ -174,6 +176,31 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         if not kwargs.get("partial"):
             return Response({"detail": "请使用 PATCH 提交修改。"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
         return super().update(request, *args, **kwargs)
+
+    @extend_schema(request={"multipart/form-data": UnitReportAttachmentUploadSerializer},
+                   responses=UnitReportSerializer, summary="为某项任务上传附件(与页面相同的类型与大小检查)")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        report = self.get_object()
+        if not report.can_file(request.user):
+            raise PermissionDenied("您无权修改该单位的工作报告。")
+        body = UnitReportAttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        task = Task.objects.filter(plan=report.period.plan, code=data["task"]).first()
+        if task is None:
+            return Response({"task": [f"任务“{data['task']}”不存在。"]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            report = services.save_report(report, request.user, uploads=[(task.pk, data["file"])],
+                                          expected_version=data.get("version"))
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict"):  # file_<task id> → file: the message names the file and the rule
+                return Response({"file": [m for msgs in exc.message_dict.values() for m in msgs]}, status=400)
+            return error_response(exc)
+        except (WorkflowError, DjangoPermissionDenied) as exc:
+            return error_response(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
     def transition_service(self, report, action, user, reason, expected_version):
         services.transition_report(report, action, user, reason=reason, expected_version=expected_version)

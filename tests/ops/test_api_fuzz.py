@@ -3,7 +3,7 @@
 Generic: the operations come from the live schema, so endpoints added by other apps are fuzzed
 without touching this file. Bounded for CI: KEPU_FUZZ_EXAMPLES (default 10) examples per operation,
 the examples and fuzzing phases (KEPU_FUZZ_PHASES), two workers, fixed seed, no stateful phase —
-about a minute per user for the 55 operations. The exhaustive coverage phase generates ~8,000 cases
+about a minute per user for the 56 operations. The exhaustive coverage phase generates ~8,000 cases
 (about 9 minutes per user here); run it by hand with KEPU_FUZZ_PHASES=examples,coverage,fuzzing.
 """
 import os

@@ -205,3 +205,32 @@ def test_real_docx_and_png_are_accepted(liaison_user, edu_report):
         (task.pk, SimpleUploadedFile("总结.docx", buffer.getvalue())), (task.pk, SimpleUploadedFile("照片.png", png))])
     assert sorted(edu_report.entries.get(task=task).attachments.values_list("content_type", flat=True)) == [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png"]
+
+
+def test_a_liaison_uploads_an_attachment_through_the_api_with_the_same_checks(api_for, liaison_user,
+                                                                             other_liaison_user, leader_user,
+                                                                             edu_report, private_media):
+    task = edu_report.entries.order_by("task__order").first().task
+    url = f"/api/v1/unit-reports/{edu_report.pk}/attachments/"
+    api = api_for(liaison_user)
+    bad = api.post(url, {"task": task.code, "file": SimpleUploadedFile("名单.pdf", b"MZ\x90\x00 not a pdf")},
+                   format="multipart")
+    assert bad.status_code == 400 and "内容与扩展名不符" in bad.json()["file"][0]
+    assert not edu_report.entries.filter(attachments__isnull=False).exists()
+    unknown = api.post(url, {"task": "九.9", "file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart")
+    assert unknown.status_code == 400 and "九.9" in unknown.json()["task"][0]
+    stale = api.post(url, {"task": task.code, "file": SimpleUploadedFile("a.pdf", PDF), "version": 0},
+                     format="multipart")
+    assert stale.status_code == 409
+    good = api.post(url, {"task": task.code, "file": SimpleUploadedFile("培训名单.pdf", PDF),
+                          "version": edu_report.version}, format="multipart")
+    assert good.status_code == 201
+    entry = next(e for e in good.json()["entries"] if e["task"] == task.code or e.get("task_title") == task.title)
+    assert [a["name"] for a in entry["attachments"]] == ["培训名单.pdf"]
+    assert str(private_media) in edu_report.entries.get(task=task).attachments.get().file.path
+    # from the wrong side: another unit's liaison does not see the report, a leader may not write
+    assert api_for(other_liaison_user).post(url, {"task": task.code, "file": SimpleUploadedFile("b.pdf", PDF)},
+                                            format="multipart").status_code == 404
+    assert api_for(leader_user).post(url, {"task": task.code, "file": SimpleUploadedFile("c.pdf", PDF)},
+                                     format="multipart").status_code == 403
+    assert api_for(None).post(url, {"task": task.code}, format="multipart").status_code in (401, 403)
