@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.BaseFormView.as_view(), name="update"),
     path("<int:pk>/export/<str:kind>/", views.BaseExportView.as_view(), name="base-export"),
     path("<int:pk>/certifications/new/", views.CertificationCreateView.as_view(), name="certification-create"),
+    path("certifications/<int:pk>/edit/", views.CertificationUpdateView.as_view(), name="certification-update"),
     path("certifications/<int:pk>/revoke/", views.CertificationRevokeView.as_view(), name="certification-revoke"),
     path("<int:pk>/reports/new/", views.AnnualReportFormView.as_view(), name="report-create"),
     path("<int:pk>/reports/<int:report_pk>/edit/", views.AnnualReportFormView.as_view(), name="report-update"),

@@ -102,6 +102,10 @@ def _visible_base(request, pk) -> Base:
     return get_object_or_404(Base.objects.visible_to(request.user).select_related("region"), pk=pk)
 
 
+def _visible_certification(request, pk) -> Certification:
+    return get_object_or_404(Certification.objects.visible_to(request.user).select_related("base"), pk=pk)
+
+
 class BaseDetailView(RoleRequiredMixin, View):
     allowed = READERS
 
@@ -175,19 +179,40 @@ class CertificationCreateView(RoleRequiredMixin, View):
                       status=400)
 
 
+class CertificationUpdateView(RoleRequiredMixin, View):
+    """Office staff correct a certification (batch, dates, certificate number, recommending unit) — the
+    change is kept in the history; revoking stays a separate step that needs a reason."""
+
+    allowed = ("office",)
+
+    def _render(self, request, cert, form, status=200):
+        return render(request, "bases/simple_form.html", {
+            "form": form, "base": cert.base, "title": _("修改认定:%(c)s") % {"c": cert}}, status=status)
+
+    def get(self, request, pk):
+        cert = _visible_certification(request, pk)
+        return self._render(request, cert, CertificationForm(instance=cert, base=cert.base))
+
+    def post(self, request, pk):
+        cert = _visible_certification(request, pk)
+        form = CertificationForm(request.POST, instance=cert, base=cert.base)
+        if form.is_valid():
+            services.save_with_history(form.instance, request.user)
+            messages.success(request, _("认定已修改。"))
+            return redirect("bases:detail", pk=cert.base_id)
+        return self._render(request, cert, form, status=400)
+
+
 class CertificationRevokeView(RoleRequiredMixin, View):
     allowed = ("office",)
 
-    def _cert(self, request, pk):
-        return get_object_or_404(Certification.objects.visible_to(request.user).select_related("base"), pk=pk)
-
     def get(self, request, pk):
-        cert = self._cert(request, pk)
+        cert = _visible_certification(request, pk)
         return render(request, "bases/simple_form.html", {
             "form": RevokeForm(), "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}})
 
     def post(self, request, pk):
-        cert = self._cert(request, pk)
+        cert = _visible_certification(request, pk)
         form = RevokeForm(request.POST)
         if form.is_valid():
             try:

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -83,6 +84,36 @@ def test_revoke_page_without_reason_is_refused_and_with_reason_is_recorded(
     assert response.status_code == 302
     cert.refresh_from_db()
     assert cert.status == "revoked" and cert.history.first().history_user == office_user
+
+
+def test_office_corrects_a_certification_on_its_page_and_the_history_keeps_the_old_number(
+        client_for, office_user, wujin_user, leader_user, tianning_user, wujin, make_base, certify):
+    base = make_base(wujin)
+    cert = certify(base, "municipal", D(2022, 1, 1))
+    url = f"/bases/certifications/{cert.pk}/edit/"
+    office = client_for(office_user)
+    assert 'data-testid="certification-edit"' in office.get(f"/bases/{base.pk}/").content.decode()
+    page = office.get(url)
+    assert page.status_code == 200 and cert.certificate_no in page.content.decode()
+    fields = {"level": "municipal", "batch": "第三批", "certified_on": "2022-01-01", "valid_until": "2026-12-31",
+              "certificate_no": "CZKP-2022-0099", "recommending_unit": "武进区科协", "note": ""}
+    bad = office.post(url, {**fields, "certified_on": "不是日期"})
+    assert bad.status_code == 400
+    cert.refresh_from_db()
+    assert cert.certificate_no != "CZKP-2022-0099"
+    old_no = cert.certificate_no
+    assert office.post(url, fields).status_code == 302
+    cert.refresh_from_db()
+    assert (cert.certificate_no, cert.batch, cert.valid_until) == ("CZKP-2022-0099", "第三批", D(2026, 12, 31))
+    last, before = cert.history.all()[:2]
+    assert last.history_user == office_user and before.certificate_no == old_no
+    # from the wrong side: a district (its own base too), a leader, another region, an anonymous visitor
+    for user in (wujin_user, leader_user, tianning_user):
+        assert client_for(user).post(url, {**fields, "certificate_no": "X"}).status_code == 403
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    cert.refresh_from_db()
+    assert cert.certificate_no == "CZKP-2022-0099"
 
 
 def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wujin_user, wujin, make_base):
