@@ -25,6 +25,14 @@ def require(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
+def external_assets(html: str) -> list[str]:
+    """Scripts, styles, images and fonts a page loads from another host (src=/href= that start with
+    http:, https: or //): the portal works offline, so every asset must come from its own /static/."""
+    import re
+
+    return re.findall(r'<(?:script|link|img|source)\b[^>]*?\b(?:src|href)=["\']((?:https?:)?//[^"\']+)', html, re.I)
+
+
 def port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
