@@ -835,9 +835,9 @@ def consolidated_xlsx(data: dict) -> bytes:
             report.unit.name, report.get_status_display(),
             timezone.localtime(report.first_submitted_at).strftime("%Y-%m-%d %H:%M") if report.first_submitted_at else "",
             "逾期" if report.is_late else "按时",
-            (report.entered_by.last_name or report.entered_by.username) if report.entered_by else "",
+            report.entered_by.display_name if report.entered_by else "",
             "是" if report.entered_on_behalf else "",
-            (report.last_edited_by.last_name or report.last_edited_by.username) if report.last_edited_by else "",
+            report.last_edited_by.display_name if report.last_edited_by else "",
         ])
     buffer = BytesIO()
     wb.save(buffer)

@@ -30,7 +30,7 @@ class TransitionSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "actor", "at", "reason", "version"]
 
     def get_actor(self, obj) -> str:
-        return (obj.actor.last_name or obj.actor.username) if obj.actor else ""
+        return obj.actor.display_name if obj.actor else ""
 
 
 class ActivityReturnSerializer(serializers.ModelSerializer):
