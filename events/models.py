@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from common.models import TransitionRecord, WorkflowModel
 from common.workflow import Transition
-from programs.models import private_storage
+from common.storage import private_storage
 
 from .querysets import ActivityReturnQuerySet, CampaignQuerySet
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
-from programs.models import private_storage
+from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 
 from . import exports, services
