@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scope import OwnedBy
+
 from .plan import Region
 
 
@@ -32,6 +34,8 @@ class Organisation(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    # read by the office, leaders and the district of its region; kept by the office
+    owned_by = OwnedBy(region="region", organisation="pk", changed_by=frozenset())
 
     class Meta:
         verbose_name = _("基层组织")
