@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 OWNER_FIELDS = ("region", "unit", "organisation", "base")
@@ -316,7 +316,7 @@ def owner_for(user, requested: dict | None = None) -> dict:
     if scope.kind == "office":
         return _office_owner(requested)
     if scope.kind not in FILER_KINDS:
-        raise ValidationError({"__all__": "您的角色只能查看,不能填报。"})
+        raise PermissionDenied("您的角色只能查看,不能填报或修改。")
     own = _owner_of_party(scope)
     for name, value in requested.items():
         if own.get(name) != value and not (name == "region" and own.get("region") == value):
@@ -356,34 +356,6 @@ def _office_owner(requested: dict) -> dict:
     else:
         raise ValidationError({"region": "请指定填报主体:区域、成员单位、基层组织或科普教育基地。"})
     return owner
-
-
-def owner_of(obj) -> dict:
-    return {name: getattr(obj, name, None) for name in OWNER_FIELDS if hasattr(type(obj), name)}
-
-
-def check_owner_kept(user, obj, requested: dict) -> dict:
-    """On an update: a filer cannot change the owner fields; the office may move a record to any owner.
-
-    Returns the owner fields to apply (unchanged for a filer). Raises ValidationError naming the field."""
-    present = {k: v for k, v in requested.items() if k in OWNER_FIELDS}
-    if not present:
-        return owner_of(obj)
-    current = owner_of(obj)
-    if scope_of(user).writes_all:
-        merged = {**current, **present}
-        return _office_owner(merged if not present.get("unit") else {"unit": present["unit"]})
-    for name, value in present.items():
-        if current.get(name) != value:
-            raise ValidationError({name: f"填报主体不能修改:本记录属于“{owner_label(current)}”。"})
-    return current
-
-
-def owner_label(owner: dict) -> str:
-    for name in ("base", "organisation", "unit", "region"):
-        if owner.get(name) is not None:
-            return str(owner[name])
-    return ""
 
 
 # --- choices for pages -----------------------------------------------------------------------------
@@ -428,3 +400,35 @@ def campaign_filter_q(user) -> Q | None:
     if district is not None:
         return Q(regions=district)
     return Q(pk__in=[])
+
+
+def settle_owner(user, instance, current: dict | None = None) -> None:
+    """Give a record being saved its owner, or refuse the move: the one place writes ask.
+
+    `current` is None for a new record; for an update it holds the stored ``region_id``, ``unit_id``,
+    ``organisation_id`` and ``base_id``. A new record gets the creator's own party (the office the one it names);
+    on an update a filer cannot change the owner at all, and the office's change names the new owner."""
+    fields = [name for name in OWNER_FIELDS if hasattr(type(instance), name)]
+    requested = {name: getattr(instance, name) for name in fields}
+    if current is None:
+        owner = owner_for(user, requested)
+    else:
+        changed = [name for name in fields if getattr(instance, f"{name}_id") != current.get(f"{name}_id")]
+        if not changed:
+            return
+        if not scope_of(user).writes_all:
+            raise ValidationError({changed[0]: "填报主体不能修改:本记录属于“%s”。" % _stored_owner_label(instance, current)})
+        named = {name: requested[name] for name in changed if requested[name] is not None}
+        owner = _office_owner(named or {name: requested[name] for name in fields})
+    for name in fields:
+        setattr(instance, name, owner.get(name))
+
+
+def _stored_owner_label(instance, current: dict) -> str:
+    model = type(instance)
+    for name in ("base", "organisation", "unit", "region"):
+        pk = current.get(f"{name}_id")
+        if pk and hasattr(model, name):
+            related = model._meta.get_field(name).related_model
+            return str(related._default_manager.filter(pk=pk).first() or "")
+    return ""

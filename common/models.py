@@ -42,6 +42,8 @@ class TransitionRecord(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
     version = models.PositiveIntegerField(_("版本"))
+    level = models.CharField(_("层级"), max_length=16, blank=True,
+                             choices=[("filer", _("填报单位")), ("district", _("辖市(区)")), ("city", _("市级"))])
 
     class Meta:
         abstract = True

@@ -60,10 +60,26 @@ class Transition:
 def available_actions(obj, user) -> list[str]:
     """Actions the user may take on obj now (for buttons and API hints)."""
     actions = []
-    for name, rule in obj.TRANSITIONS.items():
-        if obj.status in rule.sources and _allowed(obj, user, rule):
+    for name in obj.TRANSITIONS:
+        rule = rule_for(obj, name, user)
+        if rule is not None and obj.status in rule.sources and _allowed(obj, user, rule):
             actions.append(name)
     return actions
+
+
+def rule_for(obj, action: str, user) -> Transition | None:
+    """The rule `action` follows for this user: a model with review levels (``rule_for``) decides per level."""
+    if hasattr(obj, "rule_for"):
+        return obj.rule_for(action, user)
+    return obj.TRANSITIONS.get(action)
+
+
+def review_level_of(user) -> str:
+    """The level a transition is taken at, kept in the history: filer, district or city."""
+    from accounts.scope import scope_of
+
+    kind = scope_of(user).kind
+    return {"office": "city", "district": "district"}.get(kind, "filer")
 
 
 def _allowed(obj, user, rule: Transition) -> bool:
@@ -74,11 +90,15 @@ def _allowed(obj, user, rule: Transition) -> bool:
 
 def apply_transition(obj, action: str, user, reason: str = "", expected_version: int | None = None):
     """Move obj through `action`. Raises a WorkflowError with a Chinese message on refusal."""
-    rule = obj.TRANSITIONS.get(action)
-    if rule is None:
+    declared = obj.TRANSITIONS.get(action)
+    if declared is None:
         raise InvalidTransition(f"未知操作:{action}")
-    if not _allowed(obj, user, rule):
-        raise TransitionNotAllowed(f"您无权执行“{rule.label or action}”操作。")
+    rule = rule_for(obj, action, user)
+    if rule is None or not _allowed(obj, user, rule):
+        if rule is None and declared.who == "reviewer" and obj.can_review(user):
+            raise InvalidTransition(f"该记录当前不在您的审核环节(当前状态:{obj.get_status_display()}),"
+                                    f"不能执行“{declared.label or action}”。")
+        raise TransitionNotAllowed(f"您无权执行“{declared.label or action}”操作。")
     reason = (reason or "").strip()
     if rule.needs_reason and not reason:
         raise InvalidTransition(f"“{rule.label or action}”必须填写理由。")
@@ -114,7 +134,7 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
         from_status = current["status"]
         obj.transitions.create(
             action=action, from_status=from_status, to_status=rule.target, actor=user, reason=reason,
-            version=version + 1,
+            version=version + 1, level="filer" if rule.who == "filer" else review_level_of(user),
         )
         obj.refresh_from_db()
         workflow_transitioned.send(

@@ -5,7 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Region, ResponsibleUnit, TargetPopulation
+from accounts import scope
+from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
 from .uploads import UploadRejected, check_document
@@ -21,7 +22,7 @@ class ActivityReturnForm(forms.ModelForm):
     class Meta:
         model = ActivityReturn
         fields = [
-            "campaign", "region", "unit", "title", "category", "format", "starts_on", "ends_on", "town", "venue",
+            "campaign", "region", "unit", "organisation", "base", "title", "category", "format", "starts_on", "ends_on", "town", "venue",
             "organiser", "co_organisers", "topics", "target_populations", "general_public", "brand",
             "planned_participants", "actual_participants", "online_views", "volunteers", "experts", "budget",
             "platform_ref", "news_links", "summary_text", "summary_file", "recommended", "recommendation_reason",
@@ -41,17 +42,14 @@ class ActivityReturnForm(forms.ModelForm):
         f = self.fields
         f["campaign"].queryset = Campaign.objects.for_filer(user).order_by("-year", "-starts_on")
         f["campaign"].empty_label = _("(全年常态化活动,不属于专项)")
-        if user.is_district:
-            f["region"].queryset = Region.objects.subtree(user.region)
-            f["region"].required = True
-            f["unit"].widget = forms.HiddenInput()
-        elif user.is_liaison:
-            f["region"].queryset = Region.objects.none()
-            f["region"].widget = forms.HiddenInput()
-            f["unit"].queryset = ResponsibleUnit.objects.filter(pk=user.unit_id)
-            f["unit"].required = True
+        # The owner: a filer's own party (accounts.scope, not a form field); the office names any one owner.
+        if scope.scope_of(user).writes_all:
+            f["region"].queryset = Region.objects.all()
+            f["organisation"].queryset = Organisation.objects.filter(is_active=True).select_related("region")
+            f["base"].queryset = f["base"].queryset.select_related("region").order_by("name")
         else:
-            f["region"].queryset = Region.objects.exclude(level="city")
+            for name in scope.OWNER_FIELDS:
+                del f[name]
         f["brand"].queryset = f["brand"].queryset.filter(is_active=True)
         if self.instance.pk is None and not self.is_bound:
             today = timezone.localdate()
@@ -63,12 +61,8 @@ class ActivityReturnForm(forms.ModelForm):
             else:
                 self.initial.setdefault("starts_on", today.isoformat())
                 self.initial.setdefault("ends_on", today.isoformat())
-            if user.is_district:
-                self.initial.setdefault("region", user.region_id)
-                self.initial.setdefault("organiser", user.last_name or user.region.name)
-            if user.is_liaison:
-                self.initial.setdefault("unit", user.unit_id)
-                self.initial.setdefault("organiser", user.unit.name)
+            if scope.scope_of(user).kind in scope.FILER_KINDS:
+                self.initial.setdefault("organiser", user.last_name or scope.scope_of(user).party_name)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
         for field in f.values():
@@ -92,8 +86,8 @@ class ActivityReturnForm(forms.ModelForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))
-        if not data.get("region") and not data.get("unit"):
-            self.add_error("region", _("请选择组织区域或组织单位。"))
+        if "region" in self.fields and not any(data.get(name) for name in scope.OWNER_FIELDS):
+            self.add_error("region", _("请选择填报主体:区域、成员单位、基层组织或科普教育基地。"))
         if data.get("recommended") and not (data.get("recommendation_reason") or "").strip():
             self.add_error("recommendation_reason", _("推荐为优秀活动须填写推荐理由。"))
         return data

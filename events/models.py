@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import scope
+from accounts.scope import OwnedBy
 from common.models import TransitionRecord, WorkflowModel
 from common.workflow import Transition
 from common.storage import private_storage
@@ -98,23 +100,49 @@ upload_filings = _upload_to("filings")
 
 
 class ActivityReturn(WorkflowModel):
+    """An activity return with one filing owner (a region, a member unit, an organisation or a base).
+
+    The review chain (accounts.scope): a return owned below a district (a town, an organisation, a base) is
+    reviewed by the district office first — its approval forwards it to the city ("forwarded") — and then by the
+    city office; a return a district, a unit or the city files goes straight to the city. Only city-approved
+    returns count on the city dashboards. A return from the city goes back to the district (status submitted,
+    the reason kept), which may send it further down.
+    """
+
     STATUS_CHOICES = [
         ("draft", _("草稿")),
         ("submitted", _("已提交")),
+        ("forwarded", _("区级已审核,待市级审核")),
         ("approved", _("已通过")),
         ("returned", _("已退回")),
     ]
     TRANSITIONS = {
         "submit": Transition(sources={"draft", "returned"}, target="submitted", who="filer", label="提交",
                              stamps=("submitted",)),
-        "approve": Transition(sources={"submitted"}, target="approved", who="reviewer", label="通过",
+        "approve": Transition(sources={"submitted", "forwarded"}, target="approved", who="reviewer", label="通过",
                               stamps=("decided",)),
-        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
-                             label="退回", stamps=("decided",)),
+        "return": Transition(sources={"submitted", "forwarded"}, target="returned", who="reviewer",
+                             needs_reason=True, label="退回", stamps=("decided",)),
         "reopen": Transition(sources={"approved"}, target="returned", who="reviewer", needs_reason=True,
                              label="重新打开", stamps=("decided",)),
     }
-    LOCKED_STATUSES = ("submitted", "approved")
+    # the rule each action follows at each level (see rule_for)
+    DISTRICT_RULES = {
+        "approve": Transition(sources={"submitted"}, target="forwarded", who="reviewer", label="审核通过并报市",
+                              stamps=("decided",)),
+        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
+                             label="退回", stamps=("decided",)),
+    }
+    CITY_RULES = {
+        "approve": Transition(sources={"submitted", "forwarded"}, target="approved", who="reviewer", label="通过",
+                              stamps=("decided",)),
+        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
+                             label="退回", stamps=("decided",)),
+        "return_forwarded": Transition(sources={"forwarded"}, target="submitted", who="reviewer", needs_reason=True,
+                                       label="退回区级", stamps=("decided",)),
+    }
+    LOCKED_STATUSES = ("submitted", "forwarded", "approved")
+    owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base", review_chain=True)
 
     class Category(models.TextChoices):
         MAIN_EVENT = "main_event", _("主场活动")
@@ -144,6 +172,14 @@ class ActivityReturn(WorkflowModel):
     )
     unit = models.ForeignKey(
         "programs.ResponsibleUnit", verbose_name=_("组织单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="activity_returns",
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation", verbose_name=_("基层组织"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="activity_returns",
+    )
+    base = models.ForeignKey(
+        "bases.Base", verbose_name=_("科普教育基地"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="activity_returns",
     )
     organiser = models.CharField(_("主办单位"), max_length=200, blank=True)
@@ -204,9 +240,13 @@ class ActivityReturn(WorkflowModel):
             models.Index(fields=["starts_on"], name="events_ret_starts_idx"),
         ]
         constraints = [
+            # one filing owner: a region (with at most one of organisation/base below it) or a member unit alone
             models.CheckConstraint(
-                condition=models.Q(region__isnull=False) | models.Q(unit__isnull=False),
-                name="events_return_has_region_or_unit",
+                condition=(models.Q(region__isnull=False, unit__isnull=True)
+                           & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True)))
+                | models.Q(unit__isnull=False, region__isnull=True, organisation__isnull=True, base__isnull=True),
+                name="events_return_one_owner",
+                violation_error_message=_("一条活动填报只能有一个填报主体:区域(可含其下一个基层组织或基地),或一个成员单位。"),
             ),
             models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
                                    name="events_return_ends_after_start"),
@@ -216,41 +256,61 @@ class ActivityReturn(WorkflowModel):
     def __str__(self) -> str:
         return self.title
 
-    # --- who may do what (used by common.workflow and the pages/API) ---
+    # --- who may do what: asked of accounts.scope (used by common.workflow and the pages/API) ---
     def can_view(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.reads_everything:
-            return True
-        return self._belongs_to(user)
-
-    def _belongs_to(self, user) -> bool:
-        if user.is_district and self.region_id:
-            return self.region.path.startswith(user.region.path)
-        if user.is_liaison and self.unit_id:
-            return self.unit_id == user.unit_id
-        return False
+        return scope.can_read(user, self)
 
     def can_file(self, user) -> bool:
-        """District users of the region's subtree, the unit's liaison, or office staff on their behalf."""
-        if not user.is_authenticated or not user.is_active:
-            return False
-        return user.is_office or self._belongs_to(user)
+        """The owner's own users, or office staff on their behalf."""
+        return scope.can_change(user, self)
 
     def can_review(self, user) -> bool:
-        """Office staff only: a district can never approve its own return."""
-        return user.is_authenticated and user.is_office
+        """Is the return in the user's review domain (its district office, or the city office)?"""
+        return scope.can_review(user, self)
+
+    def review_level(self) -> str:
+        return scope.review_level(self)
+
+    def rule_for(self, action: str, user) -> Transition | None:
+        """The transition `action` means for this user now, or None when it is not theirs to take.
+
+        A district office approving a return filed below it forwards it to the city; the city office approves
+        what a district forwarded or filed itself, and its return of a forwarded return sends it back to the
+        district. Reopening an approved return is the city office's alone."""
+        rule = self.TRANSITIONS.get(action)
+        if rule is None or rule.who == "filer":
+            return rule
+        kind = scope.scope_of(user).kind
+        below = scope.is_below_district(self)
+        if action == "reopen":
+            return rule if kind == "office" else None
+        if kind == "district" and below and self.status != "forwarded":
+            return self.DISTRICT_RULES.get(action)
+        if kind == "office" and (self.status == "forwarded" or not below):
+            if action == "return" and self.status == "forwarded":
+                return self.CITY_RULES["return_forwarded"]
+            return self.CITY_RULES.get(action)
+        return None
 
     def is_locked(self) -> bool:
         return self.status in self.LOCKED_STATUSES
 
     def can_edit(self, user) -> bool:
-        return self.can_file(user) and not self.is_locked()
+        return not self.is_locked() and self.can_file(user)
+
+    @property
+    def owner(self):
+        return self.base or self.organisation or self.unit or self.region
 
     @property
     def filer_name(self) -> str:
-        parts = [str(p) for p in (self.region, self.unit) if p]
-        return " · ".join(parts)
+        """The owner, with its region when the owner is an organisation or a base."""
+        owner = self.owner
+        if owner is None:
+            return ""
+        if owner is self.region or self.region_id is None:
+            return str(owner)
+        return f"{self.region} · {owner}"
 
     @property
     def news_link_list(self) -> list[str]:
@@ -326,6 +386,10 @@ class CampaignFiling(models.Model):
                                on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("programs.ResponsibleUnit", verbose_name=_("成员单位"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("programs.Organisation", verbose_name=_("基层组织"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    base = models.ForeignKey("bases.Base", verbose_name=_("科普教育基地"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     filed_at = models.DateTimeField(_("报送时间"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
@@ -341,14 +405,26 @@ class CampaignFiling(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(region__isnull=False, unit__isnull=True)
-                           | models.Q(region__isnull=True, unit__isnull=False)),
-                name="events_filing_region_xor_unit",
+                           & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True)))
+                | models.Q(region__isnull=True, unit__isnull=False, organisation__isnull=True, base__isnull=True),
+                name="events_filing_one_owner",
+                violation_error_message=_("一条报送记录只能有一个报送主体。"),
             ),
-            models.UniqueConstraint(fields=["campaign", "region", "kind"], condition=models.Q(unit__isnull=True),
+            models.UniqueConstraint(fields=["campaign", "region", "kind"],
+                                    condition=models.Q(unit__isnull=True, organisation__isnull=True,
+                                                       base__isnull=True),
                                     name="events_filing_unique_region"),
+            models.UniqueConstraint(fields=["campaign", "organisation", "kind"],
+                                    condition=models.Q(organisation__isnull=False),
+                                    name="events_filing_unique_organisation"),
+            models.UniqueConstraint(fields=["campaign", "base", "kind"], condition=models.Q(base__isnull=False),
+                                    name="events_filing_unique_base"),
             models.UniqueConstraint(fields=["campaign", "unit", "kind"], condition=models.Q(region__isnull=True),
                                     name="events_filing_unique_unit"),
         ]
 
+    owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base")
+
     def __str__(self) -> str:
-        return f"{self.campaign} · {self.region or self.unit} · {self.get_kind_display()}"
+        owner = self.base or self.organisation or self.unit or self.region
+        return f"{self.campaign} · {owner} · {self.get_kind_display()}"

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.db import models
 
+from accounts import scope
+
 
 class CampaignQuerySet(models.QuerySet):
     def open_on(self, day: dt.date):
@@ -12,26 +14,27 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(summary_due__gte=day)
 
     def for_filer(self, user):
-        """Campaigns the user's region or unit must file for."""
-        if user.is_district:
-            return self.filter(regions=user.region).distinct()
-        if user.is_liaison:
-            return self.filter(units=user.unit).distinct()
-        return self
+        """Campaigns the user's party must file for (accounts.scope: its district's, or its unit's)."""
+        q = scope.campaign_filter_q(user)
+        return self if q is None else self.filter(q).distinct()
 
 
 class ActivityReturnQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Office and leaders see everything; a district its region subtree; a liaison its unit's."""
-        if not user or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.reads_everything:
-            return self
-        if user.is_district:
-            return self.filter(region__path__startswith=user.region.path)
-        if user.is_liaison:
-            return self.filter(unit_id=user.unit_id)
-        return self.none()
+        """The returns the user may read (accounts.scope)."""
+        return scope.readable(user, self)
+
+    def changeable_by(self, user):
+        """The returns the user may change (their own party's; the office any)."""
+        return scope.changeable(user, self)
+
+    def awaiting(self, user):
+        """The returns waiting for this user's decision at their level: a district office's queue holds what its
+        towns, organisations and bases submitted; the city office's what districts forwarded or filed."""
+        return scope.reviewable(user, self)
+
+    def forwarded(self):
+        return self.filter(status="forwarded")
 
     def approved(self):
         return self.filter(status="approved")
@@ -46,11 +49,11 @@ class ActivityReturnQuerySet(models.QuerySet):
         """The region and the towns under it."""
         return self.filter(region__path__startswith=region.path)
 
-    def review_queue(self):
-        """Submitted returns, oldest submission first."""
+    def review_queue(self, user):
+        """The user's review queue, oldest submission first."""
         return (
-            self.submitted()
-            .select_related("campaign", "region", "unit")
+            self.awaiting(user)
+            .select_related("campaign", "region", "unit", "organisation", "base")
             .order_by("submitted_at", "id")
         )
 
@@ -60,9 +63,9 @@ class ActivityReturnQuerySet(models.QuerySet):
             self.approved()
             .filter(campaign__isnull=False, ends_on__gte=ends_from, ends_on__lte=ends_to)
             .filter(models.Q(summary_text="") & (models.Q(summary_file="") | models.Q(summary_file__isnull=True)))
-            .select_related("campaign", "region", "unit")
+            .select_related("campaign", "region", "unit", "organisation", "base")
             .order_by("ends_on", "id")
         )
 
     def with_list_relations(self):
-        return self.select_related("campaign", "region", "unit", "brand")
+        return self.select_related("campaign", "region", "unit", "organisation", "base", "brand")

@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
 
+from accounts import scope
+
 from programs.models import Region, TargetPopulation
 
 from .imports import parse_count, parse_date
@@ -126,22 +128,21 @@ class RegionWidget(widgets.Widget):
         self.regions = {r.name: r for r in Region.objects.all()} | {r.code: r for r in Region.objects.all()}
 
     def clean(self, value, row=None, **kwargs):
+        """A filer's rows belong to its own party (accounts.scope): the column may be empty, or name the party's
+        own region or the district it files to; anything else is refused. The office names the region."""
         text = _text(value)
-        user = self.user
-        if not text:
-            if user.is_district:
-                return user.region
-            if user.is_liaison:
-                return None
-            raise ValueError("请填写所属辖市(区)。")
-        region = self.regions.get(text)
-        if region is None:
+        sc = scope.scope_of(self.user)
+        region = self.regions.get(text) if text else None
+        if text and region is None:
             raise ValueError(f"未知的区域“{text}”。")
-        if user.is_district and not region.path.startswith(user.region.path):
-            raise ValueError(f"只能导入本区域({user.region.name})的活动,不能填写“{text}”。")
-        if user.is_liaison and region.level == Region.Level.CITY:
-            return None
-        return region
+        if sc.writes_all:
+            if region is None:
+                raise ValueError("请填写所属辖市(区)。")
+            return region
+        own_region = sc.owner_region
+        if region is None or region in (own_region, sc.district):
+            return own_region
+        raise ValueError(f"只能导入“{sc.party_name}”的活动,不能填写“{text}”。")
 
 
 class BrandWidget(widgets.Widget):
@@ -239,10 +240,7 @@ class ActivityReturnResource(resources.ModelResource):
         instance.created_by = user
         instance.general_public = True
         instance._populations = {"populations": [], "general_public": True}
-        if user.is_district:
-            instance.region = user.region
-        if user.is_liaison:
-            instance.unit = user.unit
+        if scope.scope_of(user).kind == "unit":
             instance.organiser = user.unit.name
 
     def import_instance(self, instance, row, **kwargs):
@@ -259,10 +257,13 @@ class ActivityReturnResource(resources.ModelResource):
             from django.core.exceptions import ValidationError
 
             errors["ends_on"] = [ValidationError("结束日期不能早于开始日期。")]
-        if self.campaign is None and instance.region_id is None and instance.unit_id is None and "region" not in errors:
+        if "region" not in errors:
             from django.core.exceptions import ValidationError
 
-            errors["region"] = [ValidationError("请填写所属辖市(区)。")]
+            try:
+                scope.settle_owner(self.user, instance)
+            except ValidationError as exc:
+                errors["region"] = [ValidationError(m) for m in exc.messages]
         if errors:
             from django.core.exceptions import ValidationError
 

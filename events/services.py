@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from accounts import scope
 from common.notify import office_recipients, send_digests
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
@@ -20,7 +21,7 @@ from .imports import ImportRejected, ImportReport, RowError, collect_errors, rea
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
 
-LOCKED_MESSAGE = "该活动填报已提交或已通过,已锁定,不能修改。如需修改,请联系领导小组办公室退回。"
+LOCKED_MESSAGE = "该活动填报已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 
 
 class ReturnLocked(TransitionNotAllowed):
@@ -35,35 +36,45 @@ def check_can_edit(activity: ActivityReturn, user) -> None:
         raise ReturnLocked(LOCKED_MESSAGE)
 
 
-def check_can_create(activity: ActivityReturn, user) -> None:
-    """A new return must belong to the user: its own region subtree or unit (office: anything)."""
-    if user.is_leader or not activity.can_file(user):
-        raise TransitionNotAllowed("您只能为本区域或本单位填报活动。")
-
-
 @transaction.atomic
 def save_return(activity: ActivityReturn, user, *, populations=None, expected_version: int | None = None,
                 source: str = "form") -> ActivityReturn:
-    """Create or update a return (draft or returned) with an optimistic lock on updates."""
+    """Create or update a return (draft or returned) with an optimistic lock on updates.
+
+    The owner comes from accounts.scope: a new return belongs to the creator's party (the office names one); an
+    update cannot move it to another owner (ValidationError naming the field), except by the office."""
     if activity.pk is None:
-        check_can_create(activity, user)
+        scope.settle_owner(user, activity)
         activity.created_by = user
         activity.source = source
         activity.status = "draft"
         activity.save()
     else:
-        current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
+        current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
+                   .values("status", "version", "region_id", "unit_id", "organisation_id", "base_id").first())
         if current is None:
             raise WorkflowError("记录不存在。")
+        if not ActivityReturn.objects.changeable_by(user).filter(pk=activity.pk).exists():
+            raise TransitionNotAllowed("您无权修改此活动填报。")
         activity.status = current["status"]
-        check_can_edit(activity, user)
+        if activity.is_locked():
+            raise ReturnLocked(LOCKED_MESSAGE)
         if expected_version is not None and int(expected_version) != current["version"]:
             raise ConflictError("该活动填报已被他人修改,您看到的是旧版本。请刷新页面后再修改。")
+        scope.settle_owner(user, activity, current)
         activity.version = current["version"] + 1
         activity.save()
     if populations is not None:
         activity.target_populations.set(populations)
     return activity
+
+
+@transaction.atomic
+def delete_draft(activity: ActivityReturn, user) -> None:
+    """A filer deletes its own draft (never a submitted, approved or returned one)."""
+    if activity.status != "draft" or not activity.can_edit(user):
+        raise TransitionNotAllowed("只能删除本区域(单位)的草稿。")
+    activity.delete()
 
 
 def transition(activity: ActivityReturn, action: str, user, reason: str = "",
@@ -194,11 +205,10 @@ def summaries_due(queryset, today: dt.date, horizon_days: int) -> list[tuple[Act
 
 # --- campaign filings (活动安排表 / 工作总结) ----------------------------------------------------
 def filer_party(user) -> dict:
-    if user.is_district:
-        return {"region": user.region, "unit": None}
-    if user.is_liaison:
-        return {"region": None, "unit": user.unit}
-    raise TransitionNotAllowed("只有辖市(区)科协和成员单位联络员报送活动安排表和总结。")
+    """The owner fields of the user's party (accounts.scope), for campaign filings."""
+    if scope.scope_of(user).kind not in scope.FILER_KINDS:
+        raise TransitionNotAllowed("只有填报单位(辖市(区)、镇(街道)、基层组织、基地、成员单位)报送活动安排表和总结。")
+    return scope.owner_for(user)
 
 
 @transaction.atomic
@@ -220,7 +230,7 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
         filing.file.save(upload.name or "filing", upload, save=False)
     filing.save()
     if kind == CampaignFiling.Kind.SCHEDULE:
-        drafts = ActivityReturn.objects.visible_to(user).filter(campaign=campaign, status="draft")
+        drafts = ActivityReturn.objects.changeable_by(user).filter(campaign=campaign, status="draft")
         for activity in drafts:
             transition(activity, "submit", user)
     return filing
@@ -241,6 +251,10 @@ class CompletenessRow:
     returned: int
     approved: int
     participants: int
+    forwarded: int = 0
+    kind: str = "region"  # region (district or town), unit, organisation, base
+    organisation_id: int | None = None
+    base_id: int | None = None
 
     @property
     def schedule_filed(self) -> bool:
@@ -251,76 +265,131 @@ class CompletenessRow:
         return self.summary_filed_at is not None
 
 
+COUNTS = ("returns", "submitted", "forwarded", "returned", "approved", "participants")
+
+
 def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
-def completeness(campaign: Campaign) -> list[CompletenessRow]:
-    """Region/unit × schedule filed? on time? summary filed? on time? activities, participants.
-
-    A fixed number of queries whatever the number of returns: one grouped aggregate over the
-    campaign's returns, one over its filings, one each for the regions and units that must file.
-    """
-    regions = list(campaign.regions.order_by("path", "order"))
-    units = list(campaign.units.order_by("order", "name"))
-    aggregates = (
-        ActivityReturn.objects.filter(campaign=campaign)
-        .values("region__path", "unit_id")
+def _return_aggregates(returns):
+    return (
+        returns.values("region__path", "region_id", "unit_id", "organisation_id", "base_id")
         .annotate(
             returns=Count("id"),
             submitted=Count("id", filter=Q(status="submitted")),
+            forwarded=Count("id", filter=Q(status="forwarded")),
             returned=Count("id", filter=Q(status="returned")),
             approved=Count("id", filter=Q(status="approved")),
             participants=Sum("actual_participants", filter=Q(status="approved")),
         )
         .order_by()
     )
+
+
+def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
+    """Who has filed for the campaign: schedule filed? on time? summary filed? on time? activities, participants.
+
+    At the city (district=None): one row per district that must file, its towns', organisations' and bases'
+    returns rolled up into it, and one per member unit. At a district: the district's own row, then one per town
+    and organisation under it (and any base that filed), each with its own filings. A fixed number of queries
+    whatever the number of returns: one grouped aggregate over the returns, one over the filings, and the lists
+    of who must file."""
+    from programs.models import Organisation, Region
+
     filings = {
-        (f["region_id"], f["unit_id"], f["kind"]): f["filed_at"]
-        for f in CampaignFiling.objects.filter(campaign=campaign).values("region_id", "unit_id", "kind", "filed_at")
+        (f["region_id"], f["unit_id"], f["organisation_id"], f["base_id"], f["kind"]): f["filed_at"]
+        for f in CampaignFiling.objects.filter(campaign=campaign)
+        .values("region_id", "unit_id", "organisation_id", "base_id", "kind", "filed_at")
     }
+    returns = ActivityReturn.objects.filter(campaign=campaign)
+    if district is None:
+        parties = [("region", r) for r in campaign.regions.order_by("path", "order")]
+        parties += [("unit", u) for u in campaign.units.order_by("order", "name")]
+    else:
+        returns = returns.filter(region__path__startswith=district.path)
+        towns = Region.objects.filter(parent=district, level="town").order_by("order", "code")
+        organisations = Organisation.objects.filter(region__path__startswith=district.path, is_active=True)
+        parties = [("region", district)] + [("region", t) for t in towns]
+        parties += [("organisation", o) for o in organisations.select_related("region")]
+    aggregates = list(_return_aggregates(returns))
+    if district is not None:
+        from bases.models import Base
+
+        with_base = {a["base_id"] for a in aggregates if a["base_id"]} | {k[3] for k in filings if k[3]}
+        parties += [("base", b) for b in Base.objects.filter(pk__in=with_base, region__path__startswith=district.path)
+                    .order_by("name")]
+
+    def key_of(agg) -> tuple | None:
+        if district is None:  # roll towns, organisations and bases up into their district
+            if agg["unit_id"]:
+                return ("unit", agg["unit_id"])
+            for kind, party in parties:
+                if kind == "region" and agg["region__path"] and agg["region__path"].startswith(party.path):
+                    return ("region", party.pk)
+            return None
+        if agg["base_id"]:
+            return ("base", agg["base_id"])
+        if agg["organisation_id"]:
+            return ("organisation", agg["organisation_id"])
+        return ("region", agg["region_id"])
+
     totals: dict[tuple, dict] = {}
-    region_paths = sorted(((r.path, r) for r in regions), key=lambda pr: -len(pr[0]))
-    unit_ids = {u.pk for u in units}
     for agg in aggregates:
-        key = None
-        if agg["region__path"]:
-            for path, region in region_paths:
-                if agg["region__path"].startswith(path):
-                    key = ("region", region.pk)
-                    break
-        if key is None and agg["unit_id"] in unit_ids:
-            key = ("unit", agg["unit_id"])
-        if key is None:
-            continue
-        bucket = totals.setdefault(key, {"returns": 0, "submitted": 0, "returned": 0, "approved": 0,
-                                         "participants": 0})
-        for name in bucket:
+        key = key_of(agg)
+        bucket = totals.setdefault(key, dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
             bucket[name] += agg[name] or 0
 
-    def row(name, region, unit):
-        key = ("region", region.pk) if region else ("unit", unit.pk)
-        schedule_at = filings.get((region.pk if region else None, unit.pk if unit else None, "schedule"))
-        summary_at = filings.get((region.pk if region else None, unit.pk if unit else None, "summary"))
-        t = totals.get(key, {"returns": 0, "submitted": 0, "returned": 0, "approved": 0, "participants": 0})
+    def row(kind, party) -> CompletenessRow:
+        owner = {"region": None, "unit": None, "organisation": None, "base": None}
+        owner[kind] = party.pk
+        if kind in ("organisation", "base"):
+            owner["region"] = party.region_id
+        key = (owner["region"], owner["unit"], owner["organisation"], owner["base"])
+        schedule_at, summary_at = filings.get(key + ("schedule",)), filings.get(key + ("summary",))
         return CompletenessRow(
-            name=name, region_code=region.code if region else None, unit_id=unit.pk if unit else None,
+            name=str(party), kind=kind, region_code=party.code if kind == "region" else None,
+            unit_id=owner["unit"], organisation_id=owner["organisation"], base_id=owner["base"],
             schedule_filed_at=schedule_at, summary_filed_at=summary_at,
             schedule_on_time=None if schedule_at is None else _local_date(schedule_at) <= campaign.schedule_due,
             summary_on_time=None if summary_at is None else _local_date(summary_at) <= campaign.summary_due,
-            **t,
+            **totals.get((kind, party.pk), dict.fromkeys(COUNTS, 0)),
         )
 
-    return [row(r.name, r, None) for r in regions] + [row(u.name, None, u) for u in units]
+    return [row(kind, party) for kind, party in parties]
+
+
+def completeness_for(campaign: Campaign, user) -> list[CompletenessRow]:
+    """The completeness rows the user may see (accounts.scope): the city's for office and leaders; a district its
+    own district level; any other party its own row only."""
+    sc = scope.scope_of(user)
+    if sc.reads_all:
+        return completeness(campaign)
+    district = sc.district
+    if district is None and sc.kind == "unit":
+        return [r for r in completeness(campaign) if r.unit_id == sc.unit.pk]
+    if district is None:
+        return []
+    rows = completeness(campaign, district)
+    if sc.kind == "district":
+        return rows
+    own = scope.owner_for(user)
+    return [r for r in rows if (r.base_id, r.organisation_id, r.unit_id) == (
+        getattr(own["base"], "pk", None), getattr(own["organisation"], "pk", None), None)
+        and (r.kind != "region" or r.region_code == own["region"].code)]
 
 
 # --- reminders and the overdue digest ---------------------------------------------------------
 def _recipients_for(region=None, unit=None) -> list[str]:
+    """The e-mail addresses of the users who act for a region (its district office or town clerk) or a unit
+    (its liaisons and the unit's contact address)."""
     from accounts.models import Role, User
 
     users = User.objects.filter(is_active=True).exclude(email="")
     if region is not None:
-        emails = list(users.filter(role=Role.DISTRICT, region=region).values_list("email", flat=True))
+        role = Role.TOWN if region.level == "town" else Role.DISTRICT
+        emails = list(users.filter(role=role, region=region).values_list("email", flat=True))
     else:
         emails = list(users.filter(role=Role.LIAISON, unit=unit).values_list("email", flat=True))
         if unit.contact_email:
@@ -329,18 +398,26 @@ def _recipients_for(region=None, unit=None) -> list[str]:
 
 
 def _filer_emails_for(activity: ActivityReturn, cache: dict) -> list[str]:
-    """The district users whose region covers the return's region, or the unit's liaisons and contact.
-    `cache` lives for one run: one lookup per region or unit, not per return."""
-    key = (activity.region_id, activity.unit_id)
+    """The users who act for the return's owner; for a return owned below a district with no such user, the
+    district office's. `cache` lives for one run: one lookup per owner, not per return."""
+    key = (activity.region_id, activity.unit_id, activity.organisation_id, activity.base_id)
     if key not in cache:
-        if activity.region_id:
-            from accounts.models import Role, User
+        from accounts.models import User
 
-            emails = {u.email for u in User.objects.filter(role=Role.DISTRICT, is_active=True).exclude(email="")
-                      .select_related("region") if u.region_id and activity.region.path.startswith(u.region.path)}
-            cache[key] = sorted(emails)
+        users = User.objects.filter(is_active=True).exclude(email="")
+        if activity.base_id:
+            emails = list(users.filter(role="base", base_id=activity.base_id).values_list("email", flat=True))
+        elif activity.organisation_id:
+            emails = list(users.filter(role="organisation", organisation_id=activity.organisation_id)
+                          .values_list("email", flat=True))
+        elif activity.region_id:
+            emails = _recipients_for(region=activity.region)
         else:
-            cache[key] = _recipients_for(unit=activity.unit)
+            emails = _recipients_for(unit=activity.unit)
+        if not emails and activity.region_id and scope.is_below_district(activity):
+            district = activity.region if activity.region.level == "district" else activity.region.parent
+            emails = _recipients_for(region=district) if district is not None else []
+        cache[key] = sorted(set(emails))
     return cache[key]
 
 
@@ -360,7 +437,8 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
         | Q(summary_due__gte=today - dt.timedelta(days=60), summary_due__lte=horizon)
     ).prefetch_related("regions", "units")
     for campaign in campaigns:
-        filed = set(CampaignFiling.objects.filter(campaign=campaign).values_list("region_id", "unit_id", "kind"))
+        filed = set(CampaignFiling.objects.filter(campaign=campaign, organisation__isnull=True, base__isnull=True)
+                    .values_list("region_id", "unit_id", "kind"))
         parties = [(r, None) for r in campaign.regions.all()] + [(None, u) for u in campaign.units.all()]
         for kind, due_field, label in due_fields:
             due = getattr(campaign, due_field)
@@ -404,7 +482,7 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
     """Preview (dry_run) or create draft returns from a 活动安排表; all-or-nothing."""
     from .resources import COLUMN_FOR_ATTRIBUTE, KNOWN_HEADERS, REQUIRED_HEADERS, ActivityReturnResource
 
-    if user.is_leader or not (user.is_office or user.is_district or user.is_liaison):
+    if not scope.scope_of(user).files:
         raise TransitionNotAllowed("您的角色不能导入活动。")
     report = ImportReport()
     try:
@@ -430,7 +508,7 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
                     "title": instance.title if instance else "",
                     "category": instance.get_category_display() if instance and instance.category else "",
                     "starts_on": getattr(instance, "starts_on", None),
-                    "region": str(instance.region or instance.unit or "") if instance else "",
+                    "region": instance.filer_name if instance else "",
                     "planned": getattr(instance, "planned_participants", ""),
                     "valid": row_result.import_type not in ("invalid", "error"),
                 })

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
@@ -30,9 +31,6 @@ from .forms import (ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploa
                     TransitionForm)
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected
-
-FILERS = ("office", "district", "liaison")
-
 
 def _visible(user):
     return ActivityReturn.objects.visible_to(user)
@@ -50,9 +48,10 @@ def _refuse(request, message: str, status: int = 403):
 def todo_for(user, today=None) -> dict:
     """我的待办: campaigns due that the user's region/unit has not filed for, and returns sent back."""
     today = today or timezone.localdate()
-    if not (user.is_district or user.is_liaison):
+    if scope.scope_of(user).kind not in scope.FILER_KINDS:
         return {}
     party = services.filer_party(user)
+    own = ActivityReturn.objects.changeable_by(user)
     campaigns = list(Campaign.objects.for_filer(user).open_on(today).order_by("schedule_due"))
     filed = set(CampaignFiling.objects.filter(campaign__in=campaigns, **party).values_list("campaign_id", "kind"))
     due = []
@@ -60,12 +59,13 @@ def todo_for(user, today=None) -> dict:
         for kind, label, day in (("schedule", _("活动安排表"), c.schedule_due), ("summary", _("活动总结"), c.summary_due)):
             if (c.pk, kind) not in filed:
                 due.append({"campaign": c, "kind": kind, "label": label, "due": day, "days": (day - today).days})
-    returned = _visible(user).returned().select_related("campaign").order_by("decided_at")[:20]
-    drafts = _visible(user).filter(status="draft").count()
+    returned = own.returned().select_related("campaign").order_by("decided_at")[:20]
+    drafts = own.filter(status="draft").count()
     horizon = max(settings.KEPU_REMINDER_DAYS_BEFORE or [7])
     summaries = [{"activity": a, "due": d, "days": left}
-                 for a, d, left in services.summaries_due(_visible(user), today, horizon)][:20]
-    return {"due": due, "returned": returned, "drafts": drafts, "summaries": summaries}
+                 for a, d, left in services.summaries_due(own, today, horizon)][:20]
+    to_review = ActivityReturn.objects.awaiting(user).count() if scope.scope_of(user).reviews else 0
+    return {"due": due, "returned": returned, "drafts": drafts, "summaries": summaries, "to_review": to_review}
 
 
 class ActivityListView(LoginRequiredMixin, ListView):
@@ -83,7 +83,7 @@ class ActivityListView(LoginRequiredMixin, ListView):
         user = self.request.user
         ctx["filter"] = self.filterset
         ctx["todo"] = todo_for(user)
-        ctx["can_file"] = user.is_office or user.is_district or user.is_liaison
+        ctx["can_file"] = scope.scope_of(user).files
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()
@@ -94,13 +94,16 @@ class ActivityListView(LoginRequiredMixin, ListView):
 
 
 class ReviewQueueView(RoleRequiredMixin, ListView):
-    allowed = ("office",)
+    """The returns waiting for the user's decision: a district office's (what its towns, organisations and bases
+    submitted) or the city office's (what districts forwarded or filed themselves)."""
+
+    allowed = ("office", "district")
     template_name = "events/review_queue.html"
     paginate_by = 30
     context_object_name = "activities"
 
     def get_queryset(self):
-        qs = ActivityReturn.objects.review_queue()
+        qs = ActivityReturn.objects.review_queue(self.request.user)
         campaign = self.request.GET.get("campaign")
         if campaign and campaign.isdigit():
             qs = qs.filter(campaign_id=int(campaign))
@@ -108,7 +111,7 @@ class ReviewQueueView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["campaigns"] = Campaign.objects.all()
+        ctx["campaigns"] = Campaign.objects.for_filer(self.request.user)
         ctx["now"] = timezone.now()
         return ctx
 
@@ -137,7 +140,7 @@ def activity_detail(request, pk):
 @login_required
 def activity_create(request):
     user = request.user
-    if not (user.is_office or user.is_district or user.is_liaison):
+    if not scope.scope_of(user).files:
         raise PermissionDenied(_("您的角色不能填报活动。"))
     form = ActivityReturnForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -146,6 +149,8 @@ def activity_create(request):
             services.save_return(activity, user, populations=form.cleaned_data["target_populations"])
         except WorkflowError as exc:
             form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, ";".join(exc.messages))
         else:
             if request.POST.get("then") == "submit":
                 return _do_transition(request, activity, "submit", "", activity.version)
@@ -172,6 +177,8 @@ def activity_edit(request, pk):
                                  expected_version=form.cleaned_data.get("version"))
         except WorkflowError as exc:
             form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, ";".join(exc.messages))
         else:
             if request.POST.get("then") == "submit":
                 return _do_transition(request, activity, "submit", "", activity.version)
@@ -184,9 +191,10 @@ def activity_edit(request, pk):
 @require_POST
 def activity_delete(request, pk):
     activity = _get_return(request, pk)
-    if not activity.can_edit(request.user) or activity.status != "draft":
-        return _refuse(request, _("只能删除本区域(单位)的草稿。"))
-    activity.delete()
+    try:
+        services.delete_draft(activity, request.user)
+    except WorkflowError as exc:
+        return _refuse(request, str(exc))
     messages.success(request, _("草稿已删除。"))
     return redirect("events:list")
 
@@ -200,7 +208,8 @@ def _do_transition(request, activity, action, reason, version):
         if request.headers.get("HX-Request"):
             return HttpResponse(str(exc), status=status)
         return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
-    labels = {"submit": _("已提交,等待领导小组办公室审核。"), "approve": _("已审核通过。"),
+    labels = {"submit": _("已提交,等待审核。"),
+              "approve": _("已审核通过并报送市级。") if activity.status == "forwarded" else _("已审核通过。"),
               "return": _("已退回,理由已通知填报单位。"), "reopen": _("已重新打开并退回填报单位。")}
     messages.success(request, f"“{activity.title}”{labels.get(action, '')}")
     return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
@@ -306,7 +315,7 @@ def _import_dir() -> Path:
 @login_required
 def import_upload(request):
     user = request.user
-    if not (user.is_office or user.is_district or user.is_liaison):
+    if not scope.scope_of(user).files:
         raise PermissionDenied(_("您的角色不能导入活动。"))
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
     ctx = {"form": form}
@@ -384,12 +393,10 @@ class CampaignListView(LoginRequiredMixin, ListView):
 def campaign_detail(request, pk):
     user = request.user
     campaign = get_object_or_404(Campaign.objects.prefetch_related("regions", "units"), pk=pk)
-    rows = services.completeness(campaign)
-    if not user.reads_everything:  # a district sees its own row; a liaison its unit's
-        rows = [r for r in rows if (user.is_district and r.region_code == user.region.code)
-                or (user.is_liaison and r.unit_id == user.unit_id)]
+    rows = services.completeness_for(campaign, user)
+    files = scope.scope_of(user).kind in scope.FILER_KINDS
     filings = {}
-    if user.is_district or user.is_liaison:
+    if files:
         party = services.filer_party(user)
         filings = {f.kind: f for f in CampaignFiling.objects.filter(campaign=campaign, **party)}
     ctx = {
@@ -399,7 +406,8 @@ def campaign_detail(request, pk):
         "filings": filings,
         "schedule_form": FilingForm(initial={"kind": "schedule"}),
         "summary_form": FilingForm(initial={"kind": "summary"}),
-        "can_file": user.is_district or user.is_liaison,
+        "can_file": files,
+        "district_level": scope.scope_of(user).kind == "district",
         "summary": exports.campaign_summary(campaign, _visible(user)),
         "categories": ActivityReturn.Category.choices,
     }
@@ -426,12 +434,8 @@ def campaign_file(request, pk):
 
 @login_required
 def filing_file(request, pk, filing_pk):
-    filing = get_object_or_404(CampaignFiling, pk=filing_pk, campaign_id=pk)
-    user = request.user
-    allowed = user.reads_everything or (user.is_district and filing.region_id == user.region_id) or (
-        user.is_liaison and filing.unit_id == user.unit_id)
-    if not allowed:
-        raise Http404
+    filing = get_object_or_404(scope.readable(request.user, CampaignFiling.objects.all()), pk=filing_pk,
+                               campaign_id=pk)
     return _serve(filing.file, None)
 
 

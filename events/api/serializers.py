@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from programs.models import Region, ResponsibleUnit, TargetPopulation
+from bases.models import Base
+from programs.models import Organisation, Region, ResponsibleUnit, TargetPopulation
 
 from ..models import ActivityReturn, ActivityReturnTransition, Brand, Campaign
 
@@ -27,7 +28,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityReturnTransition
-        fields = ["action", "from_status", "to_status", "actor", "at", "reason", "version"]
+        fields = ["action", "from_status", "to_status", "level", "actor", "at", "reason", "version"]
 
     def get_actor(self, obj) -> str:
         return obj.actor.display_name if obj.actor else ""
@@ -38,6 +39,10 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
                                           allow_null=True)
     unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.all(), required=False,
                                               allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
+                                                      allow_null=True)
+    base = serializers.PrimaryKeyRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
+    review_level = serializers.SerializerMethodField(help_text="district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
                                          required=False, allow_null=True)
@@ -49,7 +54,7 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityReturn
         fields = [
-            "id", "status", "version", "campaign", "region", "unit", "organiser", "co_organisers", "title",
+            "id", "status", "version", "review_level", "campaign", "region", "unit", "organisation", "base", "organiser", "co_organisers", "title",
             "category", "format", "starts_on", "ends_on", "venue", "town", "topics", "target_populations",
             "general_public", "brand", "planned_participants", "actual_participants", "online_views", "volunteers",
             "experts", "budget", "platform_ref", "news_links", "summary_text", "recommended",
@@ -58,6 +63,9 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "version", "submitted_at", "decided_at", "return_reason", "created_at",
                             "updated_at"]
+
+    def get_review_level(self, obj) -> str:
+        return obj.review_level()
 
     def get_photos(self, obj) -> list[str]:
         from django.urls import reverse

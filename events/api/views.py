@@ -2,9 +2,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts import scope
 from accounts.permissions import OfficeWritesOthersRead
 from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_response
 from common.workflow import WorkflowError
@@ -19,14 +20,18 @@ class CompletenessRowSerializer(serializers.Serializer):
     """One row of a campaign's completeness table (documents the `completeness/` response)."""
 
     name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["region", "unit", "organisation", "base"])
     region = serializers.CharField(allow_null=True)
     unit = serializers.IntegerField(allow_null=True)
+    organisation = serializers.IntegerField(allow_null=True)
+    base = serializers.IntegerField(allow_null=True)
     schedule_filed = serializers.BooleanField()
     schedule_on_time = serializers.BooleanField(allow_null=True)
     summary_filed = serializers.BooleanField()
     summary_on_time = serializers.BooleanField(allow_null=True)
     returns = serializers.IntegerField()
     submitted = serializers.IntegerField()
+    forwarded = serializers.IntegerField()
     returned = serializers.IntegerField()
     approved = serializers.IntegerField()
     participants = serializers.IntegerField()
@@ -45,15 +50,13 @@ class CampaignViewSet(viewsets.ModelViewSet):
     def completeness(self, request, pk=None):
         campaign = self.get_object()
         user = request.user
-        rows = services.completeness(campaign)
-        if not user.reads_everything:
-            rows = [r for r in rows if (user.is_district and r.region_code == user.region.code)
-                    or (user.is_liaison and r.unit_id == user.unit_id)]
+        rows = services.completeness_for(campaign, user)
         return Response([{
             "name": r.name, "region": r.region_code, "unit": r.unit_id,
             "schedule_filed": r.schedule_filed, "schedule_on_time": r.schedule_on_time,
             "summary_filed": r.summary_filed, "summary_on_time": r.summary_on_time,
-            "returns": r.returns, "submitted": r.submitted, "returned": r.returned,
+            "kind": r.kind, "organisation": r.organisation_id, "base": r.base_id,
+            "returns": r.returns, "submitted": r.submitted, "forwarded": r.forwarded, "returned": r.returned,
             "approved": r.approved, "participants": r.participants,
         } for r in rows])
 
@@ -70,24 +73,16 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
                 .order_by("-starts_on", "-id"))
 
     def _check_writer(self):
-        user = self.request.user
-        if not (user.is_office or user.is_district or user.is_liaison):
+        if not scope.scope_of(self.request.user).files:
             raise PermissionDenied("您的角色只能查看,不能填报或修改。")
 
     def perform_create(self, serializer):
         self._check_writer()
-        user = self.request.user
         data = dict(serializer.validated_data)
         populations = data.pop("target_populations", [])
-        if user.is_district and not data.get("region"):
-            data["region"] = user.region
-        if user.is_liaison and not data.get("unit"):
-            data["unit"] = user.unit
-        if not data.get("region") and not data.get("unit"):
-            raise ValidationError({"region": "请指定组织区域或组织单位。"})
         activity = ActivityReturn(**data)
         try:
-            services.save_return(activity, user, populations=populations, source="api")
+            services.save_return(activity, self.request.user, populations=populations, source="api")
         except WorkflowError as exc:
             raise PermissionDenied(str(exc)) from None
         serializer.instance = activity
@@ -95,31 +90,29 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         self._check_writer()
         activity = self.get_object()
-        if not activity.can_file(request.user):
-            return Response({"detail": "您无权修改此活动填报。"}, status=status.HTTP_403_FORBIDDEN)
-        if activity.is_locked():
-            return Response({"detail": services.LOCKED_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
         serializer = self.get_serializer(activity, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         populations = data.pop("target_populations", None)
         for key, value in data.items():
             setattr(activity, key, value)
-        if not activity.can_file(request.user):  # moved to a region the user does not cover
-            return Response({"detail": "您只能为本区域或本单位填报活动。"}, status=status.HTTP_403_FORBIDDEN)
+        version = request.data.get("version")
+        if version is not None and (isinstance(version, bool) or not str(version).strip().isdigit()):
+            return Response({"version": ["版本号 version 必须是正整数(记录的 version 字段)。"]},
+                            status=status.HTTP_400_BAD_REQUEST)
         try:
             services.save_return(activity, request.user, populations=populations,
-                                 expected_version=request.data.get("version"))
+                                 expected_version=None if version is None else int(str(version).strip()))
         except WorkflowError as exc:
             return error_response(exc)
         return Response(self.get_serializer(activity).data)
 
     def destroy(self, request, *args, **kwargs):
         self._check_writer()
-        activity = self.get_object()
-        if not activity.can_edit(request.user) or activity.status != "draft":
-            return Response({"detail": "只能删除本区域(单位)的草稿。"}, status=status.HTTP_403_FORBIDDEN)
-        activity.delete()
+        try:
+            services.delete_draft(self.get_object(), request.user)
+        except WorkflowError as exc:
+            return error_response(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def transition_service(self, activity, action, user, reason, expected_version):
@@ -130,12 +123,14 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
     def submit(self, request, pk=None):
         return self.run_transition(request, "submit")
 
-    @extend_schema(request=WorkflowActionSerializer, summary="审核通过(仅领导小组办公室)")
+    @extend_schema(request=WorkflowActionSerializer,
+                   summary="审核通过(辖市(区)科协审核其下级填报:通过即报送市级;领导小组办公室终审)")
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self.run_transition(request, "approve")
 
-    @extend_schema(request=WorkflowActionSerializer, summary="退回(须填写理由)")
+    @extend_schema(request=WorkflowActionSerializer,
+                   summary="退回(须填写理由;市级退回区级已审核的填报时退回该辖市(区))")
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         return self.run_transition(request, "return")

@@ -87,5 +87,5 @@ def test_anonymous_visitors_are_sent_to_login_for_filing_and_downloading(client,
 @pytest.mark.parametrize("persona", ["office_user", "leader_user"])
 def test_office_and_leaders_do_not_file_for_a_region(persona, request, client_for, science_day):
     body = _file(client_for(request.getfixturevalue(persona)), science_day, "schedule", "x").content.decode()
-    assert "只有辖市(区)科协和成员单位联络员报送" in body
+    assert "只有填报单位" in body
     assert not CampaignFiling.objects.exists()

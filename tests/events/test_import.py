@@ -94,7 +94,7 @@ def test_bad_rows_are_each_listed_with_row_column_and_message_and_nothing_is_wri
     assert (4, "开始日期", "“2025-13-45”不是有效的日期,请填写如 2025-09-17 的日期。") in errors
     assert by_row[5][0] == "活动类别" and "未知的活动类别“联欢晚会”" in by_row[5][1]
     assert by_row[6][0] == "预计参与人数" and "不能为负数" in by_row[6][1]
-    assert by_row[7][0] == "所属辖市(区)" and "只能导入本区域(武进区)" in by_row[7][1]
+    assert by_row[7][0] == "所属辖市(区)" and "只能导入“武进区”的活动" in by_row[7][1]
     assert by_row[8][0] == "结束日期" and "不能早于开始日期" in by_row[8][1]
     assert by_row[9][0] == "活动名称"
     assert by_row[10][0] == "面向人群" and "外星人" in by_row[10][1]
