@@ -15,7 +15,7 @@ NAV_ITEMS = [
     (_("审核队列"), "events:review-queue", ("office", "district")),
     (_("工作报告"), "programs:report-list", ("office", "district", "unit", "leader")),
     (_("报送情况"), "programs:report-completeness", ("office", "leader")),
-    (_("指标看板"), "indicators:dashboard", ("office", "district", "town", "leader")),
+    (_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
     (_("用户"), "accounts:user-list", ("office",)),
     (_("变更记录"), "common:audit", ("office",)),
 ]

@@ -5,16 +5,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from .scope import scope_of
+
 
 class RoleRequiredMixin(LoginRequiredMixin):
-    """Page restricted to some roles: others get 403 (anonymous users go to login)."""
+    """Page restricted to some kinds of party (accounts.scope kinds: office, leader, district, town, organisation,
+    base, unit): others get 403 (anonymous users go to login)."""
 
-    allowed = ("office",)  # names of User predicates without the is_ prefix
+    allowed = ("office",)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not any(getattr(request.user, f"is_{name}", False) for name in self.allowed):
+        if scope_of(request.user).kind not in self.allowed:
             raise PermissionDenied("您的角色无权访问此页面。")
         return super().dispatch(request, *args, **kwargs)
 

@@ -375,17 +375,26 @@ def region_choices(user):
 
 
 def dashboard_regions(user) -> list:
-    """Regions whose figures the user may see: everything for office and leaders; the city totals and its own
-    region for a district office or a town; nothing for other parties."""
+    """Regions whose figures the user may see (pages, exports, API): the city and every district for office and
+    leaders; the city totals and its own district for a district office, never another district's; nothing for
+    other parties (towns, organisations, bases and units have no dashboard yet). The first is the default."""
     from programs.models import Region
 
     scope = scope_of(user)
-    city = Region.objects.filter(level="city").order_by("order", "code").first()
+    city = Region.objects.city().first()
     if scope.reads_all:
-        return list(Region.objects.order_by("path"))
-    if scope.kind in ("district", "town"):
-        return [r for r in (city, scope.region) if r is not None]
+        return [city] + list(Region.objects.districts().order_by("order"))
+    if scope.kind == "district":
+        return [city, scope.region]
     return []
+
+
+def home_region(user):
+    """The dashboard a user opens first: its own district for a district office, else the city."""
+    regions = dashboard_regions(user)
+    if scope_of(user).kind == "district":
+        return scope_of(user).region
+    return regions[0] if regions else None
 
 
 def campaign_filter_q(user) -> Q | None:
@@ -432,3 +441,59 @@ def _stored_owner_label(instance, current: dict) -> str:
             related = model._meta.get_field(name).related_model
             return str(related._default_manager.filter(pk=pk).first() or "")
     return ""
+
+
+def can_create_in(user, model, region) -> bool:
+    """May the user create a `model` record owned by `region`? The office anywhere; a district office in its
+    subtree for registries it keeps (bases), else only its own region; others never through a region."""
+    scope = scope_of(user)
+    spec = _spec(model)
+    if scope.writes_all:
+        return True
+    if scope.kind not in spec.changed_by or scope.kind not in ("district", "town") or region is None:
+        return False
+    if scope.kind == "district" and spec.district_keeps:
+        return region.path.startswith(scope.region.path)
+    return region == scope.region
+
+
+def creatable_regions(user, model):
+    """The regions a new `model` record may be given (form choices), by the rule of can_create_in."""
+    from programs.models import Region
+
+    scope = scope_of(user)
+    spec = _spec(model)
+    regions = Region.objects.exclude(level="city")
+    if scope.writes_all:
+        return regions
+    if scope.kind == "district" and "district" in spec.changed_by and spec.district_keeps:
+        return regions.filter(path__startswith=scope.region.path)
+    if scope.kind in ("district", "town") and scope.kind in spec.changed_by:
+        return regions.filter(pk=scope.region.pk)
+    return regions.none()
+
+
+def filable_bases(user, model):
+    """The bases for which the user may create a `model` record (an annual report): all for the office; its own
+    for a base's contact; its subtree's for a district office when the model is one it keeps."""
+    from bases.models import Base
+
+    scope = scope_of(user)
+    spec = _spec(model)
+    if scope.writes_all:
+        return Base.objects.all()
+    if scope.kind == "base" and "base" in spec.changed_by:
+        return Base.objects.filter(pk=scope.base.pk)
+    if scope.kind == "district" and "district" in spec.changed_by and spec.district_keeps:
+        return Base.objects.filter(region__path__startswith=scope.region.path)
+    return Base.objects.none()
+
+
+def can_file_for_base(user, model, base) -> bool:
+    return filable_bases(user, model).filter(pk=base.pk).exists()
+
+
+def can_file_for_unit(user, unit) -> bool:
+    """May the user file a record of this member unit (a unit report)? Its liaison, or the office on its behalf."""
+    scope = scope_of(user)
+    return scope.writes_all or (scope.kind == "unit" and unit is not None and scope.unit.pk == unit.pk)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import scope
 from programs.models import Region
 
 from .models import Base, BaseAnnualReport, Certification
@@ -24,10 +25,8 @@ class BaseForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = Region.objects.exclude(level="city").order_by("path")
-        if user is not None and user.is_district:
-            regions = regions.filter(path__startswith=user.region.path)
-        self.fields["region"].queryset = regions
+        self.fields["region"].queryset = scope.creatable_regions(user, Base).order_by("path") if user is not None \
+            else Region.objects.exclude(level="city").order_by("path")
         for name, field in self.fields.items():
             if name != "themes":
                 field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scope import OwnedBy
+
 from .querysets import BaseQuerySet, CertificationQuerySet
 
 CERTIFICATION_CYCLE_YEARS = 5
@@ -67,6 +69,8 @@ class Base(models.Model):
 
     history = HistoricalRecords(m2m_fields=[themes])
     objects = BaseQuerySet.as_manager()
+    # kept by the office and the district office of its region; its contact reads it
+    owned_by = OwnedBy(region="region", base="pk", changed_by=frozenset({"district"}), district_keeps=True)
 
     class Meta:
         verbose_name = _("科普教育基地")
@@ -114,6 +118,7 @@ class Certification(models.Model):
 
     history = HistoricalRecords()
     objects = CertificationQuerySet.as_manager()
+    owned_by = OwnedBy(region="base__region", base="base", changed_by=frozenset())  # the office records them
 
     class Meta:
         verbose_name = _("认定")
@@ -187,6 +192,7 @@ class Designation(models.Model):
     awarded_on = models.DateField(_("授予日期"), null=True, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
 
+    owned_by = OwnedBy(region="base__region", base="base", changed_by=frozenset())
     history = HistoricalRecords()
 
     class Meta:
@@ -220,6 +226,9 @@ class BaseAnnualReport(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # filed by the base's contact or its district office (or the office on their behalf)
+    owned_by = OwnedBy(region="base__region", base="base", changed_by=frozenset({"district", "base"}),
+                       district_keeps=True)
     history = HistoricalRecords()
 
     class Meta:

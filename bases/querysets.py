@@ -16,6 +16,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import scope
+
 LEVELS = ("national", "provincial", "municipal")
 # rank: national 3 > provincial 2 > municipal 1
 LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1}
@@ -57,10 +59,7 @@ class CertificationQuerySet(models.QuerySet):
         return self.filter(_region_q(region, "base__region"))
 
     def visible_to(self, user):
-        from .models import Base
-
-        base_ids = Base.objects.visible_to(user).values("pk")
-        return self.filter(base__in=base_ids)
+        return scope.readable(user, self)
 
     def expiring_within(self, months: int = 6, today: dt.date | None = None):
         """Currently valid certifications whose cycle ends within `months` months of today."""
@@ -96,14 +95,11 @@ class CertificationQuerySet(models.QuerySet):
 
 class BaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Office and leaders: everything; a district office: its region subtree; others: nothing."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.reads_everything:
-            return self.all()
-        if user.is_district:
-            return self.filter(region__path__startswith=user.region.path)
-        return self.none()
+        """accounts.scope: office and leaders everything, a district office its subtree, a base contact its base."""
+        return scope.readable(user, self)
+
+    def changeable_by(self, user):
+        return scope.changeable(user, self)
 
     def in_region(self, region):
         return self.filter(_region_q(region))

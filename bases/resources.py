@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
+from accounts import scope
 from programs.models import Region
 
 from .imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
@@ -14,10 +15,10 @@ from .services import can_manage_certifications
 
 
 def _district_scope_error(user, region, column_attr="region"):
-    if user is not None and getattr(user, "is_district", False) and region is not None:
-        if not region.path.startswith(user.region.path):
-            raise ValidationError({column_attr: _("“%(region)s”不在您的管辖范围(%(own)s)内,不能导入该行。")
-                                   % {"region": region.name, "own": user.region.name}})
+    """accounts.scope decides whether the importing user may own a base in `region`."""
+    if user is not None and region is not None and not scope.can_create_in(user, Base, region):
+        raise ValidationError({column_attr: _("“%(region)s”不在您的管辖范围(%(own)s)内,不能导入该行。")
+                               % {"region": region.name, "own": scope.scope_of(user).party_name}})
 
 
 class BaseResource(KepuResource):

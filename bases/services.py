@@ -8,26 +8,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import scope
 from common.notify import office_recipients, send_digests
 
-from .models import Base, Certification
+from .models import Base, BaseAnnualReport, Certification
 
 
 def can_edit_base(user, base: Base | None = None, region=None) -> bool:
-    """Office staff edit every base; a district office only bases in its region subtree; others none."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_office:
-        return True
-    if user.is_district:
-        region = base.region if base is not None else region
-        return region is None or region.path.startswith(user.region.path)
-    return False
+    """accounts.scope: the office edits every base, a district office those of its subtree (a new base: in a
+    region of its subtree); nobody else."""
+    if base is not None and base.pk is not None:
+        return scope.can_change(user, base)
+    if region is None:
+        return scope.creatable_regions(user, Base).exists()
+    return scope.can_create_in(user, Base, region)
+
+
+def can_file_annual_report(user, base: Base) -> bool:
+    """The base's contact, its district office, or the office (accounts.scope)."""
+    return scope.can_file_for_base(user, BaseAnnualReport, base)
 
 
 def can_manage_certifications(user) -> bool:
     """Certifications are decided upstream; the office records, renews and revokes them."""
-    return bool(user and user.is_authenticated and user.is_office)
+    return scope.scope_of(user).writes_all
 
 
 def _attach_history_user(obj, user):

@@ -23,8 +23,9 @@ from .models import Base, BaseAnnualReport, Certification
 from .querysets import LEVEL_RANK
 from .resources import AnnualReportResource, BaseResource, CertificationResource
 
-READERS = ("office", "district", "leader")
+READERS = ("office", "district", "leader", "base")  # accounts.scope kinds
 EDITORS = ("office", "district")
+REPORT_FILERS = ("office", "district", "base")
 RANK_LABELS = {LEVEL_RANK[level]: label for level, label in Certification.Level.choices}
 
 RESOURCES = {
@@ -64,11 +65,10 @@ class BaseListView(RoleRequiredMixin, ListView):
         user = self.request.user
         ctx["filter"] = self.filterset
         ctx["rank_labels"] = RANK_LABELS
-        ctx["can_edit"] = user.is_office or user.is_district
+        ctx["can_edit"] = services.can_edit_base(user)
         ctx["can_import"] = ctx["can_edit"]
         ctx["can_import_certifications"] = services.can_manage_certifications(user)
-        region = user.region if user.is_district else None
-        ctx["counts"] = Base.objects.counts_by_level(timezone.localdate(), region=region)
+        ctx["counts"] = Base.objects.visible_to(user).counts_by_level(timezone.localdate())
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()
@@ -127,6 +127,7 @@ class BaseDetailView(RoleRequiredMixin, View):
             "level_label": RANK_LABELS.get(level, _("无有效认定")),
             "designations": base.designations.all(), "themes": base.themes.all(), "today": today,
             "can_edit": services.can_edit_base(request.user, base),
+            "can_file_report": services.can_file_annual_report(request.user, base),
             "can_manage_certifications": services.can_manage_certifications(request.user),
         })
 
@@ -228,9 +229,15 @@ class CertificationRevokeView(RoleRequiredMixin, View):
             "form": form, "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}}, status=400)
 
 
-class AnnualReportFormView(EditorMixin, View):
+class AnnualReportFormView(RoleRequiredMixin, View):
+    """A base's annual report: its contact, its district office or the office files it."""
+
+    allowed = REPORT_FILERS
+
     def _objects(self, request, pk, report_pk):
         base = _visible_base(request, pk)
+        if not services.can_file_annual_report(request.user, base):
+            raise PermissionDenied(_("您无权填报该基地的年报。"))
         report = get_object_or_404(base.annual_reports, pk=report_pk) if report_pk else None
         return base, report
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import scope
 from programs.models import Region, TargetPopulation
 
 from .models import Indicator, IndicatorValue, RollupRun, RollupState
@@ -33,7 +34,7 @@ def resolve_region(user, code: str | None) -> Region:
     if not regions:
         raise Http404("无权查看看板")
     if not code:
-        return regions[0] if user.reads_everything else user.region
+        return scope.home_region(user)
     for region in regions:
         if region.code == code:
             return region

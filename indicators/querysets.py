@@ -5,18 +5,10 @@ from django.db import models
 
 
 def regions_visible_to(user) -> list:
-    """The one rule for who sees which figures (pages, exports, API): office staff and leaders every
-    region; a district office the city totals and its own region, never another district's row."""
-    from programs.models import Region
+    """Whose figures the user may see: asked of accounts.scope (dashboard_regions)."""
+    from accounts import scope
 
-    if not getattr(user, "is_authenticated", False):
-        return []
-    city = Region.objects.city().first()
-    if user.reads_everything:
-        return [city] + list(Region.objects.districts().order_by("order"))
-    if user.is_district:
-        return [city, user.region]
-    return []
+    return scope.dashboard_regions(user)
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -75,17 +75,16 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
 class UnitReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Office and leaders read all; a liaison its unit's; a district office its district
-        government's reports (ResponsibleUnit.region == user.region); anyone else nothing."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.reads_everything:
-            return self
-        if user.is_liaison:
-            return self.filter(unit_id=user.unit_id)
-        if user.is_district:
-            return self.filter(unit__region_id=user.region_id, unit__kind="district_government")
-        return self.none()
+        """accounts.scope: office and leaders read all; a liaison its unit's; a district office the reports of
+        the units of its region (its district government's); anyone else nothing."""
+        from accounts import scope
+
+        return scope.readable(user, self)
+
+    def changeable_by(self, user):
+        from accounts import scope
+
+        return scope.changeable(user, self)
 
     def accepted(self):
         return self.filter(status="accepted")

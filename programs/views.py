@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
@@ -97,7 +98,7 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
 
 
 class MyUnitView(RoleRequiredMixin, DetailView):
-    allowed = ("liaison",)
+    allowed = ("unit",)
 
     def get(self, request, *args, **kwargs):
         return redirect("programs:unit-detail", pk=request.user.unit_id)
@@ -145,8 +146,8 @@ class ReportListView(LoginRequiredMixin, TemplateView):
         ctx["reports"] = ctx["filter"].qs.order_by("-period__year", "period__kind", "unit__order")[:500]
         ctx["periods"] = periods
         ctx["today"] = today
-        if user.is_liaison:
-            mine = {r.period_id: r for r in UnitReport.objects.filter(unit_id=user.unit_id)}
+        if scope.scope_of(user).kind == "unit":
+            mine = {r.period_id: r for r in UnitReport.objects.changeable_by(user)}
             ctx["my_periods"] = [(p, mine.get(p.pk)) for p in periods]
         return ctx
 
@@ -202,7 +203,7 @@ class PeriodDetailView(LoginRequiredMixin, TemplateView):
 class MyReportView(RoleRequiredMixin, View):
     """A liaison opens (or starts) its unit's report for a period."""
 
-    allowed = ("liaison",)
+    allowed = ("unit",)
 
     def post(self, request, pk):
         period = get_object_or_404(ReportingPeriod, pk=pk)

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from accounts import scope
 from programs.models import Region
 
 from ..models import Base, BaseAnnualReport, Certification, Designation, Theme
@@ -31,7 +32,9 @@ class AnnualReportSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "base" in self.fields:
-            self.fields["base"].queryset = Base.objects.visible_to(request.user)
+            safe = request.method in ("GET", "HEAD", "OPTIONS")
+            self.fields["base"].queryset = (Base.objects.visible_to(request.user) if safe
+                                            else scope.filable_bases(request.user, BaseAnnualReport))
 
     def validate(self, attrs):
         """The model's own rules (open days ≤ 366, free days ≤ open days) on the report as it would be saved
@@ -77,8 +80,7 @@ class BaseSerializer(serializers.ModelSerializer):
         return RANK_TO_LEVEL.get(getattr(obj, "level_rank", 0))
 
     def validate_region(self, region):
-        user = self.context["request"].user
-        if user.is_district and not region.path.startswith(user.region.path):
+        if not scope.can_create_in(self.context["request"].user, Base, region):
             raise serializers.ValidationError(_("不能登记到您的管辖范围以外的区域。"))
         return region
 

@@ -1,7 +1,11 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts import scope
+from accounts.scope import scope_of
 
 from ..filters import BaseFilter, CertificationFilter
 from ..models import Base, BaseAnnualReport, Certification
@@ -9,17 +13,19 @@ from .serializers import AnnualReportSerializer, BaseDetailSerializer, BaseSeria
 
 
 class BasesPermission(BasePermission):
-    """Office, district offices and leaders read (filtered by region); office and districts write."""
+    """Readers and writers by accounts.scope kind; which rows each sees or changes is the querysets' business."""
 
     message = "您的角色无权访问或修改科普教育基地。"
+    readers = ("office", "leader", "district", "base")
+    writers = ("office", "district")
 
     def has_permission(self, request, view):
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        if request.method in SAFE_METHODS:
-            return user.is_office or user.is_district or user.is_leader
-        return user.is_office or user.is_district
+        kind = scope_of(request.user).kind
+        return kind in (self.readers if request.method in SAFE_METHODS else self.writers)
+
+
+class AnnualReportsPermission(BasesPermission):
+    writers = ("office", "district", "base")
 
 
 class OfficeWritesPermission(BasesPermission):
@@ -57,6 +63,13 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_serializer_class(self):
         return BaseSerializer if self.action == "list" else BaseDetailSerializer
 
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method not in SAFE_METHODS and not Base.objects.changeable_by(self.request.user).filter(
+                pk=obj.pk).exists():
+            raise PermissionDenied("您无权修改该基地。")
+        return obj
+
     def perform_create(self, serializer):
         serializer.save()
 
@@ -80,11 +93,13 @@ class CertificationViewSet(viewsets.ModelViewSet):
 class AnnualReportViewSet(viewsets.ModelViewSet):
     """Bases' annual reports: district offices file their region's; the office any."""
 
-    permission_classes = [BasesPermission]
+    permission_classes = [AnnualReportsPermission]
     serializer_class = AnnualReportSerializer
     filterset_fields = ["base", "year"]
     queryset = BaseAnnualReport.objects.none()
 
     def get_queryset(self):
-        visible = Base.objects.visible_to(self.request.user).values("pk")
-        return BaseAnnualReport.objects.filter(base__in=visible).order_by("base_id", "year")
+        qs = BaseAnnualReport.objects.all() if self.request.method in SAFE_METHODS else None
+        if qs is None:
+            return scope.changeable(self.request.user, BaseAnnualReport.objects.all()).order_by("base_id", "year")
+        return scope.readable(self.request.user, qs).order_by("base_id", "year")

@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from accounts import scope
 from accounts.permissions import OfficeWritesOthersRead
 from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_response
 from common.workflow import WorkflowError
@@ -125,7 +126,7 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         unit, period = serializer.validated_data["unit"], serializer.validated_data["period"]
-        if not (request.user.is_office or (request.user.is_liaison and request.user.unit_id == unit.pk)):
+        if not scope.can_file_for_unit(request.user, unit):
             raise PermissionDenied("您无权填报该单位的工作报告。")
         try:
             report, created = services.start_report(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import scope
+from accounts.scope import OwnedBy
 from common.models import TransitionRecord, WorkflowModel
 from common.storage import private_storage
 from common.workflow import Transition
@@ -131,6 +133,9 @@ class UnitReport(WorkflowModel):
 
     history = HistoricalRecords()
     objects = UnitReportQuerySet.as_manager()
+    # filed by the unit's liaison (or the office on its behalf), reviewed by the city office; a district office
+    # reads the reports of the units in its region (its district government)
+    owned_by = OwnedBy(unit="unit", region="unit__region", changed_by=frozenset({"unit"}))
 
     class Meta:
         verbose_name = _("成员单位工作报告")
@@ -143,12 +148,10 @@ class UnitReport(WorkflowModel):
 
     # --- workflow hooks (common.workflow) ---
     def can_file(self, user) -> bool:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return False
-        return user.is_office or (user.is_liaison and user.unit_id == self.unit_id)
+        return scope.can_file_for_unit(user, self.unit)
 
     def can_review(self, user) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.is_office)
+        return scope.scope_of(user).writes_all
 
     @property
     def is_editable(self) -> bool:
