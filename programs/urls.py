@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import organisation_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("units/mine/", views.MyUnitView.as_view(), name="my-unit"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("populations/<slug:code>/", views.PopulationDetailView.as_view(), name="population-detail"),
+    # the organisation tree: towns and streets, grassroots organisations
+    path("organisations/", organisation_views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/new/", organisation_views.OrganisationCreateView.as_view(), name="organisation-create"),
+    path("organisations/<int:pk>/edit/", organisation_views.OrganisationUpdateView.as_view(),
+         name="organisation-edit"),
+    path("organisations/towns/new/", organisation_views.TownCreateView.as_view(), name="town-create"),
+    path("organisations/towns/<int:pk>/edit/", organisation_views.TownUpdateView.as_view(), name="town-edit"),
     # member-unit work reports
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/completeness/", views.CompletenessView.as_view(), name="report-completeness"),

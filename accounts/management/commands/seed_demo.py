@@ -5,14 +5,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["accounts.demo", "bases.demo", "events.demo", "programs.demo", "indicators.demo"]
+DEMO_MODULES = ["programs.demo_organisations", "accounts.demo", "bases.demo", "events.demo", "programs.demo",
+                "indicators.demo"]
 
 
 class Command(BaseCommand):
-    help = "载入规划并填充演示数据(演示账号、基地、活动、报告、指标);可重复运行,不会重复创建。"
+    help = "载入规划与组织树并填充演示数据(基层组织、演示账号、基地、活动、报告、指标);可重复运行,不会重复创建。"
 
     def handle(self, *args, **options):
         call_command("load_plan", stdout=self.stdout)
+        call_command("load_organisations", stdout=self.stdout)
         for name in DEMO_MODULES:
             try:
                 module = import_module(name)
