@@ -9,6 +9,7 @@ FILERS = ("district", "town", "organisation", "base", "unit")
 NAV_ITEMS = [
     (_("规划任务"), "programs:programme-list", ("office", "leader", *FILERS)),
     (_("责任单位"), "programs:unit-list", ("office", "leader", "district", "unit")),
+    (_("基层组织"), "programs:organisation-list", ("office", "leader", "district")),
     (_("我的单位"), "programs:my-unit", ("unit",)),
     (_("科普教育基地"), "bases:list", ("office", "district", "leader", "base")),
     (_("科普活动"), "events:list", ("office", "leader", *FILERS)),

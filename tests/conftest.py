@@ -61,6 +61,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real plan once per test session; every test sees it."""
     with django_db_blocker.unblock():
         call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
         from indicators.models import RollupState
 
         RollupState.objects.all().delete()  # no roll-up is "queued" when a test starts
@@ -83,6 +84,7 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             if not Plan.objects.exists():
                 call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+                call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
                 from indicators.models import RollupState
 
                 RollupState.objects.all().delete()
@@ -90,6 +92,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 def _make_user(username, role, region_code=None, unit_name=None, **extra):
+    """A persona; `extra` may carry organisation= or base= for those contacts."""
     from accounts.models import User
     from programs.models import Region, ResponsibleUnit
 
@@ -134,6 +137,64 @@ def other_liaison_user(db):
 @pytest.fixture
 def leader_user(db):
     return _make_user("leader1", "leader", last_name="分管领导")
+
+
+# --- the parties below the districts (towns from programs/fixtures/changzhou_organisations.yaml) ---------------
+HUTANG, HONGMEI = "320412100", "320402004"  # 湖塘镇 (武进区), 红梅街道 (天宁区)
+
+
+@pytest.fixture
+def hutang(db):
+    from programs.models import Region
+
+    return Region.objects.get(code=HUTANG)
+
+
+@pytest.fixture
+def hongmei(db):
+    from programs.models import Region
+
+    return Region.objects.get(code=HONGMEI)
+
+
+@pytest.fixture
+def hutang_clerk(db):
+    """镇(街道)科协 clerk of 湖塘镇, under 武进区."""
+    return _make_user("hutang1", "town", region_code=HUTANG, last_name="湖塘镇科协")
+
+
+@pytest.fixture
+def hongmei_clerk(db):
+    """镇(街道)科协 clerk of 红梅街道, under 天宁区: must see nothing of 武进 or its towns."""
+    return _make_user("hongmei1", "town", region_code=HONGMEI, last_name="红梅街道科协")
+
+
+@pytest.fixture
+def wujin_society(db):
+    from programs.models import Organisation, Region
+
+    return Organisation.objects.create(code="T-320412-S01", name="武进区测试学会", kind="society",
+                                       region=Region.objects.get(code="320412"))
+
+
+@pytest.fixture
+def society_contact(wujin_society):
+    """Contact of a 武进区 学会 (an organisation filing to 武进区)."""
+    return _make_user("society1", "organisation", organisation=wujin_society, last_name="武进区测试学会")
+
+
+@pytest.fixture
+def wujin_base(db):
+    from bases.models import Base
+    from programs.models import Region
+
+    return Base.objects.create(name="武进区测试科普基地", region=Region.objects.get(code="320412"))
+
+
+@pytest.fixture
+def base_contact(wujin_base):
+    """Contact of a 武进区 science-education base."""
+    return _make_user("base1", "base", base=wujin_base, last_name="武进区测试科普基地")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_the_completeness_table_counts_filings_timeliness_activities_and_partici
     file(science_day, "schedule", at(dt.date(2025, 9, 12), 23), region=wujin)  # on the due day: on time
     file(science_day, "summary", at(dt.date(2025, 9, 27)), region=wujin)  # two days late
     file(science_day, "schedule", at(dt.date(2025, 9, 14)), region=tianning)  # late
-    town = Region.objects.create(code="320412101", name="牛塘镇", level="town", parent=wujin)
+    town = Region.objects.get(code="320412102", name="牛塘镇", level="town", parent=wujin)
     make_return(wujin, status="approved", campaign=science_day, actual_participants=1200)
     make_return(town, status="approved", campaign=science_day, actual_participants=300)
     make_return(wujin, status="submitted", campaign=science_day, actual_participants=9999)

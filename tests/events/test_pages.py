@@ -109,7 +109,9 @@ def test_the_campaign_api_lists_and_only_office_writes(api_for, office_user, wuj
     data = api_for(wujin_user).get("/api/v1/campaigns/").json()
     assert data["results"][0]["name"] == "2025年全国科普日" and "320412" in data["results"][0]["regions"]
     rows = api_for(wujin_user).get(f"/api/v1/campaigns/{science_day.pk}/completeness/").json()
-    assert [r["region"] for r in rows] == ["320412"]
+    # the district level: 武进区 itself first, then its towns (and organisations), nothing of another district
+    assert rows[0]["region"] == "320412" and rows[0]["kind"] == "region"
+    assert {r["region"][:6] for r in rows if r["region"]} == {"320412"} and len(rows) == 11
     created = api_for(office_user).post("/api/v1/campaigns/", {
         "kind": "sci_tech_week", "year": 2026, "name": "2026年科技活动周", "starts_on": "2026-05-17",
         "ends_on": "2026-05-23", "schedule_due": "2026-05-10", "summary_due": "2026-06-02",

@@ -107,7 +107,7 @@ def test_tianning_completeness_page_shows_only_its_own_row(client_for, tianning_
 def test_a_town_return_is_visible_to_its_district(wujin_user, wujin, make_return):
     from programs.models import Region
 
-    town = Region.objects.create(code="320412100", name="湖塘镇", level="town", parent=wujin)
+    town = Region.objects.get(code="320412100", name="湖塘镇", level="town", parent=wujin)
     activity = make_return(town, starts_on=dt.date(2025, 9, 17), ends_on=dt.date(2025, 9, 17))
     assert list(ActivityReturn.objects.visible_to(wujin_user)) == [activity]
     # the town owns it: its district reads and reviews it, but does not edit the town's return

@@ -69,7 +69,7 @@ def test_the_district_todo_lists_summaries_due_with_their_due_date(client_for, w
 def test_filers_are_reminded_of_summaries_due_soon_one_message_each(approved_without_summary, make_return, wujin,
                                                                     science_day, wujin_user, tianning_user,
                                                                     office_user):
-    town = Region.objects.create(code="320412102", name="洛阳镇", level="town", parent=wujin)
+    town = Region.objects.get(code="320412103", name="洛阳镇", level="town", parent=wujin)
     make_return(town, status="approved", campaign=science_day, title="洛阳镇农技培训", ends_on=dt.date(2025, 9, 16))
     make_return(wujin, status="approved", campaign=science_day, title="已交总结的活动", ends_on=dt.date(2025, 9, 16),
                 summary_text="活动圆满完成。")

@@ -14,7 +14,7 @@ _seq = itertools.count(1)
 
 @pytest.fixture
 def town_in_wujin(db, wujin):
-    return Region.objects.create(code="320412001", name="湖塘镇", level="town", parent=wujin)
+    return Region.objects.get(code="320412100", name="湖塘镇", level="town", parent=wujin)
 
 
 @pytest.fixture
