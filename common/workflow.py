@@ -93,6 +93,10 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
     declared = obj.TRANSITIONS.get(action)
     if declared is None:
         raise InvalidTransition(f"未知操作:{action}")
+    if expected_version is not None and int(expected_version) != obj.version and _allowed(obj, user, declared):
+        # decided on a version the user no longer has: a conflict, whatever the record's level is now
+        raise ConflictError(
+            "该记录已被他人修改(当前状态:%s),您看到的是旧版本。请刷新页面后再操作。" % obj.get_status_display())
     rule = rule_for(obj, action, user)
     if rule is None or not _allowed(obj, user, rule):
         if rule is None and declared.who == "reviewer" and obj.can_review(user):

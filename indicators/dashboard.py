@@ -22,6 +22,8 @@ from .status import NO_DATA, Status, status_for
 
 BASE_LEVEL_CODES = [("bases_national", "国家级"), ("bases_provincial", "省级"), ("bases_municipal", "市级")]
 ACTIVITY_CODES = ("activities", "activity_participants")
+# forwarded by a district office and not yet decided by the city: shown apart on a district's board, never added
+FORWARDED_CODES = ("activities_forwarded", "activity_participants_forwarded")
 
 
 def allowed_regions(user) -> list[Region]:
@@ -102,6 +104,7 @@ class Dashboard:
         self.region = region
         self.today = today or timezone.localdate()
         self.indicators = {i.code: i for i in Indicator.objects.on_dashboard().with_targets()}
+        self.forwarded_indicators = list(Indicator.objects.filter(code__in=FORWARDED_CODES))
         self.city = next(r for r in self.visible if r.level == Region.Level.CITY)
         # the districts this user may compare (all for office/leaders; its own for a district office)
         self.districts = [r for r in self.visible if r.level == Region.Level.DISTRICT]
@@ -109,7 +112,7 @@ class Dashboard:
         # One query for every value the page shows.
         self._values = defaultdict(dict)  # (code, region_id, dimension) → {(period, key): (value, label)}
         rows = IndicatorValue.objects.within(region_ids).filter(
-            indicator__in=self.indicators.values()
+            indicator__in=[*self.indicators.values(), *self.forwarded_indicators]
         ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
         for code, region_id, dimension, period, key, label, value in rows:
             self._values[(code, region_id, dimension)][(period, key)] = (value, label)
@@ -135,6 +138,15 @@ class Dashboard:
             return None, None
         year = max(series)
         return year, series[year]
+
+    def awaiting_city(self) -> dict | None:
+        """On a district's board: what the district office forwarded and the city office has not decided yet,
+        all years together (activities, participants). None on the city board."""
+        if self.region.level != Region.Level.DISTRICT:
+            return None
+        activities = sum(self.yearly("activities_forwarded").values(), Decimal(0))
+        participants = sum(self.yearly("activity_participants_forwarded").values(), Decimal(0))
+        return {"activities": int(activities), "participants": int(participants)}
 
     # --- cards ---
     def cards(self) -> list[Card]:
@@ -334,4 +346,5 @@ def summary(dashboard: Dashboard) -> dict:
         "as_of": as_of_info.at.isoformat() if as_of_info.at else None,
         "stale": as_of_info.stale, "warning": as_of_info.warning,
         "cards": cards,
+        "awaiting_city": dashboard.awaiting_city(),
     }

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from . import services
 
-COUNTED = {"approved", "accepted"}
+# what the dashboards count: city approvals (and accepted unit reports), and apart on a district's board what
+# the district forwarded and the city has not decided yet
+COUNTED = {"approved", "accepted", "forwarded"}
 
 
 def on_workflow_transition(sender, instance, action, from_status, to_status, **kwargs):
-    """An approval (or un-approval) changes what counts: queue a coalesced roll-up."""
+    """An approval, a forwarding (or their undoing) changes what counts: queue a coalesced roll-up."""
     if to_status in COUNTED or from_status in COUNTED:
         services.request_rollup(reason=f"{sender._meta.model_name}:{action}")
 

@@ -162,10 +162,16 @@ def base_new_facts(indicator, ctx: RunContext) -> list[Fact]:
 ACTIVITY_FIELDS = ("actual_participants", "online_views", "volunteers", "experts", "planned_participants")
 
 
-def _activity_aggregates(ctx: RunContext, dimension: str) -> list[dict]:
-    """One GROUP BY over approved returns: count and sums per region × year (× dimension)."""
+COUNTED_STATUSES = ("approved", "forwarded")  # city-approved; forwarded by a district, awaiting the city
+
+
+def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approved") -> list[dict]:
+    """One GROUP BY over returns in `status` (city-approved by default): count and sums per region × year
+    (× dimension)."""
     ActivityReturn = apps.get_model("events", "ActivityReturn")
-    qs = ActivityReturn.objects.filter(status="approved", region__isnull=False).annotate(
+    if status not in COUNTED_STATUSES:
+        raise ValueError(f"未知的活动状态 {status}")
+    qs = ActivityReturn.objects.filter(status=status, region__isnull=False).annotate(
         y=ExtractYear("starts_on")
     )
     group = ["region_id", "y"]
@@ -204,10 +210,12 @@ def activity_facts(indicator, ctx: RunContext) -> list[Fact]:
     field = indicator.params.get("field")  # None → count of activities
     if field and field not in ACTIVITY_FIELDS:
         raise ValueError(f"未知的活动字段 {field}")
+    status = indicator.params.get("status", "approved")
     facts = []
     for dimension in [""] + list(indicator.params.get("breakdowns", [])):
         labels = _activity_labels(dimension)
-        for row in ctx.memo(("activities", dimension), lambda d=dimension: _activity_aggregates(ctx, d)):
+        for row in ctx.memo(("activities", dimension, status),
+                            lambda d=dimension: _activity_aggregates(ctx, d, status)):
             if row["y"] is None:
                 continue
             key = ""

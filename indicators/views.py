@@ -39,6 +39,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             regions=allowed_regions(self.request.user),
             year=year,
             cards=board.cards(),
+            awaiting_city=board.awaiting_city(),
             charts={
                 "literacy": board.literacy(),
                 "bases": board.bases_by_region(),

@@ -55,9 +55,15 @@ class RegionRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AwaitingCitySerializer(serializers.Serializer):
+    activities = serializers.IntegerField()
+    participants = serializers.IntegerField()
+
+
 class DashboardSummarySerializer(serializers.Serializer):
     region = RegionRefSerializer()
     as_of = serializers.DateTimeField(allow_null=True)
     stale = serializers.BooleanField()
     warning = serializers.CharField(allow_blank=True)
     cards = DashboardCardSerializer(many=True)
+    awaiting_city = AwaitingCitySerializer(allow_null=True, help_text="辖市(区)看板:区级已审核、待市级审核的活动(不计入 cards)")
