@@ -1,6 +1,7 @@
 """Demo users, one per role. Idempotent: re-running resets nothing but the password."""
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from programs.models import Region, ResponsibleUnit
@@ -18,7 +19,17 @@ DEMO_USERS = [
     ("nongyeju", Role.LIAISON, "市农业农村局", "联络员", None, "市农业农村局", False, False),
     ("leader", Role.LEADER, "分管领导", "", None, None, False, False),
     ("admin", Role.ADMIN, "系统管理员", "", None, None, True, True),
+    # the parties below the districts (towns from programs/fixtures/changzhou_organisations.yaml)
+    ("hutang", Role.TOWN, "湖塘镇科协", "", "320412100", None, False, False),
+    ("hongmei", Role.TOWN, "红梅街道科协", "", "320402004", None, False, False),
+    ("xuehui", Role.ORGANISATION, "武进区机械工程学会(示例)", "联系人", None, None, False, False),
+    ("jidi", Role.BASE, "武进区青少年科技教育中心", "联系人", None, None, False, False),
 ]
+# the organisation and the base the two contacts act for
+DEMO_PARTIES = {
+    "xuehui": {"organisation": ("programs.Organisation", {"name": "武进区机械工程学会(示例)"})},
+    "jidi": {"base": ("bases.Base", {"name": "武进区青少年科技教育中心"})},
+}
 
 OFFICE_GROUP = "领导小组办公室"
 OFFICE_APPS = ["accounts", "programs", "bases", "events", "indicators"]
@@ -34,11 +45,16 @@ def load_demo(stdout) -> list[tuple[str, str]]:
     group = office_group()
     logins = []
     for username, role, last, first, region_code, unit_name, staff, superuser in DEMO_USERS:
+        parties = {field: apps.get_model(label).objects.filter(**lookup).first()
+                   for field, (label, lookup) in DEMO_PARTIES.get(username, {}).items()}
+        if None in parties.values():  # its organisation or base is not loaded (seed_demo loads them first)
+            continue
         user, created = User.objects.get_or_create(username=username)
         user.role = role
         user.last_name, user.first_name = last, first
         user.region = Region.objects.get(code=region_code) if region_code else None
         user.unit = ResponsibleUnit.objects.get(name=unit_name) if unit_name else None
+        user.organisation, user.base = parties.get("organisation"), parties.get("base")
         user.is_staff, user.is_superuser = staff, superuser
         user.email = f"{username}@example.invalid"
         if created:
@@ -49,5 +65,7 @@ def load_demo(stdout) -> list[tuple[str, str]]:
         logins.append((username, user.get_role_display()))
     stdout.write("演示账号 (密码均为 %s):" % DEMO_PASSWORD)
     for username, role in logins:
-        stdout.write(f"  {username:10s} {role}")
+        user = User.objects.get(username=username)
+        party = user.base or user.organisation or user.unit or user.region or ""
+        stdout.write(f"  {username:10s} {role}  {party}")
     return logins

@@ -130,6 +130,7 @@ def load_demo(stdout) -> dict:
     science_day, week = _campaigns()
     existing = ActivityReturn.objects.filter(source="demo")
     if existing.exists():
+        _chain_demo(stdout, science_day)
         _summary(stdout, existing)
         return {"created": 0}
     districts = {r.code: r for r in Region.objects.districts()}
@@ -256,8 +257,43 @@ def load_demo(stdout) -> dict:
             filings.append(CampaignFiling(campaign=week, region=region, kind="schedule", filed_by=users.get(code),
                                           filed_at=_aware(dt.date(2026, 5, 8))))
     CampaignFiling.objects.bulk_create(filings)
+    _chain_demo(stdout, science_day)
     _summary(stdout, ActivityReturn.objects.filter(source="demo"))
     return {"created": len(created)}
+
+
+# Returns filed below the districts, at each step of the town → district → city chain, through the services (so the
+# history holds every step with its level). None is city-approved: the demo's approved totals stay seed 000's.
+CHAIN = [
+    # filer, title, participants, steps after submit: (reviewer, action, reason)
+    ("hutang", "湖塘镇应急救援救护培训站科普日开放活动", 260, []),
+    ("hutang", "湖塘镇“科技点亮美好生活”主场活动", 1800, [("wujin", "approve", "")]),
+    ("xuehui", "机械工程学会专家进企业科普讲座", 120, [("wujin", "return", "请补充活动照片和新闻报道链接。")]),
+    ("hongmei", "红梅街道社区防范电信诈骗科普宣传", 300, []),
+]
+
+
+def _chain_demo(stdout, campaign) -> None:
+    from accounts.models import User
+
+    from . import services
+
+    if ActivityReturn.objects.filter(source="demo-chain").exists():
+        return
+    users = {u.username: u for u in User.objects.filter(username__in=["hutang", "xuehui", "hongmei", "wujin"])}
+    if len(users) < 4:
+        return
+    for filer, title, participants, steps in CHAIN:
+        activity = ActivityReturn(campaign=campaign, title=title, category="town_main_event",
+                                  starts_on=dt.date(2025, 9, 16), ends_on=dt.date(2025, 9, 16),
+                                  planned_participants=participants, actual_participants=participants,
+                                  venue="新时代文明实践所", contact_name="演示联系人")
+        services.save_return(activity, users[filer], source="demo-chain")
+        activity = services.transition(activity, "submit", users[filer])
+        for reviewer, action, reason in steps:
+            activity = services.transition(activity, action, users[reviewer], reason=reason,
+                                           expected_version=activity.version)
+    stdout.write("逐级报送演示:镇(街道)、学会的活动各处于待区审核、区已审待市审、被区退回状态。")
 
 
 def _summary(stdout, queryset) -> None:

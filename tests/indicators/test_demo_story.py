@@ -46,3 +46,19 @@ def test_after_seed_demo_the_dashboard_shows_the_seed_000_figures(demo, client_f
         yearly = approved.filter(starts_on__year=year)
         assert by_year[year][:2] == [yearly.count(), yearly.aggregate(p=Sum("actual_participants"))["p"]]
     assert value_of("activities_since_2021", "320400", 2023) == n
+
+
+def test_seed_demo_prints_a_login_for_every_party_and_leaves_returns_at_each_step_of_the_chain(db):
+    from events.models import ActivityReturn
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    for login, party in (("hutang", "湖塘镇"), ("hongmei", "红梅街道"), ("xuehui", "武进区机械工程学会(示例)"),
+                         ("jidi", "武进区青少年科技教育中心"), ("wujin", "武进区"), ("jiaoyuju", "市教育局")):
+        assert re.search(rf"^\s+{login}\s+.*{re.escape(party)}$", printed, re.M), login
+    chain = dict(ActivityReturn.objects.filter(source="demo-chain").values_list("title", "status"))
+    assert sorted(chain.values()) == ["forwarded", "returned", "submitted", "submitted"]
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)  # idempotent: nothing is filed twice
+    assert ActivityReturn.objects.filter(source="demo-chain").count() == 4

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["programs.demo_organisations", "accounts.demo", "bases.demo", "events.demo", "programs.demo",
+# bases come before the users: a base contact is tied to a demo base
+DEMO_MODULES = ["programs.demo_organisations", "bases.demo", "accounts.demo", "events.demo", "programs.demo",
                 "indicators.demo"]
 
 
