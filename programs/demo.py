@@ -11,8 +11,9 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
 from .models import Plan, ReportingPeriod, ResponsibleUnit, UnitReport, UnitReportTransition
+from .services import periods as period_services
+from .services import reports as report_services
 
 PERIODS = [
     # year, kind, half, opens_on, due_on, closes_on
@@ -98,8 +99,8 @@ def load_demo(stdout) -> None:
     for year, kind, half, opens_on, due_on, closes_on in PERIODS:
         period = ReportingPeriod.objects.filter(plan=plan, year=year, kind=kind, half=half).first()
         if period is None:
-            period = services.open_period(plan, year=year, kind=kind, half=half, opens_on=opens_on, due_on=due_on,
-                                          closes_on=closes_on, user=office)
+            period = period_services.open_period(plan, year=year, kind=kind, half=half, opens_on=opens_on,
+                                                 due_on=due_on, closes_on=closes_on, user=office)
         units = ResponsibleUnit.objects.expected_to_report(plan).order_by("order")
         for index, unit in enumerate(units):
             if unit.name in MISSING[year] or UnitReport.objects.filter(unit=unit, period=period).exists():
@@ -107,7 +108,7 @@ def load_demo(stdout) -> None:
             filer = User.objects.filter(role="liaison", unit=unit, is_active=True).order_by("pk").first() or office
             late = unit.name in LATE[year]
             day = due_on + dt.timedelta(days=4 + index % 5) if late else due_on - dt.timedelta(days=1 + index % 10)
-            report, _ = services.start_report(
+            report, _ = report_services.start_report(
                 unit, period, filer, source_note="" if filer != office else f"{unit.name}邮件报送的 Word 材料",
                 today=day,
             )
@@ -117,17 +118,19 @@ def load_demo(stdout) -> None:
                 text = NARRATIVES.get(entry.task.code, "按照规划分工推进相关工作。")
                 entries[entry.task_id] = {"progress": "done" if kind == "year" else "under_way",
                                           "narrative": f"{unit.name}{text}"}
-            figures = _figures_for(unit, period, services.report_targets(unit, plan))
-            report = services.save_report(report, filer, entries=entries, figures=figures,
-                                          summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。", today=day)
+            figures = _figures_for(unit, period, report_services.report_targets(unit, plan))
+            report = report_services.save_report(
+                report, filer, entries=entries, figures=figures,
+                summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。", today=day,
+            )
             if unit.name in DRAFT_ONLY[year]:
                 continue
-            report = services.transition_report(report, "submit", filer, today=day)
+            report = report_services.transition_report(report, "submit", filer, today=day)
             submitted = _at(day)
             if unit.name in RETURNED[year]:
-                report = services.transition_report(report, "return", office, reason=RETURNED[year][unit.name])
+                report = report_services.transition_report(report, "return", office, reason=RETURNED[year][unit.name])
             elif unit.name not in SUBMITTED_ONLY[year]:
-                report = services.transition_report(report, "accept", office)
+                report = report_services.transition_report(report, "accept", office)
             decided = submitted + dt.timedelta(days=3)
             UnitReport.objects.filter(pk=report.pk).update(
                 first_submitted_at=submitted, submitted_at=submitted,

@@ -5,10 +5,10 @@ import datetime as dt
 
 from celery import shared_task
 
-from . import services
+from .services import reminders as reminder_services
 
 
 @shared_task(name="programs.send_report_reminders_task")
 def send_report_reminders_task(today: str | None = None) -> dict:
     """Daily: remind liaisons before the due date, send the office one overdue digest."""
-    return services.send_report_reminders(today=dt.date.fromisoformat(today) if today else None)
+    return reminder_services.send_report_reminders(today=dt.date.fromisoformat(today) if today else None)

@@ -15,7 +15,7 @@ from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
-from . import clock, services
+from . import clock
 from .filters import CompletenessFilter, UnitReportFilter
 from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
 from .models import (
@@ -29,6 +29,11 @@ from .models import (
     UnitReportAttachment,
 )
 from .querysets import report_change_log
+from .services import attachments as attachment_services
+from .services import completeness as completeness_services
+from .services import consolidated as consolidated_services
+from .services import periods as period_services
+from .services import reports as report_services
 
 
 def _current_plan():
@@ -163,7 +168,7 @@ class PeriodCreateView(RoleRequiredMixin, View):
         form = ReportingPeriodForm(request.POST)
         if form.is_valid():
             try:
-                period = services.open_period(_current_plan(), user=request.user, **form.cleaned_data)
+                period = period_services.open_period(_current_plan(), user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
@@ -177,7 +182,7 @@ class PeriodToggleView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         period = get_object_or_404(ReportingPeriod, pk=pk)
-        services.set_period_open(period, request.POST.get("open") == "1", request.user)
+        period_services.set_period_open(period, request.POST.get("open") == "1", request.user)
         messages.success(request, _("报送周期已开启。") if period.is_open else _("报送周期已关闭。"))
         return redirect("programs:period-detail", pk=pk)
 
@@ -208,7 +213,7 @@ class MyReportView(RoleRequiredMixin, View):
     def post(self, request, pk):
         period = get_object_or_404(ReportingPeriod, pk=pk)
         try:
-            report, _created = services.start_report(request.user.unit, period, request.user)
+            report, _created = report_services.start_report(request.user.unit, period, request.user)
         except (WorkflowError, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("programs:report-list")
@@ -227,7 +232,7 @@ class OnBehalfStartView(RoleRequiredMixin, View):
             messages.error(request, _("请选择要代录的单位。"))
             return redirect("programs:period-detail", pk=pk)
         try:
-            report, _created = services.start_report(
+            report, _created = report_services.start_report(
                 form.cleaned_data["unit"], period, request.user, source_note=form.cleaned_data["source_note"]
             )
         except (WorkflowError, ValidationError) as exc:
@@ -239,8 +244,8 @@ class OnBehalfStartView(RoleRequiredMixin, View):
 def _may_edit(report, user) -> bool:
     """Whether the edit button (and a liaison's submit) is offered: status, role and filing window."""
     try:
-        services.ensure_editable(report, user)
-    except (PermissionDenied, services.ReportLocked):
+        report_services.ensure_editable(report, user)
+    except (PermissionDenied, report_services.ReportLocked):
         return False
     return True
 
@@ -278,8 +283,8 @@ class ReportEditView(LoginRequiredMixin, View):
         if not report.can_file(request.user):
             raise PermissionDenied(_("您无权修改该单位的工作报告。"))
         try:
-            services.ensure_editable(report, request.user)
-        except services.ReportLocked as exc:
+            report_services.ensure_editable(report, request.user)
+        except report_services.ReportLocked as exc:
             messages.error(request, str(exc))
             return report, redirect("programs:report-detail", pk=report.pk)
         return report, None
@@ -288,7 +293,7 @@ class ReportEditView(LoginRequiredMixin, View):
         plan = report.period.plan
         return UnitReportForm(
             data, files, report=report, entries=report.entries.select_related("task").order_by("task__order"),
-            targets=services.report_targets(report.unit, plan), figures=report.figures.all(),
+            targets=report_services.report_targets(report.unit, plan), figures=report.figures.all(),
             show_source=request.user.is_office,
         )
 
@@ -309,7 +314,7 @@ class ReportEditView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, report, form, status=400)
         try:
-            report = services.save_report(
+            report = report_services.save_report(
                 report, request.user, entries=form.entries_data(), figures=form.figures_data(),
                 summary=form.cleaned_data["summary"], source_note=form.cleaned_data.get("source_note"),
                 expected_version=form.cleaned_data["version"],
@@ -321,12 +326,12 @@ class ReportEditView(LoginRequiredMixin, View):
         except ConflictError as exc:
             form.add_error(None, str(exc))
             return self._render(request, report, form, status=409)
-        except services.ReportLocked as exc:
+        except report_services.ReportLocked as exc:
             messages.error(request, str(exc))
             return redirect("programs:report-detail", pk=report.pk)
         if "submit" in request.POST:
             try:
-                services.transition_report(report, "submit", request.user, expected_version=report.version)
+                report_services.transition_report(report, "submit", request.user, expected_version=report.version)
             except WorkflowError as exc:
                 messages.error(request, str(exc))
                 return redirect("programs:report-detail", pk=report.pk)
@@ -349,7 +354,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
             return render(request, "programs/report_detail.html",
                           _detail_context(request, report, error=_("缺少报告版本号,请刷新页面后再操作。")), status=400)
         try:
-            services.transition_report(
+            report_services.transition_report(
                 report, action, request.user, reason=request.POST.get("reason", ""), expected_version=int(version),
             )
         except TransitionNotAllowed as exc:
@@ -387,8 +392,8 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         if not report.can_file(request.user):
             raise PermissionDenied(_("您无权修改该单位的工作报告。"))
         try:
-            services.remove_attachment(attachment, request.user)
-        except services.ReportLocked as exc:
+            attachment_services.remove_attachment(attachment, request.user)
+        except report_services.ReportLocked as exc:
             messages.error(request, str(exc))
             return redirect("programs:report-detail", pk=report.pk)
         messages.success(request, _("附件已删除。"))
@@ -408,7 +413,7 @@ class CompletenessView(RoleRequiredMixin, TemplateView):
         periods = f.qs.order_by("year", "kind", "half") if f.is_valid() else ReportingPeriod.objects.none()
         data = f.form.cleaned_data if f.is_valid() else {}
         ctx["filter"] = f
-        ctx["matrix"] = services.completeness_matrix(
+        ctx["matrix"] = completeness_services.completeness_matrix(
             plan, periods, programme=data.get("programme"), population=data.get("population")
         )
         return ctx
@@ -422,7 +427,7 @@ class ConsolidatedView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         period = get_object_or_404(ReportingPeriod, pk=self.kwargs["pk"])
-        ctx.update(services.consolidated_report(period, UnitReport.objects.visible_to(self.request.user)))
+        ctx.update(consolidated_services.consolidated_report(period, UnitReport.objects.visible_to(self.request.user)))
         ctx["printed_at"] = timezone.localtime()
         return ctx
 
@@ -441,8 +446,8 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 class ConsolidatedXlsxView(LoginRequiredMixin, View):
     def get(self, request, pk):
         period = get_object_or_404(ReportingPeriod, pk=pk)
-        data = services.consolidated_report(period, UnitReport.objects.visible_to(request.user))
-        return _xlsx_response(services.consolidated_xlsx(data), f"{period.name}成员单位工作报告汇总.xlsx")
+        data = consolidated_services.consolidated_report(period, UnitReport.objects.visible_to(request.user))
+        return _xlsx_response(consolidated_services.consolidated_xlsx(data), f"{period.name}成员单位工作报告汇总.xlsx")
 
 
 class ReportXlsxView(LoginRequiredMixin, View):
@@ -450,6 +455,7 @@ class ReportXlsxView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         report = _visible_report(request.user, pk)
-        data = services.consolidated_report(report.period, UnitReport.objects.filter(pk=report.pk),
-                                            statuses=None)
-        return _xlsx_response(services.consolidated_xlsx(data), f"{report.period.name}{report.unit.name}工作报告.xlsx")
+        data = consolidated_services.consolidated_report(report.period, UnitReport.objects.filter(pk=report.pk),
+                                                         statuses=None)
+        return _xlsx_response(consolidated_services.consolidated_xlsx(data),
+                              f"{report.period.name}{report.unit.name}工作报告.xlsx")

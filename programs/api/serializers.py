@@ -144,7 +144,7 @@ class UnitReportSerializer(serializers.ModelSerializer):
             "decided_by", "return_reason", "entries", "figures", "transitions", "available_actions",
         ]
         read_only_fields = [f for f in fields if f not in ("unit", "period", "summary", "source_note")]
-        validators = []  # POST of an existing unit+period returns that report (services.start_report)
+        validators = []  # POST of an existing unit+period returns that report (services.reports.start_report)
 
     def get_available_actions(self, report) -> list[str]:
         from common.workflow import available_actions

@@ -12,7 +12,6 @@ from accounts.permissions import OfficeWritesOthersRead
 from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_response
 from common.workflow import WorkflowError
 
-from .. import services
 from ..filters import RegionFilter, ReportingPeriodFilter, ResponsibleUnitFilter, TaskFilter, UnitReportFilter
 from ..models import (
     PlanTarget,
@@ -24,6 +23,8 @@ from ..models import (
     Task,
     UnitReport,
 )
+from ..services import periods as period_services
+from ..services import reports as report_services
 from .serializers import (
     ProgrammeSerializer,
     RegionSerializer,
@@ -96,7 +97,7 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            period = services.open_period(
+            period = period_services.open_period(
                 _current_plan(), user=request.user, year=data["year"], kind=data["kind"], half=data.get("half"),
                 opens_on=data["opens_on"], due_on=data["due_on"], closes_on=data["closes_on"],
             )
@@ -129,7 +130,7 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         if not scope.can_file_for_unit(request.user, unit):
             raise PermissionDenied("您无权填报该单位的工作报告。")
         try:
-            report, created = services.start_report(
+            report, created = report_services.start_report(
                 unit, period, request.user, source_note=serializer.validated_data.get("source_note", "")
             )
         except (WorkflowError, DjangoValidationError, DjangoPermissionDenied) as exc:
@@ -161,7 +162,7 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
             codes[f"figure_{target.pk}"] = f"figure_{code}"
             figures[target.pk] = raw
         try:
-            report = services.save_report(
+            report = report_services.save_report(
                 report, request.user, entries=entries, figures=figures, summary=data.get("summary"),
                 source_note=data.get("source_note"), expected_version=data.get("version"),
             )
@@ -192,8 +193,8 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         if task is None:
             return Response({"task": [f"任务“{data['task']}”不存在。"]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            report = services.save_report(report, request.user, uploads=[(task.pk, data["file"])],
-                                          expected_version=data.get("version"))
+            report = report_services.save_report(report, request.user, uploads=[(task.pk, data["file"])],
+                                                 expected_version=data.get("version"))
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):  # file_<task id> → file: the message names the file and the rule
                 return Response({"file": [m for msgs in exc.message_dict.values() for m in msgs]}, status=400)
@@ -204,7 +205,7 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
                         status=status.HTTP_201_CREATED)
 
     def transition_service(self, report, action, user, reason, expected_version):
-        services.transition_report(report, action, user, reason=reason, expected_version=expected_version)
+        report_services.transition_report(report, action, user, reason=reason, expected_version=expected_version)
 
     @extend_schema(request=WorkflowActionSerializer)
     @action(detail=True, methods=["post"])

@@ -69,7 +69,7 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Filing window (services.ensure_filing_window): a liaison may start, edit and submit only while
+    # Filing window (services.reports.ensure_filing_window): a liaison may start, edit and submit only while
     # the office's switch is on AND opens_on ≤ today ≤ closes_on. Office staff are not bound by it.
     NOT_YET, OPEN, CLOSED = "not_yet", "open", "closed"
     WINDOW_LABELS = {NOT_YET: _("尚未开始填报"), OPEN: _("开放填报"), CLOSED: _("已关闭")}
@@ -170,7 +170,7 @@ class UnitReport(WorkflowModel):
 
 class OverdueDigest(models.Model):
     """What the overdue digest to the office said, one row each time the overdue set changed
-    (services.send_report_reminders sends again only when it differs from the latest row)."""
+    (services.reminders.send_report_reminders sends again only when it differs from the latest row)."""
 
     sent_on = models.DateField(_("日期"))
     items = models.JSONField(_("逾期清单"), default=list,

@@ -41,26 +41,26 @@ def unit(db):
 @pytest.fixture
 def period(plan):
     """2025年度: opens 2025-12-01, due 2026-01-15, closes 2026-03-31."""
-    from programs import services
+    from programs.services import periods as period_services
 
-    return services.open_period(plan, year=2025, kind="year", opens_on=dt.date(2025, 12, 1),
-                                due_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31))
+    return period_services.open_period(plan, year=2025, kind="year", opens_on=dt.date(2025, 12, 1),
+                                       due_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31))
 
 
 @pytest.fixture
 def edu_report(period, liaison_user):
     """市教育局's draft for 2025年度, started by its liaison."""
-    from programs import services
+    from programs.services import reports as report_services
 
-    report, _ = services.start_report(liaison_user.unit, period, liaison_user)
+    report, _ = report_services.start_report(liaison_user.unit, period, liaison_user)
     return report
 
 
 @pytest.fixture
 def agri_report(period, other_liaison_user):
-    from programs import services
+    from programs.services import reports as report_services
 
-    report, _ = services.start_report(other_liaison_user.unit, period, other_liaison_user)
+    report, _ = report_services.start_report(other_liaison_user.unit, period, other_liaison_user)
     return report
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from programs.models import Plan, PlanTarget, Programme, Region, ResponsibleUnit, TargetPopulation, Task
-from programs.services import split_units_text
+from programs.services import plan_loader
 
 SEED = (Path(__file__).resolve().parents[2] / "programs/fixtures/source/001_changzhou_plan_2021_2035.txt").read_text(
     encoding="utf-8"
@@ -22,7 +22,7 @@ def seed_units_line_after(heading: str) -> list[str]:
     """The names in the first 〔责任单位:…〕 line after a heading in the seed."""
     start = SEED.index(heading)
     match = re.search(r"〔责任单位:(.*?)〕", SEED[start:])
-    return split_units_text(match.group(1))
+    return plan_loader.split_units_text(match.group(1))
 
 
 def expected_unit_names(names: list[str]) -> set[str]:

@@ -5,8 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import services
 from programs.models import Programme, ResponsibleUnit, TargetPopulation, UnitReport
+from programs.services import completeness as completeness_services
+from programs.services import periods as period_services
+from programs.services import reminders as reminder_services
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _filed(unit, period, user, day):
-    report, _ = services.start_report(unit, period, user)
-    services.transition_report(report, "submit", user)
+    report, _ = report_services.start_report(unit, period, user)
+    report_services.transition_report(report, "submit", user)
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))
     UnitReport.objects.filter(pk=report.pk).update(first_submitted_at=at, submitted_at=at)
     return report
@@ -23,8 +26,8 @@ def _filed(unit, period, user, day):
 
 @pytest.fixture
 def half_year(plan):
-    return services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2026, 6, 20),
-                                due_on=dt.date(2026, 7, 15), closes_on=dt.date(2026, 12, 31))
+    return period_services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2026, 6, 20),
+                                       due_on=dt.date(2026, 7, 15), closes_on=dt.date(2026, 12, 31))
 
 
 def _cells(matrix):
@@ -34,7 +37,7 @@ def _cells(matrix):
 def test_matrix_shows_on_time_late_missing_and_pending(plan, period, half_year, office_user):
     _filed(ResponsibleUnit.objects.get(name="市教育局"), period, office_user, period.due_on)  # last minute: on time
     _filed(ResponsibleUnit.objects.get(name="市农业农村局"), period, office_user, period.due_on + dt.timedelta(days=1))
-    matrix = services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
+    matrix = completeness_services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
     cells = _cells(matrix)
     assert cells["市教育局"] == ["on_time", "pending"]
     assert cells["市农业农村局"] == ["late", "pending"]
@@ -44,7 +47,8 @@ def test_matrix_shows_on_time_late_missing_and_pending(plan, period, half_year, 
 
 
 def test_a_draft_does_not_count_as_filed(plan, period, edu_report):
-    assert _cells(services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 16)))["市教育局"] == ["missing"]
+    matrix = completeness_services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 16))
+    assert _cells(matrix)["市教育局"] == ["missing"]
 
 
 def test_matrix_is_one_query_whatever_the_number_of_units(plan, period, half_year, office_user,
@@ -52,18 +56,21 @@ def test_matrix_is_one_query_whatever_the_number_of_units(plan, period, half_yea
     for name in ("市教育局", "市农业农村局", "市人社局"):
         _filed(ResponsibleUnit.objects.get(name=name), period, office_user, period.due_on)
     with django_assert_max_num_queries(1):
-        services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
+        completeness_services.completeness_matrix(plan, [period, half_year], today=dt.date(2026, 2, 1))
 
 
 def test_filter_by_programme_and_population_keeps_only_units_with_such_tasks(plan, period):
     programme_one = Programme.objects.get(plan=plan, code="一")
     youth = TargetPopulation.objects.get(code="youth")
     cadres = TargetPopulation.objects.get(code="cadres")
-    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], population=youth)["rows"]}
+    rows = completeness_services.completeness_matrix(plan, [period], population=youth)["rows"]
+    names = {r["unit"].name for r in rows}
     assert "市教育局" in names and "市委组织部" not in names and "市农业农村局" not in names
-    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], population=cadres)["rows"]}
+    rows = completeness_services.completeness_matrix(plan, [period], population=cadres)["rows"]
+    names = {r["unit"].name for r in rows}
     assert "市委组织部" in names and "市教育局" not in names
-    names = {r["unit"].name for r in services.completeness_matrix(plan, [period], programme=programme_one)["rows"]}
+    rows = completeness_services.completeness_matrix(plan, [period], programme=programme_one)["rows"]
+    names = {r["unit"].name for r in rows}
     assert "市财政局" not in names and "市总工会" in names
 
 
@@ -89,18 +96,18 @@ def test_matrix_page_without_filters_shows_every_unit_and_period(client_for, lea
 
 def test_returned_and_not_resubmitted_report_is_not_counted_as_filed(plan, period, office_user, liaison_user,
                                                                      edu_report, client_for):
-    services.transition_report(edu_report, "submit", liaison_user)
+    report_services.transition_report(edu_report, "submit", liaison_user)
     on_time = timezone.make_aware(dt.datetime(2026, 1, 10, 9, 0))
     UnitReport.objects.filter(pk=edu_report.pk).update(first_submitted_at=on_time, submitted_at=on_time)
     edu_report.refresh_from_db()
-    services.transition_report(edu_report, "return", office_user, reason="请补充")
-    matrix = services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
+    report_services.transition_report(edu_report, "return", office_user, reason="请补充")
+    matrix = completeness_services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
     cell = next(row["cells"][0] for row in matrix["rows"] if row["unit"].name == "市教育局")
     assert (cell["state"], cell["state_label"], cell["status"]) == ("returned", "已退回待重报", "returned")
     assert matrix["totals"][0]["returned"] == 1 and matrix["totals"][0]["on_time"] == 0
     assert matrix["totals"][0]["missing"] == 34
     # the same unit is in the overdue digest as 被退回后未重新提交
-    services.send_report_reminders(today=dt.date(2026, 1, 20))
+    reminder_services.send_report_reminders(today=dt.date(2026, 1, 20))
     from django.core import mail
 
     assert "2025年度:市教育局 被退回后未重新提交" in mail.outbox[0].body
@@ -108,8 +115,8 @@ def test_returned_and_not_resubmitted_report_is_not_counted_as_filed(plan, perio
     assert body.count('data-state="returned"') == 1 and "已退回待重报" in body
     # once resubmitted it counts again, from its first (on-time) submission
     edu_report.refresh_from_db()
-    services.transition_report(edu_report, "submit", liaison_user)
-    matrix = services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
+    report_services.transition_report(edu_report, "submit", liaison_user)
+    matrix = completeness_services.completeness_matrix(plan, [period], today=dt.date(2026, 1, 20))
     assert matrix["totals"][0]["returned"] == 0 and matrix["totals"][0]["on_time"] == 1
 
 

@@ -7,8 +7,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from programs import services
 from programs.models import ResponsibleUnit, UnitReportFigure
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -17,16 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def _report(unit_name, period, user, figures, narrative="", status="accepted", office=None):
     unit = ResponsibleUnit.objects.get(name=unit_name)
-    report, _ = services.start_report(unit, period, user)
-    targets = {t.code: t for t in services.report_targets(unit, period.plan)}
+    report, _ = report_services.start_report(unit, period, user)
+    targets = {t.code: t for t in report_services.report_targets(unit, period.plan)}
     first = report.entries.order_by("task__order").first()
-    services.save_report(report, user, figures={targets[c].pk: v for c, v in figures.items()},
-                         entries={first.task_id: {"progress": "done", "narrative": narrative}})
+    report_services.save_report(report, user, figures={targets[c].pk: v for c, v in figures.items()},
+                                entries={first.task_id: {"progress": "done", "narrative": narrative}})
     report.refresh_from_db()
     if status in ("submitted", "accepted"):
-        report = services.transition_report(report, "submit", user)
+        report = report_services.transition_report(report, "submit", user)
     if status == "accepted":
-        report = services.transition_report(report, "accept", office or user)
+        report = report_services.transition_report(report, "accept", office or user)
     return report
 
 
@@ -189,7 +189,7 @@ def test_oversized_attachment_is_refused(settings, liaison_user, edu_report):
     settings.KEPU_MAX_ATTACHMENT_BYTES = 10
     task = edu_report.entries.first().task
     with pytest.raises(Exception, match="过大"):
-        services.save_report(edu_report, liaison_user, uploads=[(task.pk, SimpleUploadedFile("a.pdf", PDF))])
+        report_services.save_report(edu_report, liaison_user, uploads=[(task.pk, SimpleUploadedFile("a.pdf", PDF))])
 
 
 def test_real_docx_and_png_are_accepted(liaison_user, edu_report):
@@ -201,7 +201,7 @@ def test_real_docx_and_png_are_accepted(liaison_user, edu_report):
         zf.writestr("word/document.xml", "<w:document/>")
     task = edu_report.entries.first().task
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
-    services.save_report(edu_report, liaison_user, uploads=[
+    report_services.save_report(edu_report, liaison_user, uploads=[
         (task.pk, SimpleUploadedFile("总结.docx", buffer.getvalue())), (task.pk, SimpleUploadedFile("照片.png", png))])
     assert sorted(edu_report.entries.get(task=task).attachments.values_list("content_type", flat=True)) == [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png"]

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from programs import services
 from programs.models import ReportingPeriod, UnitReport, UnitReportFigure
+from programs.services import completeness as completeness_services
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,9 @@ def test_office_opens_a_period_on_the_page(client_for, office_user, liaison_user
 
 
 def test_unit_report_list_filters_by_status_and_year(api_for, office_user, liaison_user, edu_report, agri_report):
-    from programs import services
+    from programs.services import reports as report_services
 
-    services.transition_report(edu_report, "submit", liaison_user)
+    report_services.transition_report(edu_report, "submit", liaison_user)
     body = api_for(office_user).get("/api/v1/unit-reports/?status=submitted&year=2025").json()
     assert [r["unit_name"] for r in body["results"]] == ["市教育局"]
     assert body["results"][0]["available_actions"] == ["accept", "return"]
@@ -91,7 +91,7 @@ def test_demo_is_idempotent_and_holds_realistic_reports(office_user, clock, clie
     windows = dict(ReportingPeriod.objects.with_window(clock.day).values_list("name", "window_state"))
     assert windows == {"2025年度": "closed", "2026年上半年": "open"}
     plan = ReportingPeriod.objects.get(name="2025年度").plan
-    totals = services.completeness_matrix(plan, ReportingPeriod.objects.order_by("year"))["totals"]
+    totals = completeness_services.completeness_matrix(plan, ReportingPeriod.objects.order_by("year"))["totals"]
     assert {k: totals[0][k] for k in ("late", "returned", "missing", "pending")} == {
         "late": 3, "returned": 1, "missing": 2, "pending": 0}
     assert {k: totals[1][k] for k in ("late", "returned", "missing", "pending")} == {

@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from programs import services
 from programs.models import PlanTarget, ResponsibleUnit
+from programs.services import plan_loader
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +44,11 @@ def test_reporting_units_are_reloaded_idempotently(tmp_path, plan):
     assert changed != source
     path = tmp_path / "plan.yaml"
     path.write_text(changed, encoding="utf-8")
-    _, stats = services.load_plan_file(path)
+    _, stats = plan_loader.load_plan_file(path)
     assert stats.updated.get("target_reporting_units") == 1
     target = PlanTarget.objects.get(code="worker_education_subsidy")
     assert set(target.reporting_units.values_list("name", flat=True)) == {"市总工会", "市人社局"}
-    _, again = services.load_plan_file(path)
+    _, again = plan_loader.load_plan_file(path)
     assert "target_reporting_units" not in again.updated
 
 
@@ -60,25 +61,25 @@ def test_reporting_units_are_reloaded_idempotently(tmp_path, plan):
 ])
 def test_bad_count_gets_a_clear_message_naming_the_figure(target, raw, message):
     with pytest.raises(ValidationError) as exc:
-        services.parse_figure(target("tech_tutors_trained"), raw)
+        report_services.parse_figure(target("tech_tutors_trained"), raw)
     assert message in exc.value.messages[0]
 
 
 def test_percentage_must_lie_between_0_and_100(db):
     pct = PlanTarget(name="农村学校科学教室配备率", unit="%", value=Decimal("90"), kind="level")
-    assert services.parse_figure(pct, "87.5") == Decimal("87.50")
-    assert services.parse_figure(pct, "100") == Decimal("100.00")
+    assert report_services.parse_figure(pct, "87.5") == Decimal("87.50")
+    assert report_services.parse_figure(pct, "100") == Decimal("100.00")
     with pytest.raises(ValidationError, match="“农村学校科学教室配备率”是百分比,应在 0 到 100 之间"):
-        services.parse_figure(pct, "100.5")
+        report_services.parse_figure(pct, "100.5")
     with pytest.raises(ValidationError, match="不能为负数"):
-        services.parse_figure(pct, "-1")
+        report_services.parse_figure(pct, "-1")
 
 
 def test_good_counts_are_accepted_with_thousands_separators(target):
     t = target("high_quality_farmers")
-    assert services.parse_figure(t, "4,650") == 4650
-    assert services.parse_figure(t, " 0 ") == 0
-    assert services.parse_figure(t, "") is None
+    assert report_services.parse_figure(t, "4,650") == 4650
+    assert report_services.parse_figure(t, " 0 ") == 0
+    assert report_services.parse_figure(t, "") is None
 
 
 def test_form_shows_the_message_and_saves_nothing(client_for, liaison_user, edu_report, target):
@@ -113,16 +114,16 @@ def test_unit_cannot_report_another_units_figure(api_for, liaison_user, edu_repo
 
 def test_blank_figure_clears_a_previous_value(edu_report, liaison_user, target):
     tutors = target("tech_tutors_trained")
-    services.save_report(edu_report, liaison_user, figures={tutors.pk: "342"})
+    report_services.save_report(edu_report, liaison_user, figures={tutors.pk: "342"})
     assert edu_report.figures.get(target=tutors).value == 342
-    services.save_report(edu_report, liaison_user, figures={tutors.pk: ""})
+    report_services.save_report(edu_report, liaison_user, figures={tutors.pk: ""})
     assert not edu_report.figures.filter(target=tutors).exists()
 
 
 def test_district_government_reports_its_briefings(period, office_user, target):
     wujin = ResponsibleUnit.objects.get(name="武进区人民政府")
-    report, _ = services.start_report(wujin, period, office_user)
-    assert list(services.report_targets(wujin, period.plan).values_list("code", flat=True)) == [
+    report, _ = report_services.start_report(wujin, period, office_user)
+    assert list(report_services.report_targets(wujin, period.plan).values_list("code", flat=True)) == [
         "district_gov_annual_briefing"]
-    services.save_report(report, office_user, figures={target("district_gov_annual_briefing").pk: "2"})
+    report_services.save_report(report, office_user, figures={target("district_gov_annual_briefing").pk: "2"})
     assert report.figures.get().value == 2

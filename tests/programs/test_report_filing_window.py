@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from programs import services
 from programs.models import UnitReport
+from programs.services import periods as period_services
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -18,24 +19,24 @@ AFTER_CLOSE = dt.date(2026, 4, 1)
 
 
 def test_liaison_cannot_start_a_report_before_the_period_opens(period, liaison_user):
-    with pytest.raises(services.ReportLocked) as refused:
-        services.start_report(liaison_user.unit, period, liaison_user, today=BEFORE_OPEN)
+    with pytest.raises(report_services.ReportLocked) as refused:
+        report_services.start_report(liaison_user.unit, period, liaison_user, today=BEFORE_OPEN)
     assert str(refused.value) == "报送周期“2025年度”将于 2025-12-01 开始填报,目前还不能填报。"
     assert not UnitReport.objects.exists()
 
 
 def test_liaison_may_file_on_the_opening_and_on_the_closing_day(period, liaison_user):
-    report, created = services.start_report(liaison_user.unit, period, liaison_user, today=OPEN_DAY)
+    report, created = report_services.start_report(liaison_user.unit, period, liaison_user, today=OPEN_DAY)
     assert created
-    report = services.save_report(report, liaison_user, summary="最后一天提交", today=CLOSE_DAY)
-    report = services.transition_report(report, "submit", liaison_user, today=CLOSE_DAY)
+    report = report_services.save_report(report, liaison_user, summary="最后一天提交", today=CLOSE_DAY)
+    report = report_services.transition_report(report, "submit", liaison_user, today=CLOSE_DAY)
     assert report.status == "submitted"
 
 
 def test_liaison_cannot_submit_before_the_period_opens(period, liaison_user, office_user, unit):
-    report, _ = services.start_report(unit("市教育局"), period, office_user, today=BEFORE_OPEN)  # office may
-    with pytest.raises(services.ReportLocked, match="将于 2025-12-01 开始填报,目前还不能提交"):
-        services.transition_report(report, "submit", liaison_user, today=BEFORE_OPEN)
+    report, _ = report_services.start_report(unit("市教育局"), period, office_user, today=BEFORE_OPEN)  # office may
+    with pytest.raises(report_services.ReportLocked, match="将于 2025-12-01 开始填报,目前还不能提交"):
+        report_services.transition_report(report, "submit", liaison_user, today=BEFORE_OPEN)
     report.refresh_from_db()
     assert report.status == "draft" and report.entered_by == office_user
 
@@ -43,12 +44,12 @@ def test_liaison_cannot_submit_before_the_period_opens(period, liaison_user, off
 def test_after_closing_a_liaison_can_neither_start_nor_edit_nor_submit(period, liaison_user, edu_report, unit,
                                                                       other_liaison_user):
     message = "报送周期“2025年度”已于 2026-03-31 关闭,不能再"
-    with pytest.raises(services.ReportLocked, match=message + "填报"):
-        services.start_report(other_liaison_user.unit, period, other_liaison_user, today=AFTER_CLOSE)
-    with pytest.raises(services.ReportLocked, match=message + "填报"):
-        services.save_report(edu_report, liaison_user, summary="迟到", today=AFTER_CLOSE)
-    with pytest.raises(services.ReportLocked, match=message + "提交"):
-        services.transition_report(edu_report, "submit", liaison_user, today=AFTER_CLOSE)
+    with pytest.raises(report_services.ReportLocked, match=message + "填报"):
+        report_services.start_report(other_liaison_user.unit, period, other_liaison_user, today=AFTER_CLOSE)
+    with pytest.raises(report_services.ReportLocked, match=message + "填报"):
+        report_services.save_report(edu_report, liaison_user, summary="迟到", today=AFTER_CLOSE)
+    with pytest.raises(report_services.ReportLocked, match=message + "提交"):
+        report_services.transition_report(edu_report, "submit", liaison_user, today=AFTER_CLOSE)
     edu_report.refresh_from_db()
     assert edu_report.status == "draft" and edu_report.summary == ""
     assert not UnitReport.objects.filter(unit=unit("市农业农村局")).exists()
@@ -56,18 +57,18 @@ def test_after_closing_a_liaison_can_neither_start_nor_edit_nor_submit(period, l
 
 def test_after_closing_the_office_still_logs_on_behalf_and_reviews(period, office_user, liaison_user, edu_report,
                                                                    unit):
-    late, created = services.start_report(unit("市农业农村局"), period, office_user, today=AFTER_CLOSE)
+    late, created = report_services.start_report(unit("市农业农村局"), period, office_user, today=AFTER_CLOSE)
     assert created and late.entered_by == office_user
-    late = services.save_report(late, office_user, summary="依据邮件材料补录", today=AFTER_CLOSE)
-    late = services.transition_report(late, "submit", office_user, today=AFTER_CLOSE)
-    services.transition_report(edu_report, "submit", liaison_user)  # in time
+    late = report_services.save_report(late, office_user, summary="依据邮件材料补录", today=AFTER_CLOSE)
+    late = report_services.transition_report(late, "submit", office_user, today=AFTER_CLOSE)
+    report_services.transition_report(edu_report, "submit", liaison_user)  # in time
     edu_report.refresh_from_db()
-    assert services.transition_report(late, "accept", office_user, today=AFTER_CLOSE).status == "accepted"
-    assert services.transition_report(edu_report, "return", office_user, reason="补充",
-                                      today=AFTER_CLOSE).status == "returned"
+    assert report_services.transition_report(late, "accept", office_user, today=AFTER_CLOSE).status == "accepted"
+    assert report_services.transition_report(edu_report, "return", office_user, reason="补充",
+                                             today=AFTER_CLOSE).status == "returned"
     edu_report.refresh_from_db()
-    with pytest.raises(services.ReportLocked, match="已于 2026-03-31 关闭"):  # the liaison cannot refile now
-        services.transition_report(edu_report, "submit", liaison_user, today=AFTER_CLOSE)
+    with pytest.raises(report_services.ReportLocked, match="已于 2026-03-31 关闭"):  # the liaison cannot refile now
+        report_services.transition_report(edu_report, "submit", liaison_user, today=AFTER_CLOSE)
 
 
 def test_liaison_pages_follow_the_window(client_for, liaison_user, period, edu_report, clock):
@@ -109,7 +110,7 @@ def test_api_refuses_a_liaison_start_after_closing_and_shows_the_window(api_for,
 
 
 def test_manual_close_still_closes_inside_the_dates(period, liaison_user, office_user, edu_report):
-    services.set_period_open(period, False, office_user)
+    period_services.set_period_open(period, False, office_user)
     edu_report.refresh_from_db()
-    with pytest.raises(services.ReportLocked, match="报送周期“2025年度”已关闭,不能再填报"):
-        services.save_report(edu_report, liaison_user, summary="x", today=dt.date(2026, 1, 10))
+    with pytest.raises(report_services.ReportLocked, match="报送周期“2025年度”已关闭,不能再填报"):
+        report_services.save_report(edu_report, liaison_user, summary="x", today=dt.date(2026, 1, 10))

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from programs import services
 from programs.models import UnitReport
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_liaison_entry_is_not_on_behalf(edu_report, liaison_user):
 
 
 def test_liaison_can_see_a_report_the_office_entered_for_its_unit(client_for, liaison_user, office_user, period, unit):
-    report, created = services.start_report(unit("市教育局"), period, office_user)
+    report, created = report_services.start_report(unit("市教育局"), period, office_user)
     assert created
     page = client_for(liaison_user).get(reverse("programs:report-detail", args=[report.pk]))
     assert page.status_code == 200 and "由领导小组办公室代录" in page.content.decode()
@@ -69,7 +69,7 @@ def test_liaison_editing_an_office_started_report_keeps_the_on_behalf_record(cli
     office.post(reverse("programs:period-on-behalf", args=[period.pk]),
                 {"unit": unit("市教育局").pk, "source_note": "邮件材料"})
     report = UnitReport.objects.get(unit=unit("市教育局"), period=period)
-    services.save_report(report, office_user, summary="办公室依据邮件录入")
+    report_services.save_report(report, office_user, summary="办公室依据邮件录入")
     report.refresh_from_db()
     liaison = client_for(liaison_user)
     data = {"version": report.version, "summary": "联络员补充完善"}
@@ -85,13 +85,13 @@ def test_liaison_editing_an_office_started_report_keeps_the_on_behalf_record(cli
     api = api_for(office_user).get(f"/api/v1/unit-reports/{report.pk}/").json()
     assert (api["entered_by"], api["entered_on_behalf"], api["last_edited_by"]) == ("office1", True, "jyj1")
     # the office editing again does not make it the liaison's own entry, nor the reverse
-    services.save_report(report, office_user, summary="办公室再改")
+    report_services.save_report(report, office_user, summary="办公室再改")
     report.refresh_from_db()
     assert (report.entered_by, report.last_edited_by) == (office_user, office_user)
 
 
 def test_a_liaison_started_report_edited_by_the_office_is_not_on_behalf(edu_report, liaison_user, office_user):
-    services.save_report(edu_report, office_user, summary="办公室更正错别字")
+    report_services.save_report(edu_report, office_user, summary="办公室更正错别字")
     edu_report.refresh_from_db()
     assert (edu_report.entered_by, edu_report.last_edited_by) == (liaison_user, office_user)
     assert not edu_report.entered_on_behalf
@@ -100,9 +100,9 @@ def test_a_liaison_started_report_edited_by_the_office_is_not_on_behalf(edu_repo
 def test_one_report_per_unit_per_period_through_service_pages_and_api(client_for, api_for, office_user,
                                                                       liaison_user, period, unit):
     edu = unit("市教育局")
-    first, created = services.start_report(edu, period, liaison_user)
+    first, created = report_services.start_report(edu, period, liaison_user)
     assert created
-    again, created_again = services.start_report(edu, period, office_user, source_note="另一份材料")
+    again, created_again = report_services.start_report(edu, period, office_user, source_note="另一份材料")
     assert (again.pk, created_again, again.entered_by) == (first.pk, False, liaison_user)
     mine = client_for(liaison_user).post(reverse("programs:period-mine", args=[period.pk]))
     assert mine.status_code == 302 and mine.url == reverse("programs:report-edit", args=[first.pk])
@@ -115,7 +115,7 @@ def test_one_report_per_unit_per_period_through_service_pages_and_api(client_for
     assert UnitReport.objects.filter(unit=edu, period=period).count() == 1
     first.refresh_from_db()
     assert first.source_note == "" and first.entered_by == liaison_user  # the second start changed nothing
-    assert first.entries.count() == services.report_tasks(edu, period.plan).count()  # no duplicated entries
+    assert first.entries.count() == report_services.report_tasks(edu, period.plan).count()  # no duplicated entries
 
 
 def test_a_report_nobody_entered_in_the_portal_still_shows_on_every_page(client_for, office_user, period, unit):

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from programs import services
 from programs.models import Task, UnitReport
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,8 @@ def test_liaison_cannot_write_an_entry_for_a_task_not_assigned_to_its_unit(api_f
 
 def test_liaison_can_write_an_entry_on_a_measure_of_its_task(edu_report, liaison_user):
     measure = Task.objects.get(code="一.1.(3)")
-    services.save_report(edu_report, liaison_user, entries={measure.pk: {"progress": "done", "narrative": "培训"}})
+    report_services.save_report(edu_report, liaison_user,
+                                entries={measure.pk: {"progress": "done", "narrative": "培训"}})
     assert edu_report.entries.get(task=measure).narrative == "培训"
 
 
@@ -93,7 +94,7 @@ def test_liaison_can_fill_its_own_report_through_the_page(client_for, liaison_us
 @pytest.mark.parametrize("persona", ["wujin_user", "leader_user"])
 def test_district_user_and_leader_cannot_edit_a_report(request, client_for, api_for, period, unit, office_user,
                                                         persona):
-    report, _ = services.start_report(unit("武进区人民政府"), period, office_user)
+    report, _ = report_services.start_report(unit("武进区人民政府"), period, office_user)
     user = request.getfixturevalue(persona)
     client = client_for(user)
     assert client.get(reverse("programs:report-detail", args=[report.pk])).status_code == 200  # may read
@@ -110,8 +111,8 @@ def test_district_user_and_leader_cannot_edit_a_report(request, client_for, api_
 
 def test_district_user_sees_its_district_governments_report_and_nothing_of_another_district(
         client_for, api_for, wujin_user, tianning_user, period, unit, office_user, edu_report):
-    wujin_report, _ = services.start_report(unit("武进区人民政府"), period, office_user)
-    tianning_report, _ = services.start_report(unit("天宁区人民政府"), period, office_user)
+    wujin_report, _ = report_services.start_report(unit("武进区人民政府"), period, office_user)
+    tianning_report, _ = report_services.start_report(unit("天宁区人民政府"), period, office_user)
     ids = {r["id"] for r in api_for(wujin_user).get("/api/v1/unit-reports/").json()["results"]}
     assert ids == {wujin_report.pk}
     assert api_for(tianning_user).get(f"/api/v1/unit-reports/{wujin_report.pk}/").status_code == 404
@@ -138,7 +139,7 @@ def test_anonymous_visitor_is_sent_to_login_from_print_exports_and_attachments(c
 
     task = edu_report.entries.order_by("task__order").first().task
     pdf = SimpleUploadedFile("名单.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    services.save_report(edu_report, liaison_user, uploads=[(task.pk, pdf)])
+    report_services.save_report(edu_report, liaison_user, uploads=[(task.pk, pdf)])
     attachment = edu_report.entries.get(task=task).attachments.get()
     for url in (reverse("programs:period-consolidated", args=[period.pk]),
                 reverse("programs:period-consolidated-xlsx", args=[period.pk]),
@@ -163,7 +164,7 @@ def test_anonymous_visitor_cannot_read_or_move_a_report_in_the_api_or_pages(clie
         page = client.post(reverse("programs:report-transition", args=[edu_report.pk, action]),
                            {"version": edu_report.version, "reason": "x"})
         assert page.status_code == 302 and page.url.startswith(reverse("login")), action
-    services.transition_report(edu_report, "submit", liaison_user)  # a submitted one cannot be accepted either
+    report_services.transition_report(edu_report, "submit", liaison_user)  # a submitted one cannot be accepted either
     edu_report.refresh_from_db()
     assert api.post(f"/api/v1/unit-reports/{edu_report.pk}/accept/",
                     {"version": edu_report.version}).status_code in (401, 403)

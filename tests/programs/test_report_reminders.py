@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from programs import services
+from programs.services import periods as period_services
+from programs.services import reminders as reminder_services
+from programs.services import reports as report_services
 from programs.tasks import send_report_reminders_task
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +20,8 @@ DUE = dt.date(2026, 1, 15)
 @pytest.fixture
 def half_year(plan):
     """A second period due the same day, so one liaison has two lines but gets one message."""
-    return services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2025, 12, 1), due_on=DUE,
-                                closes_on=dt.date(2026, 3, 31))
+    return period_services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2025, 12, 1), due_on=DUE,
+                                       closes_on=dt.date(2026, 3, 31))
 
 
 def _to(message):
@@ -29,7 +31,7 @@ def _to(message):
 def test_seven_days_before_due_each_unfiled_liaison_gets_one_message(settings, period, half_year, liaison_user,
                                                                        other_liaison_user, office_user):
     settings.KEPU_REMINDER_DAYS_BEFORE = [7, 3, 1]
-    result = services.send_report_reminders(today=DUE - dt.timedelta(days=7))
+    result = reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=7))
     by_recipient = {_to(m): m for m in mail.outbox}
     assert sorted(by_recipient) == ["jyj1@example.invalid", "nync1@example.invalid"]
     assert result["reminders"] == 2 and result["overdue"] == 0
@@ -41,33 +43,33 @@ def test_seven_days_before_due_each_unfiled_liaison_gets_one_message(settings, p
 
 
 def test_unit_that_has_filed_gets_no_reminder(period, liaison_user, other_liaison_user, edu_report):
-    services.transition_report(edu_report, "submit", liaison_user)
-    services.send_report_reminders(today=DUE - dt.timedelta(days=3))
+    report_services.transition_report(edu_report, "submit", liaison_user)
+    reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=3))
     assert [_to(m) for m in mail.outbox] == ["nync1@example.invalid"]
 
 
 def test_returned_report_is_reminded_as_returned(period, liaison_user, office_user, edu_report):
-    services.transition_report(edu_report, "submit", liaison_user)
-    services.transition_report(edu_report, "return", office_user, reason="补充")
-    services.send_report_reminders(today=DUE - dt.timedelta(days=1))
+    report_services.transition_report(edu_report, "submit", liaison_user)
+    report_services.transition_report(edu_report, "return", office_user, reason="补充")
+    reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=1))
     assert len(mail.outbox) == 1 and "已被退回,请修改后重新提交" in mail.outbox[0].body
 
 
 def test_no_reminder_on_other_days_or_for_closed_periods(settings, period, liaison_user, office_user):
     settings.KEPU_REMINDER_DAYS_BEFORE = [7, 3, 1]
-    services.send_report_reminders(today=DUE - dt.timedelta(days=5))
+    reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=5))
     assert mail.outbox == []
-    services.set_period_open(period, False, office_user)
-    services.send_report_reminders(today=DUE - dt.timedelta(days=7))
-    services.send_report_reminders(today=DUE + dt.timedelta(days=2))
+    period_services.set_period_open(period, False, office_user)
+    reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=7))
+    reminder_services.send_report_reminders(today=DUE + dt.timedelta(days=2))
     assert mail.outbox == []
 
 
 def test_after_the_due_date_the_office_gets_one_overdue_digest(settings, period, half_year, office_user,
                                                                liaison_user, edu_report):
     settings.KEPU_OFFICE_EMAILS = ["kepubu@example.invalid"]
-    services.transition_report(edu_report, "submit", liaison_user)
-    result = services.send_report_reminders(today=DUE + dt.timedelta(days=5))
+    report_services.transition_report(edu_report, "submit", liaison_user)
+    result = reminder_services.send_report_reminders(today=DUE + dt.timedelta(days=5))
     assert sorted(_to(m) for m in mail.outbox) == ["kepubu@example.invalid", "office1@example.invalid"]
     digest = mail.outbox[0]
     assert digest.subject == "【科普工作管理平台】工作报告逾期汇总"
@@ -99,12 +101,12 @@ def test_overdue_digest_is_sent_again_only_when_the_overdue_set_changes(settings
     for offset in range(1, 8):  # 2026-01-16 … 2026-01-22, one run a day
         day = DUE + dt.timedelta(days=offset)
         if offset == 3:
-            services.transition_report(edu_report, "submit", liaison_user)  # one unit files late
+            report_services.transition_report(edu_report, "submit", liaison_user)  # one unit files late
         if offset == 5:
             edu_report.refresh_from_db()
-            services.transition_report(edu_report, "return", office_user, reason="补充")  # and is returned
+            report_services.transition_report(edu_report, "return", office_user, reason="补充")  # and is returned
         before = len(mail.outbox)
-        result = services.send_report_reminders(today=day)
+        result = reminder_services.send_report_reminders(today=day)
         sent_per_day[day.day] = len(mail.outbox) - before
         assert result["overdue_units"] == (expected - 1 if offset in (3, 4) else expected)
     assert sent_per_day == {16: 1, 17: 0, 18: 1, 19: 0, 20: 1, 21: 0, 22: 0}
@@ -121,10 +123,11 @@ def test_digest_is_resent_when_a_unit_falls_overdue_again_after_the_list_emptied
     from programs.models import OverdueDigest
 
     settings.KEPU_OFFICE_EMAILS = []
-    services.send_report_reminders(today=DUE + dt.timedelta(days=1))
-    services.send_report_reminders(today=period.closes_on + dt.timedelta(days=1))  # period closed: nothing overdue
+    reminder_services.send_report_reminders(today=DUE + dt.timedelta(days=1))
+    # period closed: nothing overdue
+    reminder_services.send_report_reminders(today=period.closes_on + dt.timedelta(days=1))
     assert [len(d.items) for d in OverdueDigest.objects.order_by("id")] == [35, 0]
     assert OverdueDigest.objects.order_by("id").last().recipients == 0 and len(mail.outbox) == 1
-    services.set_period_open(period, True, office_user)
-    result = services.send_report_reminders(today=DUE + dt.timedelta(days=2))  # a re-run of an earlier day
+    period_services.set_period_open(period, True, office_user)
+    result = reminder_services.send_report_reminders(today=DUE + dt.timedelta(days=2))  # a re-run of an earlier day
     assert result["overdue"] == 1 and result["overdue_changed"] is True and len(mail.outbox) == 2

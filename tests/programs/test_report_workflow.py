@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from common.workflow import ConflictError, workflow_transitioned
-from programs import services
 from programs.models import UnitReport
+from programs.services import periods as period_services
+from programs.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def seen(report) -> int:
 
 def _submitted(report, user):
     report.refresh_from_db()
-    return services.transition_report(report, "submit", user)
+    return report_services.transition_report(report, "submit", user)
 
 
 # --- every transition by every role ---------------------------------------------------------
@@ -93,7 +94,7 @@ def test_returned_report_keeps_the_reason_and_can_be_fixed_and_resubmitted(api_f
                               {"reason": "缺少科技辅导员人数", "version": seen(edu_report)})
     edu_report.refresh_from_db()
     assert edu_report.status == "returned" and edu_report.return_reason == "缺少科技辅导员人数"
-    services.save_report(edu_report, liaison_user, summary="已补充")
+    report_services.save_report(edu_report, liaison_user, summary="已补充")
     response = api_for(liaison_user).post(f"/api/v1/unit-reports/{edu_report.pk}/submit/")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     assert [t["action"] for t in response.json()["transitions"]] == ["submit", "return", "submit"]
@@ -107,7 +108,7 @@ def test_accept_of_a_draft_is_refused_with_a_message(api_for, office_user, edu_r
 # --- locks ---------------------------------------------------------------------------------
 def test_accepted_report_is_locked_for_everyone(client_for, api_for, office_user, liaison_user, edu_report):
     _submitted(edu_report, liaison_user)
-    services.transition_report(edu_report, "accept", office_user)
+    report_services.transition_report(edu_report, "accept", office_user)
     edu_report.refresh_from_db()
     for user in (liaison_user, office_user):
         response = api_for(user).patch(f"/api/v1/unit-reports/{edu_report.pk}/", {"summary": "改"}, format="json")
@@ -118,8 +119,8 @@ def test_accepted_report_is_locked_for_everyone(client_for, api_for, office_user
         assert "已审核通过并锁定" in page.content.decode()
     edu_report.refresh_from_db()
     assert edu_report.summary == "" and edu_report.status == "accepted"
-    with pytest.raises(services.ReportLocked):
-        services.save_report(edu_report, office_user, summary="改")
+    with pytest.raises(report_services.ReportLocked):
+        report_services.save_report(edu_report, office_user, summary="改")
 
 
 def test_submitted_report_is_locked_for_the_filer(client_for, liaison_user, edu_report):
@@ -127,16 +128,16 @@ def test_submitted_report_is_locked_for_the_filer(client_for, liaison_user, edu_
     edu_report.refresh_from_db()
     response = client_for(liaison_user).get(reverse("programs:report-edit", args=[edu_report.pk]), follow=True)
     assert "正在审核,不能修改" in response.content.decode()
-    with pytest.raises(services.ReportLocked):
-        services.save_report(edu_report, liaison_user, summary="改")
+    with pytest.raises(report_services.ReportLocked):
+        report_services.save_report(edu_report, liaison_user, summary="改")
 
 
 def test_closed_period_refuses_liaison_edits_but_office_may_still_enter(edu_report, liaison_user, office_user):
-    services.set_period_open(edu_report.period, False, office_user)
+    period_services.set_period_open(edu_report.period, False, office_user)
     edu_report.refresh_from_db()
-    with pytest.raises(services.ReportLocked, match="已关闭"):
-        services.save_report(edu_report, liaison_user, summary="迟到")
-    services.save_report(edu_report, office_user, summary="补录")
+    with pytest.raises(report_services.ReportLocked, match="已关闭"):
+        report_services.save_report(edu_report, liaison_user, summary="迟到")
+    report_services.save_report(edu_report, office_user, summary="补录")
     edu_report.refresh_from_db()
     assert edu_report.summary == "补录"
 
@@ -173,9 +174,9 @@ def test_stale_review_gets_409_in_the_api(api_for, office_user, liaison_user, ed
 
 def test_concurrent_edit_with_an_old_version_is_a_conflict(edu_report, liaison_user, office_user):
     seen = edu_report.version
-    services.save_report(edu_report, office_user, summary="办公室代填", expected_version=seen)
+    report_services.save_report(edu_report, office_user, summary="办公室代填", expected_version=seen)
     with pytest.raises(ConflictError):
-        services.save_report(edu_report, liaison_user, summary="联络员填写", expected_version=seen)
+        report_services.save_report(edu_report, liaison_user, summary="联络员填写", expected_version=seen)
     edu_report.refresh_from_db()
     assert edu_report.summary == "办公室代填"
 
@@ -184,10 +185,10 @@ def test_concurrent_edit_with_an_old_version_is_a_conflict(edu_report, liaison_u
 def test_every_transition_and_change_is_shown_on_the_report_page(client_for, leader_user, office_user, liaison_user,
                                                                   edu_report, target):
     tutors = target("tech_tutors_trained")
-    services.save_report(edu_report, liaison_user, figures={tutors.pk: "300"})
-    services.save_report(edu_report, liaison_user, figures={tutors.pk: "342"})
+    report_services.save_report(edu_report, liaison_user, figures={tutors.pk: "300"})
+    report_services.save_report(edu_report, liaison_user, figures={tutors.pk: "342"})
     _submitted(edu_report, liaison_user)
-    services.transition_report(edu_report, "return", office_user, reason="请附培训名单")
+    report_services.transition_report(edu_report, "return", office_user, reason="请附培训名单")
     body = client_for(leader_user).get(reverse("programs:report-detail", args=[edu_report.pk])).content.decode()
     assert "请附培训名单" in body and "submitted → returned" in body and "draft → submitted" in body
     assert "市科协科普部" in body  # who returned it
@@ -214,7 +215,7 @@ def test_workflow_signal_is_sent_with_the_transition(django_capture_on_commit_ca
     try:
         _submitted(edu_report, liaison_user)
         with django_capture_on_commit_callbacks(execute=True):
-            services.transition_report(edu_report, "accept", office_user)
+            report_services.transition_report(edu_report, "accept", office_user)
     finally:
         workflow_transitioned.disconnect(receiver)
     assert (UnitReport, "accept", "accepted") in seen

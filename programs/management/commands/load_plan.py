@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.services import PlanFileError, load_plan_file
+from programs.services import plan_loader
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            plan, stats = load_plan_file(path)
-        except PlanFileError as exc:
+            plan, stats = plan_loader.load_plan_file(path)
+        except plan_loader.PlanFileError as exc:
             raise CommandError(str(exc)) from exc
         created = ", ".join(f"{k}={v}" for k, v in sorted(stats.created.items())) or "无"
         updated = ", ".join(f"{k}={v}" for k, v in sorted(stats.updated.items())) or "无"
