@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .models import Organisation, Region
 from .organisation_loader import load_organisations_file
-from .services import LoadStats, _upsert
+from .services.plan_loader import LoadStats, _upsert
 
 DEMO_NOTE = "演示数据(示例名称,非真实名录)"
 WUJIN, TIANNING = "320412", "320402"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Organisation, Region
-from .services import LoadStats, _upsert
+from .services.plan_loader import LoadStats, _upsert
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "fixtures" / "changzhou_organisations.yaml"
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts import scope
 from common.workflow import ConflictError, WorkflowError, apply_transition
 
 from .. import clock
@@ -80,14 +81,12 @@ def parse_figure(target, raw) -> Decimal | None:
 
 # --- starting and editing a report ---------------------------------------------------------
 def ensure_can_file(report_or_unit, user, period=None) -> None:
-    unit_id = getattr(report_or_unit, "unit_id", None) or report_or_unit.pk
+    """The unit's liaison, or the office on its behalf (accounts.scope)."""
+    unit = report_or_unit.unit if hasattr(report_or_unit, "unit_id") else report_or_unit
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("请先登录。")
-    if user.is_office:
-        return
-    if user.is_liaison and user.unit_id == unit_id:
-        return
-    raise PermissionDenied("您无权填报该单位的工作报告。")
+    if not scope.can_file_for_unit(user, unit):
+        raise PermissionDenied("您无权填报该单位的工作报告。")
 
 
 def ensure_filing_window(period: ReportingPeriod, user, today: _dt.date | None = None, doing: str = "填报") -> None:
