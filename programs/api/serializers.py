@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import (
+    Organisation,
     PlanTarget,
     Programme,
     Region,
@@ -21,6 +22,15 @@ class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name", "level", "parent"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "code", "name", "kind", "kind_label", "region", "is_active"]
 
 
 class ResponsibleUnitSerializer(serializers.ModelSerializer):

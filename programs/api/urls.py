@@ -5,6 +5,7 @@ from . import views
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet)
 router.register("units", views.ResponsibleUnitViewSet)
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("populations", views.TargetPopulationViewSet)
 router.register("programmes", views.ProgrammeViewSet)
 router.register("tasks", views.TaskViewSet)

@@ -14,6 +14,7 @@ from common.workflow import WorkflowError
 
 from ..filters import RegionFilter, ReportingPeriodFilter, ResponsibleUnitFilter, TaskFilter, UnitReportFilter
 from ..models import (
+    Organisation,
     PlanTarget,
     Programme,
     Region,
@@ -26,6 +27,7 @@ from ..models import (
 from ..services import periods as period_services
 from ..services import reports as report_services
 from .serializers import (
+    OrganisationSerializer,
     ProgrammeSerializer,
     RegionSerializer,
     ReportingPeriodSerializer,
@@ -44,6 +46,24 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = RegionFilter
     lookup_field = "code"
     search_fields = ["name", "code"]
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Filing organisations below the districts (园区科协, 学会, 企业科协, 农技协): the office and leaders read all, a
+    district office its own district's (accounts.scope); `?region=320412&kind=society`."""
+
+    serializer_class = OrganisationSerializer
+    filterset_fields = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    queryset = Organisation.objects.none()
+
+    def get_queryset(self):
+        qs = scope.readable(self.request.user, Organisation.objects.select_related("region")).order_by(
+            "region__path", "kind", "order", "name")
+        region = self.request.query_params.get("region", "")
+        if region:
+            qs = qs.filter(region__path__contains=f"{region[:12]}/")
+        return qs
 
 
 class ResponsibleUnitViewSet(viewsets.ReadOnlyModelViewSet):

@@ -323,3 +323,18 @@ def test_the_tree_pages_load_no_asset_from_another_host(demo, client_for, office
         html = c.get(url).content.decode()
         assert external_assets(html) == []
         assert "<script>" not in html and " style=" not in html
+
+
+def test_the_organisations_api_follows_the_scope_rule(api_for, office_user, wujin_user, tianning_user, liaison_user,
+                                                      demo):
+    everything = api_for(office_user).get("/api/v1/organisations/?page_size=200").json()
+    assert everything["count"] == 76
+    wujin = api_for(wujin_user).get("/api/v1/organisations/?region=320412").json()
+    assert wujin["count"] == 74 and all(r["region"].startswith("320412") for r in wujin["results"])
+    tianning_view = api_for(tianning_user).get("/api/v1/organisations/").json()
+    assert tianning_view["count"] == 2 and {r["region"] for r in tianning_view["results"]} == {"320402"}
+    some_wujin = wujin["results"][0]["id"]
+    assert api_for(tianning_user).get(f"/api/v1/organisations/{some_wujin}/").status_code == 404
+    assert api_for(liaison_user).get("/api/v1/organisations/").json()["count"] == 0
+    assert api_for(None).get("/api/v1/organisations/").status_code in (401, 403)
+    assert api_for(office_user).post("/api/v1/organisations/", {"name": "x"}, format="json").status_code == 405
