@@ -25,7 +25,7 @@ from accounts.permissions import RoleRequiredMixin
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 
-from . import exports, services
+from . import completeness, exports, services
 from .filters import ActivityReturnFilter
 from .forms import (ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploadForm, SummarySupplementForm,
                     TransitionForm)
@@ -393,7 +393,7 @@ class CampaignListView(LoginRequiredMixin, ListView):
 def campaign_detail(request, pk):
     user = request.user
     campaign = get_object_or_404(Campaign.objects.prefetch_related("regions", "units"), pk=pk)
-    rows = services.completeness_for(campaign, user)
+    rows = completeness.completeness_for(campaign, user)
     files = scope.scope_of(user).kind in scope.FILER_KINDS
     filings = {}
     if files:

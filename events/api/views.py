@@ -10,7 +10,7 @@ from accounts.permissions import OfficeWritesOthersRead
 from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_response
 from common.workflow import WorkflowError
 
-from .. import services
+from .. import completeness, services
 from ..filters import ActivityReturnFilter, CampaignFilter
 from ..models import ActivityReturn, Campaign
 from .serializers import ActivityReturnSerializer, CampaignSerializer
@@ -50,7 +50,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     def completeness(self, request, pk=None):
         campaign = self.get_object()
         user = request.user
-        rows = services.completeness_for(campaign, user)
+        rows = completeness.completeness_for(campaign, user)
         return Response([{
             "name": r.name, "region": r.region_code, "unit": r.unit_id,
             "schedule_filed": r.schedule_filed, "schedule_on_time": r.schedule_on_time,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from events import services
+from events import completeness, services
 from events.models import CampaignFiling
 from programs.models import Region
 
@@ -37,7 +37,7 @@ def test_the_completeness_table_counts_filings_timeliness_activities_and_partici
     make_return(wujin, status="approved", campaign=None, actual_participants=9999)  # year-round: not this campaign
     make_return(tianning, status="draft", campaign=science_day)
     make_return(unit=liaison_user.unit, status="approved", campaign=science_day, actual_participants=800)
-    rows = {r.name: r for r in services.completeness(science_day)}
+    rows = {r.name: r for r in completeness.completeness(science_day)}
     assert len(rows) == 8  # 7 districts + 市教育局
     w, t, edu, liyang = rows["武进区"], rows["天宁区"], rows["市教育局"], rows["溧阳市"]
     assert (w.schedule_filed, w.schedule_on_time, w.summary_filed, w.summary_on_time) == (True, True, True, False)
@@ -52,12 +52,12 @@ def test_the_completeness_table_takes_the_same_number_of_queries_for_more_return
                                                                                   make_return):
     make_return(wujin, status="approved", campaign=science_day)
     with CaptureQueriesContext(connection) as small:
-        services.completeness(science_day)
+        completeness.completeness(science_day)
     for region in (wujin, tianning):
         for _ in range(20):
             make_return(region, status="approved", campaign=science_day)
     with CaptureQueriesContext(connection) as large:
-        services.completeness(science_day)
+        completeness.completeness(science_day)
     assert len(small) == len(large) <= 4
 
 

@@ -6,7 +6,7 @@ from django.db.models import Sum
 
 from events.demo import load_demo
 from events.models import ActivityReturn, Campaign, CampaignFiling
-from events.services import completeness
+from events.completeness import completeness
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed
-from events import services
+from events import completeness, services
 from events.models import ActivityReturn
 
 pytestmark = pytest.mark.django_db
@@ -138,17 +138,17 @@ def test_the_district_queue_page_and_the_api_decide_at_the_district_level(town_r
 def test_the_district_completeness_page_lists_its_towns_and_who_filed(town_return, client_for, wujin_user,
                                                                       hutang_clerk, office_user, science_day):
     services.file_campaign(science_day, hutang_clerk, "schedule", now=dt.datetime(2025, 9, 10, 9, tzinfo=dt.UTC))
-    rows = {r.name: r for r in services.completeness_for(science_day, wujin_user)}
+    rows = {r.name: r for r in completeness.completeness_for(science_day, wujin_user)}
     assert rows["湖塘镇"].schedule_filed and rows["湖塘镇"].schedule_on_time and rows["湖塘镇"].submitted == 1
     assert not rows["牛塘镇"].schedule_filed and rows["武进区"].returns == 0
     assert "武进区测试学会" not in rows  # no such organisation in this test
     body = client_for(wujin_user).get(reverse("events:campaign-detail", args=[science_day.pk])).content.decode()
     assert 'data-testid="row-320412100"' in body and 'data-testid="row-320412"' in body
     # the city sees districts, their towns rolled up
-    city = {r.name: r for r in services.completeness_for(science_day, office_user)}
+    city = {r.name: r for r in completeness.completeness_for(science_day, office_user)}
     assert city["武进区"].returns == 1 and city["武进区"].submitted == 1 and "湖塘镇" not in city
     # a town sees its own row only
-    assert [r.name for r in services.completeness_for(science_day, hutang_clerk)] == ["湖塘镇"]
+    assert [r.name for r in completeness.completeness_for(science_day, hutang_clerk)] == ["湖塘镇"]
 
 
 def test_dashboards_count_a_town_return_only_after_the_city_approves(town_return, wujin_user, office_user, wujin,
