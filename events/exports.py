@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts import scope
 from programs.models import Region, TargetPopulation
 
 from .models import ActivityReturn, Brand, Campaign
@@ -42,7 +43,8 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "活动安排表"
-    region_name = user.region.name if user is not None and getattr(user, "is_district", False) else ""
+    sc = scope.scope_of(user)
+    region_name = sc.party_name if sc.kind in scope.FILER_KINDS else ""
     title = f"{campaign.name if campaign else ''}{region_name}活动安排表".strip() or "活动安排表"
     ws.cell(row=1, column=1, value=title).font = TITLE
     headers = [c + ("*" if required else "") for c, _a, required in COLUMNS]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from accounts.scope import changeable, readable, region_choices
 
@@ -105,7 +106,7 @@ class OrganisationListView(TreeReaderMixin, ListView):
             show_other=any(row["other"] for row in rows),
             towns=[{"town": t, "local": split_note(t.note)[0], "note": split_note(t.note)[1]}
                    for t in towns.order_by("path")],
-            can_edit=user.is_office,
+            can_edit=scope.scope_of(user).writes_all,
             query=urlencode(params),
         )
         return ctx

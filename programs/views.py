@@ -199,7 +199,7 @@ class PeriodDetailView(LoginRequiredMixin, TemplateView):
             UnitReport.objects.visible_to(user).filter(period=period)
             .select_related("unit", "entered_by").order_by("unit__order")
         )
-        if user.is_office:
+        if scope.scope_of(user).writes_all:
             units = ResponsibleUnit.objects.expected_to_report(period.plan).order_by("order")
             ctx["on_behalf_form"] = OnBehalfForm(units=units)
         return ctx
@@ -294,7 +294,7 @@ class ReportEditView(LoginRequiredMixin, View):
         return UnitReportForm(
             data, files, report=report, entries=report.entries.select_related("task").order_by("task__order"),
             targets=report_services.report_targets(report.unit, plan), figures=report.figures.all(),
-            show_source=request.user.is_office,
+            show_source=scope.scope_of(request.user).writes_all,
         )
 
     def _render(self, request, report, form, status=200):

@@ -32,7 +32,7 @@ class OfficeWritesPermission(BasesPermission):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return super().has_permission(request, view)
-        return bool(request.user and request.user.is_authenticated and request.user.is_office)
+        return scope_of(request.user).writes_all
 
 
 class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import scope
+
 from ..models import ReportingPeriod
 
 
@@ -11,7 +13,7 @@ from ..models import ReportingPeriod
 def open_period(plan, *, year: int, kind: str, half: int | None = None, opens_on, due_on, closes_on,
                 user=None, name: str = "") -> ReportingPeriod:
     """The office opens a period; every unit with assigned tasks is then expected to report."""
-    if user is not None and not user.is_office:
+    if user is not None and not scope.scope_of(user).writes_all:
         raise PermissionDenied("只有领导小组办公室可以开启报送周期。")
     if kind == ReportingPeriod.Kind.YEAR:
         half = None
@@ -29,7 +31,7 @@ def open_period(plan, *, year: int, kind: str, half: int | None = None, opens_on
 
 
 def set_period_open(period: ReportingPeriod, is_open: bool, user) -> ReportingPeriod:
-    if not user.is_office:
+    if not scope.scope_of(user).writes_all:
         raise PermissionDenied("只有领导小组办公室可以开启或关闭报送周期。")
     ReportingPeriod.objects.filter(pk=period.pk).update(is_open=is_open)
     period.refresh_from_db()

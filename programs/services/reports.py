@@ -94,7 +94,7 @@ def ensure_filing_window(period: ReportingPeriod, user, today: _dt.date | None =
     on and opens_on ≤ today ≤ closes_on. Office staff are not bound by the window: they log
     material e-mailed late on the unit's behalf (and submit it) after closing, and review at any
     time; the due date itself never blocks anyone (late filings are allowed and shown as late)."""
-    if user.is_office:
+    if scope.scope_of(user).writes_all:
         return
     today = today or clock.today()
     state = period.window(today)
