@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
 from programs.models import Region
 
 from .models import Base, Certification, Theme
@@ -15,16 +16,16 @@ LEVEL_CHOICES = list(Certification.Level.choices) + [("none", _("无有效认定
 STATUS_CHOICES = Certification.Status.choices
 
 
-class BaseFilter(django_filters.FilterSet):
+class BaseFilter(KepuFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("搜索"))
     region = django_filters.CharFilter(method="filter_region", label=_("区域代码"))
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label=_("当前级别"))
     category = django_filters.ChoiceFilter(choices=Base.Category.choices, label=_("类别"))
-    theme = django_filters.ModelChoiceFilter(
+    theme = BoundedModelChoiceFilter(
         queryset=Theme.objects.all(), field_name="themes", to_field_name="code", label=_("主题")
     )
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("认定状态"))
-    expiring = django_filters.NumberFilter(method="filter_expiring", label=_("几个月内到期"), min_value=1)
+    expiring = BoundedNumberFilter(method="filter_expiring", label=_("几个月内到期"), min_value=1, max_value=120)
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("region__path", "region"), ("level_rank", "level"), ("updated_at", "updated"),
                 ("next_expiry", "expiry")),
@@ -72,12 +73,12 @@ class BaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(certs))
 
 
-class CertificationFilter(django_filters.FilterSet):
+class CertificationFilter(KepuFilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("区域代码"))
     level = django_filters.ChoiceFilter(choices=Certification.Level.choices)
     status = django_filters.ChoiceFilter(choices=Certification.Status.choices)
     certified_after = django_filters.DateFilter(field_name="certified_on", lookup_expr="gte")
-    base = django_filters.NumberFilter(field_name="base_id")
+    base = IdFilter(field_name="base_id")
 
     class Meta:
         model = Certification

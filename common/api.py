@@ -10,7 +10,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .workflow import WorkflowError
 
-
 REVIEW_NEEDS_VERSION = "审核操作必须提供您看到的版本号 version(记录的 version 字段),以免审核他人刚修改过、您尚未看到的内容。"
 
 

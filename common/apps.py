@@ -7,9 +7,10 @@ class CommonConfig(AppConfig):
     verbose_name = _("公共组件")
 
     def ready(self):
-        from . import schema_extensions  # noqa: F401  (registers the drf-spectacular extension)
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save, pre_save
+
+        from . import schema_extensions  # noqa: F401  (registers the drf-spectacular extension)
 
         user_model = get_user_model()
 

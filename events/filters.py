@@ -3,13 +3,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import BoundedModelChoiceFilter, IdFilter, KepuFilterSet
 from programs.models import Region
 
 from .models import ActivityReturn, Campaign
 
 
-class ActivityReturnFilter(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动专项"),
+class ActivityReturnFilter(KepuFilterSet):
+    campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动专项"),
                                                 empty_label=_("全部专项"))
     year_round = django_filters.BooleanFilter(field_name="campaign", lookup_expr="isnull", label=_("全年常态化活动"))
     region = django_filters.CharFilter(method="filter_region", label=_("区域代码(含下级)"))
@@ -19,7 +20,7 @@ class ActivityReturnFilter(django_filters.FilterSet):
                                            empty_label=_("全部类别"))
     date_from = django_filters.DateFilter(field_name="ends_on", lookup_expr="gte", label=_("日期自"))
     date_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("日期至"))
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("单位ID"))
+    unit = IdFilter(field_name="unit_id", label=_("单位ID"))
     recommended = django_filters.BooleanFilter(label=_("推荐优秀"))
     q = django_filters.CharFilter(method="filter_q", label=_("搜索"))
 
@@ -39,7 +40,7 @@ class ActivityReturnFilter(django_filters.FilterSet):
                                | Q(town__icontains=value) | Q(topics__icontains=value))
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(KepuFilterSet):
     class Meta:
         model = Campaign
         fields = ["kind", "year"]

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from common.widgets import PrivateFileInput
 from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
@@ -51,6 +53,9 @@ class ActivityReturnForm(forms.ModelForm):
             for name in scope.OWNER_FIELDS:
                 del f[name]
         f["brand"].queryset = f["brand"].queryset.filter(is_active=True)
+        f["summary_file"].widget = PrivateFileInput(
+            attrs={"accept": ".pdf,.docx"},
+            download_url=reverse("events:summary-file", args=[self.instance.pk]) if self.instance.pk else "")
         if self.instance.pk is None and not self.is_bound:
             today = timezone.localdate()
             open_campaign = f["campaign"].queryset.filter(summary_due__gte=today).order_by("starts_on").first()

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import scope
 from accounts.scope import OwnedBy
+from common.limits import helpers_limit, online_views_limit, participants_limit, validate_plan_date
 from common.models import TransitionRecord, WorkflowModel
 from common.workflow import Transition
 from common.storage import private_storage
@@ -37,10 +38,12 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("名称"), max_length=200, unique=True)
     theme = models.CharField(_("主题"), max_length=300, blank=True)
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"))
-    schedule_due = models.DateField(_("活动安排表报送截止"), help_text=_("如:9月12日前报送活动安排表"))
-    summary_due = models.DateField(_("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"))
+    starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
+    ends_on = models.DateField(_("结束日期"), validators=[validate_plan_date])
+    schedule_due = models.DateField(_("活动安排表报送截止"), help_text=_("如:9月12日前报送活动安排表"),
+                                    validators=[validate_plan_date])
+    summary_due = models.DateField(_("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"),
+                                   validators=[validate_plan_date])
     summary_days_after = models.PositiveSmallIntegerField(
         _("活动结束后几日内上传活动总结"), default=10
     )
@@ -50,7 +53,7 @@ class Campaign(models.Model):
     units = models.ManyToManyField(
         "programs.ResponsibleUnit", verbose_name=_("须报送的成员单位"), blank=True, related_name="campaigns"
     )
-    notice = models.TextField(_("通知要点"), blank=True)
+    notice = models.TextField(_("通知要点"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -187,8 +190,8 @@ class ActivityReturn(WorkflowModel):
     title = models.CharField(_("活动名称"), max_length=200)
     category = models.CharField(_("活动类别"), max_length=32, choices=Category.choices, default=Category.OTHER)
     format = models.CharField(_("活动形式"), max_length=16, choices=Format.choices, default=Format.OFFLINE)
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"))
+    starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
+    ends_on = models.DateField(_("结束日期"), validators=[validate_plan_date])
     venue = models.CharField(_("活动地点"), max_length=200, blank=True)
     town = models.CharField(_("所在镇(街道)"), max_length=100, blank=True)
     topics = models.CharField(_("活动主题/领域"), max_length=300, blank=True)
@@ -199,19 +202,19 @@ class ActivityReturn(WorkflowModel):
     brand = models.ForeignKey(
         Brand, verbose_name=_("活动品牌"), null=True, blank=True, on_delete=models.PROTECT, related_name="returns"
     )
-    planned_participants = models.PositiveIntegerField(_("预计参与人数"), default=0)
-    actual_participants = models.PositiveIntegerField(_("实际参与人次"), default=0)
-    online_views = models.PositiveIntegerField(_("线上浏览量"), default=0)
-    volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
-    experts = models.PositiveIntegerField(_("专家人数"), default=0)
+    planned_participants = models.PositiveIntegerField(_("预计参与人数"), default=0, validators=[participants_limit])
+    actual_participants = models.PositiveIntegerField(_("实际参与人次"), default=0, validators=[participants_limit])
+    online_views = models.PositiveIntegerField(_("线上浏览量"), default=0, validators=[online_views_limit])
+    volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0, validators=[helpers_limit])
+    experts = models.PositiveIntegerField(_("专家人数"), default=0, validators=[helpers_limit])
     budget = models.DecimalField(_("经费(万元)"), max_digits=10, decimal_places=2, default=0)
     platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
-    news_links = models.TextField(_("新闻报道链接"), blank=True, help_text=_("每行一个链接"))
-    summary_text = models.TextField(_("活动简要总结"), blank=True)
+    news_links = models.TextField(_("新闻报道链接"), blank=True, max_length=2000, help_text=_("每行一个链接"))
+    summary_text = models.TextField(_("活动简要总结"), blank=True, max_length=5000)
     summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True,
                                     max_length=200)
     recommended = models.BooleanField(_("推荐为优秀活动"), default=False)
-    recommendation_reason = models.TextField(_("推荐理由"), blank=True)
+    recommendation_reason = models.TextField(_("推荐理由"), blank=True, max_length=2000)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     source = models.CharField(_("来源"), max_length=16, default="form", editable=False)
@@ -394,7 +397,7 @@ class CampaignFiling(models.Model):
     filed_at = models.DateTimeField(_("报送时间"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField(_("说明/总结"), blank=True)
+    text = models.TextField(_("说明/总结"), blank=True, max_length=10000)
     file = models.FileField(_("附件"), upload_to=upload_filings, storage=private_storage, blank=True,
                             max_length=200)
 

@@ -22,15 +22,23 @@ from django.views.generic import ListView
 
 from accounts import scope
 from accounts.permissions import RoleRequiredMixin
+from common.filters import parse_id
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 
 from . import completeness, exports, services
 from .filters import ActivityReturnFilter
-from .forms import (ActivityReturnForm, FilingForm, ImportUploadForm, PhotoUploadForm, SummarySupplementForm,
-                    TransitionForm)
+from .forms import (
+    ActivityReturnForm,
+    FilingForm,
+    ImportUploadForm,
+    PhotoUploadForm,
+    SummarySupplementForm,
+    TransitionForm,
+)
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected
+
 
 def _visible(user):
     return ActivityReturn.objects.visible_to(user)
@@ -104,9 +112,9 @@ class ReviewQueueView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = ActivityReturn.objects.review_queue(self.request.user)
-        campaign = self.request.GET.get("campaign")
-        if campaign and campaign.isdigit():
-            qs = qs.filter(campaign_id=int(campaign))
+        campaign = parse_id(self.request.GET.get("campaign"))
+        if campaign is not None:
+            qs = qs.filter(campaign_id=campaign)
         return qs
 
     def get_context_data(self, **kwargs):
@@ -364,8 +372,8 @@ def import_confirm(request):
 
 @login_required
 def import_template(request):
-    campaign = Campaign.objects.filter(pk=request.GET.get("campaign")).first() if request.GET.get(
-        "campaign", "").isdigit() else None
+    campaign_id = parse_id(request.GET.get("campaign"))
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id is not None else None
     data = exports.import_template(request.user, campaign)
     response = HttpResponse(data, content_type=exports.XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote("活动安排表模板.xlsx")

@@ -329,19 +329,24 @@ def _run_locked(trigger: str, today: dt.date, fail_after: str | None) -> RollupR
         ancestors = _ancestors()
         now = timezone.now()
         new_rows: list[IndicatorValue] = []
+        kept: set[int] = set()  # indicators that could not be computed this run: their stored values stay
         for indicator in Indicator.objects.select_related("plan_target"):
-            for row in compute_values(indicator, ctx, ancestors):
-                new_rows.append(IndicatorValue(indicator=indicator, run=run, computed_at=now, **row))
+            rows = _compute_or_report(indicator, ctx, ancestors)
+            if rows is None:
+                kept.add(indicator.pk)
+                continue
+            new_rows += [IndicatorValue(indicator=indicator, run=run, computed_at=now, **row) for row in rows]
             if fail_after == indicator.code:
                 raise RollupError(f"模拟失败:计算到 {indicator.code} 后中断")
         with transaction.atomic():
-            written = _write_values(new_rows)
+            written = _write_values(new_rows, kept)
             if settings.KEPU_ROLLUP_FAULT_PAUSE_SECONDS:  # fault-injection knob for the killed-worker test
                 time.sleep(settings.KEPU_ROLLUP_FAULT_PAUSE_SECONDS)
             if fail_after == "__write__":
                 raise RollupError("模拟失败:写入中途中断")
         run.status = RollupRun.Status.OK
         run.rows = written
+        run.error = "\n".join(ctx.warnings)[:10000]
     except Exception as exc:
         run.status = RollupRun.Status.FAILED
         run.error = f"{type(exc).__name__}: {exc}"
@@ -354,14 +359,35 @@ def _run_locked(trigger: str, today: dt.date, fail_after: str | None) -> RollupR
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "label")
+# IndicatorValue's decimals hold 14 integer digits (max_digits 18, 4 places)
+STORABLE = Decimal(10) ** 14
 
 
-def _write_values(new_rows: list[IndicatorValue]) -> int:
+def _compute_or_report(indicator, ctx, ancestors) -> list[dict] | None:
+    """The indicator's rows, or None (reported in ctx.warnings) when its source fails or gives a value too large
+    to store: one bad indicator never stops the others. A savepoint keeps PostgreSQL's transaction usable."""
+    try:
+        with transaction.atomic():
+            rows = list(compute_values(indicator, ctx, ancestors))
+    except Exception as exc:  # a database error in one source (e.g. an overflowing SUM)
+        log.exception("indicator %s could not be computed", indicator.code)
+        ctx.warn(f"指标“{indicator.name}”({indicator.code})本次未能汇总,保留上次结果:{type(exc).__name__}: {exc}")
+        return None
+    too_large = [r for r in rows if any(r.get(f) is not None and abs(Decimal(r[f])) >= STORABLE
+                                        for f in ("value", "numerator", "denominator"))]
+    if too_large:
+        ctx.warn(f"指标“{indicator.name}”({indicator.code})有 {len(too_large)} 个值超出可存储范围,保留上次结果。")
+        return None
+    return rows
+
+
+def _write_values(new_rows: list[IndicatorValue], kept: set[int] = frozenset()) -> int:
     """Make the stored values equal to new_rows, writing only what changed (inside the caller's transaction).
+    Values of the `kept` indicators (not computed this run) are left as they are.
 
     Returns the number of rows inserted, updated or deleted."""
     key = lambda v: (v.indicator_id, v.period, v.region_id, v.dimension, v.key)  # noqa: E731
-    stored = {key(v): v for v in IndicatorValue.objects.select_for_update().only(
+    stored = {key(v): v for v in IndicatorValue.objects.select_for_update().exclude(indicator_id__in=kept).only(
         "id", "indicator_id", "period", "region_id", "dimension", "key", *VALUE_FIELDS)}
     fresh = {key(v): v for v in new_rows}
     gone = [v.pk for k, v in stored.items() if k not in fresh]
@@ -402,14 +428,18 @@ def recompute_and_compare(today: dt.date | None = None) -> list[str]:
     fresh = {}
     codes = dict(Indicator.objects.values_list("id", "code"))
     for indicator in Indicator.objects.all():
-        for row in compute_values(indicator, ctx, ancestors):
+        rows = _compute_or_report(indicator, ctx, ancestors)
+        if rows is None:  # reported below; its stored values are not compared
+            stored = {k: v for k, v in stored.items() if k[0] != indicator.id}
+            continue
+        for row in rows:
             fresh[(indicator.id, row["period"], row["region_id"], row["dimension"], row["key"])] = row["value"]
     for key in sorted(set(stored) | set(fresh), key=str):
         a, b = stored.get(key), fresh.get(key)
         if a is None or b is None or Decimal(a).quantize(Decimal("0.0001")) != Decimal(b).quantize(Decimal("0.0001")):
             ind, period, region, dim, k = key
             problems.append(f"{codes[ind]} {period} region={region} {dim}:{k} 存储={a} 重算={b}")
-    return problems
+    return [f"注意:{w}" for w in ctx.warnings] + problems
 
 
 # --- coalesced requests ------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class RunContext:
         self.today = today
         self.first_year = first_year
         self.cache: dict = {}
+        self.warnings: list[str] = []
 
     @property
     def years(self) -> range:
@@ -49,6 +50,11 @@ class RunContext:
 
     def as_of(self, year: int) -> dt.date:
         return min(dt.date(year, 12, 31), self.today)
+
+    def warn(self, message: str) -> None:
+        """A value the run could not use: reported in the run's log and by check_indicators, never fatal."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def memo(self, key, compute):
         if key not in self.cache:
@@ -171,9 +177,14 @@ def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approve
     ActivityReturn = apps.get_model("events", "ActivityReturn")
     if status not in COUNTED_STATUSES:
         raise ValueError(f"未知的活动状态 {status}")
-    qs = ActivityReturn.objects.filter(status=status, region__isnull=False).annotate(
-        y=ExtractYear("starts_on")
-    )
+    counted = ActivityReturn.objects.filter(status=status, region__isnull=False)
+    unusable = _unusable_activities(counted)
+    if unusable:
+        ctx.memo(("unusable", status), lambda: ctx.warn(
+            "以下活动填报的数字超出上限,未计入汇总(请核实后重新打开修改):" + "、".join(f"#{pk}" for pk in unusable[:50])
+            + (f" 等 {len(unusable)} 条" if len(unusable) > 50 else "")))
+        counted = counted.exclude(pk__in=unusable)
+    qs = counted.annotate(y=ExtractYear("starts_on"))
     group = ["region_id", "y"]
     if dimension == "month":
         qs = qs.annotate(k=ExtractMonth("starts_on"))
@@ -189,6 +200,17 @@ def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approve
         group.append("k")
     sums = {f: Coalesce(Sum(f), 0) for f in ACTIVITY_FIELDS}
     return list(qs.values(*group).annotate(n=Count("id", distinct=dimension == "population"), **sums).order_by())
+
+
+def _unusable_activities(returns) -> list[int]:
+    """Returns whose figures exceed the portal's maxima (stored before the limits, or by a path that skipped them):
+    they would overflow the sums and the stored values, so the roll-up leaves them out and says so."""
+    from common import limits
+
+    over = (Q(actual_participants__gt=limits.max_participants()) | Q(planned_participants__gt=limits.max_participants())
+            | Q(online_views__gt=limits.max_online_views()) | Q(volunteers__gt=limits.max_helpers())
+            | Q(experts__gt=limits.max_helpers()))
+    return list(returns.filter(over).order_by("pk").values_list("pk", flat=True)[:1000])
 
 
 def _activity_labels(dimension: str) -> dict:

@@ -137,7 +137,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Survive a PostgreSQL restart without restarting the portal.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # BEGIN IMMEDIATE: a transaction that will write takes SQLite's write lock at its start, so two reviewers
+    # deciding at once queue for up to 20 s and the second then meets the version check (409) instead of
+    # "database is locked" when a read transaction tries to upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -202,6 +205,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 KEPU_MAX_IMPORT_BYTES = env_int("KEPU_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 KEPU_MAX_IMPORT_ROWS = env_int("KEPU_MAX_IMPORT_ROWS", 20_000)
+# sane maxima and ranges of what people type (common/limits.py): one activity's participants, online views,
+# volunteers or experts; dates within the plan's years ± a margin; JSON nesting
+KEPU_MAX_PARTICIPANTS = env_int("KEPU_MAX_PARTICIPANTS", 1_000_000)
+KEPU_MAX_ONLINE_VIEWS = env_int("KEPU_MAX_ONLINE_VIEWS", 100_000_000)
+KEPU_MAX_HELPERS = env_int("KEPU_MAX_HELPERS", 100_000)
+KEPU_PLAN_START_YEAR = env_int("KEPU_PLAN_START_YEAR", 2021)
+KEPU_PLAN_END_YEAR = env_int("KEPU_PLAN_END_YEAR", 2035)
+KEPU_DATE_MARGIN_YEARS = env_int("KEPU_DATE_MARGIN_YEARS", 5)
+KEPU_MAX_JSON_DEPTH = env_int("KEPU_MAX_JSON_DEPTH", 32)
 
 # --- e-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -245,12 +257,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "common.filters.KepuFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kepu Portal API",

@@ -1,9 +1,11 @@
 import django_filters
 
+from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
+
 from .models import Programme, Region, ReportingPeriod, ResponsibleUnit, TargetPopulation, Task, UnitReport
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(KepuFilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label="上级区划代码")
 
     class Meta:
@@ -11,7 +13,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["level", "parent", "code"]
 
 
-class ResponsibleUnitFilter(django_filters.FilterSet):
+class ResponsibleUnitFilter(KepuFilterSet):
     task = django_filters.CharFilter(field_name="assignments__task__code", label="任务编号")
 
     class Meta:
@@ -19,10 +21,10 @@ class ResponsibleUnitFilter(django_filters.FilterSet):
         fields = ["kind", "is_member", "task"]
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(KepuFilterSet):
     programme = django_filters.CharFilter(field_name="programme__code", label="工程编号")
     population = django_filters.CharFilter(method="filter_population", label="重点人群代码")
-    unit = django_filters.NumberFilter(field_name="assignments__unit", label="责任单位ID")
+    unit = IdFilter(field_name="assignments__unit", label="责任单位ID")
 
     class Meta:
         model = Task
@@ -33,13 +35,13 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.for_population(population) if population else queryset.none()
 
 
-class UnitReportFilter(django_filters.FilterSet):
+class UnitReportFilter(KepuFilterSet):
     """Shared by the report list page and /api/v1/unit-reports/."""
 
-    period = django_filters.NumberFilter(field_name="period_id", label="报送周期ID")
-    year = django_filters.NumberFilter(field_name="period__year", label="年份")
+    period = IdFilter(field_name="period_id", label="报送周期ID")
+    year = BoundedNumberFilter(field_name="period__year", label="年份")
     status = django_filters.ChoiceFilter(choices=UnitReport.STATUS_CHOICES, label="状态")
-    unit = django_filters.NumberFilter(field_name="unit_id", label="责任单位ID")
+    unit = IdFilter(field_name="unit_id", label="责任单位ID")
     region = django_filters.CharFilter(field_name="unit__region__code", label="区划代码")
     programme = django_filters.CharFilter(method="filter_programme", label="工程编号")
     population = django_filters.CharFilter(method="filter_population", label="重点人群代码")
@@ -55,20 +57,20 @@ class UnitReportFilter(django_filters.FilterSet):
         return queryset.filter(unit__assignments__task__populations__code=value).distinct()
 
 
-class ReportingPeriodFilter(django_filters.FilterSet):
+class ReportingPeriodFilter(KepuFilterSet):
     class Meta:
         model = ReportingPeriod
         fields = ["year", "kind", "half", "is_open"]
 
 
-class CompletenessFilter(django_filters.FilterSet):
+class CompletenessFilter(KepuFilterSet):
     """Units × periods matrix filters: which periods (year), which units (programme, population)."""
 
-    year = django_filters.NumberFilter(field_name="year", label="年份")
-    programme = django_filters.ModelChoiceFilter(
+    year = BoundedNumberFilter(field_name="year", label="年份")
+    programme = BoundedModelChoiceFilter(
         queryset=Programme.objects.all(), method="keep", label="工程", to_field_name="code"
     )
-    population = django_filters.ModelChoiceFilter(
+    population = BoundedModelChoiceFilter(
         queryset=TargetPopulation.objects.all(), method="keep", label="重点人群", to_field_name="code"
     )
 

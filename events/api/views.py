@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from accounts import scope
 from accounts.permissions import OfficeWritesOthersRead
 from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_response
+from common.filters import parse_id
 from common.workflow import WorkflowError
 
 from .. import completeness, services
@@ -97,12 +98,12 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
         for key, value in data.items():
             setattr(activity, key, value)
         version = request.data.get("version")
-        if version is not None and (isinstance(version, bool) or not str(version).strip().isdigit()):
+        parsed = None if isinstance(version, (bool, list, dict)) else parse_id(version)
+        if version is not None and parsed is None:
             return Response({"version": ["版本号 version 必须是正整数(记录的 version 字段)。"]},
                             status=status.HTTP_400_BAD_REQUEST)
         try:
-            services.save_return(activity, request.user, populations=populations,
-                                 expected_version=None if version is None else int(str(version).strip()))
+            services.save_return(activity, request.user, populations=populations, expected_version=parsed)
         except WorkflowError as exc:
             return error_response(exc)
         return Response(self.get_serializer(activity).data)
