@@ -81,6 +81,19 @@ def completeness_cells(page, code: str) -> dict[str, str]:
     return dict(zip(names, (c.strip() for c in cells), strict=True))
 
 
+def workbook_text(page, address: str) -> str:
+    """Every cell of an .xlsx the page's user downloads (with the browser context's session)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    response = page.request.get(address)
+    assert response.ok, (address, response.status)
+    book = load_workbook(io.BytesIO(response.body()), read_only=True)
+    return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                     if v is not None)
+
+
 def test_town_files_district_returns_then_forwards_city_approves_dashboards_count_it_other_district_sees_nothing(
         require_chromium, browser, tree_loaded, live_server, science_day, hutang_clerk, hongmei_clerk, wujin_user,
         tianning_user, office_user, leader_user, settings):
@@ -223,6 +236,11 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         cells = completeness_cells(wujin, "320412100")
         assert (cells["submitted"], cells["forwarded"], cells["approved"], cells["participants"]) == (
             "0", "0", "1", str(FIXED_PARTICIPANTS)), cells
+        export = f"{url}/events/campaigns/{science_day.pk}/summary.xlsx"
+        sheet = workbook_text(wujin, export)  # the district's 汇总表 counts it (approved, under 武进区)
+        assert re.search(rf"武进区 小计\n1\n{FIXED_PARTICIPANTS}\n", sheet), sheet
+        assert wujin.request.get(f"{url}/api/v1/activities/{pk}/").status == 200
+        assert TITLE in wujin.request.get(f"{url}/api/v1/activities/?page_size=1000").text()
 
         # 6. 天宁区 and its 红梅街道 never see it: a 404, and nothing in their lists, queues or completeness pages
         hongmei = login(hongmei_clerk)
@@ -234,6 +252,11 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
             assert page.goto(url + "/events/review/").status == queue_status  # a town reviews nothing
             assert TITLE not in page.content()
             assert page.goto(f"{url}/events/campaigns/{science_day.pk}/").status == 200
+            sheet = workbook_text(page, export)
+            assert "武进区" not in sheet and "湖塘镇" not in sheet and str(FIXED_PARTICIPANTS) not in sheet, sheet
+            assert page.request.get(f"{url}/api/v1/activities/{pk}/").status == 404
+            listed = page.request.get(f"{url}/api/v1/activities/?page_size=1000")
+            assert listed.ok and TITLE not in listed.text()
             assert page.locator("[data-testid=row-320412100]").count() == 0
             assert page.locator("[data-testid=row-320412]").count() == 0
             for table in ("completeness", "summary"):
