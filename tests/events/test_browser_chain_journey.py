@@ -190,6 +190,10 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         assert REASON in town.inner_text("[data-testid=return-reason]")
         assert REASON in town.inner_text("[data-testid=transition-district]")
         town.screenshot(path="/tmp/chain-town-returned.png", full_page=True)
+        town.goto(url + "/events/")  # 我的待办 lists it with the reason
+        assert TITLE in town.inner_text("[data-testid=returned-list]")
+        assert REASON in town.inner_text("[data-testid=returned-list]")
+        town.goto(detail)
         town.click("[data-testid=edit]")
         town.fill("#id_actual_participants", str(FIXED_PARTICIPANTS))
         town.fill("#id_news_links", NEWS)
