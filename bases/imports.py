@@ -42,12 +42,13 @@ from django.views import View
 from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common import uploads
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
-# Zip-bomb guard: the sum of uncompressed sizes and the worst entry's compression ratio.
+# Zip-bomb guard (common.uploads.check_zip_container): inflated total ≤ 20× the size cap, ratio ≤ 150.
 MAX_UNCOMPRESSED_FACTOR = 20
 MAX_COMPRESSION_RATIO = 150
-MIN_BYTES_FOR_RATIO_CHECK = 1024 * 1024
 
 
 @dataclass
@@ -121,13 +122,14 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件(缺少工作簿内容)。请用 Excel 另存为 .xlsx 后重试。"))
-    total = sum(i.file_size for i in infos)
-    worst = max(
-        (i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > MIN_BYTES_FOR_RATIO_CHECK), default=0
-    )
-    if total > max_bytes * MAX_UNCOMPRESSED_FACTOR or worst > MAX_COMPRESSION_RATIO:
-        raise file_problem(_("文件解压后体积异常(%(mb).0f MB),疑似压缩炸弹,已拒绝。") % {"mb": total / 1048576})
-    import openpyxl  # uses defusedxml when installed (XML bombs)
+    # the one upload checker: declared and actual inflated sizes, compression ratio, defused XML (DTDs refused)
+    try:
+        uploads.check_zip_container(data, "上传的文件",
+                                    uploads.Limits(max_uncompressed=max_bytes * MAX_UNCOMPRESSED_FACTOR,
+                                                   max_ratio=MAX_COMPRESSION_RATIO))
+    except ValidationError as exc:
+        raise file_problem(" ".join(exc.messages)) from None
+    import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -29,3 +29,13 @@ _private_storage = PrivateFileStorage()
 
 def private_storage():
     return _private_storage
+
+
+def delete_on_commit(field_file) -> None:
+    """The rule for replaced or removed private files: the old file is deleted once the change that replaced it
+    has committed (a rolled-back change keeps it), so no file is left on disk that no record names."""
+    from django.db import transaction
+
+    name, storage = getattr(field_file, "name", ""), getattr(field_file, "storage", None)
+    if name and storage is not None:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -15,9 +15,15 @@ What is checked:
 - for docx/xlsx (zip containers): the zip's total uncompressed size and compression ratio are
   checked *before* anything is decompressed (zip bombs), and every XML part is parsed with
   defusedxml, which refuses DTDs and entity declarations (billion-laughs / external entities);
+- for images: the pixel count is read from the header and refused above KEPU_MAX_IMAGE_PIXELS before
+  anything is decoded (a 30000×30000 PNG of 109 KB), then Pillow decodes the whole image (truncated or
+  corrupt files are refused);
 - openpyxl only sees a workbook that passed all of the above.
 
-Every refusal is a django ValidationError with a Chinese message naming the file.
+Stored names are the portal's: `stored_name(kind)` gives a random name with the extension of the *real*
+content (never the client's: `x.jpg.php`, `.htaccess` and `.html` cannot reach the disk). Every refusal is a
+django ValidationError with a Chinese message naming the file and what is wrong (`label` prefixes it: 照片、附件…).
+Every app's uploads go through `validate_upload` (events/uploads.py and programs' attachments adapt it).
 """
 from __future__ import annotations
 
@@ -41,6 +47,12 @@ MAX_ZIP_MEMBERS = 2_000
 LABELS = {"jpeg": "JPEG 图片", "png": "PNG 图片", "pdf": "PDF 文档", "docx": "Word 文档(.docx)",
           "xlsx": "Excel 工作簿(.xlsx)"}
 EXTENSIONS = {"jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "pdf": {".pdf"}, "docx": {".docx"}, "xlsx": {".xlsx"}}
+STORED_EXTENSION = {"jpeg": "jpg", "png": "png", "pdf": "pdf", "docx": "docx", "xlsx": "xlsx"}
+CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+ACTUAL = {"jpeg": "JPG 图片", "png": "PNG 图片", "pdf": "PDF", "docx": "Word 文档", "xlsx": "Excel 工作簿",
+          "zip": "压缩包", "ole": "旧版 Office 文档(.doc/.xls)", "exe": "可执行程序", None: "未知格式"}
 ZIP_MAGIC = (b"PK\x03\x04",)
 
 
@@ -81,7 +93,53 @@ def _read_all(upload) -> bytes:
 
 
 def _human(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n >= MB else f"{n / KB:.0f} KB"
+    if n < KB:
+        return f"{n} 字节"
+    return f"{n / MB:.1f} MB" if n >= MB else f"{n / KB:.0f} KB"
+
+
+def stored_name(kind: str) -> str:
+    """A name for the disk chosen by the portal: random, with the extension of the real content."""
+    import uuid
+
+    return f"{uuid.uuid4().hex}.{STORED_EXTENSION[kind]}"
+
+
+def content_type(kind: str) -> str:
+    return CONTENT_TYPES[kind]
+
+
+def _actual(head: bytes) -> str | None:
+    """A label for what a refused file really is."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head[:2] == b"MZ" or head[:4] == b"\x7fELF":
+        return "exe"
+    return None
+
+
+def check_image(data: bytes, name: str, kind: str, label: str = "") -> None:
+    """Refuse an image whose header announces more than KEPU_MAX_IMAGE_PIXELS pixels (before decoding it), and
+    one Pillow cannot decode whole (truncated, corrupt, not really a JPEG/PNG)."""
+    from django.conf import settings
+    from PIL import Image, UnidentifiedImageError
+
+    limit = getattr(settings, "KEPU_MAX_IMAGE_PIXELS", 50_000_000)
+    try:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
+            width, height = probe.size
+            if width * height > limit:
+                raise ValidationError(
+                    f"{label}“{name}”尺寸过大({width}×{height} 像素),不能超过 {limit // 1_000_000} 百万像素,已拒绝。")
+            if probe.format != {"jpeg": "JPEG", "png": "PNG"}[kind]:
+                raise ValidationError(f"{label}“{name}”已损坏或不完整,无法读取,请重新导出后上传。")
+            probe.load()  # decodes everything: a truncated file fails here
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, far above ours: the same refusal
+        raise ValidationError(f"{label}“{name}”尺寸过大,不能超过 {limit // 1_000_000} 百万像素,已拒绝。") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(f"{label}“{name}”已损坏或不完整,无法读取,请重新导出后上传。") from exc
 
 
 def sniff_kind(head: bytes, data_for_zip: bytes | None = None) -> str | None:
@@ -175,17 +233,18 @@ class _CappedReader(io.RawIOBase):
 
 
 def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None,
-                    limits: Limits = Limits()) -> str:
-    """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese)."""
+                    limits: Limits = Limits(), label: str = "") -> str:
+    """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese, naming the file;
+    `label` such as 照片 or 附件 goes before the name)."""
     name = _name(upload)
     kinds = tuple(kinds)
     allowed = "、".join(LABELS[k] for k in kinds)
     size = _size(upload)
     cap = max_bytes if max_bytes is not None else max(DEFAULT_MAX_BYTES[k] for k in kinds)
     if size == 0:
-        raise ValidationError(f"“{name}”是空文件。")
+        raise ValidationError(f"{label}“{name}”是空文件,请选择有内容的文件。")
     if size > cap:
-        raise ValidationError(f"“{name}”过大({_human(size)}),上限 {_human(cap)}。")
+        raise ValidationError(f"{label}“{name}”太大({_human(size)}),不能超过 {_human(cap)}。")
     head = _read_head(upload)
     kind = sniff_kind(head)
     data = None
@@ -193,12 +252,17 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
         data = _read_all(upload)
         kind = sniff_kind(head, data)
     if kind not in kinds:
-        raise ValidationError(f"“{name}”的文件类型不被接受:只接受 {allowed}。")
+        if kind is None and _actual(head) == "ole" and "xlsx" in kinds:
+            raise ValidationError("这是旧版 Excel(.xls)文件,请在 Excel 中“另存为”.xlsx 格式后再上传。")
+        actual = ACTUAL.get(kind if kind is not None else _actual(head), "未知格式")
+        raise ValidationError(f"{label}“{name}”的文件类型不被接受:只接受 {allowed}(实际内容:{actual}),已拒绝。")
     ext = os.path.splitext(name)[1].lower()
     if ext and ext not in EXTENSIONS[kind]:
-        raise ValidationError(f"“{name}”的扩展名与内容不符(内容是 {LABELS[kind]})。")
+        raise ValidationError(f"{label}“{name}”的扩展名与内容不符(内容是 {LABELS[kind]})。")
     if kind in ("docx", "xlsx"):
         check_zip_container(data if data is not None else _read_all(upload), name, limits)
+    if kind in ("jpeg", "png"):
+        check_image(_read_all(upload), name, kind, label)
     upload.seek(0)
     return kind
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from common import uploads
 from common.widgets import PrivateFileInput
 from programs.models import Organisation, Region, TargetPopulation
 
@@ -81,9 +82,10 @@ class ActivityReturnForm(forms.ModelForm):
         upload = self.cleaned_data.get("summary_file")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             try:
-                check_document(upload)
+                kind = check_document(upload)
             except UploadRejected as exc:
                 raise forms.ValidationError(str(exc)) from None
+            upload.name = uploads.stored_name(kind)  # the portal names the stored file, never the client
         return upload
 
     def clean(self):

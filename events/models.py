@@ -84,10 +84,14 @@ class Brand(models.Model):
         return self.name
 
 
+STORED_EXTENSIONS = {"jpg", "png", "pdf", "docx", "xlsx"}  # what common.uploads.stored_name gives
+
+
 def _upload_to(folder: str):
     def path(instance, filename: str) -> str:
-        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-        return f"events/{folder}/{uuid.uuid4().hex}.{ext}"
+        """A random name; the extension only if it is one the checker gives (never x.php, .htaccess, .html)."""
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return f"events/{folder}/{uuid.uuid4().hex}.{ext if ext in STORED_EXTENSIONS else 'bin'}"
 
     path.__name__ = f"upload_{folder}"
     path.__qualname__ = path.__name__

@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from accounts import scope
 from common.notify import office_recipients, send_digests
+from common.storage import delete_on_commit
+from common.uploads import content_type as kind_content_type
+from common.uploads import stored_name
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
 from .imports import ImportRejected, ImportReport, RowError, collect_errors, read_xlsx
@@ -50,7 +53,8 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
         activity.save()
     else:
         current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
-                   .values("status", "version", "region_id", "unit_id", "organisation_id", "base_id").first())
+                   .values("status", "version", "region_id", "unit_id", "organisation_id", "base_id", "summary_file")
+                   .first())
         if current is None:
             raise WorkflowError("记录不存在。")
         if not ActivityReturn.objects.changeable_by(user).filter(pk=activity.pk).exists():
@@ -63,6 +67,9 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
         scope.settle_owner(user, activity, current)
         activity.version = current["version"] + 1
         activity.save()
+        if current["summary_file"] and current["summary_file"] != activity.summary_file.name:
+            # replaced or cleared on the form: the old file goes once this commits
+            delete_on_commit(type(activity.summary_file)(activity, activity.summary_file.field, current["summary_file"]))
     if populations is not None:
         activity.target_populations.set(populations)
     return activity
@@ -115,7 +122,7 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     checked, problems = [], []
     for upload in uploads:
         try:
-            checked.append((upload, check_image(upload)))
+            checked.append((upload, kind_content_type(check_image(upload))))
         except UploadRejected as exc:
             problems.append(str(exc))
     if problems:
@@ -132,7 +139,8 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
             for upload, content_type in checked:
                 photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
                                       original_name=(upload.name or "")[:200], uploaded_by=user)
-                photo.file.save(upload.name or "photo", upload, save=False)
+                photo.file.save(stored_name(
+                    "png" if content_type == "image/png" else "jpeg"), upload, save=False)
                 stored.append(photo)
                 photo.save()
             ActivityReturn.objects.filter(pk=activity.pk).update(version=current["version"] + 1)
@@ -167,8 +175,7 @@ def supplement_summary(activity: ActivityReturn, user, *, text: str = "", upload
     text = (text or "").strip()
     if not text and upload is None:
         raise InvalidTransition("请填写活动简要总结或上传总结附件(PDF/Word)。")
-    if upload is not None:
-        check_document(upload)
+    kind = check_document(upload) if upload is not None else None
     current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
     if current is None or current["status"] != "approved":
         raise InvalidTransition("该活动填报已不是“已通过”状态,请刷新页面后再操作。")
@@ -177,7 +184,9 @@ def supplement_summary(activity: ActivityReturn, user, *, text: str = "", upload
     if text:
         activity.summary_text = text
     if upload is not None:
-        activity.summary_file.save(upload.name or "summary", upload, save=False)
+        if activity.summary_file:
+            delete_on_commit(activity.summary_file)  # replaced: the old file goes once this commits
+        activity.summary_file.save(stored_name(kind), upload, save=False)
     activity.version = current["version"] + 1
     activity.save(update_fields=["summary_text", "summary_file", "version", "updated_at"])
     return activity
@@ -217,8 +226,7 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
     party = filer_party(user)
     if kind not in CampaignFiling.Kind.values:
         raise WorkflowError("未知的报送类型。")
-    if upload is not None:
-        check_document(upload)
+    file_kind = check_document(upload) if upload is not None else None
     now = now or timezone.now()
     filing = CampaignFiling.objects.filter(campaign=campaign, kind=kind, **party).first()
     if filing is None:  # the first filing time is what "on time" is judged by
@@ -226,7 +234,9 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
     filing.filed_by = user
     filing.text = text or filing.text
     if upload is not None:
-        filing.file.save(upload.name or "filing", upload, save=False)
+        if filing.file:
+            delete_on_commit(filing.file)  # a second filing replaces the file: the old one goes once this commits
+        filing.file.save(stored_name(file_kind), upload, save=False)
     filing.save()
     if kind == CampaignFiling.Kind.SCHEDULE:
         drafts = ActivityReturn.objects.changeable_by(user).filter(campaign=campaign, status="draft")

@@ -214,6 +214,7 @@ KEPU_PLAN_START_YEAR = env_int("KEPU_PLAN_START_YEAR", 2021)
 KEPU_PLAN_END_YEAR = env_int("KEPU_PLAN_END_YEAR", 2035)
 KEPU_DATE_MARGIN_YEARS = env_int("KEPU_DATE_MARGIN_YEARS", 5)
 KEPU_MAX_JSON_DEPTH = env_int("KEPU_MAX_JSON_DEPTH", 32)
+KEPU_MAX_IMAGE_PIXELS = env_int("KEPU_MAX_IMAGE_PIXELS", 50_000_000)  # a photo: 50 megapixels
 
 # --- e-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

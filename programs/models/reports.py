@@ -21,8 +21,9 @@ from .plan import Plan, PlanTarget, ResponsibleUnit, Task
 
 
 def attachment_path(instance, filename):
+    """A random name; the extension only if it is one common.uploads gives (never x.php, .htaccess, .html)."""
     ext = os.path.splitext(filename)[1].lower()
-    return f"reports/{uuid.uuid4().hex}{ext}"
+    return f"reports/{uuid.uuid4().hex}{ext if ext in ('.pdf', '.docx', '.xlsx', '.jpg', '.png') else '.bin'}"
 
 
 class ReportingPeriod(models.Model):

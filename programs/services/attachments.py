@@ -2,12 +2,11 @@
 bytes against its extension, storing an upload on an entry, and removing one."""
 from __future__ import annotations
 
-import os
-import zipfile
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from common import uploads
 
 from ..models import UnitReport, UnitReportAttachment, UnitReportEntry
 
@@ -21,46 +20,19 @@ ATTACHMENT_TYPES = {
 }
 
 
+ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpeg", "png")
+_KIND_OF = {uploads.content_type(k): k for k in ATTACHMENT_KINDS}
+
+
 def max_attachment_bytes() -> int:
     return int(getattr(settings, "KEPU_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 
 
 def sniff_attachment(upload) -> str:
-    """The content type of an upload judged by its bytes; ValidationError when it is not an
-    allowed type or its content does not match its extension."""
-    name = upload.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(f"附件“{name}”的类型不允许,只接受 PDF、Word(docx)、Excel(xlsx)、JPEG、PNG 文件。")
-    if upload.size > max_attachment_bytes():
-        raise ValidationError(
-            f"附件“{name}”过大({upload.size / 1048576:.1f} MB),"
-            f"单个附件不能超过 {max_attachment_bytes() // 1048576} MB。"
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    ok = False
-    if ext == ".pdf":
-        ok = head.startswith(b"%PDF-")
-    elif ext == ".png":
-        ok = head.startswith(b"\x89PNG\r\n\x1a\n")
-    elif ext in (".jpg", ".jpeg"):
-        ok = head.startswith(b"\xff\xd8\xff")
-    elif ext in (".docx", ".xlsx"):
-        if head.startswith(b"PK\x03\x04"):
-            try:
-                with zipfile.ZipFile(upload) as zf:
-                    names = zf.namelist()
-                ok = "[Content_Types].xml" in names and any(
-                    n.startswith("word/" if ext == ".docx" else "xl/") for n in names
-                )
-            except zipfile.BadZipFile:
-                ok = False
-            upload.seek(0)
-    if not ok:
-        raise ValidationError(f"附件“{name}”的内容与扩展名不符或文件已损坏,请上传真实的 {ext[1:].upper()} 文件。")
-    return ATTACHMENT_TYPES[ext]
+    """The content type of an upload judged by its bytes (common.uploads: type, size, zip and XML bombs, image
+    pixels); ValidationError naming the file when it is not an allowed type or its content does not match."""
+    kind = uploads.validate_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=max_attachment_bytes(), label="附件")
+    return uploads.content_type(kind)
 
 
 def add_attachment(report: UnitReport, task_id: int, upload, user) -> UnitReportAttachment:
@@ -71,7 +43,7 @@ def add_attachment(report: UnitReport, task_id: int, upload, user) -> UnitReport
         entry=entry, original_name=(upload.name or "附件")[-200:], content_type=sniff_attachment(upload),
         size=upload.size, uploaded_by=user,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(uploads.stored_name(_KIND_OF[attachment.content_type]), upload, save=False)
     attachment._history_user = user
     attachment.save()
     return attachment

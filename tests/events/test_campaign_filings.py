@@ -47,7 +47,7 @@ def test_a_district_files_its_schedule_and_the_completeness_row_shows_it(client_
 def test_a_filing_of_the_wrong_type_is_refused_with_a_message_and_nothing_is_filed(name, data, client_for,
                                                                                    wujin_user, science_day):
     body = _file(client_for(wujin_user), science_day, "summary", "总结", upload(name, data)).content.decode()
-    assert f"文件“{name}”不是 PDF 或 Word(docx)文档" in body
+    assert f"文件“{name}”的文件类型不被接受" in body
     assert not CampaignFiling.objects.exists()
 
 

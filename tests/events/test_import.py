@@ -116,10 +116,10 @@ def test_the_preview_page_lists_the_errors_in_chinese(client_for, wujin_user, sc
     ("empty_sheet", "Excel 文件是空的"),
     ("header_only", "只有表头,没有数据行"),
     ("zero_bytes", "空文件"),
-    ("renamed_text", "不是有效的 Excel"),
+    ("renamed_text", "的文件类型不被接受"),
     ("renamed_exe", "可执行程序"),
     ("old_xls", "旧版 Excel"),
-    ("corrupt_zip", "不是有效的 Excel"),
+    ("corrupt_zip", "的文件类型不被接受"),
 ])
 def test_each_bad_file_gets_a_clear_message(case, message, wujin_user):
     header_without_category = [h for h in HEADER if h != "活动类别*"]

@@ -133,7 +133,7 @@ def test_supplementing_a_summary_is_refused_for_the_wrong_people_and_bad_files(c
     body = client_for(wujin_user).post(url, {"version": activity.version, "summary_text": "x",
                                              "summary_file": upload("总结.pdf", b"MZ\x90\x00" + b"\x00" * 60)},
                                        follow=True).content.decode()
-    assert "不是 PDF 或 Word" in body
+    assert "的文件类型不被接受" in body
     stale = client_for(wujin_user).post(url, {"version": activity.version + 5, "summary_text": "旧版本"},
                                         follow=True).content.decode()
     assert "旧版本" in stale

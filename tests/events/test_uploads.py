@@ -30,8 +30,8 @@ def test_a_jpeg_and_a_png_are_stored_and_served_with_their_type(client_for, wuji
 
 @pytest.mark.parametrize("name,data,message", [
     ("setup.jpg", b"MZ\x90\x00" + b"\x00" * 200, "可执行程序"),
-    ("notes.png", "这不是图片".encode() * 20, "不是 JPG 或 PNG"),
-    ("report.jpg", b"%PDF-1.7\n" + b"0" * 100, "不是 JPG 或 PNG"),
+    ("notes.png", "这不是图片".encode() * 20, "的文件类型不被接受"),
+    ("report.jpg", b"%PDF-1.7\n" + b"0" * 100, "的文件类型不被接受"),
     ("broken.jpg", JPEG_BYTES[:300], "已损坏"),
     ("broken.png", png_bytes(4, 4)[:-20], "已损坏"),
     ("empty.jpg", b"", "空文件"),
@@ -85,7 +85,7 @@ def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for,
         served = client_for(wujin_user).get(reverse("events:summary-file", args=[activity.pk]))
         assert served.status_code == 200 and "attachment" in served["Content-Disposition"]
     else:
-        assert response.status_code == 200 and "不是 PDF 或 Word" in response.content.decode()
+        assert response.status_code == 200 and "的文件类型不被接受" in response.content.decode()
         assert ActivityReturn.objects.count() == 0
 
 
@@ -102,7 +102,7 @@ def test_a_good_and_a_bad_photo_together_save_nothing_and_name_the_bad_file(clie
     activity = make_return(wujin)
     body = _upload_page(client_for(wujin_user), activity, upload("现场好图.jpg", JPEG_BYTES),
                         upload("病毒.png", b"MZ\x90\x00" + b"\x00" * 200)).content.decode()
-    assert "照片“病毒.png”不是 JPG 或 PNG 图片" in body and "均未保存" in body
+    assert "照片“病毒.png”的文件类型不被接受" in body and "均未保存" in body
     assert "照片已上传" not in body
     assert ActivityPhoto.objects.count() == 0
     private = settings.KEPU_PRIVATE_MEDIA_ROOT / "events" / "photos"

@@ -9,8 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.uploads import MB, Limits, UploadValidator, open_workbook_safely, validate_upload
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+def _image(fmt: str, size=(4, 3)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, fmt)
+    return buf.getvalue()
+
+
+JPEG = _image("JPEG")  # real images: the checker decodes them whole (Pillow)
+PNG = _image("PNG")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
@@ -71,7 +79,7 @@ def test_a_type_the_field_does_not_accept_is_refused_with_the_accepted_types_nam
 
 
 def test_oversize_and_empty_files_are_refused_before_being_read():
-    with pytest.raises(ValidationError, match="过大"):
+    with pytest.raises(ValidationError, match="太大"):
         validate_upload(upload("big.pdf", PDF + b"0" * (2 * MB)), kinds=("pdf",), max_bytes=1 * MB)
     with pytest.raises(ValidationError, match="空文件"):
         validate_upload(upload("empty.pdf", b""), kinds=("pdf",))
@@ -139,7 +147,7 @@ def test_a_clean_workbook_opens_and_its_cells_are_read():
 
 def test_the_import_size_cap_comes_from_settings(settings):
     settings.KEPU_MAX_IMPORT_BYTES = 1000
-    with pytest.raises(ValidationError, match="过大"):
+    with pytest.raises(ValidationError, match="太大"):
         open_workbook_safely(upload("returns.xlsx", xlsx_bytes()))
 
 
