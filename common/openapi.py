@@ -1,4 +1,5 @@
-"""drf-spectacular post-processing: document the error responses every operation can give.
+"""drf-spectacular pieces: the schema view (login required), and post-processing hooks that document the error
+responses every operation can give and write choice lists as plain text.
 
 DRF answers 400 (validation, bad filter value), 401 (no or bad credentials — token auth sends
 WWW-Authenticate), 403 (role not allowed), 404 (unknown id or another region's object) and 429
@@ -7,6 +8,11 @@ workflow action or an edit) carries a stale `version` (common/workflow.ConflictE
 the schema, so each operation lists them. An operation that already documents a code keeps its own.
 """
 from __future__ import annotations
+
+import re
+
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 
 ERROR_SCHEMA_NAME = "ErrorDetail"
 VALIDATION_SCHEMA_NAME = "ValidationError"
@@ -52,3 +58,35 @@ def add_error_responses(result, generator, request, public):
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
                 })
     return result
+
+
+CHOICE_LINE = re.compile(r"^\* `([^`\n]*)` - ", re.MULTILINE)
+
+
+def plain_choice_descriptions(result, generator, request, public):
+    """drf-spectacular lists an enum's choices as Markdown (「* `draft` - 草稿」); write them as plain text
+    (「* draft - 草稿」) so that no description in the schema carries code formatting."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    node[key] = CHOICE_LINE.sub(r"* \1 - ", value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
+class SchemaView(SpectacularAPIView):
+    """/api/schema/ for logged-in users and token holders (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]). A refusal
+    is the API's JSON error body ({"detail": "…"}), not the error rendered as an OpenAPI YAML document."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response

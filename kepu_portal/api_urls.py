@@ -2,14 +2,8 @@
 from importlib import import_module
 
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.views import ObtainAuthToken
 
-
-@extend_schema(tags=["auth"], summary="用户名和密码换取 API token")
-class TokenView(ObtainAuthToken):
-    pass
-
+from accounts.api import TokenView
 
 urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]
 for app in ("programs", "bases", "events", "indicators"):

@@ -163,11 +163,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock out after repeated failed logins
+# django-axes: lock out after repeated failed logins (page login and the API token endpoint alike).
+# The lock is on the user name *and* the address together: wrong passwords for a user from one address lock
+# that user at that address only — an attacker elsewhere cannot lock the real user out, and failures for one
+# user do not lock the other users behind the same address (one office's NAT).
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 # --- i18n ----------------------------------------------------------------------------------
@@ -249,10 +252,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 KEPU_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("KEPU_REMINDER_DAYS_BEFORE", "7,3,1")]
 
 # --- API -----------------------------------------------------------------------------------
+# API tokens live KEPU_TOKEN_TTL_HOURS from their creation (like a page session: SESSION_COOKIE_AGE) and die at
+# logout and on a password change (accounts/tokens.py). The token class comes first so that a missing or bad
+# credential is a 401 with `WWW-Authenticate: Token`, not a 403.
+KEPU_TOKEN_TTL_HOURS = env_int("KEPU_TOKEN_TTL_HOURS", 8)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -278,6 +285,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Schema and Swagger UI for logged-in users and token holders only (the docs page also redirects to the
+    # login: kepu_portal/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Docstrings describe the code (「`run_transition(request, action)`: …」), not the API: never descriptions.
+    # Operations and serializers say what users need with extend_schema(description=…) / help_text.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
     "ENUM_NAME_OVERRIDES": {
         "BaseCategoryEnum": "bases.models.Base.Category",
         "ActivityCategoryEnum": "events.models.ActivityReturn.Category",
@@ -359,6 +372,7 @@ KEPU_HEALTH_BROKER_TIMEOUT = float(env_str("KEPU_HEALTH_BROKER_TIMEOUT", "1.0"))
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "common.openapi.add_error_responses",
+    "common.openapi.plain_choice_descriptions",
 ]
 
 # --- the plan file loaded by `manage.py load_plan` -----------------------------------------

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from csp.decorators import csp_update
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts.views import home
 from common.health import healthz
+from common.openapi import SchemaView
 
 admin.site.site_header = _("科普工作管理平台 · 后台管理")
 admin.site.site_title = _("科普工作管理平台")
@@ -25,11 +27,13 @@ urlpatterns = [
     path("plan/", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kepu_portal.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Schema and docs need a login (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]: anonymous → 401 on the schema);
+    # the docs page sends an anonymous browser to the login page instead.
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI with its script served as a file (CSP: no inline script); its template's <style>
     # block is the one inline style the portal allows, on this page only.
-    path("api/docs/", csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
-         name="api-docs"),
+    path("api/docs/", login_required(csp_update({"style-src": ["'unsafe-inline'"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema"))), name="api-docs"),
     path("healthz", healthz, name="healthz"),
     path("audit/", include("common.urls")),
 ]

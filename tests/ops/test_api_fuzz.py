@@ -1,9 +1,10 @@
 """schemathesis over every operation in /api/schema/: no 5xx, every response matches the schema.
 
-Generic: the operations come from the live schema, so endpoints added by other apps are fuzzed
-without touching this file. Bounded for CI: KEPU_FUZZ_EXAMPLES (default 10) examples per operation,
-the examples and fuzzing phases (KEPU_FUZZ_PHASES), two workers, fixed seed, no stateful phase —
-about a minute per user for the 56 operations. The exhaustive coverage phase generates ~8,000 cases
+Generic: the operations come from the live schema (which needs a login: schemathesis fetches it with the
+user's token), so endpoints added by other apps are fuzzed without touching this file; only the token's own
+revocation (DELETE /api/v1/auth/token/) is left out. Bounded for CI: KEPU_FUZZ_EXAMPLES (default 10) examples
+per operation, the examples and fuzzing phases (KEPU_FUZZ_PHASES), two workers, fixed seed, no stateful phase —
+about a minute per user for the 58 operations. The exhaustive coverage phase generates ~8,000 cases
 (about 9 minutes per user here); run it by hand with KEPU_FUZZ_PHASES=examples,coverage,fuzzing.
 """
 import os
@@ -33,6 +34,9 @@ def run_schemathesis(base_url: str, token: str, tmp_path) -> subprocess.Complete
         "--phases", os.environ.get("KEPU_FUZZ_PHASES", "examples,fuzzing"), "--workers", "2", "--seed", "20251",
         "--request-timeout", "20", "--suppress-health-check", "all", "--warnings", "off",
         "--output-truncate", "true", "--no-color",
+        # DELETE /api/v1/auth/token/ revokes the very token the run authenticates with: every later case would be
+        # a 401. It is covered by tests/ops/test_tokens.py instead.
+        "--exclude-operation-id", "v1_auth_token_destroy",
     ]
     env = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_HOOKS="")
     return subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)

@@ -1,4 +1,9 @@
-"""django-axes: repeated failed logins lock the account out, with a Chinese page (HTTP 429)."""
+"""django-axes: repeated failed logins lock the account out, with a Chinese page (HTTP 429).
+
+The lockout keys on the user name and the address together: failures for a user from one address lock
+that user at that address only — not the real user elsewhere, not another user at the same address. The
+API token endpoint counts into the same lockout and answers 429 with a Chinese message.
+"""
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -14,6 +19,16 @@ def fail(client, username="wujin1", n=1):
     for _ in range(n):
         response = client.post(reverse("login"), {"username": username, "password": "wrong"})
     return response
+
+
+def fail_token(client, username="wujin1", n=1):
+    for _ in range(n):
+        response = client.post("/api/v1/auth/token/", {"username": username, "password": "wrong"})
+    return response
+
+
+def logs_in(client, username):
+    return client.post(reverse("login"), {"username": username, "password": "pw-" + username}).status_code == 302
 
 
 @LOCKED
@@ -42,14 +57,55 @@ def test_a_locked_account_cannot_log_in_even_with_the_right_password(wujin_user)
 
 
 @LOCKED
-def test_a_locked_account_gets_no_api_token_even_with_the_right_password(wujin_user):
+def test_a_locked_account_gets_no_api_token_but_a_429_with_a_chinese_message(wujin_user):
     client = Client()
     fail(client, n=3)
     response = client.post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"})
-    # DRF's token view turns the axes refusal into its own 400 "unable to log in"; either way no token
-    assert response.status_code in (400, 429)
-    assert "token" not in response.json()
-    assert Client().post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"}).status_code in (400, 429)
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert "token" not in body
+    assert "登录失败次数过多" in body["detail"] and "30 分钟后再试" in body["detail"]
+    assert Client().post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"}).status_code == 429
+
+
+@LOCKED
+def test_the_failure_that_reaches_the_limit_on_the_token_endpoint_already_answers_429(wujin_user):
+    client = Client()
+    assert fail_token(client, n=2).status_code == 400  # wrong password, below the limit: DRF's own 400
+    assert fail_token(client).status_code == 429
+
+
+@LOCKED
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_real_user_out(wujin_user):
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    assert fail(attacker, n=3).status_code == 429  # the attacker's address is locked for wujin1 …
+    assert logs_in(Client(REMOTE_ADDR="10.0.0.1"), "wujin1")  # … the real wujin1 at the office is not
+    real = Client(REMOTE_ADDR="10.0.0.1")
+    assert real.post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"}).status_code == 200
+
+
+@LOCKED
+def test_failures_for_one_user_do_not_lock_another_user_from_the_same_address(wujin_user, tianning_user):
+    shared = Client(REMOTE_ADDR="10.0.0.7")  # one office network, one NAT address
+    fail(shared, n=3)
+    assert logs_in(Client(REMOTE_ADDR="10.0.0.7"), "tianning1")
+    assert not logs_in(Client(REMOTE_ADDR="10.0.0.7"), "wujin1")  # wujin1 itself stays locked there
+
+
+@LOCKED
+def test_failed_token_requests_lock_the_page_login_at_that_address_only(office_user):
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    fail_token(attacker, username="office1", n=3)
+    assert attacker.post(reverse("login"), {"username": "office1", "password": "pw-office1"}).status_code == 429
+    assert logs_in(Client(REMOTE_ADDR="10.0.0.1"), "office1")
+
+
+@LOCKED
+def test_failed_page_logins_and_token_requests_add_up(wujin_user):
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    fail(client, n=2)
+    assert fail_token(client).status_code == 429
 
 
 @LOCKED
@@ -59,6 +115,15 @@ def test_a_successful_login_before_the_limit_resets_the_count(wujin_user):
     assert client.post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1"}).status_code == 302
     client.post(reverse("logout"))
     assert fail(client, n=2).status_code == 200  # counting starts again
+
+
+@LOCKED
+def test_a_successful_token_request_resets_the_count_like_a_page_login(wujin_user):
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    fail_token(client, n=2)
+    assert client.post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"}).status_code == 200
+    assert fail_token(client, n=2).status_code == 400  # counting starts again
+    assert logs_in(client, "wujin1")
 
 
 @LOCKED
