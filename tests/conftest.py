@@ -271,3 +271,13 @@ def browser(_playwright):
         browser.close()
 
 
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A test that switches to English (a page, a token view) must not leave later tests' messages in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
