@@ -1,4 +1,4 @@
-"""Only http and https links are stored and rendered as links."""
+"""Only http and https links are stored and rendered as links; every `next` parameter stays on the site."""
 from __future__ import annotations
 
 import io
@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 BAD = "javascript:alert(8)//"
 GOOD = "https://www.czkx.example.cn/news/2025/0916.html"
 REFUSED_LINE_2 = f"第 2 行“{BAD}”不是 http 或 https 链接"
+OFF_SITE = ["//evil.example/", "///evil.example", "https://evil.example/", "http://evil.example/x",
+            "javascript:alert(1)", "/\\evil.example", "\\\\evil.example", " //evil.example", "http:///evil.example"]
 
 
 # --- news links: the form, the API and the model refuse anything but http/https --------------------------------
@@ -114,3 +116,58 @@ def test_a_stored_javascript_news_link_renders_as_plain_text_not_a_link(persona,
     links = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
     assert not [link for link in links if "script" in link.lower() or link.startswith(("data:", "//", "ftp:"))]
     assert BAD in html and "JaVaScRiPt:alert(9)" in html and 'data-testid="news-link-text"' in html
+
+
+# --- next: every variant of an off-site address falls back to the default page ------------------------------
+def test_a_transition_with_an_off_site_next_redirects_to_the_activity(client_for, office_user, wujin, make_return):
+    client = client_for(office_user)
+    for next_url in OFF_SITE:
+        activity = make_return(wujin, status="submitted", submitted_at=timezone.now())
+        response = client.post(reverse("events:transition", args=[activity.pk]),
+                               {"action": "approve", "version": activity.version, "next": next_url})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("events:detail", args=[activity.pk]), next_url
+        activity.refresh_from_db()
+        assert activity.status == "approved"
+        # the refusal path (a stale version) falls back the same way
+        stale = client.post(reverse("events:transition", args=[activity.pk]),
+                            {"action": "approve", "version": 1, "next": next_url})
+        assert stale["Location"] == reverse("events:detail", args=[activity.pk]), next_url
+
+
+def test_a_transition_keeps_an_on_site_next(client_for, office_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", submitted_at=timezone.now())
+    queue = reverse("events:review-queue") + "?page=2&status=submitted"
+    for url in (queue, "http://testserver" + queue):
+        response = client_for(office_user).post(reverse("events:transition", args=[activity.pk]),
+                                                {"action": "return", "reason": "请补充照片",
+                                                 "version": activity.version, "next": url})
+        assert response["Location"] == url
+        activity.refresh_from_db()
+
+
+def test_login_logout_and_language_switch_ignore_an_off_site_next(client, wujin_user):
+    """Django's own login, logout and set_language views make the same check as common.redirects."""
+    from django.test import Client
+
+    for next_url in OFF_SITE:
+        c = Client()
+        login = c.post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1", "next": next_url})
+        assert login.status_code == 302 and login["Location"] == reverse("home"), next_url
+        language = c.post(reverse("set_language"), {"language": "en", "next": next_url})
+        assert language.status_code == 302 and language["Location"] == "/", next_url
+        logout = c.post(reverse("logout"), {"next": next_url})
+        assert logout.status_code == 302 and logout["Location"] == reverse("login"), next_url
+
+
+def test_safe_next_accepts_only_this_host_and_on_https_only_https(rf):
+    from common.redirects import safe_next
+
+    plain = rf.post("/", {"next": "/events/?page=2"})
+    assert safe_next(plain, "/home/") == "/events/?page=2"
+    for url in OFF_SITE + ["", "   "]:
+        assert safe_next(rf.post("/", {"next": url}), "/home/") == "/home/", url
+    secure = rf.post("/", {"next": "http://testserver/events/"}, secure=True)
+    assert safe_next(secure, "/home/") == "/home/"
+    assert safe_next(rf.get("/", {"next": "https://testserver/events/"}, secure=True), "/home/") == \
+        "https://testserver/events/"
