@@ -190,3 +190,30 @@ def test_the_unit_report_workbooks_show_formula_like_narratives_as_text(client_f
     consolidated = client_for(office_user).get(reverse("programs:period-consolidated-xlsx", args=[period.pk]))
     assert consolidated.status_code == 200
     assert_xlsx_shows_text(consolidated.content, stored)
+
+
+# --- one helper: nothing else writes a spreadsheet -------------------------------------------------------------
+def test_no_module_writes_a_spreadsheet_except_through_common_spreadsheets():
+    import os
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    skip = {"tests", "bench", "var", "staticfiles", "migrations", "node_modules", "static", "locale"}
+    direct = re.compile(r"csv\.(writer|DictWriter)\(|\.export\(\s*[\"'](csv|xlsx|xls|tsv|ods)[\"']|export_set\(")
+    sources = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
+        sources += [Path(folder) / name for name in files if name.endswith(".py")]
+    assert len(sources) > 50
+    offenders = []
+    for path in sources:
+        relative = path.relative_to(root)
+        if relative.as_posix() == "common/spreadsheets.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        if direct.search(source):
+            offenders.append(f"{relative}: writes csv/xlsx itself")
+        if "Workbook()" in source and "workbook_bytes" not in source:
+            offenders.append(f"{relative}: builds a Workbook but does not save it with workbook_bytes")
+    assert offenders == []
