@@ -77,7 +77,7 @@ def write_row(ws, row_index: int, values: Iterable, start_column: int = 1) -> li
 
 def append_row(ws, values: Iterable) -> list:
     """ws.append(values) that never stores user text as a formula; returns the cells."""
-    return write_row(ws, ws._current_row + 1, values)  # the row openpyxl's own append would use
+    return write_row(ws, ws._current_row + 1, values)  # the row openpyxl's own append uses (openpyxl 3.1)
 
 
 def protect_workbook(workbook) -> None:
@@ -139,9 +139,9 @@ def dataset_xlsx(dataset, title: str | None = None) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    name = title or dataset.title
-    if name:
-        ws.title = "".join("-" if ch in "\\/*?:[]" else ch for ch in str(name))[:31]
+    name = "".join("-" if ch in "\\/*?:[]" else ch for ch in str(title or dataset.title or ""))[:31].strip("'")
+    if name:  # Excel refuses \ / * ? : [ ] in a sheet name, more than 31 characters, or a ' at either end
+        ws.title = name
     bold, wrap = Font(bold=True), Alignment(wrap_text=True)
     widths: dict[int, int] = {}
     for index, values in enumerate(_dataset_rows(dataset), start=1):
