@@ -13,7 +13,8 @@ Written so another app (events) can reuse it unchanged; it could move to common/
 * ``run_import`` — dry run or real run inside one transaction; any problem rolls everything back.
 * ``ImportFlowView`` — upload → preview (every bad row listed) → confirm, the file stashed under
   MEDIA_ROOT/imports between the two steps.
-* ``export_response`` / ``template_response`` — xlsx or csv downloads with Chinese headers.
+* ``export_response`` / ``template_response`` — xlsx or csv downloads with Chinese headers, written by
+  ``common.spreadsheets`` (user text beginning with = + - @ tab or CR is text, never a formula).
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common import uploads
+from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
@@ -161,7 +163,7 @@ def _csv_rows(data: bytes, max_rows: int):
     try:
         rows = []
         for row in csv.reader(io.StringIO(text)):
-            rows.append(row[:MAX_COLUMNS])
+            rows.append([unescape_csv_cell(v) for v in row[:MAX_COLUMNS]])  # our own export's ' prefix
             if len(rows) > max_rows + 1 + 1000:
                 break
         return rows
@@ -712,12 +714,13 @@ def run_import(resource: KepuResource, upload: Upload, dry_run: bool) -> ImportO
 
 # --- downloads -------------------------------------------------------------------------------
 def dataset_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
+    """The dataset as a download, written by common.spreadsheets (user text never becomes a formula)."""
     if fmt == "csv":
-        content = "\ufeff" + dataset.export("csv")  # BOM so Excel opens UTF-8 correctly
+        content = "\ufeff" + dataset_csv(dataset)  # BOM so Excel opens UTF-8 correctly
         response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
     else:
         fmt = "xlsx"
-        response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(dataset_xlsx(dataset, title=filename), content_type=XLSX_CONTENT_TYPE)
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import OwnedBy
+from common.links import validate_http_url
 
 from .querysets import BaseQuerySet, CertificationQuerySet
 
@@ -62,7 +63,7 @@ class Base(models.Model):
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
-    website = models.URLField(_("网址"), blank=True)
+    website = models.URLField(_("网址"), blank=True, validators=[validate_http_url])
     description = models.TextField(_("简介"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -1,7 +1,6 @@
 """Excel out: the 活动安排表 template and a campaign's 汇总表 (approved returns only)."""
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -11,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts import scope
+from common.spreadsheets import append_row, set_cell, workbook_bytes
 from programs.models import Region, TargetPopulation
 
 from .models import ActivityReturn, Brand, Campaign
@@ -26,14 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)  # user text is never a formula (common.spreadsheets)
 
 
 def _header(ws, row: int, labels: list[str]) -> None:
     for col, label in enumerate(labels, start=1):
-        cell = ws.cell(row=row, column=col, value=label)
+        cell = set_cell(ws, row, col, label)
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -46,7 +44,7 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
     sc = scope.scope_of(user)
     region_name = sc.party_name if sc.kind in scope.FILER_KINDS else ""
     title = f"{campaign.name if campaign else ''}{region_name}活动安排表".strip() or "活动安排表"
-    ws.cell(row=1, column=1, value=title).font = TITLE
+    set_cell(ws, 1, 1, title).font = TITLE
     headers = [c + ("*" if required else "") for c, _a, required in COLUMNS]
     _header(ws, 2, headers)
     widths = {"活动名称": 32, "活动类别": 22, "活动地点": 24, "主办单位": 20, "协办单位": 20, "活动主题": 20,
@@ -56,7 +54,7 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
     ws.freeze_panes = "C3"
 
     lists = wb.create_sheet("填写说明")
-    lists.cell(row=1, column=1, value="填写说明").font = TITLE
+    set_cell(lists, 1, 1, "填写说明").font = TITLE
     notes = [
         "一行填写一项活动;带 * 的列必填;请不要删除或修改第 2 行表头。",
         "日期填写如 2025-09-17;人数、经费填写非负数字,经费单位为万元。",
@@ -65,7 +63,7 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
         "导入后为草稿,核对无误后在平台上提交(或报送活动安排表一次提交全部草稿)。",
     ]
     for i, text in enumerate(notes, start=2):
-        lists.cell(row=i, column=1, value=text)
+        set_cell(lists, i, 1, text)
     start = len(notes) + 3
     columns = {
         "活动类别": [str(label) for _c, label in ActivityReturn.Category.choices],
@@ -75,9 +73,9 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
         "所属辖市(区)": list(Region.objects.districts().values_list("name", flat=True)),
     }
     for col, (name, values) in enumerate(columns.items(), start=1):
-        lists.cell(row=start, column=col, value=name).font = BOLD
+        set_cell(lists, start, col, name).font = BOLD
         for i, value in enumerate(values, start=start + 1):
-            lists.cell(row=i, column=col, value=value)
+            set_cell(lists, i, col, value)
         lists.column_dimensions[get_column_letter(col)].width = 26
         if name in ("活动类别", "活动形式", "活动品牌", "所属辖市(区)") and values:
             target = [c for c, _a, _r in COLUMNS].index(name) + 1
@@ -144,9 +142,9 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
 
     ws = wb.active
     ws.title = "汇总表"
-    ws.cell(row=1, column=1, value=f"{campaign.name}活动汇总表").font = TITLE
-    ws.cell(row=2, column=1, value=f"主题:{campaign.theme}    时间:{campaign.starts_on:%Y-%m-%d} 至 "
-                                   f"{campaign.ends_on:%Y-%m-%d}    口径:已审核通过的活动")
+    set_cell(ws, 1, 1, f"{campaign.name}活动汇总表").font = TITLE
+    set_cell(ws, 2, 1, f"主题:{campaign.theme}    时间:{campaign.starts_on:%Y-%m-%d} 至 "
+                       f"{campaign.ends_on:%Y-%m-%d}    口径:已审核通过的活动")
     header = ["辖市(区)/单位"]
     for _code, label in categories:
         header += [f"{label}\n活动数", f"{label}\n参与人次"]
@@ -172,7 +170,7 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
         for key, _l in METRICS:
             grand[key] += party_total[key]
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row_index, column=col, value=value).border = BOX
+            set_cell(ws, row_index, col, value).border = BOX
         row_index += 1
     totals: list = ["合计"]
     for code, _label in categories:
@@ -180,7 +178,7 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
     totals += [grand["activities"], grand["participants"], grand["online_views"], grand["volunteers"],
                grand["experts"], float(grand["budget"] or Decimal(0)), grand["recommended"]]
     for col, value in enumerate(totals, start=1):
-        cell = ws.cell(row=row_index, column=col, value=value)
+        cell = set_cell(ws, row_index, col, value)
         cell.font, cell.fill, cell.border = BOLD, TOTAL_FILL, BOX
     ws.column_dimensions["A"].width = 18
     ws.freeze_panes = "B5"
@@ -194,17 +192,17 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
             metrics = parties[name].get(code)
             if not metrics:
                 continue
-            detail.append([name, str(label)] + [float(metrics[k]) if k == "budget" else metrics[k]
-                                                for k, _l in METRICS])
+            append_row(detail, [name, str(label)] + [float(metrics[k]) if k == "budget" else metrics[k]
+                                                     for k, _l in METRICS])
             for key, _l in METRICS:
                 subtotal[key] += metrics[key]
             r += 1
-        detail.append([f"{name} 小计", ""] + [float(subtotal[k]) if k == "budget" else subtotal[k]
-                                               for k, _l in METRICS])
+        append_row(detail, [f"{name} 小计", ""] + [float(subtotal[k]) if k == "budget" else subtotal[k]
+                                                    for k, _l in METRICS])
         for cell in detail[r]:
             cell.font, cell.fill = BOLD, TOTAL_FILL
         r += 1
-    detail.append(["总计", ""] + [float(grand[k]) if k == "budget" else grand[k] for k, _l in METRICS])
+    append_row(detail, ["总计", ""] + [float(grand[k]) if k == "budget" else grand[k] for k, _l in METRICS])
     for cell in detail[r]:
         cell.font, cell.fill = BOLD, TOTAL_FILL
     detail.column_dimensions["A"].width = 18
@@ -215,9 +213,9 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
     recommended = (queryset.filter(campaign=campaign).approved().filter(recommended=True)
                    .select_related("region", "unit").order_by("region__path", "starts_on"))
     for activity in recommended:
-        excellent.append([activity.filer_name, activity.title, activity.get_category_display(),
-                          activity.starts_on, activity.actual_participants, activity.recommendation_reason,
-                          "\n".join(activity.news_link_list)])
+        append_row(excellent, [activity.filer_name, activity.title, activity.get_category_display(),
+                               activity.starts_on, activity.actual_participants, activity.recommendation_reason,
+                               "\n".join(activity.news_link_list)])
     excellent.column_dimensions["B"].width = 36
     excellent.column_dimensions["F"].width = 40
     return _save(wb)

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from accounts import scope
 from accounts.scope import OwnedBy
 from common.limits import helpers_limit, online_views_limit, participants_limit, validate_plan_date
+from common.links import validate_http_links
 from common.models import TransitionRecord, WorkflowModel
 from common.workflow import Transition
 from common.storage import private_storage
@@ -213,7 +214,8 @@ class ActivityReturn(WorkflowModel):
     experts = models.PositiveIntegerField(_("专家人数"), default=0, validators=[helpers_limit])
     budget = models.DecimalField(_("经费(万元)"), max_digits=10, decimal_places=2, default=0)
     platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
-    news_links = models.TextField(_("新闻报道链接"), blank=True, max_length=2000, help_text=_("每行一个链接"))
+    news_links = models.TextField(_("新闻报道链接"), blank=True, max_length=2000,
+                                  help_text=_("每行一个 http 或 https 链接"), validators=[validate_http_links])
     summary_text = models.TextField(_("活动简要总结"), blank=True, max_length=5000)
     summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True,
                                     max_length=200)

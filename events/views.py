@@ -23,6 +23,7 @@ from django.views.generic import ListView
 from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.filters import parse_id
+from common.redirects import safe_next
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 
@@ -215,12 +216,12 @@ def _do_transition(request, activity, action, reason, version):
         status = exc.status_code
         if request.headers.get("HX-Request"):
             return HttpResponse(str(exc), status=status)
-        return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
+        return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
     labels = {"submit": _("已提交,等待审核。"),
               "approve": _("已审核通过并报送市级。") if activity.status == "forwarded" else _("已审核通过。"),
               "return": _("已退回,理由已通知填报单位。"), "reopen": _("已重新打开并退回填报单位。")}
     messages.success(request, f"“{activity.title}”{labels.get(action, '')}")
-    return redirect(request.POST.get("next") or reverse("events:detail", args=[activity.pk]))
+    return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
 
 
 @login_required
@@ -231,10 +232,6 @@ def activity_transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("请求不完整,请刷新页面后重试。"))
         return redirect("events:detail", pk=pk)
-    next_url = request.POST.get("next", "")
-    if next_url and not next_url.startswith("/"):
-        request.POST = request.POST.copy()
-        request.POST["next"] = ""
     return _do_transition(request, activity, form.cleaned_data["action"], form.cleaned_data["reason"],
                           form.cleaned_data["version"])
 

@@ -1,11 +1,12 @@
 """xlsx exports of each dashboard table (the same rows the charts draw)."""
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from common.spreadsheets import append_row, workbook_bytes
 
 from .dashboard import BASE_LEVEL_CODES, Dashboard
 
@@ -54,19 +55,17 @@ def to_xlsx(title: str, header: list[str], rows: list[list], board: Dashboard) -
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([f"{board.region.name} · {title}"])
+    append_row(ws, [f"{board.region.name} · {title}"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"数据截至:{board.as_of.at:%Y-%m-%d %H:%M}" if board.as_of.at else "数据截至:尚无汇总"])
-    ws.append(header)
+    append_row(ws, [f"数据截至:{board.as_of.at:%Y-%m-%d %H:%M}" if board.as_of.at else "数据截至:尚无汇总"])
+    append_row(ws, header)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, list(row))
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 16
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)  # user text is never a formula (common.spreadsheets)
 
 
 def content_disposition(filename: str) -> str:

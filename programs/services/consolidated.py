@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from common.spreadsheets import append_row, workbook_bytes
+
 from ..models import PlanTarget, ReportingPeriod, Task, UnitReportEntry, UnitReportFigure
 from ..querysets import plain_number
 
@@ -71,17 +73,8 @@ def consolidated_report(period: ReportingPeriod, reports, statuses: tuple | None
     return {"period": period, "reports": reports, "groups": groups, "figures": figure_rows}
 
 
-def _xlsx_text(value):
-    """Plain text for a cell: never let a narrative be read as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def consolidated_xlsx(data: dict) -> bytes:
     """The consolidated report as an xlsx workbook: figure totals, task progress, filing list."""
-    from io import BytesIO
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -90,21 +83,21 @@ def consolidated_xlsx(data: dict) -> bytes:
     bold = Font(bold=True)
     ws = wb.active
     ws.title = "数据汇总"
-    ws.append([f"{period.name}成员单位工作报告 · 数据汇总(仅统计已通过的报告)"])
+    append_row(ws, [f"{period.name}成员单位工作报告 · 数据汇总(仅统计已通过的报告)"])
     ws["A1"].font = bold
-    ws.append(["代码", "数据项", "计量单位", "规划目标", "合计", "报送单位明细"])
+    append_row(ws, ["代码", "数据项", "计量单位", "规划目标", "合计", "报送单位明细"])
     for cell in ws[2]:
         cell.font = bold
     for row in data["figures"]:
         t = row["target"]
         detail = ";".join(f"{u.name} {plain_number(v)}" for u, v in row["per_unit"])
-        ws.append([t.code, t.name, t.unit, float(t.value), float(row["total"]) if row["total"] is not None else None,
-                   detail])
+        total = float(row["total"]) if row["total"] is not None else None
+        append_row(ws, [t.code, t.name, t.unit, float(t.value), total, detail])
     for col, width in zip("ABCDEF", (30, 36, 10, 12, 12, 60)):
         ws.column_dimensions[col].width = width
 
     ws2 = wb.create_sheet("任务进展")
-    ws2.append(["工程", "任务", "责任单位", "进展", "工作情况", "数据"])
+    append_row(ws2, ["工程", "任务", "责任单位", "进展", "工作情况", "数据"])
     for cell in ws2[1]:
         cell.font = bold
     for group in data["groups"]:
@@ -113,9 +106,9 @@ def consolidated_xlsx(data: dict) -> bytes:
             for row in item["rows"]:
                 entry = row["entry"]
                 figs = ";".join(f"{f.target.name} {plain_number(f.value)}{f.target.unit}" for f in row["figures"])
-                ws2.append([
+                append_row(ws2, [
                     programme, str(item["task"]), row["unit"].name,
-                    entry.get_progress_display() if entry else "", _xlsx_text(entry.narrative if entry else ""),
+                    entry.get_progress_display() if entry else "", entry.narrative if entry else "",
                     figs,
                 ])
     for col, width in zip("ABCDEF", (20, 36, 18, 10, 80, 40)):
@@ -124,11 +117,11 @@ def consolidated_xlsx(data: dict) -> bytes:
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
 
     ws3 = wb.create_sheet("报送情况")
-    ws3.append(["单位", "状态", "首次提交", "是否按时", "录入人", "代录", "最后修改人"])
+    append_row(ws3, ["单位", "状态", "首次提交", "是否按时", "录入人", "代录", "最后修改人"])
     for cell in ws3[1]:
         cell.font = bold
     for report in data["reports"]:
-        ws3.append([
+        append_row(ws3, [
             report.unit.name, report.get_status_display(),
             (timezone.localtime(report.first_submitted_at).strftime("%Y-%m-%d %H:%M")
              if report.first_submitted_at else ""),
@@ -137,6 +130,4 @@ def consolidated_xlsx(data: dict) -> bytes:
             "是" if report.entered_on_behalf else "",
             report.last_edited_by.display_name if report.last_edited_by else "",
         ])
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)  # user text is never a formula (common.spreadsheets)

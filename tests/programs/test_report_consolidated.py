@@ -69,7 +69,9 @@ def test_consolidated_xlsx_opens_and_totals_equal_the_accepted_figures(client_fo
     rows = list(progress.iter_rows(min_row=2, values_only=True))
     assert ("科学素质提升工程" in rows[0][0]) and any(r[2] == "市农业农村局" for r in rows)
     narrative = next(r[4] for r in rows if r[2] == "市农业农村局")
-    assert narrative == "'=举办高素质农民培训班 32 期"  # never evaluated as a formula
+    assert narrative == "=举办高素质农民培训班 32 期"  # shown as typed, stored as text (common.spreadsheets)
+    cell = next(r[4] for r in progress.iter_rows(min_row=2) if r[2].value == "市农业农村局")
+    assert cell.data_type == "s" and cell.quotePrefix  # never evaluated as a formula
     assert [r[0] for r in wb["报送情况"].iter_rows(min_row=2, values_only=True)].count("金坛区人民政府") == 0
 
 
