@@ -66,6 +66,8 @@ class OwnedBy:
         lookup = getattr(self, kind)
         if lookup is None:
             return Q(pk__in=[])
+        if lookup == "pk":  # the record is the owner itself (a Base, an Organisation): compare keys, not instances
+            value = getattr(value, "pk", value)
         return Q(**{lookup: value})
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
 from programs.models import Region
 
-from .models import Base, Certification, Theme
+from .models import Base, BaseAnnualReport, Certification, Theme
 from .querysets import LEVEL_RANK, _add_months
 
 LEVEL_CHOICES = list(Certification.Level.choices) + [("none", _("无有效认定"))]
@@ -87,3 +87,14 @@ class CertificationFilter(KepuFilterSet):
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value).first()
         return queryset.in_region(region) if region else queryset.none()
+
+
+class AnnualReportFilter(KepuFilterSet):
+    """?base=<id>&year= — the base by its id, like CertificationFilter: a choice of every base would list other
+    parties' bases in the browsable API's filter form."""
+
+    base = IdFilter(field_name="base_id")
+
+    class Meta:
+        model = BaseAnnualReport
+        fields = ["base", "year"]

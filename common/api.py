@@ -22,6 +22,18 @@ class WorkflowActionSerializer(serializers.Serializer):
                                        "审核操作(通过、退回、接受、重新打开)必须提供")
 
 
+class ReadableRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key to an owned record (accounts.scope): only what the requesting user may read is a choice, so
+    another party's record is "does not exist" on a write and never listed in the browsable API's forms."""
+
+    def get_queryset(self):
+        from accounts import scope
+
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        return queryset.none() if request is None else scope.readable(request.user, queryset)
+
+
 def error_response(exc) -> Response:
     """A Chinese message and the right status for refusals from services and common.workflow."""
     if isinstance(exc, WorkflowError):

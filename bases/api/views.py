@@ -7,7 +7,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from accounts import scope
 from accounts.scope import scope_of
 
-from ..filters import BaseFilter, CertificationFilter
+from ..filters import AnnualReportFilter, BaseFilter, CertificationFilter
 from ..models import Base, BaseAnnualReport, Certification
 from .serializers import AnnualReportSerializer, BaseDetailSerializer, BaseSerializer, CertificationSerializer
 
@@ -95,7 +95,7 @@ class AnnualReportViewSet(viewsets.ModelViewSet):
 
     permission_classes = [AnnualReportsPermission]
     serializer_class = AnnualReportSerializer
-    filterset_fields = ["base", "year"]
+    filterset_class = AnnualReportFilter
     queryset = BaseAnnualReport.objects.none()
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from bases.models import Base
+from common.api import ReadableRelatedField
 from programs.models import Organisation, Region, ResponsibleUnit, TargetPopulation
 
 from ..models import ActivityReturn, ActivityReturnTransition, Brand, Campaign
@@ -39,9 +40,8 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
                                           allow_null=True)
     unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.all(), required=False,
                                               allow_null=True)
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
-                                                      allow_null=True)
-    base = serializers.PrimaryKeyRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
+    organisation = ReadableRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    base = ReadableRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
     review_level = serializers.SerializerMethodField(help_text="district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
