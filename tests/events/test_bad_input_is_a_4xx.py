@@ -120,7 +120,8 @@ def test_the_roll_up_skips_a_value_it_cannot_use_and_reports_it(make_return, wuj
     make_return(tianning, status="approved", actual_participants=1234, starts_on=dt.date(2025, 9, 16),
                 ends_on=dt.date(2025, 9, 16))
     bad = make_return(wujin, status="approved", starts_on=dt.date(2025, 9, 16), ends_on=dt.date(2025, 9, 16))
-    ActivityReturn.objects.filter(pk=bad.pk).update(actual_participants=9223372036854775807)
+    # the largest count PostgreSQL's integer column holds, far over the portal's maximum (SQLite holds more)
+    ActivityReturn.objects.filter(pk=bad.pk).update(actual_participants=2_147_483_647)
     run = run_rollup(trigger="test")
     assert run.status == RollupRun.Status.OK, run.error
     assert f"#{bad.pk}" in run.error and "超出上限" in run.error  # reported, not silent
