@@ -342,8 +342,7 @@ class ActivityReturn(WorkflowModel):
 
     def can_supplement_summary(self, user) -> bool:
         """After approval the filer may still add the activity's summary (seed 002 活动补充信息填报)."""
-        return self.status == "approved" and self.campaign_id is not None and self.can_file(user) \
-            and not user.is_leader
+        return self.status == "approved" and self.campaign_id is not None and self.can_file(user)  # leaders: never
 
 
 class ActivityReturnTransition(TransitionRecord):
