@@ -125,7 +125,7 @@ def test_the_roll_up_skips_a_value_it_cannot_use_and_reports_it(make_return, wuj
     run = run_rollup(trigger="test")
     assert run.status == RollupRun.Status.OK, run.error
     assert f"#{bad.pk}" in run.error and "超出上限" in run.error  # reported, not silent
-    from indicators.services import recompute_and_compare
+    from indicators.audit import recompute_and_compare
 
     assert any(f"#{bad.pk}" in line for line in recompute_and_compare())  # check_indicators says so too
     value = IndicatorValue.objects.get(indicator__code="activity_participants", region=tianning, period="2025",

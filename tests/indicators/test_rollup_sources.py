@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from indicators.models import Indicator, IndicatorValue, Observation, RollupRun
-from indicators.services import RollupError, recompute_and_compare, run_rollup
+from indicators.audit import recompute_and_compare
+from indicators.services import RollupError, run_rollup
 from programs.models import Region
 
 pytestmark = pytest.mark.django_db

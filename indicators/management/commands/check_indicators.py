@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from indicators.services import recompute_and_compare
+from indicators.audit import recompute_and_compare
 
 
 class Command(BaseCommand):
