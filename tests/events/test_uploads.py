@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from events import services
-from events.models import ActivityPhoto, ActivityReturn
+from events.models import ActivityPhoto
 from events.uploads import UploadRejected
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes, upload
@@ -70,31 +70,41 @@ def _form(region, **extra):
     return data
 
 
+def _report(activity, **extra):
+    return {"actual_participants": 200, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0.5",
+            "report_version": activity.report_version, **extra}
+
+
 @pytest.mark.parametrize("name,data,ok", [
     ("总结.pdf", b"%PDF-1.4\n%...\n", True),
     ("总结.docx", None, True),
     ("总结.pdf", b"MZ\x90\x00" + b"\x00" * 50, False),
     ("总结.docx", b"PK\x03\x04" + b"\x00" * 50, False),
 ])
-def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for, wujin_user, wujin):
+def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
     data = docx_bytes() if data is None else data
-    response = client_for(wujin_user).post(reverse("events:create"), _form(wujin, summary_file=upload(name, data)))
+    response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]),
+                                           _report(activity, summary_file=upload(name, data)))
+    activity.refresh_from_db()
     if ok:
         assert response.status_code == 302
-        activity = ActivityReturn.objects.get()
         served = client_for(wujin_user).get(reverse("events:summary-file", args=[activity.pk]))
         assert served.status_code == 200 and "attachment" in served["Content-Disposition"]
     else:
         assert response.status_code == 200 and "的文件类型不被接受" in response.content.decode()
-        assert ActivityReturn.objects.count() == 0
+        assert not activity.summary_file and activity.actual_participants == 280
+        assert 'data-testid="lost-files"' in response.content.decode()  # the page says the file must be chosen again
 
 
-def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, wujin):
+def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
     settings.KEPU_MAX_DOCUMENT_BYTES = 100
-    response = client_for(wujin_user).post(reverse("events:create"),
-                                           _form(wujin, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
+    response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), _report(
+        activity, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
     assert response.status_code == 200 and "太大" in response.content.decode()
-    assert ActivityReturn.objects.count() == 0
+    activity.refresh_from_db()
+    assert not activity.summary_file
 
 
 def test_a_good_and_a_bad_photo_together_save_nothing_and_name_the_bad_file(client_for, wujin_user, wujin,
