@@ -245,6 +245,29 @@ class DateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+# The largest value an integer column holds (BIGINT). A cell beyond it ("1e400" as text, or a number cell
+# openpyxl reads as infinity) is no count or id at all, and int() of an infinite float raises OverflowError.
+MAX_INTEGER = 2**63 - 1
+
+
+def shown(value) -> str:
+    """A cell as the user typed it: a whole float without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def whole_number(value) -> int | None:
+    """The cell as an int, or None when it is not a whole number an integer column can hold."""
+    try:
+        number = Decimal(shown(value).replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > MAX_INTEGER:
+        return None
+    return int(number)
+
+
 class NumberWidget(widgets.Widget):
     """Non-negative integer (or decimal with `decimal=True`)."""
 
@@ -255,18 +278,23 @@ class NumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
+        text = shown(value)
+        not_a_number = (_("“%(value)s”不是有效的数字。") if self.decimal else _("“%(value)s”不是有效的整数。")) % {
+            "value": text}
         try:
-            number = Decimal(str(value).replace(",", "").strip())
+            number = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
-        if not number.is_finite():
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
+            raise ValueError(not_a_number) from None
+        if not number.is_finite():  # nan, inf, and number cells read as infinity
+            raise ValueError(not_a_number)
         if number < 0:
-            raise ValueError(_("不能为负数(填写的是 %(value)s)。") % {"value": value})
+            raise ValueError(_("不能为负数(填写的是 %(value)s)。") % {"value": text})
         if self.decimal:
             return number
         if number != number.to_integral_value():
-            raise ValueError(_("必须是整数(填写的是 %(value)s)。") % {"value": value})
+            raise ValueError(_("必须是整数(填写的是 %(value)s)。") % {"value": text})
+        if number > MAX_INTEGER:
+            raise ValueError(not_a_number)
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -404,13 +432,8 @@ class KepuResource(resources.ModelResource):
         self._stamp = timezone.now()  # one history date for every record this import writes in bulk
         self._pending_m2m: dict[int, tuple] = {}
         # the rows' existing instances (by the id column) in a query per 500 ids, not one per row
-        ids = set()
-        for raw in dataset[id_column] if len(dataset) else []:
-            try:
-                ids.add(int(float(raw)))
-            except (TypeError, ValueError):
-                pass
-        self._by_pk = self.load_instances(ids)
+        ids = {whole_number(raw) for raw in (dataset[id_column] if len(dataset) else []) if raw not in (None, "")}
+        self._by_pk = self.load_instances(ids - {None})
 
     def load_instances(self, ids) -> dict:
         ids, found = sorted(ids), {}
@@ -434,10 +457,10 @@ class KepuResource(resources.ModelResource):
         id_column = self.fields["id"].column_name
         raw = row.get(id_column)
         if raw not in (None, ""):
-            try:
-                pk = int(float(raw))
-            except (TypeError, ValueError):
-                raise ValidationError({"id": _("编号“%(value)s”必须是数字。") % {"value": raw}})
+            pk = whole_number(raw)
+            if pk is None:
+                raise ValidationError({"id": _("编号“%(value)s”不是有效的编号:请保留导出文件中的编号,新记录留空。")
+                                       % {"value": shown(raw)}})
             cache = getattr(self, "_by_pk", None)
             instance = cache.get(pk) if cache is not None else self.get_queryset().filter(pk=pk).first()
             if instance is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 
@@ -102,6 +103,10 @@ def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, 
                 raise ImportRejected(f"数据行太多:一次最多导入 {max_rows} 行,请分批上传。")
             dataset.append([v.strip() if isinstance(v, str) else v for v in values])
             row_numbers.append(index)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # read_only parses each cell while iterating: a malformed one (<v>NaN</v>) fails here
+        raise ImportRejected("无法读取该 Excel 文件的单元格内容,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。") from exc
     finally:
         workbook.close()
     if not row_numbers:
@@ -148,13 +153,18 @@ def parse_date(value) -> dt.date:
 
 def parse_count(value, label: str = "人数") -> int:
     """A non-negative whole number (blank = 0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = _cell_text(value).replace(",", "").replace(",", "")
     if text == "":
         return 0
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"“{text}”不是数字。") from None
+        number = math.nan
+    # "1e400" and a number cell read as infinity are no count either: int() of them raises OverflowError
+    if not math.isfinite(number):
+        raise ValueError(f"“{text}”不是有效的整数。")
     if number < 0:
         raise ValueError(f"{label}不能为负数(填写了 {text})。")
     if number != int(number):

@@ -281,3 +281,22 @@ def _chinese_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def xlsx_with_raw_numbers(data: bytes, raw: dict[int, str]) -> bytes:
+    """The workbook with the stored text of number cells replaced: a cell written as the int key is stored as the
+    string value (openpyxl writes float('inf') and float('nan') as empty cells; Excel files can still carry
+    <v>1e400</v> or <v>NaN</v>, which openpyxl reads back as infinity and NaN)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for number, text in raw.items():
+                    content = content.replace(f"<v>{number}</v>".encode(), f"<v>{text}</v>".encode())
+            target.writestr(info, content)
+    return out.getvalue()

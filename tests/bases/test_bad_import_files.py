@@ -7,6 +7,8 @@ import pytest
 
 from bases.models import Base, BaseAnnualReport, Certification
 
+from tests.conftest import xlsx_with_raw_numbers
+
 from .conftest import upload, xlsx_bytes
 
 
@@ -183,3 +185,35 @@ def test_two_rows_updating_the_same_record_are_refused(client_for, office_user, 
         (3, "编号", f"“{base.pk}”与文件中第 2 行重复。")]
     base.refresh_from_db()
     assert base.name == "原名馆"
+
+
+def test_a_count_of_1e400_or_nan_names_the_row_and_column(c, base):
+    # as text, and as number cells Excel cannot hold (openpyxl reads <v>1e400</v> as infinity)
+    rows = [[base.pk, 2020 + i, visitors, 1] for i, visitors in enumerate(["1e400", "nan", "-inf", 900000001, 900000002])]
+    data = xlsx_with_raw_numbers(xlsx_bytes(["基地编号", "年度", "参观人次", "志愿者"], rows),
+                                 {900000001: "1e400", 900000002: "-1e400"})
+    problems, _ = _post(c, "reports", "x.xlsx", data)
+    assert problems == [
+        (2, "参观人次", "“1e400”不是有效的整数。"),
+        (3, "参观人次", "“nan”不是有效的整数。"),
+        (4, "参观人次", "“-inf”不是有效的整数。"),
+        (5, "参观人次", "“inf”不是有效的整数。"),
+        (6, "参观人次", "“-inf”不是有效的整数。"),
+    ]
+
+
+def test_an_id_of_1e400_names_the_row_and_column(c, wujin, base):
+    data = xlsx_with_raw_numbers(xlsx_bytes(["编号", "基地名称", "所属区域"],
+                                            [["1e400", "甲馆", "武进区"], [900000001, "乙馆", "武进区"],
+                                             ["nan", "丙馆", "武进区"]]), {900000001: "1e400"})
+    problems, _ = _post(c, "bases", "x.xlsx", data)
+    advice = "不是有效的编号:请保留导出文件中的编号,新记录留空。"
+    assert problems == [(2, "编号", "编号“1e400”" + advice), (3, "编号", "编号“inf”" + advice),
+                        (4, "编号", "编号“nan”" + advice)]
+
+
+def test_a_decimal_or_a_negative_count_names_the_row_and_column(c, base):
+    data = xlsx_bytes(["基地编号", "年度", "参观人次", "志愿者"], [[base.pk, 2023, 12.5, 1], [base.pk, 2024, "-3", "7.0"]])
+    problems, _ = _post(c, "reports", "x.xlsx", data)
+    assert problems == [(2, "参观人次", "必须是整数(填写的是 12.5)。"), (3, "参观人次", "不能为负数(填写的是 -3)。")]
+

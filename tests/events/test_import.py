@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from events import services
 from events.models import ActivityReturn, Brand
 
+from tests.conftest import xlsx_with_raw_numbers
+
 from .conftest import upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,35 @@ def test_the_downloaded_template_has_the_columns_and_lists_and_imports_cleanly(c
     workbook.save(buffer)
     report = services.import_returns(upload("t.xlsx", buffer.getvalue()), wujin_user, None, dry_run=False)
     assert report.ok and report.created == 1
+
+
+def test_a_count_of_1e400_or_nan_names_the_row_and_column(wujin_user, science_day):
+    # as text, and as number cells Excel cannot hold (openpyxl reads <v>1e400</v> as infinity)
+    data = xlsx_with_raw_numbers(xlsx_bytes([
+        HEADER,
+        row(1, planned="1e400"),
+        row(2, planned="nan"),
+        row(3, planned=900000001),
+        row(4, planned=900000002),
+        row(5, planned="很多"),
+        row(6, planned=12.5),
+        row(7, budget="nan"),
+        row(8, budget=900000001),
+    ]), {900000001: "1e400", 900000002: "-1e400"})
+    assert _errors(wujin_user, data, science_day) == [
+        (3, "预计参与人数", "“1e400”不是有效的整数。"),
+        (4, "预计参与人数", "“nan”不是有效的整数。"),
+        (5, "预计参与人数", "“inf”不是有效的整数。"),
+        (6, "预计参与人数", "“-inf”不是有效的整数。"),
+        (7, "预计参与人数", "“很多”不是有效的整数。"),
+        (8, "预计参与人数", "预计参与人数必须是整数(填写了 12.5)。"),
+        (9, "经费(万元)", "“nan”不是数字(单位:万元)。"),
+        (10, "经费(万元)", "“inf”不是数字(单位:万元)。"),
+    ]
+
+
+def test_a_number_cell_openpyxl_cannot_read_is_refused_with_a_message(wujin_user, science_day):
+    data = xlsx_with_raw_numbers(xlsx_bytes([HEADER, row(1, planned=900000001)]), {900000001: "NaN"})
+    errors = _errors(wujin_user, data, science_day)
+    assert len(errors) == 1 and errors[0][0] == 0
+    assert "无法读取该 Excel 文件" in errors[0][2]
