@@ -44,6 +44,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common import uploads
+from common.formula_cells import cell_name, uncomputed_formulas
 from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,14 +104,16 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
     ext = Path(filename or "").suffix.lower()
+    formulas: set[tuple[int, int]] = set()
     if ext == ".xlsx":
         fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows)
+        formulas = uncomputed_formulas(data)
     elif ext == ".csv":
         fmt, rows = "csv", _csv_rows(data, max_rows)
     else:
         raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
                            % {"ext": ext or _("无扩展名")})
-    return _to_dataset(rows, headers, required, max_rows, fmt)
+    return _to_dataset(rows, headers, required, max_rows, fmt, formulas)
 
 
 def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
@@ -178,7 +181,9 @@ def _clean_cell(value):
     return value
 
 
-def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str) -> Upload:
+def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
+                formulas: set[tuple[int, int]] = frozenset()) -> Upload:
+    """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
     # the header row: the first non-empty row
     start = next((i for i, row in enumerate(rows) if any(v is not None for v in row)), None)
@@ -206,16 +211,25 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
     width = len(header_row)
     dataset = tablib.Dataset(headers=header_row)
     numbers = []
+    # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
+    uncomputed, in_blank_rows = [], []
     for index, row in enumerate(rows[start + 1:], start + 2):
         values = list(row[:width]) + [None] * (width - len(row[:width]))
+        formula_cells = [Problem(index, header_row[col], _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,"
+                                                           "或粘贴为数值后再上传。") % {"cell": cell_name(index, col + 1)})
+                         for col in range(width) if values[col] is None and (index, col + 1) in formulas]
         if all(v is None for v in values):
+            in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
             continue
         if any(v is not None for v in row[width:]):
             raise file_problem(_("第 %(row)s 行在表头以外的列中有内容,请删除多余的列。") % {"row": index})
+        uncomputed += formula_cells
         numbers.append(index)
         dataset.append(values)
         if len(numbers) > max_rows:
             raise file_problem(_("数据行数超过上限 %(limit)s 行,请分批导入。") % {"limit": max_rows})
+    if uncomputed or (not numbers and in_blank_rows):
+        raise ImportFileError(uncomputed or in_blank_rows)
     if not numbers:
         raise file_problem(_("文件只有表头,没有数据行。"))
     return Upload(dataset=dataset, row_numbers=numbers, fmt=fmt)

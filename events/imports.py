@@ -18,11 +18,18 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from common.formula_cells import cell_name, uncomputed_formulas
+
 from .uploads import UploadRejected, check_xlsx
 
 
 class ImportRejected(ValueError):
-    """The whole file is refused (str(exc) is the Chinese message); nothing is written."""
+    """The whole file is refused (str(exc) is the Chinese message); nothing is written. `errors`: what to list,
+    one whole-file line unless the refusal names cells."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or [RowError(0, "", message)]
 
 
 @dataclass
@@ -48,6 +55,9 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+FORMULA_ADVICE = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
 
 
 def _cell_text(value) -> str:
@@ -95,14 +105,26 @@ def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, 
         positions = {name: headers.index(name) for name in known if name in headers}
         dataset = tablib.Dataset(headers=list(positions))
         row_numbers: list[int] = []
+        # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
+        formulas = uncomputed_formulas(data)
+        uncomputed: list[RowError] = []
+        in_blank_rows: list[RowError] = []
         for index, row in enumerate(rows_iter, start=header_row + 1):
             values = [row[pos] if pos < len(row) else None for pos in positions.values()]
+            formula_cells = [RowError(index, name, f"单元格 {cell_name(index, pos + 1)} {FORMULA_ADVICE}")
+                             for name, pos in positions.items()
+                             if (index, pos + 1) in formulas and (pos >= len(row) or row[pos] is None)]
             if all(_cell_text(v) == "" for v in values):
+                in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
                 continue
             if len(row_numbers) >= max_rows:
                 raise ImportRejected(f"数据行太多:一次最多导入 {max_rows} 行,请分批上传。")
+            uncomputed += formula_cells
             dataset.append([v.strip() if isinstance(v, str) else v for v in values])
             row_numbers.append(index)
+        if uncomputed or (not row_numbers and in_blank_rows):
+            uncomputed = uncomputed or in_blank_rows
+            raise ImportRejected(f"有 {len(uncomputed)} 个单元格是没有计算结果的公式。", errors=uncomputed)
     except ImportRejected:
         raise
     except Exception as exc:  # read_only parses each cell while iterating: a malformed one (<v>NaN</v>) fails here

@@ -7,7 +7,7 @@ import pytest
 
 from bases.models import Base, BaseAnnualReport, Certification
 
-from tests.conftest import xlsx_with_raw_numbers
+from tests.conftest import xlsx_with_raw_numbers, xlsx_with_results
 
 from .conftest import upload, xlsx_bytes
 
@@ -217,3 +217,18 @@ def test_a_decimal_or_a_negative_count_names_the_row_and_column(c, base):
     problems, _ = _post(c, "reports", "x.xlsx", data)
     assert problems == [(2, "参观人次", "必须是整数(填写的是 12.5)。"), (3, "参观人次", "不能为负数(填写的是 -3)。")]
 
+
+def test_a_formula_without_a_computed_value_is_named_not_called_empty(c, base):
+    # openpyxl writes a formula without its result, as files written by programs (not Excel) may carry it
+    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [["=\"甲\"&\"馆\"", "武进区", "路1号"], ["乙馆", "武进区", "=A2"]])
+    problems, _ = _post(c, "bases", "x.xlsx", data)
+    advice = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
+    assert problems == [(2, "基地名称", "单元格 A2 " + advice), (3, "地址", "单元格 C3 " + advice)]
+
+
+def test_a_formula_with_its_result_stored_imports_its_result(c, wujin):
+    # what Excel saves: the formula and its result; a formula filled down below the data is a blank row
+    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [["丙馆", "武进区", "=\"路\"&\"1号\""], [None, None, "=A3"]])
+    response = c.post("/bases/import/bases/", {"file": upload("x.xlsx", xlsx_with_results(data, {"C2": "路1号"}))})
+    assert response.status_code == 200 and "token" in response.context, response.context.get("problems")
+    assert response.context["preview_rows"][0][:3] == ["丙馆", "武进区", "路1号"]

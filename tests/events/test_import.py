@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from events import services
 from events.models import ActivityReturn, Brand
 
-from tests.conftest import xlsx_with_raw_numbers
+from tests.conftest import xlsx_with_raw_numbers, xlsx_with_results
 
 from .conftest import upload, xlsx_bytes
 
@@ -216,3 +216,20 @@ def test_a_number_cell_openpyxl_cannot_read_is_refused_with_a_message(wujin_user
     errors = _errors(wujin_user, data, science_day)
     assert len(errors) == 1 and errors[0][0] == 0
     assert "无法读取该 Excel 文件" in errors[0][2]
+
+
+def test_a_formula_without_a_computed_value_is_named_not_called_empty(wujin_user, science_day):
+    # openpyxl writes a formula without its result, as files written by programs (not Excel) may carry it;
+    # row 1 is the title, row 2 the header: the planned figure of row 3 is column O, the title of row 4 column B
+    data = xlsx_bytes([HEADER, row(1, planned="=100*5"), row(2, title="=\"科普\"&\"讲座\"")])
+    advice = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
+    assert _errors(wujin_user, data, science_day) == [(3, "预计参与人数", "单元格 O3 " + advice),
+                                                      (4, "活动名称", "单元格 B4 " + advice)]
+
+
+def test_a_formula_with_its_result_stored_imports_its_result(wujin_user, science_day):
+    # what Excel saves; a 序号 formula filled down below the data is a blank row
+    data = xlsx_with_results(xlsx_bytes([HEADER, row(1, title="=\"科普\"&\"讲座\""), ["=A3+1"]]), {"B3": "科普讲座"})
+    report = services.import_returns(upload("a.xlsx", data), wujin_user, science_day, dry_run=False)
+    assert report.ok, report.errors
+    assert ActivityReturn.objects.get().title == "科普讲座"
