@@ -38,6 +38,7 @@ class ActivityReturnForm(forms.ModelForm):
             "summary_text": forms.Textarea(attrs={"rows": 4}),
             "recommendation_reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"summary_file": uploads.CheckedFileField}  # checked in clean_summary_file
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,13 +109,13 @@ class TransitionForm(forms.Form):
 
 
 class PhotoUploadForm(forms.Form):
-    photo = forms.FileField(label=_("活动照片(JPG/PNG)"))
+    photo = uploads.CheckedFileField(label=_("活动照片(JPG/PNG)"))
 
 
 class ImportUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("活动专项"),
                                       empty_label=_("(全年常态化活动)"))
-    file = forms.FileField(label=_("活动安排表(.xlsx)"))
+    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,11 +129,11 @@ class ImportUploadForm(forms.Form):
 class FilingForm(forms.Form):
     kind = forms.ChoiceField(choices=CampaignFiling.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("说明/总结"))
-    file = forms.FileField(required=False, label=_("附件(PDF/Word)"))
+    file = uploads.CheckedFileField(required=False, label=_("附件(PDF/Word)"))
 
 
 class SummarySupplementForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     summary_text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
                                    label=_("活动简要总结"))
-    summary_file = forms.FileField(required=False, label=_("总结附件(PDF/Word)"))
+    summary_file = uploads.CheckedFileField(required=False, label=_("总结附件(PDF/Word)"))
