@@ -49,6 +49,7 @@ from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
+HEADER_SEARCH_ROWS = 6  # title rows above the header are skipped, among this many non-empty rows
 # Zip-bomb guard (common.uploads.check_zip_container): inflated total ≤ 20× the size cap, ratio ≤ 150.
 MAX_UNCOMPRESSED_FACTOR = 20
 MAX_COMPRESSION_RATIO = 150
@@ -185,10 +186,16 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
                 formulas: set[tuple[int, int]] = frozenset()) -> Upload:
     """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
-    # the header row: the first non-empty row
-    start = next((i for i, row in enumerate(rows) if any(v is not None for v in row)), None)
-    if start is None:
+    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    if not filled:
         raise file_problem(_("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。"))
+    # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
+    # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
+    start = next((i for i in filled[:HEADER_SEARCH_ROWS]
+                  if any(str(v).strip() in headers for v in rows[i] if v is not None)), None)
+    if start is None:
+        raise file_problem(_("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
+                           % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)})
     header_row = [str(v).strip() if v is not None else "" for v in rows[start]]
     while header_row and not header_row[-1]:
         header_row.pop()

@@ -90,6 +90,63 @@ def test_a_filled_template_without_ids_imported_twice_does_not_duplicate(client_
     assert Base.objects.filter(name="重复导入馆").count() == 1
 
 
+def _district_sheet(title_rows, header, rows) -> bytes:
+    """A district's own sheet: title rows merged across the columns above the header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for index, title in enumerate(title_rows, start=1):
+        ws.cell(index, 1, title)
+        ws.merge_cells(start_row=index, start_column=1, end_row=index, end_column=len(header))
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_district_sheet_with_a_merged_title_row_above_the_header_imports(client_for, wujin_user, wujin):
+    data = _district_sheet(["武进区科普教育基地汇总表"], ["基地名称", "所属区域", "开放方式"],
+                           [["淹城遗址科普馆", "武进区", "免费开放"], ["", "武进区", "免费开放"]])
+    first, _second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
+    assert [(row, column) for row, column, _m in _problems(first)] == [(4, "基地名称")]  # the sheet's row numbers
+    data = _district_sheet(["武进区科普教育基地汇总表", "填报单位:武进区科协    2024年5月"],
+                           ["基地名称", "所属区域", "开放方式"], [["淹城遗址科普馆", "武进区", "免费开放"]])
+    first, second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
+    assert second.status_code == 302, _problems(first)
+    assert Base.objects.get(name="淹城遗址科普馆").opening_policy == "free"
+    csv_data = "武进区科普教育基地汇总表,,\n基地名称,所属区域,开放方式\n西太湖科普馆,武进区,免费开放\n".encode("utf-8-sig")
+    first, second = _import(client_for(wujin_user), "bases", "汇总.csv", csv_data)
+    assert second.status_code == 302, _problems(first)
+
+
+def test_a_sheet_without_a_known_column_in_its_first_rows_is_told_the_header_was_not_found(client_for, wujin_user):
+    data = _district_sheet(["武进区科普教育基地汇总表"], ["名称", "区域"], [["淹城遗址科普馆", "武进区"]])
+    first, _second = _import(client_for(wujin_user), "bases", "x.xlsx", data)
+    assert first.status_code == 400
+    assert _problems(first) == [(None, "", "没有找到表头行:文件前 6 行中没有模板的列名(%s)。请使用下载的模板填写。"
+                                 % "、".join(BASE_HEADERS))]
+
+
+def test_every_downloaded_template_filled_in_imports(client_for, office_user, wujin, make_base):
+    c = client_for(office_user)
+    base = make_base(wujin, "模板馆")
+    rows = {"bases": {"基地名称": "模板新馆", "所属区域": "武进区", "类别": "公共场所类", "开放方式": "免费开放"},
+            "certifications": {"基地编号": base.pk, "级别": "市级", "认定日期": "2024-05-27"},
+            "reports": {"基地编号": base.pk, "年度": 2024, "参观人次": 1200}}
+    for kind, values in rows.items():
+        template = c.get(f"/bases/template/{kind}/?format=xlsx")
+        wb = openpyxl.load_workbook(io.BytesIO(template.content))
+        ws = wb.active
+        headers = [cell.value for cell in ws[1]]
+        ws.append([values.get(h) for h in headers])
+        buf = io.BytesIO()
+        wb.save(buf)
+        first, second = _import(c, kind, f"{kind}.xlsx", buf.getvalue())
+        assert second is not None and second.status_code == 302, (kind, _problems(first))
+    assert Base.objects.filter(name="模板新馆").exists() and base.annual_reports.get().visitors == 1200
+
+
 def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
     data = "基地名称,所属区域,开放方式\n西太湖湿地公园,武进区,免费开放\n".encode("gb18030")
     first, second = _import(client_for(wujin_user), "bases", "bases.csv", data)

@@ -233,3 +233,19 @@ def test_a_formula_with_its_result_stored_imports_its_result(wujin_user, science
     report = services.import_returns(upload("a.xlsx", data), wujin_user, science_day, dry_run=False)
     assert report.ok, report.errors
     assert ActivityReturn.objects.get().title == "科普讲座"
+
+
+def test_a_district_sheet_with_merged_title_rows_above_the_header_imports(wujin_user, science_day):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for index, title in enumerate(["2025年武进区全国科普日活动安排表", "填报单位:武进区科协    联系人:张老师"], start=1):
+        ws.cell(index, 1, title)
+        ws.merge_cells(start_row=index, start_column=1, end_row=index, end_column=len(HEADER))
+    ws.append(HEADER)
+    ws.append(row(1))
+    ws.append(row(2, planned=-1))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert [(r, c) for r, c, _m in _errors(wujin_user, buffer.getvalue(), science_day)] == [(5, "预计参与人数")]
