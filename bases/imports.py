@@ -18,6 +18,7 @@ Written so another app (events) can reuse it unchanged; it could move to common/
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -109,8 +110,8 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     if ext == ".xlsx":
         fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows)
         formulas = uncomputed_formulas(data)
-    elif ext == ".csv":
-        fmt, rows = "csv", _csv_rows(data, max_rows)
+    elif ext in (".csv", ".txt"):  # .txt: what Excel names its "Unicode 文本" (tab-separated) save
+        fmt, rows = "csv", _csv_rows(data, filename, max_rows)
     else:
         raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
                            % {"ext": ext or _("无扩展名")})
@@ -153,20 +154,46 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
     return out
 
 
-def _csv_rows(data: bytes, max_rows: int):
+def _save_as_advice() -> str:
+    return _("请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。")
+
+
+def _decode_text(data: bytes, filename: str) -> str:
+    """The text of a csv as Excel saves one: "CSV UTF-8" (UTF-8 with a BOM), "Unicode 文本" (UTF-16 LE with a
+    BOM, tab-separated), plain "CSV" on a Chinese Windows (GBK, read as its superset GB18030), or UTF-8 without
+    a BOM. UTF-16 is only taken with its BOM: without one it is told from binary by nothing reliable."""
+    name = os.path.basename(filename or "") or _("上传的文件")
+    unknown = file_problem(_("无法识别文件“%(name)s”的编码。") % {"name": name} + _save_as_advice())
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError:
+            raise unknown from None
+        if "\x00" in text:  # UTF-32's BOM begins as UTF-16's
+            raise unknown
+        return text
     if b"\x00" in data[:4096]:
-        raise file_problem(_("文件不是文本格式的 CSV,可能是其他格式改了扩展名。"))
+        raise file_problem(_("文件“%(name)s”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。")
+                           % {"name": name} + _save_as_advice())
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise file_problem(_("无法识别 CSV 文件的编码,请保存为 UTF-8 编码。"))
+    raise unknown
+
+
+def _delimiter(text: str) -> str:
+    """A tab for Excel's "Unicode 文本" (and any file whose first lines have more tabs than commas), else a comma."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS + 1]
+    return "\t" if sum(line.count("\t") for line in lines) > sum(line.count(",") for line in lines) else ","
+
+
+def _csv_rows(data: bytes, filename: str, max_rows: int):
+    text = _decode_text(data, filename)
     try:
         rows = []
-        for row in csv.reader(io.StringIO(text)):
+        for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
             rows.append([unescape_csv_cell(v) for v in row[:MAX_COLUMNS]])  # our own export's ' prefix
             if len(rows) > max_rows + 1 + 1000:
                 break

@@ -154,6 +154,40 @@ def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
     assert Base.objects.get(name="西太湖湿地公园").opening_policy == "free"
 
 
+CSV_TEXT = "基地名称{d}所属区域{d}开放方式\r\n{name}{d}武进区{d}免费开放\r\n"
+
+
+@pytest.mark.parametrize("encoding, bom, delimiter", [
+    ("utf-16-le", b"\xff\xfe", "\t"),  # Excel's "Unicode 文本" save
+    ("utf-16-le", b"\xff\xfe", ","),
+    ("utf-16-be", b"\xfe\xff", "\t"),
+    ("utf-8", b"\xef\xbb\xbf", ","),  # Excel's "CSV UTF-8"
+    ("utf-8", b"", "\t"),
+    ("gbk", b"", ","),  # Excel's plain "CSV" on a Chinese Windows
+], ids=["utf16le-tab", "utf16le-comma", "utf16be-tab", "utf8-bom", "utf8-tab", "gbk"])
+@pytest.mark.parametrize("extension", [".csv", ".txt"])
+def test_csv_import_takes_utf16_utf8_and_gbk_with_commas_or_tabs(client_for, wujin_user, wujin, encoding, bom,
+                                                                  delimiter, extension):
+    data = bom + CSV_TEXT.format(d=delimiter, name="西太湖“科普”馆").encode(encoding)
+    first, second = _import(client_for(wujin_user), "bases", "基地" + extension, data)
+    assert second is not None and second.status_code == 302, _problems(first)
+    assert Base.objects.get(name="西太湖“科普”馆").opening_policy == "free"
+
+
+@pytest.mark.parametrize("data, message", [
+    ("Price €5,Région\n".encode("cp1252"),
+     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+    (CSV_TEXT.format(d="\t", name="馆").encode("utf-16-le"),  # UTF-16 without its BOM
+     "文件“基地.csv”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。"
+     "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+    (b"\xff\xfe" + "基地名称".encode("utf-16-le") + b"\x00",  # odd length: cut short
+     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+], ids=["cp1252", "utf16-without-bom", "utf16-cut-short"])
+def test_a_csv_of_an_unknown_encoding_is_named(client_for, wujin_user, data, message):
+    first, _second = _import(client_for(wujin_user), "bases", "基地.csv", data)
+    assert first.status_code == 400 and _problems(first) == [(None, "", message)]
+
+
 def test_district_import_cannot_touch_another_region_and_names_the_row(client_for, tianning_user, wujin, tianning,
                                                                        make_base):
     wujin_base = make_base(wujin, "武进馆")
