@@ -169,7 +169,7 @@ def parse_date(value) -> dt.date:
     try:
         year, month, day = (int(p) for p in parts)
         return dt.date(year, month, day)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year of 20 digits
         raise ValueError(f"“{text}”不是有效的日期,请填写如 2025-09-17 的日期。") from None
 
 

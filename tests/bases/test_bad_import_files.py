@@ -56,6 +56,12 @@ def test_bad_dates_name_row_and_column(c, base):
     ]
 
 
+def test_dates_as_text_are_read_and_an_impossible_one_is_named(c, base):
+    data = xlsx_bytes(["基地编号", "级别", "认定日期"], [[base.pk, "市级", "2023/9/16"], [base.pk, "省级", "2023/9/31"]])
+    problems, _ = _post(c, "certifications", "x.xlsx", data)
+    assert problems == [(3, "认定日期", "日期“2023/9/31”格式不正确,请写成 2024-05-01。")]
+
+
 def test_unknown_region_is_named(c):
     problems, _ = _post(c, "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域"], [["馆", "浦东新区"]]))
     assert problems == [(2, "所属区域", "未知的区域“浦东新区”。")]

@@ -249,3 +249,12 @@ def test_a_district_sheet_with_merged_title_rows_above_the_header_imports(wujin_
     buffer = io.BytesIO()
     wb.save(buffer)
     assert [(r, c) for r, c, _m in _errors(wujin_user, buffer.getvalue(), science_day)] == [(5, "预计参与人数")]
+
+
+def test_dates_as_text_are_read_and_an_impossible_one_is_named(wujin_user, science_day):
+    data = xlsx_bytes([HEADER, row(1, start="2025/9/16"), row(2, start="2025/9/31", end="2025-09-30"),
+                       row(3, start="99999999999999999999/9/16", end="2025-09-16")])
+    assert _errors(wujin_user, data, science_day) == [
+        (4, "开始日期", "“2025/9/31”不是有效的日期,请填写如 2025-09-17 的日期。"),
+        (5, "开始日期", "“99999999999999999999/9/16”不是有效的日期,请填写如 2025-09-17 的日期。"),
+    ]
