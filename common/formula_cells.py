@@ -41,36 +41,66 @@ def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the part has a formula element at all, read in chunks (a sheet of results only is not parsed)."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _scan(events, found: set[tuple[int, int]]) -> None:
+    """Collect the uncomputed formula cells from iterparse's end events of a worksheet part."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    row = 0
+    last_reference, since = None, 0  # a cell written without its reference is the one after the previous cell
+    pending: list[int] = []  # the columns of such cells, whose row is known at the row's end
+    for _event, element in events:
+        tag = element.tag
+        if tag.endswith("}c"):
+            reference = element.get("r")
+            if reference:
+                last_reference, since = reference, 0
+            else:
+                since += 1
+            formula = value = None
+            for child in element:
+                if child.tag.endswith("}f"):
+                    formula = child
+                elif child.tag.endswith("}v"):
+                    value = child
+            # t="str" with no text is a formula whose result is the empty text
+            if formula is not None and (value is None or not value.text) and element.get("t") != "str":
+                if reference:
+                    found.add(coordinate_to_tuple(reference))
+                else:
+                    pending.append((coordinate_to_tuple(last_reference)[1] if last_reference else 0) + since)
+            element.clear()
+        elif tag.endswith("}row"):
+            row = int(element.get("r") or row + 1)
+            found.update((row, column) for column in pending)
+            pending, last_reference, since = [], None, 0
+            element.clear()
+
+
 def uncomputed_formulas(data: bytes) -> set[tuple[int, int]]:
     """(row, column), both counted from 1, of the first worksheet's cells that have a formula and no result."""
     from defusedxml.ElementTree import iterparse
-    from openpyxl.utils.cell import coordinate_to_tuple
 
+    found: set[tuple[int, int]] = set()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         part = _first_worksheet(archive)
-        xml = archive.read(part) if part else b""
+        if part is None or not _has_formula(archive, part):
+            return found
+        with archive.open(part) as stream:
+            _scan(iterparse(stream, forbid_dtd=True), found)
     except (KeyError, ValueError, zipfile.BadZipFile, ParseError):
-        return set()  # openpyxl read the workbook; what it cannot be asked about here is not diagnosed
-    if not _FORMULA_TAG.search(xml):
-        return set()
-    found: set[tuple[int, int]] = set()
-    row = column = 0
-    for event, element in iterparse(io.BytesIO(xml), events=("start", "end"), forbid_dtd=True):
-        tag = element.tag.rsplit("}", 1)[-1]
-        if event == "start":
-            if tag == "row":
-                row, column = int(element.get("r") or row + 1), 0
-            continue
-        if tag == "c":
-            reference = element.get("r")
-            row, column = coordinate_to_tuple(reference) if reference else (row, column + 1)
-            value = element.find("{*}v")
-            if (element.find("{*}f") is not None and (value is None or not value.text)
-                    and element.get("t") != "str"):  # t="str" with no text: the formula's result is ""
-                found.add((row, column))
-        elif tag == "row":
-            element.clear()
+        return set()  # openpyxl read the workbook; what cannot be asked of it here is not diagnosed
     return found
 
 
