@@ -176,6 +176,7 @@ class ActivityReportForm(_PhaseForm):
     class Meta:
         model = ActivityReturn
         fields = list(ActivityReturn.REPORT_FIELDS)
+        field_classes = {"summary_file": uploads.CheckedFileField}  # checked in clean_summary_file
         widgets = {
             "news_links": forms.Textarea(attrs={"rows": 2}),
             "video_links": forms.Textarea(attrs={"rows": 2}),
@@ -224,13 +225,13 @@ class TransitionForm(forms.Form):
 
 
 class PhotoUploadForm(forms.Form):
-    photo = forms.FileField(label=_("活动照片(JPG/PNG)"))
+    photo = uploads.CheckedFileField(label=_("活动照片(JPG/PNG)"))
 
 
 class ImportUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("活动专项"),
                                       empty_label=_("(全年常态化活动)"))
-    file = forms.FileField(label=_("活动安排表(.xlsx)"))
+    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,4 +245,4 @@ class ImportUploadForm(forms.Form):
 class FilingForm(forms.Form):
     kind = forms.ChoiceField(choices=CampaignFiling.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("说明/总结"))
-    file = forms.FileField(required=False, label=_("附件(PDF/Word)"))
+    file = uploads.CheckedFileField(required=False, label=_("附件(PDF/Word)"))

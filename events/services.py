@@ -20,7 +20,7 @@ from common.uploads import stored_name
 from programs import clock
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
-from .imports import ImportRejected, ImportReport, RowError, collect_errors, read_xlsx
+from .imports import ImportRejected, ImportReport, collect_errors, read_xlsx
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
 
@@ -384,7 +384,7 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
         sheet = read_xlsx(upload, required=REQUIRED_HEADERS, known=KNOWN_HEADERS,
                           max_bytes=settings.KEPU_MAX_IMPORT_BYTES, max_rows=settings.KEPU_MAX_IMPORT_ROWS)
     except ImportRejected as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+        report.errors.extend(exc.errors)
         return report
     resource = ActivityReturnResource(user=user, campaign=campaign)
 
