@@ -138,3 +138,19 @@ def test_replacing_a_summary_deletes_the_old_file_once_saved(make_return, wujin,
 def test_a_real_png_still_goes_through(draft, wujin_user):
     photo = services.add_photos(draft, wujin_user, [SimpleUploadedFile("现场.png", png_bytes(4, 3))])[0]
     assert photo.content_type == "image/png" and photo.file.name.endswith(".png")
+
+
+def test_filing_the_schedule_again_with_a_new_file_deletes_the_old_one_once_saved(
+        science_day, wujin_user, django_capture_on_commit_callbacks):
+    from common.storage import private_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = services.file_campaign(science_day, wujin_user, "schedule",
+                                        upload=SimpleUploadedFile("安排表.docx", docx_bytes()))
+    first = filing.file.name
+    assert private_storage().exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = services.file_campaign(science_day, wujin_user, "schedule",
+                                        upload=SimpleUploadedFile("安排表2.docx", docx_bytes()))
+    assert filing.file.name != first and private_storage().exists(filing.file.name)
+    assert not private_storage().exists(first)  # the replaced filing leaves no orphan
