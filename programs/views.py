@@ -172,7 +172,7 @@ class PeriodCreateView(RoleRequiredMixin, View):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("已开启报送周期“%(name)s”。") % {"name": period.name})
+                messages.success(request, _("已开启报送周期“%(name)s”。") % {"name": period.label})
                 return redirect("programs:period-detail", pk=period.pk)
         return render(request, self.template_name, {"form": form}, status=400)
 
