@@ -147,7 +147,7 @@ class ReportListView(LoginRequiredMixin, TemplateView):
         today = clock.today()
         periods = list(ReportingPeriod.objects.filter(plan=plan).with_window(today)) if plan else []
         reports = UnitReport.objects.visible_to(user).select_related("unit", "period", "entered_by")
-        ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports)
+        ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports, request=self.request)
         ctx["reports"] = ctx["filter"].qs.order_by("-period__year", "period__kind", "unit__order")[:500]
         ctx["periods"] = periods
         ctx["today"] = today
