@@ -37,8 +37,10 @@ def test_a_reporting_period_is_named_in_the_language_of_the_page(client_for, off
     assert "2026年上半年" in client_for(office_user).get(url).content.decode()
     english = _english(client_for(office_user)).get(url).content.decode()
     assert "H1 2026" in english and "2026年上半年" not in english
-    detail = _english(client_for(office_user)).get(reverse("programs:period-detail", args=[period.pk]))
-    assert "H1 2026" in detail.content.decode()
+    for page in ("programs:period-detail", "programs:report-completeness"):
+        args = [period.pk] if page == "programs:period-detail" else []
+        english = _english(client_for(office_user)).get(reverse(page, args=args)).content.decode()
+        assert "H1 2026" in english and "2026年上半年" not in english, page
 
 
 def test_the_indicator_page_names_half_year_columns(client_for, leader_user):
