@@ -61,6 +61,7 @@ class OwnedBy:
     changed_by: frozenset = field(default=FILER_KINDS)
     district_keeps: bool = False
     review_chain: bool = False
+    statuses: tuple[str, ...] = ("status",)  # the fields holding the state of each review phase
 
     def q(self, kind: str, value) -> Q:
         lookup = getattr(self, kind)
@@ -188,13 +189,20 @@ class Scope:
         return self._own_q(spec)
 
     def review_q(self, spec: OwnedBy) -> Q:
-        """Records waiting for this user's decision at their level."""
+        """Records waiting for this user's decision at their level (in any of their review phases)."""
+        first, *others = [self._review_q(spec, status_field) for status_field in spec.statuses]
+        for q in others:
+            first |= q
+        return first
+
+    def _review_q(self, spec: OwnedBy, status_field: str) -> Q:
+        submitted, forwarded = Q(**{status_field: "submitted"}), Q(**{status_field: "forwarded"})
         if self.kind == "office":
             if not spec.review_chain:
-                return Q(status="submitted")
-            return Q(status="forwarded") | (Q(status="submitted") & ~below_district_q(spec))
+                return submitted
+            return forwarded | (submitted & ~below_district_q(spec))
         if self.kind == "district" and spec.review_chain:
-            return Q(status="submitted") & below_district_q(spec) & self._subtree_q(spec)
+            return submitted & below_district_q(spec) & self._subtree_q(spec)
         return Q(pk__in=[])
 
     def decided_q(self, spec: OwnedBy) -> Q | None:
@@ -286,10 +294,11 @@ def can_review(user, obj) -> bool:
     return _has(type(obj)._default_manager.filter(q), obj)
 
 
-def review_level(obj) -> str:
-    """"district" when the record waits for its district office, "city" when for the city office."""
+def review_level(obj, status_field: str = "status") -> str:
+    """"district" when the record (in the phase whose state is `status_field`) waits for its district office,
+    "city" when for the city office."""
     spec = _spec(type(obj))
-    if spec.review_chain and obj.status == "submitted" and is_below_district(obj):
+    if spec.review_chain and getattr(obj, status_field) == "submitted" and is_below_district(obj):
         return "district"
     return "city"
 

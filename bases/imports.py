@@ -18,6 +18,7 @@ Written so another app (events) can reuse it unchanged; it could move to common/
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -44,10 +45,12 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common import uploads
+from common.formula_cells import cell_name, uncomputed_formulas
 from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
+HEADER_SEARCH_ROWS = 6  # title rows above the header are skipped, among this many non-empty rows
 # Zip-bomb guard (common.uploads.check_zip_container): inflated total ≤ 20× the size cap, ratio ≤ 150.
 MAX_UNCOMPRESSED_FACTOR = 20
 MAX_COMPRESSION_RATIO = 150
@@ -103,14 +106,16 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
     ext = Path(filename or "").suffix.lower()
+    formulas: set[tuple[int, int]] = set()
     if ext == ".xlsx":
         fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows)
-    elif ext == ".csv":
-        fmt, rows = "csv", _csv_rows(data, max_rows)
+        formulas = uncomputed_formulas(data)
+    elif ext in (".csv", ".txt"):  # .txt: what Excel names its "Unicode 文本" (tab-separated) save
+        fmt, rows = "csv", _csv_rows(data, filename, max_rows)
     else:
         raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
                            % {"ext": ext or _("无扩展名")})
-    return _to_dataset(rows, headers, required, max_rows, fmt)
+    return _to_dataset(rows, headers, required, max_rows, fmt, formulas)
 
 
 def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
@@ -149,20 +154,46 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
     return out
 
 
-def _csv_rows(data: bytes, max_rows: int):
+def _save_as_advice() -> str:
+    return _("请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。")
+
+
+def _decode_text(data: bytes, filename: str) -> str:
+    """The text of a csv as Excel saves one: "CSV UTF-8" (UTF-8 with a BOM), "Unicode 文本" (UTF-16 LE with a
+    BOM, tab-separated), plain "CSV" on a Chinese Windows (GBK, read as its superset GB18030), or UTF-8 without
+    a BOM. UTF-16 is only taken with its BOM: without one it is told from binary by nothing reliable."""
+    name = os.path.basename(filename or "") or _("上传的文件")
+    unknown = file_problem(_("无法识别文件“%(name)s”的编码。") % {"name": name} + _save_as_advice())
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError:
+            raise unknown from None
+        if "\x00" in text:  # UTF-32's BOM begins as UTF-16's
+            raise unknown
+        return text
     if b"\x00" in data[:4096]:
-        raise file_problem(_("文件不是文本格式的 CSV,可能是其他格式改了扩展名。"))
+        raise file_problem(_("文件“%(name)s”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。")
+                           % {"name": name} + _save_as_advice())
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise file_problem(_("无法识别 CSV 文件的编码,请保存为 UTF-8 编码。"))
+    raise unknown
+
+
+def _delimiter(text: str) -> str:
+    """A tab for Excel's "Unicode 文本" (and any file whose first lines have more tabs than commas), else a comma."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS + 1]
+    return "\t" if sum(line.count("\t") for line in lines) > sum(line.count(",") for line in lines) else ","
+
+
+def _csv_rows(data: bytes, filename: str, max_rows: int):
+    text = _decode_text(data, filename)
     try:
         rows = []
-        for row in csv.reader(io.StringIO(text)):
+        for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
             rows.append([unescape_csv_cell(v) for v in row[:MAX_COLUMNS]])  # our own export's ' prefix
             if len(rows) > max_rows + 1 + 1000:
                 break
@@ -178,12 +209,20 @@ def _clean_cell(value):
     return value
 
 
-def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str) -> Upload:
+def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
+                formulas: set[tuple[int, int]] = frozenset()) -> Upload:
+    """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
-    # the header row: the first non-empty row
-    start = next((i for i, row in enumerate(rows) if any(v is not None for v in row)), None)
-    if start is None:
+    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    if not filled:
         raise file_problem(_("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。"))
+    # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
+    # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
+    start = next((i for i in filled[:HEADER_SEARCH_ROWS]
+                  if any(str(v).strip() in headers for v in rows[i] if v is not None)), None)
+    if start is None:
+        raise file_problem(_("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
+                           % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)})
     header_row = [str(v).strip() if v is not None else "" for v in rows[start]]
     while header_row and not header_row[-1]:
         header_row.pop()
@@ -206,16 +245,25 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
     width = len(header_row)
     dataset = tablib.Dataset(headers=header_row)
     numbers = []
+    # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
+    uncomputed, in_blank_rows = [], []
     for index, row in enumerate(rows[start + 1:], start + 2):
         values = list(row[:width]) + [None] * (width - len(row[:width]))
+        formula_cells = [Problem(index, header_row[col], _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,"
+                                                           "或粘贴为数值后再上传。") % {"cell": cell_name(index, col + 1)})
+                         for col in range(width) if values[col] is None and (index, col + 1) in formulas]
         if all(v is None for v in values):
+            in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
             continue
         if any(v is not None for v in row[width:]):
             raise file_problem(_("第 %(row)s 行在表头以外的列中有内容,请删除多余的列。") % {"row": index})
+        uncomputed += formula_cells
         numbers.append(index)
         dataset.append(values)
         if len(numbers) > max_rows:
             raise file_problem(_("数据行数超过上限 %(limit)s 行,请分批导入。") % {"limit": max_rows})
+    if uncomputed or (not numbers and in_blank_rows):
+        raise ImportFileError(uncomputed or in_blank_rows)
     if not numbers:
         raise file_problem(_("文件只有表头,没有数据行。"))
     return Upload(dataset=dataset, row_numbers=numbers, fmt=fmt)
@@ -245,6 +293,29 @@ class DateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
+# The largest value an integer column holds (BIGINT). A cell beyond it ("1e400" as text, or a number cell
+# openpyxl reads as infinity) is no count or id at all, and int() of an infinite float raises OverflowError.
+MAX_INTEGER = 2**63 - 1
+
+
+def shown(value) -> str:
+    """A cell as the user typed it: a whole float without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def whole_number(value) -> int | None:
+    """The cell as an int, or None when it is not a whole number an integer column can hold."""
+    try:
+        number = Decimal(shown(value).replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > MAX_INTEGER:
+        return None
+    return int(number)
+
+
 class NumberWidget(widgets.Widget):
     """Non-negative integer (or decimal with `decimal=True`)."""
 
@@ -255,18 +326,23 @@ class NumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
+        text = shown(value)
+        not_a_number = (_("“%(value)s”不是有效的数字。") if self.decimal else _("“%(value)s”不是有效的整数。")) % {
+            "value": text}
         try:
-            number = Decimal(str(value).replace(",", "").strip())
+            number = Decimal(text.replace(",", ""))
         except InvalidOperation:
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
-        if not number.is_finite():
-            raise ValueError(_("“%(value)s”不是数字。") % {"value": value})
+            raise ValueError(not_a_number) from None
+        if not number.is_finite():  # nan, inf, and number cells read as infinity
+            raise ValueError(not_a_number)
         if number < 0:
-            raise ValueError(_("不能为负数(填写的是 %(value)s)。") % {"value": value})
+            raise ValueError(_("不能为负数(填写的是 %(value)s)。") % {"value": text})
         if self.decimal:
             return number
         if number != number.to_integral_value():
-            raise ValueError(_("必须是整数(填写的是 %(value)s)。") % {"value": value})
+            raise ValueError(_("必须是整数(填写的是 %(value)s)。") % {"value": text})
+        if number > MAX_INTEGER:
+            raise ValueError(not_a_number)
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -404,13 +480,8 @@ class KepuResource(resources.ModelResource):
         self._stamp = timezone.now()  # one history date for every record this import writes in bulk
         self._pending_m2m: dict[int, tuple] = {}
         # the rows' existing instances (by the id column) in a query per 500 ids, not one per row
-        ids = set()
-        for raw in dataset[id_column] if len(dataset) else []:
-            try:
-                ids.add(int(float(raw)))
-            except (TypeError, ValueError):
-                pass
-        self._by_pk = self.load_instances(ids)
+        ids = {whole_number(raw) for raw in (dataset[id_column] if len(dataset) else []) if raw not in (None, "")}
+        self._by_pk = self.load_instances(ids - {None})
 
     def load_instances(self, ids) -> dict:
         ids, found = sorted(ids), {}
@@ -434,10 +505,10 @@ class KepuResource(resources.ModelResource):
         id_column = self.fields["id"].column_name
         raw = row.get(id_column)
         if raw not in (None, ""):
-            try:
-                pk = int(float(raw))
-            except (TypeError, ValueError):
-                raise ValidationError({"id": _("编号“%(value)s”必须是数字。") % {"value": raw}})
+            pk = whole_number(raw)
+            if pk is None:
+                raise ValidationError({"id": _("编号“%(value)s”不是有效的编号:请保留导出文件中的编号,新记录留空。")
+                                       % {"value": shown(raw)}})
             cache = getattr(self, "_by_pk", None)
             instance = cache.get(pk) if cache is not None else self.get_queryset().filter(pk=pk).first()
             if instance is None:

@@ -18,7 +18,7 @@ class WorkflowActionSerializer(serializers.Serializer):
 
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
                                    help_text="退回/重新打开时必填的理由")
-    version = serializers.IntegerField(required=False, help_text="您看到的版本号;与当前版本不符时返回 409。"
+    version = serializers.IntegerField(required=False, help_text="您看到的版本号(活动补充信息的操作为 report_version);与当前版本不符时返回 409。"
                                        "审核操作(通过、退回、接受、重新打开)必须提供")
 
 

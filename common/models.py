@@ -44,6 +44,7 @@ class TransitionRecord(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     level = models.CharField(_("层级"), max_length=16, blank=True,
                              choices=[("filer", _("填报单位")), ("district", _("辖市(区)")), ("city", _("市级"))])
+    phase = models.CharField(_("阶段"), max_length=16, blank=True, default="")
 
     class Meta:
         abstract = True

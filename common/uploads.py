@@ -23,7 +23,8 @@ What is checked:
 Stored names are the portal's: `stored_name(kind)` gives a random name with the extension of the *real*
 content (never the client's: `x.jpg.php`, `.htaccess` and `.html` cannot reach the disk). Every refusal is a
 django ValidationError with a Chinese message naming the file and what is wrong (`label` prefixes it: 照片、附件…).
-Every app's uploads go through `validate_upload` (events/uploads.py and programs' attachments adapt it).
+Every app's uploads go through `validate_upload` (events/uploads.py and programs' attachments adapt it); a form
+field for such an upload is a `CheckedFileField`, so an empty file reaches the checker too.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
@@ -280,6 +282,18 @@ class UploadValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, UploadValidator) and (self.kinds, self.max_bytes) == (other.kinds, other.max_bytes)
+
+
+class CheckedFileField(forms.FileField):
+    """A form's file field for an upload that goes on to `validate_upload` (in the form's clean_… or the service).
+
+    Django's FileField refuses a 0-byte file itself, with a message that names no file ("提交的是空文件"), and a
+    page that answers a broken form with a generic message then said only "请求不完整". Here an empty file is let
+    through, so the checker refuses it naming the file and the kind ("文件“x.docx”是空文件…")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
 
 
 def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = Limits(), read_only: bool = True,

@@ -32,6 +32,9 @@ class CompletenessRow:
     approved: int
     participants: int
     forwarded: int = 0
+    reports_submitted: int = 0  # post-event reports submitted or forwarded, awaiting a decision
+    reports_approved: int = 0  # post-event reports accepted: the activities that count
+    reports_missing: int = 0  # registered activities whose report is not yet submitted
     kind: str = "region"  # region (district or town), unit, organisation, base
     organisation_id: int | None = None
     base_id: int | None = None
@@ -45,7 +48,9 @@ class CompletenessRow:
         return self.summary_filed_at is not None
 
 
-COUNTS = ("returns", "submitted", "forwarded", "returned", "approved", "participants")
+COUNTS = ("returns", "submitted", "forwarded", "returned", "approved", "participants", "reports_submitted",
+          "reports_approved", "reports_missing")
+REGISTERED = ("submitted", "forwarded", "approved")
 
 
 def _local_date(value: dt.datetime) -> dt.date:
@@ -61,7 +66,10 @@ def _return_aggregates(returns):
             forwarded=Count("id", filter=Q(status="forwarded")),
             returned=Count("id", filter=Q(status="returned")),
             approved=Count("id", filter=Q(status="approved")),
-            participants=Sum("actual_participants", filter=Q(status="approved")),
+            participants=Sum("actual_participants", filter=Q(report_status="approved")),
+            reports_submitted=Count("id", filter=Q(report_status__in=("submitted", "forwarded"))),
+            reports_approved=Count("id", filter=Q(report_status="approved")),
+            reports_missing=Count("id", filter=Q(status__in=REGISTERED, report_status__in=("draft", "returned"))),
         )
         .order_by()
     )

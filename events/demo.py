@@ -70,7 +70,11 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
 
 
-def _build(rng, region, campaign, category, starts_on, status, populations, brands, year, label, users):
+def _build(rng, region, campaign, category, starts_on, status, populations, brands, year, label, users,
+           report_status=None):
+    """One demo activity; `status` is its registration's, `report_status` its post-event report's (the same
+    unless given: the history's activities are registered and reported, both approved)."""
+    report_status = status if report_status is None else report_status
     town = rng.choice(TOWNS[region.code])
     low, high = PARTICIPANTS.get(category, (60, 450))
     actual = rng.randint(low, high)
@@ -78,6 +82,9 @@ def _build(rng, region, campaign, category, starts_on, status, populations, bran
     days = 0 if category not in ("main_event", "venue_joint") else rng.choice([0, 0, 1, 2])
     submitted_at = _aware(starts_on + dt.timedelta(days=rng.randint(1, 9)), 15) if status != "draft" else None
     decided_at = submitted_at + dt.timedelta(days=rng.randint(1, 4)) if status in ("approved", "returned") else None
+    # the report follows the event by a few days; no draw from rng, so the calibrated figures stay as they are
+    reported_at = (_aware(starts_on + dt.timedelta(days=days + 5), 16) if report_status != "draft" else None)
+    report_decided_at = (reported_at + dt.timedelta(days=2) if report_status in ("approved", "returned") else None)
     activity = ActivityReturn(
         status=status, campaign=campaign, region=region, organiser=f"{town}科协" if category != "main_event" else f"{region.name}科协",
         co_organisers=rng.choice(["", f"{town}中心小学", f"{town}卫生院", "区科技局", "区教育局"]),
@@ -86,16 +93,20 @@ def _build(rng, region, campaign, category, starts_on, status, populations, bran
         venue=rng.choice([f"{town}新时代文明实践所", f"{town}党群服务中心", f"{town}文化广场", BASES[region.code]]),
         topics=rng.choice(TOPICS), general_public=rng.random() < 0.6,
         brand=rng.choice(brands) if rng.random() < 0.35 else None,
-        planned_participants=int(actual * rng.uniform(0.8, 1.3)), actual_participants=actual if status != "draft" else 0,
+        planned_participants=int(actual * rng.uniform(0.8, 1.3)),
+        actual_participants=actual if report_status != "draft" else 0,
         online_views=rng.randint(1000, 50000) if fmt != "offline" else 0, volunteers=rng.randint(2, 40),
         experts=rng.randint(0, 6), budget=Decimal(rng.randint(0, 300)) / 20,
         platform_ref=f"KPR{year}-{rng.randint(10000, 99999)}" if campaign and campaign.kind == "science_day" else "",
         news_links=f"https://www.cz{region.code[-2:]}kx.example.cn/news/{rng.randint(1000, 9999)}.html" if rng.random() < 0.4 else "",
-        summary_text=("活动围绕主题开展,现场设置展板、互动体验和专家讲座,群众参与踊跃。" if status != "draft" else ""),
+        summary_text=("活动围绕主题开展,现场设置展板、互动体验和专家讲座,群众参与踊跃。" if report_status != "draft" else ""),
         contact_name=rng.choice(["张老师", "王主任", "李科长", "陈老师", "周干事"]),
         contact_phone=f"0519-8{rng.randint(1000000, 9999999)}", source="demo",
         submitted_at=submitted_at, submitted_by=users.get(region.code) if submitted_at else None,
         decided_at=decided_at, decided_by=users.get("office") if decided_at else None,
+        report_status=report_status, report_submitted_at=reported_at,
+        report_submitted_by=users.get(region.code) if reported_at else None,
+        report_decided_at=report_decided_at, report_decided_by=users.get("office") if report_decided_at else None,
         created_by=users.get(region.code),
     )
     activity._populations = rng.sample(populations, k=rng.choice([0, 1, 1, 2]))
@@ -145,12 +156,16 @@ def load_demo(stdout) -> dict:
     for campaign, label, base_day in ((science_day, "全国科普日", dt.date(2025, 9, 15)),
                                       (week, "科技活动周", dt.date(2026, 5, 17))):
         for code, region in districts.items():
-            plan = ["approved", "approved", "approved", "submitted", "submitted", "returned", "draft", "draft"]
-            for i, status in enumerate(plan):
+            # (registration, post-event report): three counted, one waiting for both decisions, a registration
+            # waiting whose report is still to write, one returned, two drafts
+            plan = [("approved", "approved"), ("approved", "approved"), ("approved", "approved"),
+                    ("submitted", "submitted"), ("submitted", "draft"), ("returned", "draft"), ("draft", "draft"),
+                    ("draft", "draft")]
+            for i, (status, report_status) in enumerate(plan):
                 category = "main_event" if i == 0 else rng.choice([c for c, _w in CATEGORY_MIX])
                 day = base_day + dt.timedelta(days=rng.randint(0, 6))
                 activity = _build(rng, region, campaign, category, day, status, populations, brands,
-                                  campaign.year, label, users)
+                                  campaign.year, label, users, report_status=report_status)
                 if i == 0:
                     activity.recommended = True
                     activity.recommendation_reason = "多方联动、线上线下融合,参与面广、社会反响好,建议推荐为优秀活动。"
@@ -239,9 +254,21 @@ def load_demo(stdout) -> dict:
             transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
                                                         to_status=a.status, actor=a.decided_by, version=3,
                                                         reason=a.return_reason))
+        if a.report_submitted_at:
+            transitions.append(ActivityReturnTransition(activity=a, action="submit_report", from_status="draft",
+                                                        to_status="submitted", actor=a.report_submitted_by,
+                                                        version=2, phase="report"))
+        if a.report_status in ("approved", "returned"):
+            action = "approve_report" if a.report_status == "approved" else "return_report"
+            transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
+                                                        to_status=a.report_status, actor=a.report_decided_by,
+                                                        version=3, phase="report"))
     ActivityReturnTransition.objects.bulk_create(transitions, batch_size=2000)
-    ActivityReturn.objects.filter(source="demo").exclude(status="draft").update(version=3)
-    ActivityReturn.objects.filter(source="demo", status="submitted").update(version=2)
+    demo = ActivityReturn.objects.filter(source="demo")
+    demo.exclude(status="draft").update(version=3)
+    demo.filter(status="submitted").update(version=2)
+    demo.exclude(report_status="draft").update(report_version=3)
+    demo.filter(report_status="submitted").update(report_version=2)
 
     # filings: most on time, some late, some missing (经开区 has not filed its summary; 金坛 was late)
     filings = []
@@ -299,12 +326,14 @@ def _chain_demo(stdout, campaign) -> None:
 def _summary(stdout, queryset) -> None:
     from django.db.models import Count, Sum
 
-    history = queryset.filter(status="approved", starts_on__year__lte=2023).aggregate(
+    history = queryset.filter(report_status="approved", starts_on__year__lte=2023).aggregate(
         n=Count("id"), p=Sum("actual_participants"))
     current = queryset.filter(campaign__name__in=["2025年全国科普日", "2026年科技活动周"])
     states = dict(current.values_list("status").annotate(n=Count("id")).order_by())
+    reports = dict(current.values_list("report_status").annotate(n=Count("id")).order_by())
     stdout.write(
         f"活动演示数据:2021-2023年已通过活动 {history['n']} 项、参与 {history['p'] or 0:,} 人次;"
-        f"当前专项填报 草稿{states.get('draft', 0)}/已提交{states.get('submitted', 0)}/"
-        f"已退回{states.get('returned', 0)}/已通过{states.get('approved', 0)}。"
+        f"当前专项活动登记 草稿{states.get('draft', 0)}/已提交{states.get('submitted', 0)}/"
+        f"已退回{states.get('returned', 0)}/已通过{states.get('approved', 0)};"
+        f"补充信息 已提交{reports.get('submitted', 0)}/已通过{reports.get('approved', 0)}。"
     )

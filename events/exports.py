@@ -91,7 +91,7 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
 def summary_rows(campaign: Campaign, queryset):
     """Approved returns of the campaign grouped by district (or unit) and category: one query."""
     return (
-        queryset.filter(campaign=campaign).approved()
+        queryset.filter(campaign=campaign).reported()
         .values("region__path", "unit__name", "category")
         .annotate(
             activities=Count("id"),
@@ -210,7 +210,7 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
 
     excellent = wb.create_sheet("推荐优秀活动")
     _header(excellent, 1, ["辖市(区)/单位", "活动名称", "活动类别", "开始日期", "参与人次", "推荐理由", "新闻报道链接"])
-    recommended = (queryset.filter(campaign=campaign).approved().filter(recommended=True)
+    recommended = (queryset.filter(campaign=campaign).reported().filter(recommended=True)
                    .select_related("region", "unit").order_by("region__path", "starts_on"))
     for activity in recommended:
         append_row(excellent, [activity.filer_name, activity.title, activity.get_category_display(),

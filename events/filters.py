@@ -16,8 +16,10 @@ class ActivityReturnFilter(KepuFilterSet):
                                                 empty_label=_("全部专项"))
     year_round = django_filters.BooleanFilter(field_name="campaign", lookup_expr="isnull", label=_("全年常态化活动"))
     region = django_filters.CharFilter(method="filter_region", label=_("区域(含下级)"))
-    status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("状态"),
+    status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("登记状态"),
                                          empty_label=_("全部状态"))
+    report_status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("补充信息状态"),
+                                                empty_label=_("全部状态"))
     category = django_filters.ChoiceFilter(choices=ActivityReturn.Category.choices, label=_("活动类别"),
                                            empty_label=_("全部类别"))
     date_from = django_filters.DateFilter(field_name="ends_on", lookup_expr="gte", label=_("日期自"))
@@ -28,7 +30,8 @@ class ActivityReturnFilter(KepuFilterSet):
 
     class Meta:
         model = ActivityReturn
-        fields = ["campaign", "region", "status", "category", "date_from", "date_to", "unit", "recommended"]
+        fields = ["campaign", "region", "status", "report_status", "category", "date_from", "date_to", "unit",
+                  "recommended"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

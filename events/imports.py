@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from common.formula_cells import cell_name, uncomputed_formulas
+
 from .uploads import UploadRejected, check_xlsx
 
 
 class ImportRejected(ValueError):
-    """The whole file is refused (str(exc) is the Chinese message); nothing is written."""
+    """The whole file is refused (str(exc) is the Chinese message); nothing is written. `errors`: what to list,
+    one whole-file line unless the refusal names cells."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or [RowError(0, "", message)]
 
 
 @dataclass
@@ -47,6 +55,9 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+FORMULA_ADVICE = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
 
 
 def _cell_text(value) -> str:
@@ -94,14 +105,30 @@ def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, 
         positions = {name: headers.index(name) for name in known if name in headers}
         dataset = tablib.Dataset(headers=list(positions))
         row_numbers: list[int] = []
+        # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
+        formulas = uncomputed_formulas(data)
+        uncomputed: list[RowError] = []
+        in_blank_rows: list[RowError] = []
         for index, row in enumerate(rows_iter, start=header_row + 1):
             values = [row[pos] if pos < len(row) else None for pos in positions.values()]
+            formula_cells = [RowError(index, name, f"单元格 {cell_name(index, pos + 1)} {FORMULA_ADVICE}")
+                             for name, pos in positions.items()
+                             if (index, pos + 1) in formulas and (pos >= len(row) or row[pos] is None)]
             if all(_cell_text(v) == "" for v in values):
+                in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
                 continue
             if len(row_numbers) >= max_rows:
                 raise ImportRejected(f"数据行太多:一次最多导入 {max_rows} 行,请分批上传。")
+            uncomputed += formula_cells
             dataset.append([v.strip() if isinstance(v, str) else v for v in values])
             row_numbers.append(index)
+        if uncomputed or (not row_numbers and in_blank_rows):
+            uncomputed = uncomputed or in_blank_rows
+            raise ImportRejected(f"有 {len(uncomputed)} 个单元格是没有计算结果的公式。", errors=uncomputed)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # read_only parses each cell while iterating: a malformed one (<v>NaN</v>) fails here
+        raise ImportRejected("无法读取该 Excel 文件的单元格内容,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。") from exc
     finally:
         workbook.close()
     if not row_numbers:
@@ -142,19 +169,24 @@ def parse_date(value) -> dt.date:
     try:
         year, month, day = (int(p) for p in parts)
         return dt.date(year, month, day)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year of 20 digits
         raise ValueError(f"“{text}”不是有效的日期,请填写如 2025-09-17 的日期。") from None
 
 
 def parse_count(value, label: str = "人数") -> int:
     """A non-negative whole number (blank = 0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = _cell_text(value).replace(",", "").replace(",", "")
     if text == "":
         return 0
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"“{text}”不是数字。") from None
+        number = math.nan
+    # "1e400" and a number cell read as infinity are no count either: int() of them raises OverflowError
+    if not math.isfinite(number):
+        raise ValueError(f"“{text}”不是有效的整数。")
     if number < 0:
         raise ValueError(f"{label}不能为负数(填写了 {text})。")
     if number != int(number):

@@ -19,7 +19,7 @@ from accounts.scope import OwnedBy
 from common.limits import helpers_limit, online_views_limit, participants_limit, validate_plan_date
 from common.links import validate_http_links
 from common.models import TransitionRecord, WorkflowModel
-from common.workflow import Transition
+from common.workflow import Phase, Transition
 from common.storage import private_storage
 
 from .querysets import ActivityReturnQuerySet, CampaignQuerySet
@@ -45,6 +45,9 @@ class Campaign(models.Model):
                                     validators=[validate_plan_date])
     summary_due = models.DateField(_("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"),
                                    validators=[validate_plan_date])
+    report_due = models.DateField(
+        _("活动补充信息填报截止"), null=True, blank=True, validators=[validate_plan_date],
+        help_text=_("如:9月25日前完成活动补充信息填报(实际人数、照片、新闻和视频链接);留空则与活动总结报送截止相同"))
     summary_days_after = models.PositiveSmallIntegerField(
         _("活动结束后几日内上传活动总结"), default=10
     )
@@ -67,6 +70,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def report_deadline(self) -> dt.date:
+        """The post-event reports' deadline (seed 002: 9月25日前完成活动补充信息填报)."""
+        return self.report_due or self.summary_due
 
 
 class Brand(models.Model):
@@ -107,50 +115,87 @@ upload_filings = _upload_to("filings")
 # permission-checked views in events/views.py.
 
 
-class ActivityReturn(WorkflowModel):
-    """An activity return with one filing owner (a region, a member unit, an organisation or a base).
+STATUS_CHOICES = [
+    ("draft", _("草稿")),
+    ("submitted", _("已提交")),
+    ("forwarded", _("区级已审核,待市级审核")),
+    ("approved", _("已通过")),
+    ("returned", _("已退回")),
+]
+REPORT_SUFFIX = "_report"
 
-    The review chain (accounts.scope): a return owned below a district (a town, an organisation, a base) is
+
+def _chain_rules(phase: str, what: str) -> tuple[dict, dict, dict]:
+    """The declared transitions of one phase and the rules they follow at the district and the city level.
+
+    The registration's actions are submit/approve/return/reopen; the post-event report's carry the suffix
+    ``_report`` (submit_report …). Both go along the same review chain."""
+    suffix = REPORT_SUFFIX if phase else ""
+
+    def rule(sources, target, who, label, stamps, reason=False):
+        return Transition(sources=set(sources), target=target, who=who, needs_reason=reason, label=label,
+                          stamps=(stamps,), phase=phase)
+
+    declared = {
+        f"submit{suffix}": rule({"draft", "returned"}, "submitted", "filer", f"提交{what}", "submitted"),
+        f"approve{suffix}": rule({"submitted", "forwarded"}, "approved", "reviewer", f"通过{what}", "decided"),
+        f"return{suffix}": rule({"submitted", "forwarded"}, "returned", "reviewer", f"退回{what}", "decided",
+                                reason=True),
+        f"reopen{suffix}": rule({"approved"}, "returned", "reviewer", f"重新打开{what}", "decided", reason=True),
+    }
+    district = {
+        "approve": rule({"submitted"}, "forwarded", "reviewer", f"{what}审核通过并报市", "decided"),
+        "return": rule({"submitted"}, "returned", "reviewer", f"退回{what}", "decided", reason=True),
+    }
+    city = {
+        "approve": rule({"submitted", "forwarded"}, "approved", "reviewer", f"通过{what}", "decided"),
+        "return": rule({"submitted"}, "returned", "reviewer", f"退回{what}", "decided", reason=True),
+        "return_forwarded": rule({"forwarded"}, "submitted", "reviewer", f"{what}退回区级", "decided",
+                                 reason=True),
+    }
+    return declared, district, city
+
+
+_REGISTRATION, _DISTRICT_REGISTRATION, _CITY_REGISTRATION = _chain_rules("", "")  # labels as before the split
+_REPORT, _DISTRICT_REPORT, _CITY_REPORT = _chain_rules("report", "活动补充信息")
+
+
+class ActivityReturn(WorkflowModel):
+    """An activity with one filing owner (a region, a member unit, an organisation or a base), in two phases.
+
+    Seed 002 has two: the registration (登记: what, when, where, who organises, planned participants — the
+    活动安排表, due by the campaign's schedule deadline) and the post-event report (活动补充信息: actual figures,
+    news and video links, photos, the summary — due by the campaign's report deadline, the summary within N days
+    of the end). Each phase is submitted, reviewed and locked on its own (`status`/`version` … for the
+    registration, `report_status`/`report_version` … for the report), through the same rules; accepting the
+    registration never blocks the report. Only an accepted report counts on the dashboards.
+
+    The review chain (accounts.scope): a phase owned below a district (a town, an organisation, a base) is
     reviewed by the district office first — its approval forwards it to the city ("forwarded") — and then by the
-    city office; a return a district, a unit or the city files goes straight to the city. Only city-approved
-    returns count on the city dashboards. A return from the city goes back to the district (status submitted,
-    the reason kept), which may send it further down.
+    city office; a phase a district, a unit or the city files goes straight to the city. A phase the city returns
+    from "forwarded" goes back to the district (status submitted, the reason kept), which may send it further down.
     """
 
-    STATUS_CHOICES = [
-        ("draft", _("草稿")),
-        ("submitted", _("已提交")),
-        ("forwarded", _("区级已审核,待市级审核")),
-        ("approved", _("已通过")),
-        ("returned", _("已退回")),
-    ]
-    TRANSITIONS = {
-        "submit": Transition(sources={"draft", "returned"}, target="submitted", who="filer", label="提交",
-                             stamps=("submitted",)),
-        "approve": Transition(sources={"submitted", "forwarded"}, target="approved", who="reviewer", label="通过",
-                              stamps=("decided",)),
-        "return": Transition(sources={"submitted", "forwarded"}, target="returned", who="reviewer",
-                             needs_reason=True, label="退回", stamps=("decided",)),
-        "reopen": Transition(sources={"approved"}, target="returned", who="reviewer", needs_reason=True,
-                             label="重新打开", stamps=("decided",)),
-    }
-    # the rule each action follows at each level (see rule_for)
-    DISTRICT_RULES = {
-        "approve": Transition(sources={"submitted"}, target="forwarded", who="reviewer", label="审核通过并报市",
-                              stamps=("decided",)),
-        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
-                             label="退回", stamps=("decided",)),
-    }
-    CITY_RULES = {
-        "approve": Transition(sources={"submitted", "forwarded"}, target="approved", who="reviewer", label="通过",
-                              stamps=("decided",)),
-        "return": Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
-                             label="退回", stamps=("decided",)),
-        "return_forwarded": Transition(sources={"forwarded"}, target="submitted", who="reviewer", needs_reason=True,
-                                       label="退回区级", stamps=("decided",)),
-    }
+    STATUS_CHOICES = STATUS_CHOICES
+    PHASES = {"": Phase(label=_("活动登记")), "report": Phase("report", "report_", _("活动补充信息"))}
+    TRANSITIONS = {**_REGISTRATION, **_REPORT}
+    # the rule each action follows at each level, per phase (see rule_for)
+    DISTRICT_RULES = {"": _DISTRICT_REGISTRATION, "report": _DISTRICT_REPORT}
+    CITY_RULES = {"": _CITY_REGISTRATION, "report": _CITY_REPORT}
     LOCKED_STATUSES = ("submitted", "forwarded", "approved")
-    owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base", review_chain=True)
+    COUNTED_PHASE = "report"  # what the dashboards count: accepted post-event reports
+    # the fields of each phase: a phase's fields are locked while it is submitted, forwarded or approved
+    REGISTRATION_FIELDS = (
+        "campaign", "region", "unit", "organisation", "base", "title", "category", "format", "starts_on", "ends_on",
+        "town", "venue", "organiser", "co_organisers", "topics", "target_populations", "general_public", "brand",
+        "planned_participants", "platform_ref", "contact_name", "contact_phone",
+    )
+    REPORT_FIELDS = (
+        "actual_participants", "online_views", "volunteers", "experts", "budget", "news_links", "video_links",
+        "summary_text", "summary_file", "recommended", "recommendation_reason",
+    )
+    owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base", review_chain=True,
+                       statuses=("status", "report_status"))
 
     class Category(models.TextChoices):
         MAIN_EVENT = "main_event", _("主场活动")
@@ -169,7 +214,22 @@ class ActivityReturn(WorkflowModel):
         ONLINE = "online", _("线上")
         HYBRID = "hybrid", _("线上线下")
 
-    status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
+    status = models.CharField(_("登记状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
+    # the post-event report's own state (common.workflow.Phase "report")
+    report_status = models.CharField(_("补充信息状态"), max_length=16, choices=STATUS_CHOICES, default="draft",
+                                     db_index=True)
+    report_version = models.PositiveIntegerField(_("补充信息版本"), default=1, editable=False)
+    report_submitted_at = models.DateTimeField(_("补充信息提交时间"), null=True, blank=True, editable=False)
+    report_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("补充信息提交人"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    report_decided_at = models.DateTimeField(_("补充信息审核时间"), null=True, blank=True, editable=False)
+    report_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("补充信息审核人"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    report_return_reason = models.TextField(_("补充信息退回/重开理由"), blank=True, editable=False)
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("活动专项"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="returns", help_text=_("全年常态化活动可不选"),
@@ -216,6 +276,8 @@ class ActivityReturn(WorkflowModel):
     platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
     news_links = models.TextField(_("新闻报道链接"), blank=True, max_length=2000,
                                   help_text=_("每行一个 http 或 https 链接"), validators=[validate_http_links])
+    video_links = models.TextField(_("活动视频链接"), blank=True, max_length=2000,
+                                   help_text=_("每行一个 http 或 https 链接"), validators=[validate_http_links])
     summary_text = models.TextField(_("活动简要总结"), blank=True, max_length=5000)
     summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True,
                                     max_length=200)
@@ -241,9 +303,11 @@ class ActivityReturn(WorkflowModel):
         indexes = [
             # the review queue: WHERE status='submitted' ORDER BY submitted_at, id (and its COUNT) from the index
             models.Index(fields=["status", "submitted_at", "id"], name="events_ret_queue_idx"),
+            models.Index(fields=["report_status", "report_submitted_at", "id"], name="events_ret_report_queue_idx"),
             # a campaign's completeness table and 汇总表: grouped aggregates answered by an index-only scan
             # (PostgreSQL; other databases get the plain index on the key columns)
-            models.Index(fields=["campaign", "status", "region", "unit", "category"], name="events_ret_campaign_cov_idx",
+            models.Index(fields=["campaign", "report_status", "region", "unit", "category"],
+                         name="events_ret_campaign_cov_idx",
                          include=["id", "actual_participants", "online_views", "volunteers", "experts", "budget",
                                   "recommended"]),
             models.Index(fields=["starts_on"], name="events_ret_starts_idx"),
@@ -277,35 +341,55 @@ class ActivityReturn(WorkflowModel):
         """Is the return in the user's review domain (its district office, or the city office)?"""
         return scope.can_review(user, self)
 
-    def review_level(self) -> str:
-        return scope.review_level(self)
+    def review_level(self, phase: str = "") -> str:
+        return scope.review_level(self, self.PHASES[phase].field("status"))
+
+    @property
+    def report_review_level(self) -> str:
+        return self.review_level("report")
 
     def rule_for(self, action: str, user) -> Transition | None:
         """The transition `action` means for this user now, or None when it is not theirs to take.
 
-        A district office approving a return filed below it forwards it to the city; the city office approves
-        what a district forwarded or filed itself, and its return of a forwarded return sends it back to the
-        district. Reopening an approved return is the city office's alone."""
+        A district office approving a phase filed below it forwards it to the city; the city office approves
+        what a district forwarded or filed itself, and its return of a forwarded phase sends it back to the
+        district. Reopening an approved phase is the city office's alone."""
         rule = self.TRANSITIONS.get(action)
         if rule is None or rule.who == "filer":
             return rule
+        base = action.removesuffix(REPORT_SUFFIX)
+        status = self.PHASES[rule.phase].status_of(self)
         kind = scope.scope_of(user).kind
         below = scope.is_below_district(self)
-        if action == "reopen":
+        if base == "reopen":
             return rule if kind == "office" else None
-        if kind == "district" and below and self.status != "forwarded":
-            return self.DISTRICT_RULES.get(action)
-        if kind == "office" and (self.status == "forwarded" or not below):
-            if action == "return" and self.status == "forwarded":
-                return self.CITY_RULES["return_forwarded"]
-            return self.CITY_RULES.get(action)
+        if kind == "district" and below and status != "forwarded":
+            return self.DISTRICT_RULES[rule.phase].get(base)
+        if kind == "office" and (status == "forwarded" or not below):
+            if base == "return" and status == "forwarded":
+                return self.CITY_RULES[rule.phase]["return_forwarded"]
+            return self.CITY_RULES[rule.phase].get(base)
         return None
 
     def is_locked(self) -> bool:
+        """The registration is locked (submitted, under review or approved)."""
         return self.status in self.LOCKED_STATUSES
+
+    def is_report_locked(self) -> bool:
+        return self.report_status in self.LOCKED_STATUSES
 
     def can_edit(self, user) -> bool:
         return not self.is_locked() and self.can_file(user)
+
+    def can_edit_report(self, user) -> bool:
+        return not self.is_report_locked() and self.can_file(user)
+
+    def has_started(self, today: dt.date) -> bool:
+        return self.starts_on <= today
+
+    def counts(self) -> bool:
+        """On the dashboards: only an accepted post-event report counts."""
+        return self.report_status == "approved"
 
     @property
     def owner(self):
@@ -326,6 +410,10 @@ class ActivityReturn(WorkflowModel):
         return [line.strip() for line in self.news_links.splitlines() if line.strip()]
 
     @property
+    def video_link_list(self) -> list[str]:
+        return [line.strip() for line in self.video_links.splitlines() if line.strip()]
+
+    @property
     def has_summary(self) -> bool:
         return bool(self.summary_text.strip() or self.summary_file)
 
@@ -339,10 +427,6 @@ class ActivityReturn(WorkflowModel):
     def summary_days_left(self, today: dt.date) -> int | None:
         due = self.summary_due_on
         return None if due is None else (due - today).days
-
-    def can_supplement_summary(self, user) -> bool:
-        """After approval the filer may still add the activity's summary (seed 002 活动补充信息填报)."""
-        return self.status == "approved" and self.campaign_id is not None and self.can_file(user)  # leaders: never
 
 
 class ActivityReturnTransition(TransitionRecord):

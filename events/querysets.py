@@ -37,7 +37,20 @@ class ActivityReturnQuerySet(models.QuerySet):
         return self.filter(status="forwarded")
 
     def approved(self):
+        """Activities whose registration is approved."""
         return self.filter(status="approved")
+
+    def reported(self):
+        """Activities whose post-event report is accepted: the ones that count on the dashboards."""
+        return self.filter(report_status="approved")
+
+    def registered(self):
+        """Activities whose registration has been submitted (whatever its review stands at)."""
+        return self.filter(status__in=("submitted", "forwarded", "approved"))
+
+    def report_pending(self):
+        """Registered activities whose post-event report is not yet submitted (a draft or returned)."""
+        return self.registered().filter(report_status__in=("draft", "returned"))
 
     def submitted(self):
         return self.filter(status="submitted")
@@ -45,22 +58,36 @@ class ActivityReturnQuerySet(models.QuerySet):
     def returned(self):
         return self.filter(status="returned")
 
+    def likely_duplicates(self, owner: dict, campaign, title: str, starts_on: dt.date, exclude=None):
+        """Activities of the same owner, campaign, title (ignoring case and spaces) and start date."""
+        lookups = {}
+        for name, value in owner.items():
+            lookups[f"{name}_id" if not name.endswith("_id") else name] = getattr(value, "pk", value)
+        qs = self.filter(**lookups, campaign=campaign, starts_on=starts_on,
+                         title__iexact=" ".join(title.split()))
+        return qs.exclude(pk=exclude) if exclude else qs
+
     def in_region(self, region):
         """The region and the towns under it."""
         return self.filter(region__path__startswith=region.path)
 
     def review_queue(self, user):
-        """The user's review queue, oldest submission first."""
+        """The user's review queue, the longest waiting first (a registration waits since it was submitted, a
+        post-event report since the report was)."""
+        waiting = models.Case(models.When(status__in=("submitted", "forwarded"), then=models.F("submitted_at")),
+                              default=models.F("report_submitted_at"))
         return (
             self.awaiting(user)
             .select_related("campaign", "region", "unit", "organisation", "base")
-            .order_by("submitted_at", "id")
+            .annotate(waiting_since=waiting)
+            .order_by("waiting_since", "id")
         )
 
     def summary_outstanding(self, ends_from: dt.date, ends_to: dt.date):
-        """Approved campaign returns ending in [ends_from, ends_to] whose activity summary is still missing."""
+        """Registered campaign activities ending in [ends_from, ends_to] whose post-event report is not yet submitted
+        and whose activity summary is still missing."""
         return (
-            self.approved()
+            self.report_pending()
             .filter(campaign__isnull=False, ends_on__gte=ends_from, ends_on__lte=ends_to)
             .filter(models.Q(summary_text="") & (models.Q(summary_file="") | models.Q(summary_file__isnull=True)))
             .select_related("campaign", "region", "unit", "organisation", "base")

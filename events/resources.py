@@ -111,7 +111,9 @@ class BudgetWidget(widgets.Widget):
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"“{text}”不是数字(单位:万元)。") from None
+            amount = Decimal("NaN")
+        if not amount.is_finite():  # nan and inf; comparing a NaN Decimal raises InvalidOperation
+            raise ValueError(f"“{text}”不是数字(单位:万元)。")
         if amount < 0:
             raise ValueError(f"经费不能为负数(填写了 {text})。")
         if amount >= Decimal("100000000"):

@@ -17,55 +17,96 @@ from common.notify import office_recipients, send_digests
 from common.storage import delete_on_commit
 from common.uploads import content_type as kind_content_type
 from common.uploads import stored_name
+from programs import clock
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
-from .imports import ImportRejected, ImportReport, RowError, collect_errors, read_xlsx
+from .imports import ImportRejected, ImportReport, collect_errors, read_xlsx
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
 from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
 
-LOCKED_MESSAGE = "该活动填报已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
+LOCKED_MESSAGE = "该活动登记已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
+REPORT_LOCKED_MESSAGE = "该活动的补充信息已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
+PHASE_FIELDS = {"": ActivityReturn.REGISTRATION_FIELDS, "report": ActivityReturn.REPORT_FIELDS}
+_COLUMNS = [f for f in ActivityReturn.REGISTRATION_FIELDS + ActivityReturn.REPORT_FIELDS
+            if f != "target_populations"]
 
 
 class ReturnLocked(TransitionNotAllowed):
-    """The filer tries to change a submitted or approved return."""
+    """The filer tries to change a phase that is submitted or approved."""
 
 
 # --- filing and editing ----------------------------------------------------------------------
-def check_can_edit(activity: ActivityReturn, user) -> None:
+def check_can_edit(activity: ActivityReturn, user, phase: str = "") -> None:
     if not activity.can_file(user):
         raise TransitionNotAllowed("您无权修改此活动填报。")
-    if activity.is_locked():
+    if phase == "report" and activity.is_report_locked():
+        raise ReturnLocked(REPORT_LOCKED_MESSAGE)
+    if phase == "" and activity.is_locked():
         raise ReturnLocked(LOCKED_MESSAGE)
+
+
+def _column(name: str) -> str:
+    field = ActivityReturn._meta.get_field(name)
+    return field.attname
+
+
+def _changed_phases(activity: ActivityReturn, current: dict, populations) -> set[str]:
+    """The phases whose fields this save changes (against the stored row)."""
+    changed = set()
+    for phase, names in PHASE_FIELDS.items():
+        for name in names:
+            if name == "target_populations":
+                if populations is not None and {p.pk if hasattr(p, "pk") else int(p) for p in populations} \
+                        != set(activity.target_populations.values_list("pk", flat=True)):
+                    changed.add(phase)
+                continue
+            value = getattr(activity, _column(name))
+            if name == "summary_file":
+                value = activity.summary_file.name or ""
+            if value != current[_column(name)] and not (value in (None, "") and current[_column(name)] in (None, "")):
+                changed.add(phase)
+    return changed
 
 
 @transaction.atomic
 def save_return(activity: ActivityReturn, user, *, populations=None, expected_version: int | None = None,
-                source: str = "form") -> ActivityReturn:
-    """Create or update a return (draft or returned) with an optimistic lock on updates.
+                expected_report_version: int | None = None, source: str = "form") -> ActivityReturn:
+    """Create or update an activity with an optimistic lock per phase on updates.
 
-    The owner comes from accounts.scope: a new return belongs to the creator's party (the office names one); an
-    update cannot move it to another owner (ValidationError naming the field), except by the office."""
+    Each phase's fields change only while that phase is a draft or returned (the registration's while it is,
+    the report's while it is); a save that changes a locked phase is refused whole. The owner comes from
+    accounts.scope: a new return belongs to the creator's party (the office names one); an update cannot move it
+    to another owner (ValidationError naming the field), except by the office."""
     if activity.pk is None:
         scope.settle_owner(user, activity)
         activity.created_by = user
         activity.source = source
         activity.status = "draft"
+        activity.report_status = "draft"
         activity.save()
     else:
+        columns = [_column(name) for name in _COLUMNS]
         current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
-                   .values("status", "version", "region_id", "unit_id", "organisation_id", "base_id", "summary_file")
+                   .values("status", "version", "report_status", "report_version", "region_id", "unit_id",
+                           "organisation_id", "base_id", *columns)
                    .first())
         if current is None:
             raise WorkflowError("记录不存在。")
         if not ActivityReturn.objects.changeable_by(user).filter(pk=activity.pk).exists():
             raise TransitionNotAllowed("您无权修改此活动填报。")
-        activity.status = current["status"]
-        if activity.is_locked():
+        activity.status, activity.report_status = current["status"], current["report_status"]
+        changed = _changed_phases(activity, current, populations)
+        if "" in changed and activity.is_locked():
             raise ReturnLocked(LOCKED_MESSAGE)
+        if "report" in changed and activity.is_report_locked():
+            raise ReturnLocked(REPORT_LOCKED_MESSAGE)
         if expected_version is not None and int(expected_version) != current["version"]:
-            raise ConflictError("该活动填报已被他人修改,您看到的是旧版本。请刷新页面后再修改。")
+            raise ConflictError("该活动登记已被他人修改,您看到的是旧版本。请刷新页面后再修改。")
+        if expected_report_version is not None and int(expected_report_version) != current["report_version"]:
+            raise ConflictError("该活动的补充信息已被他人修改,您看到的是旧版本。请刷新页面后再修改。")
         scope.settle_owner(user, activity, current)
-        activity.version = current["version"] + 1
+        activity.version = current["version"] + (1 if "" in changed else 0)
+        activity.report_version = current["report_version"] + (1 if "report" in changed else 0)
         activity.save()
         if current["summary_file"] and current["summary_file"] != activity.summary_file.name:
             # replaced or cleared on the form: the old file goes once this commits
@@ -78,27 +119,44 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
 @transaction.atomic
 def delete_draft(activity: ActivityReturn, user) -> None:
     """A filer deletes its own draft (never a submitted, approved or returned one)."""
-    if activity.status != "draft" or not activity.can_edit(user):
+    if activity.status != "draft" or activity.report_status != "draft" or not activity.can_edit(user):
         raise TransitionNotAllowed("只能删除本区域(单位)的草稿。")
     activity.delete()
 
 
 def transition(activity: ActivityReturn, action: str, user, reason: str = "",
-               expected_version: int | None = None) -> ActivityReturn:
-    """submit / approve / return / reopen. Raises WorkflowError subclasses with Chinese messages."""
+               expected_version: int | None = None, today: dt.date | None = None) -> ActivityReturn:
+    """An action of either phase (submit, approve, return, reopen; submit_report …). Raises WorkflowError
+    subclasses with Chinese messages."""
     if action == "submit" and activity.status in ("draft", "returned"):
         problems = submit_problems(activity)
         if problems:
             raise InvalidTransition("还不能提交:" + ";".join(problems))
+    if action == "submit_report" and activity.report_status in ("draft", "returned"):
+        problems = report_problems(activity, today or clock.today())
+        if problems:
+            raise InvalidTransition("还不能提交活动补充信息:" + ";".join(problems))
     return apply_transition(activity, action, user, reason=reason, expected_version=expected_version)
+
+
+def report_problems(activity: ActivityReturn, today: dt.date) -> list[str]:
+    """The post-event report follows a registration that was submitted, of an activity that has begun."""
+    problems = []
+    if activity.status in ("draft", "returned"):
+        problems.append("请先提交活动登记")
+    if not activity.has_started(today):
+        problems.append(f"活动尚未开始({activity.starts_on:%Y年%m月%d日}),活动开始后再填报实际情况")
+    if activity.recommended and not activity.recommendation_reason.strip():
+        problems.append("推荐为优秀活动须填写推荐理由")
+    if activity.recommended and not activity.has_summary:
+        problems.append("推荐为优秀活动须有活动简要总结(文字或附件)")
+    return problems
 
 
 def submit_problems(activity: ActivityReturn) -> list[str]:
     problems = []
     if not activity.title.strip():
         problems.append("请填写活动名称")
-    if activity.recommended and not activity.recommendation_reason.strip():
-        problems.append("推荐为优秀活动须填写推荐理由")
     return problems
 
 
@@ -112,7 +170,7 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     A bad file refuses the whole upload with a message naming each bad file; nothing is saved.
     """
     uploads = list(uploads)
-    check_can_edit(activity, user)
+    check_can_edit(activity, user, "report")
     if not uploads:
         raise UploadRejected("请选择要上传的照片。")
     have = activity.photos.count()
@@ -131,11 +189,12 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     stored: list[ActivityPhoto] = []
     try:
         with transaction.atomic():
-            current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
+            current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
+                       .values("report_status", "report_version").first())
             if current is None:
                 raise WorkflowError("记录不存在。")
-            activity.status = current["status"]
-            check_can_edit(activity, user)
+            activity.report_status = current["report_status"]
+            check_can_edit(activity, user, "report")
             for upload, content_type in checked:
                 photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
                                       original_name=(upload.name or "")[:200], uploaded_by=user)
@@ -143,18 +202,18 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
                     "png" if content_type == "image/png" else "jpeg"), upload, save=False)
                 stored.append(photo)
                 photo.save()
-            ActivityReturn.objects.filter(pk=activity.pk).update(version=current["version"] + 1)
+            ActivityReturn.objects.filter(pk=activity.pk).update(report_version=current["report_version"] + 1)
     except Exception:
         for photo in stored:  # the rows were rolled back: remove their files too
             photo.file.delete(save=False)
         raise
-    activity.version = current["version"] + 1
+    activity.report_version = current["report_version"] + 1
     return stored
 
 
 @transaction.atomic
 def delete_photo(photo: ActivityPhoto, user) -> None:
-    check_can_edit(photo.activity, user)
+    check_can_edit(photo.activity, user, "report")
     photo.file.delete(save=False)
     photo.delete()
 
@@ -163,41 +222,12 @@ def validate_summary_file(upload) -> None:
     check_document(upload)
 
 
-@transaction.atomic
-def supplement_summary(activity: ActivityReturn, user, *, text: str = "", upload=None,
-                       expected_version: int | None = None) -> ActivityReturn:
-    """Add the activity's summary after approval (seed 002: 活动结束后10日内上传活动简要总结).
-
-    Only the summary text and file change; the rest of the approved return stays locked.
-    """
-    if not activity.can_supplement_summary(user):
-        raise TransitionNotAllowed("只有本区域(单位)可以为已通过的专项活动补充活动总结。")
-    text = (text or "").strip()
-    if not text and upload is None:
-        raise InvalidTransition("请填写活动简要总结或上传总结附件(PDF/Word)。")
-    kind = check_document(upload) if upload is not None else None
-    current = ActivityReturn.objects.select_for_update().filter(pk=activity.pk).values("status", "version").first()
-    if current is None or current["status"] != "approved":
-        raise InvalidTransition("该活动填报已不是“已通过”状态,请刷新页面后再操作。")
-    if expected_version is not None and int(expected_version) != current["version"]:
-        raise ConflictError("该活动填报已被他人修改,您看到的是旧版本。请刷新页面后再补充总结。")
-    if text:
-        activity.summary_text = text
-    if upload is not None:
-        if activity.summary_file:
-            delete_on_commit(activity.summary_file)  # replaced: the old file goes once this commits
-        activity.summary_file.save(stored_name(kind), upload, save=False)
-    activity.version = current["version"] + 1
-    activity.save(update_fields=["summary_text", "summary_file", "version", "updated_at"])
-    return activity
-
-
 # --- per-activity summary due dates ----------------------------------------------------------
 SUMMARY_OVERDUE_DAYS = 30  # an overdue activity summary is chased for a month after its due date
 
 
 def summaries_due(queryset, today: dt.date, horizon_days: int) -> list[tuple[ActivityReturn, dt.date, int]]:
-    """(return, due date, days left) for approved campaign returns still missing their summary, due within
+    """(return, due date, days left) for registered campaign activities still missing their summary, due within
     `horizon_days` or overdue by at most SUMMARY_OVERDUE_DAYS. Two queries whatever the data size."""
     longest = Campaign.objects.aggregate(m=Max("summary_days_after"))["m"] or 0
     candidates = queryset.summary_outstanding(
@@ -354,7 +384,7 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
         sheet = read_xlsx(upload, required=REQUIRED_HEADERS, known=KNOWN_HEADERS,
                           max_bytes=settings.KEPU_MAX_IMPORT_BYTES, max_rows=settings.KEPU_MAX_IMPORT_ROWS)
     except ImportRejected as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+        report.errors.extend(exc.errors)
         return report
     resource = ActivityReturnResource(user=user, campaign=campaign)
 

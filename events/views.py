@@ -26,15 +26,16 @@ from common.filters import parse_id
 from common.redirects import safe_next
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
+from programs import clock
 
 from . import completeness, exports, services
 from .filters import ActivityReturnFilter
 from .forms import (
-    ActivityReturnForm,
+    ActivityRegistrationForm,
+    ActivityReportForm,
     FilingForm,
     ImportUploadForm,
     PhotoUploadForm,
-    SummarySupplementForm,
     TransitionForm,
 )
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
@@ -56,7 +57,7 @@ def _refuse(request, message: str, status: int = 403):
 
 def todo_for(user, today=None) -> dict:
     """我的待办: campaigns due that the user's region/unit has not filed for, and returns sent back."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if scope.scope_of(user).kind not in scope.FILER_KINDS:
         return {}
     party = services.filer_party(user)
@@ -68,7 +69,8 @@ def todo_for(user, today=None) -> dict:
         for kind, label, day in (("schedule", _("活动安排表"), c.schedule_due), ("summary", _("活动总结"), c.summary_due)):
             if (c.pk, kind) not in filed:
                 due.append({"campaign": c, "kind": kind, "label": label, "due": day, "days": (day - today).days})
-    returned = own.returned().select_related("campaign").order_by("decided_at")[:20]
+    returned = (own.filter(Q(status="returned") | Q(report_status="returned")).select_related("campaign")
+                .order_by("decided_at", "report_decided_at")[:20])
     drafts = own.filter(status="draft").count()
     horizon = max(settings.KEPU_REMINDER_DAYS_BEFORE or [7])
     summaries = [{"activity": a, "due": d, "days": left}
@@ -120,7 +122,10 @@ class ReviewQueueView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["campaigns"] = Campaign.objects.for_filer(self.request.user)
+        user = self.request.user
+        for activity in ctx["activities"]:
+            activity.actions = available_actions(activity, user)
+        ctx["campaigns"] = Campaign.objects.for_filer(user)
         ctx["now"] = timezone.now()
         return ctx
 
@@ -134,16 +139,33 @@ def activity_detail(request, pk):
         "transitions": transitions,
         "actions": available_actions(activity, request.user),
         "can_edit": activity.can_edit(request.user),
+        "can_edit_report": activity.can_edit_report(request.user),
         "photos": activity.photos.all(),
         "max_photos": MAX_PHOTOS,
         "photo_form": PhotoUploadForm(),
         "populations": activity.target_populations.all(),
         "summary_due": activity.summary_due_on,
-        "summary_days_left": activity.summary_days_left(timezone.localdate()),
-        "can_supplement_summary": activity.can_supplement_summary(request.user),
+        "summary_days_left": activity.summary_days_left(clock.today()),
         "history": activity.history.select_related("history_user")[:20],
     }
     return render(request, "events/activity_detail.html", ctx)
+
+
+def _save_phase(request, form, activity, phase: str):
+    """Save one phase's form through the service; None when saved, else the form shows why."""
+    try:
+        services.save_return(
+            activity, request.user,
+            populations=form.cleaned_data.get("target_populations") if phase == "" else None,
+            expected_version=form.cleaned_data.get("version") if phase == "" else None,
+            expected_report_version=form.cleaned_data.get("report_version") if phase == "report" else None)
+    except WorkflowError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        form.add_error(None, ";".join(exc.messages))
+    else:
+        return None
+    return form
 
 
 @login_required
@@ -151,23 +173,22 @@ def activity_create(request):
     user = request.user
     if not scope.scope_of(user).files:
         raise PermissionDenied(_("您的角色不能填报活动。"))
-    form = ActivityReturnForm(request.POST or None, request.FILES or None, user=user)
+    copy_from = None
+    if request.method == "GET" and parse_id(request.GET.get("from")):
+        copy_from = ActivityReturn.objects.changeable_by(user).filter(pk=parse_id(request.GET["from"])).first()
+    form = ActivityRegistrationForm(request.POST or None, user=user, copy_from=copy_from)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
-        try:
-            services.save_return(activity, user, populations=form.cleaned_data["target_populations"])
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_error(None, ";".join(exc.messages))
-        else:
-            if request.POST.get("then") == "submit":
+        if _save_phase(request, form, activity, "") is None:
+            then = request.POST.get("then")
+            if then == "submit":
                 return _do_transition(request, activity, "submit", "", activity.version)
-            messages.success(request, _("已保存为草稿。"))
-            if request.POST.get("then") == "another":
-                return redirect("events:create")
+            messages.success(request, _("“%(title)s”已保存为草稿。") % {"title": activity.title})
+            if then == "another":
+                return redirect(f"{reverse('events:create')}?from={activity.pk}")
             return redirect("events:detail", pk=activity.pk)
-    return render(request, "events/activity_form.html", {"form": form, "creating": True})
+    return render(request, "events/activity_form.html", {"form": form, "creating": True, "phase": "registration",
+                                                         "copied": copy_from})
 
 
 @login_required
@@ -178,22 +199,37 @@ def activity_edit(request, pk):
         return _refuse(request, _("您无权修改此活动填报。"))
     if activity.is_locked():
         return _refuse(request, services.LOCKED_MESSAGE)
-    form = ActivityReturnForm(request.POST or None, request.FILES or None, instance=activity, user=user)
+    form = ActivityRegistrationForm(request.POST or None, instance=activity, user=user)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
-        try:
-            services.save_return(activity, user, populations=form.cleaned_data["target_populations"],
-                                 expected_version=form.cleaned_data.get("version"))
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_error(None, ";".join(exc.messages))
-        else:
+        if _save_phase(request, form, activity, "") is None:
             if request.POST.get("then") == "submit":
                 return _do_transition(request, activity, "submit", "", activity.version)
             messages.success(request, _("已保存。"))
             return redirect("events:detail", pk=activity.pk)
-    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False})
+    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False,
+                                                         "phase": "registration"})
+
+
+@login_required
+def activity_report(request, pk):
+    """活动补充信息: the post-event report of a registered activity, with no office action in between."""
+    activity = _get_return(request, pk)
+    user = request.user
+    if not activity.can_file(user):
+        return _refuse(request, _("您无权修改此活动填报。"))
+    if activity.is_report_locked():
+        return _refuse(request, services.REPORT_LOCKED_MESSAGE)
+    form = ActivityReportForm(request.POST or None, request.FILES or None, instance=activity, user=user)
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        if _save_phase(request, form, activity, "report") is None:
+            if request.POST.get("then") == "submit":
+                return _do_transition(request, activity, "submit_report", "", activity.report_version)
+            messages.success(request, _("活动补充信息已保存。"))
+            return redirect("events:detail", pk=activity.pk)
+    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False,
+                                                         "phase": "report"})
 
 
 @login_required
@@ -217,9 +253,12 @@ def _do_transition(request, activity, action, reason, version):
         if request.headers.get("HX-Request"):
             return HttpResponse(str(exc), status=status)
         return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
-    labels = {"submit": _("已提交,等待审核。"),
-              "approve": _("已审核通过并报送市级。") if activity.status == "forwarded" else _("已审核通过。"),
-              "return": _("已退回,理由已通知填报单位。"), "reopen": _("已重新打开并退回填报单位。")}
+    forwarded = (activity.report_status if action.endswith("_report") else activity.status) == "forwarded"
+    labels = {"submit": _("活动登记已提交,等待审核。"), "submit_report": _("活动补充信息已提交,等待审核。"),
+              "approve": _("活动登记已审核通过并报送市级。") if forwarded else _("活动登记已审核通过。"),
+              "approve_report": _("活动补充信息已审核通过并报送市级。") if forwarded else _("活动补充信息已审核通过。"),
+              "return": _("活动登记已退回,理由已通知填报单位。"), "return_report": _("活动补充信息已退回,理由已通知填报单位。"),
+              "reopen": _("活动登记已重新打开并退回填报单位。"), "reopen_report": _("活动补充信息已重新打开并退回填报单位。")}
     messages.success(request, f"“{activity.title}”{labels.get(action, '')}")
     return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
 
@@ -247,26 +286,6 @@ def photo_upload(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("照片已上传(%(n)d 张)。") % {"n": len(files)})
-    return redirect("events:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def summary_supplement(request, pk):
-    """补充活动总结 on an approved return (text and/or a pdf/docx), the rest staying locked."""
-    activity = _get_return(request, pk)
-    form = SummarySupplementForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请求不完整,请刷新页面后重试。"))
-        return redirect("events:detail", pk=pk)
-    try:
-        services.supplement_summary(activity, request.user, text=form.cleaned_data["summary_text"],
-                                    upload=form.cleaned_data.get("summary_file"),
-                                    expected_version=form.cleaned_data["version"])
-    except (UploadRejected, WorkflowError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("活动总结已上传。"))
     return redirect("events:detail", pk=pk)
 
 

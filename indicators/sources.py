@@ -172,12 +172,13 @@ COUNTED_STATUSES = ("approved", "forwarded")  # city-approved; forwarded by a di
 
 
 def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approved") -> list[dict]:
-    """One GROUP BY over returns in `status` (city-approved by default): count and sums per region × year
-    (× dimension)."""
+    """One GROUP BY over activities whose post-event report is in `status` (city-approved by default): count and
+    sums per region × year (× dimension). The registration's state does not count: an activity counts once its
+    report of what happened is accepted."""
     ActivityReturn = apps.get_model("events", "ActivityReturn")
     if status not in COUNTED_STATUSES:
         raise ValueError(f"未知的活动状态 {status}")
-    counted = ActivityReturn.objects.filter(status=status, region__isnull=False)
+    counted = ActivityReturn.objects.filter(report_status=status, region__isnull=False)
     unusable = _unusable_activities(counted)
     if unusable:
         ctx.memo(("unusable", status), lambda: ctx.warn(

@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BaseCategoryEnum": "bases.models.Base.Category",
         "ActivityCategoryEnum": "events.models.ActivityReturn.Category",
+        # the registration and the post-event report of an activity share one set of states
+        "ActivityReturnStatusEnum": "events.models.STATUS_CHOICES",
     },
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import CheckedFileField
+
 from .models import ReportingPeriod, UnitReportEntry
 from .querysets import plain_number
 
@@ -74,7 +76,7 @@ class UnitReportForm(forms.Form):
                 label=_("工作情况"), required=False, max_length=5000, initial=entry.narrative,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm js-narrative"}),
             )
-            self.fields[f] = forms.FileField(
+            self.fields[f] = CheckedFileField(  # checked by save_report
                 label=_("附件"), required=False,
                 widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm",
                                                        "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}),

@@ -281,3 +281,44 @@ def _chinese_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def xlsx_with_raw_numbers(data: bytes, raw: dict[int, str]) -> bytes:
+    """The workbook with the stored text of number cells replaced: a cell written as the int key is stored as the
+    string value (openpyxl writes float('inf') and float('nan') as empty cells; Excel files can still carry
+    <v>1e400</v> or <v>NaN</v>, which openpyxl reads back as infinity and NaN)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for number, text in raw.items():
+                    content = content.replace(f"<v>{number}</v>".encode(), f"<v>{text}</v>".encode())
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
+    """The workbook with a stored text result for formula cells ({"C2": "路1号"}), as Excel saves them
+    (openpyxl writes a formula without its result)."""
+    import io
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for ref, text in results.items():
+                    content = re.sub(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
+                                     lambda m: (f'<c r="{ref}" t="str">'.encode() + m.group(1)
+                                                + f"<v>{escape(text)}</v>".encode()), content)
+            target.writestr(info, content)
+    return out.getvalue()

@@ -251,7 +251,7 @@ def world(settings, tmp_path, office_user, leader_user, wujin_user, tianning_use
         title = f"泄露检查·{label}·活动"
         participants = {"天宁区": TIANNING_PARTICIPANTS, "基地": WUJIN_PARTICIPANTS}.get(label, 0)
         activity = ActivityReturn.objects.create(
-            campaign=campaign, status=status, title=title, category="other", starts_on=campaign.starts_on,
+            campaign=campaign, status=status, report_status=status, title=title, category="other", starts_on=campaign.starts_on,
             ends_on=campaign.starts_on, actual_participants=participants, planned_participants=10, created_by=creator,
             submitted_at=now if status != "draft" else None,
             decided_at=now if status in ("approved", "returned") else None,
@@ -438,11 +438,17 @@ def _return_create_json(w, o, v):
 
 
 def _action(w, o, v):
-    return {"action": v.kwargs.get("_action", ""), "reason": "越权操作", "version": getattr(o, "version", 1)}
+    action = v.kwargs.get("_action", "")
+    version = getattr(o, "report_version" if action.endswith("_report") else "version", 1)
+    return {"action": action, "reason": "越权操作", "version": version}
 
 
 def _api_action(w, o, v):
     return {"reason": "越权操作", "version": getattr(o, "version", 1)}
+
+
+def _api_report_action(w, o, v):
+    return {"reason": "越权操作", "version": getattr(o, "report_version", 1)}
 
 
 def _jpeg(name="越权.jpg"):
@@ -470,7 +476,8 @@ def _cert_form(w, o, v):
             "note": TAMPER, "batch": TAMPER}
 
 
-TRANSITIONS = tuple(V(kwargs={"_action": a}) for a in ("submit", "approve", "return", "reopen"))
+TRANSITIONS = tuple(V(kwargs={"_action": a}) for a in ("submit", "approve", "return", "reopen", "submit_report",
+                                                        "approve_report", "return_report", "reopen_report"))
 REPORT_ACTIONS = tuple(V(kwargs={"action": a}) for a in ("submit", "accept", "return"))
 BASE_KINDS = ("bases", "certifications", "reports")
 FORMATS = ("xlsx", "csv")
@@ -599,8 +606,9 @@ ROUTE_RULES: dict[str, Rule] = {
                                  mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(
                                      me.own("returns"))),
     "events:summary-file": read("returns"),
-    "events:summary-supplement": write("returns", body=lambda w, o, v: {
-        "version": getattr(o, "version", 1), "summary_text": TAMPER, "summary_file": _pdf()}),
+    "events:report": write("returns", get_too=True, body=lambda w, o, v: {
+        "report_version": getattr(o, "report_version", 1), "summary_text": TAMPER, "summary_file": _pdf(),
+        "actual_participants": 1, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0"}),
     "events:campaign-list": listing("campaigns (shared) with counts of the returns the user may read"),
     "events:campaign-detail": listing("a campaign (shared): completeness rows and summary of what the user may read",
                                       kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
@@ -677,6 +685,10 @@ ROUTE_RULES: dict[str, Rule] = {
     "POST /api/v1/activities/{id}/approve/": write("returns", kwargs=ID, fmt="json", body=_api_action),
     "POST /api/v1/activities/{id}/return/": write("returns", kwargs=ID, fmt="json", body=_api_action),
     "POST /api/v1/activities/{id}/reopen/": write("returns", kwargs=ID, fmt="json", body=_api_action),
+    "POST /api/v1/activities/{id}/submit-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
+    "POST /api/v1/activities/{id}/approve-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
+    "POST /api/v1/activities/{id}/return-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
+    "POST /api/v1/activities/{id}/reopen-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
     # --- API: bases ------------------------------------------------------------------------------------------------
     "GET /api/v1/bases/": listing(variants=_q("", "?search=泄露检查", "?region=320402", "?region=320412")
                                   + _q("", accept=HTML), shows="bases"),

@@ -9,9 +9,12 @@ A transition record (common.models.TransitionRecord) keeps ``action``, ``from_st
 
 The label is the one the model's rule declares: the rule whose action, source and target match the record —
 among the per-level rules first (``DISTRICT_RULES``, ``CITY_RULES`` …: a district's "approve" is 审核通过并报市,
-the city's "return" of a forwarded record is 退回区级), then ``TRANSITIONS``. Status names come from the model's
-``STATUS_CHOICES``. Labels are plain Chinese strings on the rules (error messages quote them), translated here
-through the catalogue.
+the city's "return" of a forwarded record is 退回区级), then ``TRANSITIONS``. A model whose records go through
+phases (an activity's registration and post-event report, common.workflow) names an action the same in every
+phase — the history shows the phase in a column of its own — so the first phase's rules give the label
+(``approve_report`` at a district: 审核通过并报市). Per-level rules may be grouped by phase
+(``DISTRICT_RULES = {"": {...}, "report": {...}}``). Status names come from the model's ``STATUS_CHOICES``.
+Labels are plain Chinese strings on the rules (error messages quote them), translated here through the catalogue.
 """
 from __future__ import annotations
 
@@ -33,11 +36,22 @@ def workflow_model(record):
     return None
 
 
-def _rule_sets(model):
-    """The per-level rule dicts (most specific first), then TRANSITIONS."""
-    levels = [getattr(model, name) for name in sorted(dir(model))
-              if name.endswith("_RULES") and isinstance(getattr(model, name, None), dict)]
-    return [*levels, getattr(model, "TRANSITIONS", {})]
+def _base(action: str) -> str:
+    """An action without its phase or variant suffix: approve_report → approve, return_forwarded → return."""
+    return action.split("_", 1)[0]
+
+
+def _rule_sets(model) -> list[dict]:
+    """The first phase's per-level rule dicts (most specific first), then TRANSITIONS."""
+    sets = []
+    for name in sorted(dir(model)):
+        rules = getattr(model, name, None) if name.endswith("_RULES") else None
+        if not isinstance(rules, dict):
+            continue
+        if rules and all(isinstance(v, dict) for v in rules.values()):  # grouped by phase
+            rules = rules.get("", {})
+        sets.append(rules)
+    return [*sets, getattr(model, "TRANSITIONS", {})]
 
 
 def _translated(label) -> str:
@@ -50,7 +64,7 @@ def label_of(model, action: str, from_status: str = "", to_status: str = "") -> 
         return action
     for rules in _rule_sets(model):
         for key, rule in rules.items():
-            if key != action and not key.startswith(action + "_"):
+            if _base(key) != _base(action) or getattr(rule, "phase", ""):
                 continue
             if rule.target == to_status and from_status in rule.sources and rule.label:
                 return _translated(rule.label)

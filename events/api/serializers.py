@@ -14,8 +14,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "summary_due",
-                  "summary_days_after", "regions", "units"]
+        fields = ["id", "kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due",
+                  "summary_due", "summary_days_after", "regions", "units"]
 
     def validate(self, attrs):
         starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
@@ -29,7 +29,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityReturnTransition
-        fields = ["action", "from_status", "to_status", "level", "actor", "at", "reason", "version"]
+        fields = ["action", "phase", "from_status", "to_status", "level", "actor", "at", "reason", "version"]
 
     def get_actor(self, obj) -> str:
         return obj.actor.display_name if obj.actor else ""
@@ -42,7 +42,9 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
                                               allow_null=True)
     organisation = ReadableRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     base = ReadableRelatedField(queryset=Base.objects.all(), required=False, allow_null=True)
-    review_level = serializers.SerializerMethodField(help_text="district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
+    review_level = serializers.SerializerMethodField(
+        help_text="活动登记的审核层级。district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
+    report_review_level = serializers.SerializerMethodField(help_text="活动补充信息的审核层级(同上)")
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
                                          required=False, allow_null=True)
@@ -54,18 +56,24 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityReturn
         fields = [
-            "id", "status", "version", "review_level", "campaign", "region", "unit", "organisation", "base", "organiser", "co_organisers", "title",
+            "id", "status", "version", "review_level", "report_status", "report_version", "report_review_level",
+            "campaign", "region", "unit", "organisation", "base", "organiser", "co_organisers", "title",
             "category", "format", "starts_on", "ends_on", "venue", "town", "topics", "target_populations",
             "general_public", "brand", "planned_participants", "actual_participants", "online_views", "volunteers",
-            "experts", "budget", "platform_ref", "news_links", "summary_text", "recommended",
+            "experts", "budget", "platform_ref", "news_links", "video_links", "summary_text", "recommended",
             "recommendation_reason", "contact_name", "contact_phone", "submitted_at", "decided_at",
-            "return_reason", "created_at", "updated_at", "transitions", "photos",
+            "return_reason", "report_submitted_at", "report_decided_at", "report_return_reason", "created_at",
+            "updated_at", "transitions", "photos",
         ]
-        read_only_fields = ["status", "version", "submitted_at", "decided_at", "return_reason", "created_at",
-                            "updated_at"]
+        read_only_fields = ["status", "version", "submitted_at", "decided_at", "return_reason", "report_status",
+                            "report_version", "report_submitted_at", "report_decided_at", "report_return_reason",
+                            "created_at", "updated_at"]
 
     def get_review_level(self, obj) -> str:
         return obj.review_level()
+
+    def get_report_review_level(self, obj) -> str:
+        return obj.review_level("report")
 
     def get_photos(self, obj) -> list[str]:
         from django.urls import reverse

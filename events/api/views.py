@@ -35,7 +35,10 @@ class CompletenessRowSerializer(serializers.Serializer):
     forwarded = serializers.IntegerField()
     returned = serializers.IntegerField()
     approved = serializers.IntegerField()
-    participants = serializers.IntegerField()
+    participants = serializers.IntegerField(help_text="已通过的活动补充信息中的实际参与人次")
+    reports_submitted = serializers.IntegerField(help_text="已提交、待审核的活动补充信息")
+    reports_approved = serializers.IntegerField(help_text="已通过的活动补充信息(计入统计)")
+    reports_missing = serializers.IntegerField(help_text="已登记但尚未提交补充信息的活动")
 
 
 class CampaignViewSet(viewsets.ModelViewSet):
@@ -58,7 +61,8 @@ class CampaignViewSet(viewsets.ModelViewSet):
             "summary_filed": r.summary_filed, "summary_on_time": r.summary_on_time,
             "kind": r.kind, "organisation": r.organisation_id, "base": r.base_id,
             "returns": r.returns, "submitted": r.submitted, "forwarded": r.forwarded, "returned": r.returned,
-            "approved": r.approved, "participants": r.participants,
+            "approved": r.approved, "participants": r.participants, "reports_submitted": r.reports_submitted,
+            "reports_approved": r.reports_approved, "reports_missing": r.reports_missing,
         } for r in rows])
 
 
@@ -97,13 +101,17 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
         populations = data.pop("target_populations", None)
         for key, value in data.items():
             setattr(activity, key, value)
-        version = request.data.get("version")
-        parsed = None if isinstance(version, (bool, list, dict)) else parse_id(version)
-        if version is not None and parsed is None:
-            return Response({"version": ["版本号 version 必须是正整数(记录的 version 字段)。"]},
-                            status=status.HTTP_400_BAD_REQUEST)
+        versions = {}
+        for name in ("version", "report_version"):
+            value = request.data.get(name)
+            versions[name] = None if isinstance(value, (bool, list, dict)) else parse_id(value)
+            if value is not None and versions[name] is None:
+                return Response({name: [f"版本号 {name} 必须是正整数(记录的 {name} 字段)。"]},
+                                status=status.HTTP_400_BAD_REQUEST)
         try:
-            services.save_return(activity, request.user, populations=populations, expected_version=parsed)
+            services.save_return(activity, request.user, populations=populations,
+                                 expected_version=versions["version"],
+                                 expected_report_version=versions["report_version"])
         except WorkflowError as exc:
             return error_response(exc)
         return Response(self.get_serializer(activity).data)
@@ -140,3 +148,25 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self.run_transition(request, "reopen")
+
+    # the post-event report (活动补充信息): its own submission and review, with `report_version`
+    @extend_schema(request=WorkflowActionSerializer,
+                   summary="提交活动补充信息(活动登记已提交、活动已开始;version 为 report_version)")
+    @action(detail=True, methods=["post"], url_path="submit-report")
+    def submit_report(self, request, pk=None):
+        return self.run_transition(request, "submit_report")
+
+    @extend_schema(request=WorkflowActionSerializer, summary="审核通过活动补充信息(通过后计入统计)")
+    @action(detail=True, methods=["post"], url_path="approve-report")
+    def approve_report(self, request, pk=None):
+        return self.run_transition(request, "approve_report")
+
+    @extend_schema(request=WorkflowActionSerializer, summary="退回活动补充信息(须填写理由)")
+    @action(detail=True, methods=["post"], url_path="return-report")
+    def return_report(self, request, pk=None):
+        return self.run_transition(request, "return_report")
+
+    @extend_schema(request=WorkflowActionSerializer, summary="重新打开已通过的活动补充信息(须填写理由)")
+    @action(detail=True, methods=["post"], url_path="reopen-report")
+    def reopen_report(self, request, pk=None):
+        return self.run_transition(request, "reopen_report")

@@ -181,5 +181,6 @@ class UnitReportAttachmentUploadSerializer(serializers.Serializer):
     the file (pdf, Word, Excel, jpeg or png; the portal checks its real type and size) and the version."""
 
     task = serializers.CharField(max_length=64)
-    file = serializers.FileField()
+    # an empty file goes on to the upload checker, whose refusal names it (DRF's own "empty" error names nothing)
+    file = serializers.FileField(allow_empty_file=True)
     version = serializers.IntegerField(required=False)

@@ -90,11 +90,102 @@ def test_a_filled_template_without_ids_imported_twice_does_not_duplicate(client_
     assert Base.objects.filter(name="重复导入馆").count() == 1
 
 
+def _district_sheet(title_rows, header, rows) -> bytes:
+    """A district's own sheet: title rows merged across the columns above the header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for index, title in enumerate(title_rows, start=1):
+        ws.cell(index, 1, title)
+        ws.merge_cells(start_row=index, start_column=1, end_row=index, end_column=len(header))
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_district_sheet_with_a_merged_title_row_above_the_header_imports(client_for, wujin_user, wujin):
+    data = _district_sheet(["武进区科普教育基地汇总表"], ["基地名称", "所属区域", "开放方式"],
+                           [["淹城遗址科普馆", "武进区", "免费开放"], ["", "武进区", "免费开放"]])
+    first, _second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
+    assert [(row, column) for row, column, _m in _problems(first)] == [(4, "基地名称")]  # the sheet's row numbers
+    data = _district_sheet(["武进区科普教育基地汇总表", "填报单位:武进区科协    2024年5月"],
+                           ["基地名称", "所属区域", "开放方式"], [["淹城遗址科普馆", "武进区", "免费开放"]])
+    first, second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
+    assert second.status_code == 302, _problems(first)
+    assert Base.objects.get(name="淹城遗址科普馆").opening_policy == "free"
+    csv_data = "武进区科普教育基地汇总表,,\n基地名称,所属区域,开放方式\n西太湖科普馆,武进区,免费开放\n".encode("utf-8-sig")
+    first, second = _import(client_for(wujin_user), "bases", "汇总.csv", csv_data)
+    assert second.status_code == 302, _problems(first)
+
+
+def test_a_sheet_without_a_known_column_in_its_first_rows_is_told_the_header_was_not_found(client_for, wujin_user):
+    data = _district_sheet(["武进区科普教育基地汇总表"], ["名称", "区域"], [["淹城遗址科普馆", "武进区"]])
+    first, _second = _import(client_for(wujin_user), "bases", "x.xlsx", data)
+    assert first.status_code == 400
+    assert _problems(first) == [(None, "", "没有找到表头行:文件前 6 行中没有模板的列名(%s)。请使用下载的模板填写。"
+                                 % "、".join(BASE_HEADERS))]
+
+
+def test_every_downloaded_template_filled_in_imports(client_for, office_user, wujin, make_base):
+    c = client_for(office_user)
+    base = make_base(wujin, "模板馆")
+    rows = {"bases": {"基地名称": "模板新馆", "所属区域": "武进区", "类别": "公共场所类", "开放方式": "免费开放"},
+            "certifications": {"基地编号": base.pk, "级别": "市级", "认定日期": "2024-05-27"},
+            "reports": {"基地编号": base.pk, "年度": 2024, "参观人次": 1200}}
+    for kind, values in rows.items():
+        template = c.get(f"/bases/template/{kind}/?format=xlsx")
+        wb = openpyxl.load_workbook(io.BytesIO(template.content))
+        ws = wb.active
+        headers = [cell.value for cell in ws[1]]
+        ws.append([values.get(h) for h in headers])
+        buf = io.BytesIO()
+        wb.save(buf)
+        first, second = _import(c, kind, f"{kind}.xlsx", buf.getvalue())
+        assert second is not None and second.status_code == 302, (kind, _problems(first))
+    assert Base.objects.filter(name="模板新馆").exists() and base.annual_reports.get().visitors == 1200
+
+
 def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
     data = "基地名称,所属区域,开放方式\n西太湖湿地公园,武进区,免费开放\n".encode("gb18030")
     first, second = _import(client_for(wujin_user), "bases", "bases.csv", data)
     assert second.status_code == 302
     assert Base.objects.get(name="西太湖湿地公园").opening_policy == "free"
+
+
+CSV_TEXT = "基地名称{d}所属区域{d}开放方式\r\n{name}{d}武进区{d}免费开放\r\n"
+
+
+@pytest.mark.parametrize("encoding, bom, delimiter", [
+    ("utf-16-le", b"\xff\xfe", "\t"),  # Excel's "Unicode 文本" save
+    ("utf-16-le", b"\xff\xfe", ","),
+    ("utf-16-be", b"\xfe\xff", "\t"),
+    ("utf-8", b"\xef\xbb\xbf", ","),  # Excel's "CSV UTF-8"
+    ("utf-8", b"", "\t"),
+    ("gbk", b"", ","),  # Excel's plain "CSV" on a Chinese Windows
+], ids=["utf16le-tab", "utf16le-comma", "utf16be-tab", "utf8-bom", "utf8-tab", "gbk"])
+@pytest.mark.parametrize("extension", [".csv", ".txt"])
+def test_csv_import_takes_utf16_utf8_and_gbk_with_commas_or_tabs(client_for, wujin_user, wujin, encoding, bom,
+                                                                  delimiter, extension):
+    data = bom + CSV_TEXT.format(d=delimiter, name="西太湖“科普”馆").encode(encoding)
+    first, second = _import(client_for(wujin_user), "bases", "基地" + extension, data)
+    assert second is not None and second.status_code == 302, _problems(first)
+    assert Base.objects.get(name="西太湖“科普”馆").opening_policy == "free"
+
+
+@pytest.mark.parametrize("data, message", [
+    ("Price €5,Région\n".encode("cp1252"),
+     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+    (CSV_TEXT.format(d="\t", name="馆").encode("utf-16-le"),  # UTF-16 without its BOM
+     "文件“基地.csv”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。"
+     "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+    (b"\xff\xfe" + "基地名称".encode("utf-16-le") + b"\x00",  # odd length: cut short
+     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
+], ids=["cp1252", "utf16-without-bom", "utf16-cut-short"])
+def test_a_csv_of_an_unknown_encoding_is_named(client_for, wujin_user, data, message):
+    first, _second = _import(client_for(wujin_user), "bases", "基地.csv", data)
+    assert first.status_code == 400 and _problems(first) == [(None, "", message)]
 
 
 def test_district_import_cannot_touch_another_region_and_names_the_row(client_for, tianning_user, wujin, tianning,

@@ -19,33 +19,33 @@ OFF_SITE = ["//evil.example/", "///evil.example", "https://evil.example/", "http
 
 
 # --- news links: the form, the API and the model refuse anything but http/https --------------------------------
-def test_the_activity_form_refuses_a_javascript_news_link_naming_its_line(client_for, wujin_user, wujin):
-    from events.models import ActivityReturn
-
-    response = client_for(wujin_user).post(reverse("events:create"), {
-        "title": "科普进社区", "category": "other", "format": "offline", "starts_on": "2025-09-16",
-        "ends_on": "2025-09-16", "planned_participants": 0, "actual_participants": 0, "online_views": 0,
-        "volunteers": 0, "experts": 0, "budget": "0", "news_links": f"{GOOD}\n{BAD}"})
-    assert response.status_code == 200
-    assert REFUSED_LINE_2 in response.content.decode()
-    assert not ActivityReturn.objects.exists()
+def test_the_activity_form_refuses_a_javascript_news_link_naming_its_line(client_for, wujin_user, wujin,
+                                                                         make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
+    for field in ("news_links", "video_links"):
+        response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), {
+            "actual_participants": 0, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
+            "report_version": activity.report_version, field: f"{GOOD}\n{BAD}"})
+        assert response.status_code == 200
+        assert REFUSED_LINE_2 in response.content.decode()
+        activity.refresh_from_db()
+        assert getattr(activity, field) == ""
 
 
 def test_the_activity_form_names_every_bad_line_and_keeps_good_ones(client_for, wujin_user, wujin, make_return):
     activity = make_return(wujin)
     form_data = {
-        "title": activity.title, "category": activity.category, "format": "offline", "starts_on": "2025-09-16",
-        "ends_on": "2025-09-16", "planned_participants": 0, "actual_participants": 0, "online_views": 0,
-        "volunteers": 0, "experts": 0, "budget": "0", "version": activity.version,
+        "actual_participants": 0, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
+        "report_version": activity.report_version,
         "news_links": f"{GOOD}\n\nftp://files.example/a.doc\n data:text/html,<b>x</b>\nwww.example.cn/news"}
-    body = client_for(wujin_user).post(reverse("events:edit", args=[activity.pk]), form_data).content.decode()
+    body = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), form_data).content.decode()
     assert "第 3 行“ftp://files.example/a.doc”不是 http 或 https 链接" in body
     assert "第 4 行“data:text/html,&lt;b&gt;x&lt;/b&gt;”不是 http 或 https 链接" in body
     assert "第 5 行“www.example.cn/news”不是 http 或 https 链接" in body
     activity.refresh_from_db()
     assert activity.news_links == ""
     form_data["news_links"] = f"{GOOD}\n\nhttp://www.wj.example.cn/a?id=1"
-    assert client_for(wujin_user).post(reverse("events:edit", args=[activity.pk]), form_data).status_code == 302
+    assert client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), form_data).status_code == 302
     activity.refresh_from_db()
     assert activity.news_link_list == [GOOD, "http://www.wj.example.cn/a?id=1"]
 

@@ -153,7 +153,8 @@ def test_the_dashboard_exports_show_a_formula_like_campaign_name_as_text(client_
         campaign = Campaign.objects.create(name=text, year=2025, kind="science_day", starts_on=dt.date(2025, 9, 15),
                                            ends_on=dt.date(2025, 9, 21), schedule_due=dt.date(2025, 9, 12),
                                            summary_due=dt.date(2025, 9, 25))
-        ActivityReturn.objects.create(region=wujin, campaign=campaign, status="approved", title=f"活动{i}",
+        ActivityReturn.objects.create(region=wujin, campaign=campaign, status="approved", report_status="approved",
+                                      title=f"活动{i}",
                                       starts_on=dt.date(2025, 9, 16), ends_on=dt.date(2025, 9, 16),
                                       actual_participants=10 + i)
     run_rollup()

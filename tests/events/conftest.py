@@ -33,7 +33,10 @@ def science_day(db):
 
 @pytest.fixture
 def make_return(db):
-    """make_return(region or unit, status="draft", **fields) → an ActivityReturn in that state."""
+    """make_return(region or unit, status="draft", **fields) → an ActivityReturn in that state.
+
+    The post-event report stands where the registration does unless `report_status` is given (as a return filed
+    before the two phases migrated: registration and figures in one)."""
     from events.models import ActivityReturn
 
     def make(region=None, status="draft", unit=None, **fields):
@@ -41,6 +44,7 @@ def make_return(db):
                       ends_on=dt.date(2025, 9, 16), venue="湖塘镇新时代文明实践所", planned_participants=300,
                       actual_participants=280)
         values.update(fields)
+        values.setdefault("report_status", status)
         return ActivityReturn.objects.create(region=region, unit=unit, status=status, **values)
 
     return make

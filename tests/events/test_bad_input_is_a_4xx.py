@@ -60,14 +60,15 @@ def test_ids_beyond_the_databases_range_on_a_page_are_never_a_500(client_for, of
     assert response.status_code in (200, 400), (url, response.status_code)
 
 
-def test_the_edit_page_of_a_draft_with_a_stored_summary_file_opens(client_for, wujin_user, office_user, draft):
+def test_the_report_page_of_a_draft_with_a_stored_summary_file_opens(client_for, wujin_user, office_user, draft):
     draft.summary_file.save("总结.pdf", ContentFile(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"))
     for user in (wujin_user, office_user):
-        page = client_for(user).get(reverse("events:edit", args=[draft.pk]))
+        page = client_for(user).get(reverse("events:report", args=[draft.pk]))
         assert page.status_code == 200
         assert reverse("events:summary-file", args=[draft.pk]) in page.content.decode()
     # a form error on the same page does not break it either
-    page = client_for(wujin_user).post(reverse("events:edit", args=[draft.pk]), {"title": "", "version": 1})
+    page = client_for(wujin_user).post(reverse("events:report", args=[draft.pk]),
+                                       {"actual_participants": "很多", "report_version": 1})
     assert page.status_code == 200 and page.context["form"].errors
 
 
@@ -100,16 +101,21 @@ def test_free_text_of_a_hundred_thousand_characters_is_refused(api_for, wujin_us
     assert response.status_code == 400 and field in response.json()
 
 
-def test_the_page_form_refuses_an_overflowing_count_and_a_year_one_date(client_for, wujin_user, science_day):
+def test_the_page_forms_refuse_an_overflowing_count_and_a_year_one_date(client_for, wujin_user, science_day, draft):
     response = client_for(wujin_user).post(reverse("events:create"), {
         "campaign": science_day.pk, "title": "越界数字", "category": "other", "format": "offline",
-        "starts_on": "0001-01-01", "ends_on": "0001-01-01", "planned_participants": 10,
-        "actual_participants": 9223372036854775807, "online_views": 0, "volunteers": 0, "experts": 0,
-        "budget": "0", "general_public": "on"})
+        "starts_on": "0001-01-01", "ends_on": "0001-01-01", "planned_participants": 9223372036854775807,
+        "general_public": "on"})
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "actual_participants" in errors and "starts_on" in errors
+    assert "planned_participants" in errors and "starts_on" in errors
     assert not ActivityReturn.objects.filter(title="越界数字").exists()
+    response = client_for(wujin_user).post(reverse("events:report", args=[draft.pk]), {
+        "actual_participants": 9223372036854775807, "online_views": 0, "volunteers": 0, "experts": 0,
+        "budget": "0", "report_version": draft.report_version})
+    assert response.status_code == 200 and "actual_participants" in response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.actual_participants == 280
 
 
 def test_the_roll_up_skips_a_value_it_cannot_use_and_reports_it(make_return, wujin, tianning):

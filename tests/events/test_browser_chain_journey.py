@@ -150,7 +150,6 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         town.fill("#id_starts_on", ACTIVITY_DAY.isoformat())
         town.fill("#id_ends_on", ACTIVITY_DAY.isoformat())
         town.fill("#id_venue", "湖塘镇新时代文明实践所")
-        town.fill("#id_actual_participants", str(FIRST_PARTICIPANTS))
         town.click("[data-testid=save]")
         town.wait_for_selector("[data-status=draft]")
         match = re.search(r"/events/(\d+)/$", town.url)
@@ -161,6 +160,11 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         town.click("[data-testid=submit]")
         town.wait_for_selector("[data-status=submitted]")
         assert "等待辖市(区)科协审核" in town.inner_text("[data-testid=review-level]")
+        # after the event, the post-event report at once: no decision on the registration is waited for
+        town.click("[data-testid=edit-report]")
+        town.fill("#id_actual_participants", str(FIRST_PARTICIPANTS))
+        town.click("[data-testid=save-submit]")
+        town.wait_for_selector("[data-report-status=submitted]")
 
         # 2. 武进区 sees it in its queue, its to-do and the completeness page (湖塘镇: 1 awaiting review), returns it
         wujin.goto(url + "/events/")
@@ -180,37 +184,40 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         tianning.goto(url + "/events/review/")
         assert TITLE not in tianning.content()
         wujin.goto(url + "/events/review/")
-        queue_row(wujin).locator("input[name=reason]").fill(REASON)
-        queue_row(wujin).locator("[data-testid=return]").click()
-        wujin.wait_for_selector("text=没有待审核的活动")
+        queue_row(wujin).locator("[data-testid=review-actions-report] input[name=reason]").fill(REASON)
+        queue_row(wujin).locator("[data-testid=return-report]").click()
+        wujin.wait_for_selector("[data-testid=return-report]", state="detached")
 
         # 3. the clerk reads the reason, fixes the return and resubmits
         town.goto(detail)
-        town.wait_for_selector("[data-status=returned]")
-        assert REASON in town.inner_text("[data-testid=return-reason]")
+        town.wait_for_selector("[data-report-status=returned]")
+        assert REASON in town.inner_text("[data-testid=report-return-reason]")
         assert REASON in town.inner_text("[data-testid=transition-district]")
         town.screenshot(path="/tmp/chain-town-returned.png", full_page=True)
         town.goto(url + "/events/")  # 我的待办 lists it with the reason
         assert TITLE in town.inner_text("[data-testid=returned-list]")
         assert REASON in town.inner_text("[data-testid=returned-list]")
         town.goto(detail)
-        town.click("[data-testid=edit]")
+        town.click("[data-testid=edit-report]")
         town.fill("#id_actual_participants", str(FIXED_PARTICIPANTS))
         town.fill("#id_news_links", NEWS)
         town.click("[data-testid=save-submit]")
-        town.wait_for_selector("[data-status=submitted]")
-        assert town.locator("[data-testid=return-reason]").count() == 0
-        assert "等待辖市(区)科协审核" in town.inner_text("[data-testid=review-level]")
+        town.wait_for_selector("[data-report-status=submitted]")
+        assert town.locator("[data-testid=report-return-reason]").count() == 0
+        assert "等待辖市(区)科协审核" in town.inner_text("[data-testid=report-review-level]")
 
         # 4. 武进区 approves, i.e. forwards it to the city: shown apart on its board, no activity figure moves
         wujin.goto(url + "/events/review/")
         row = queue_row(wujin)
         assert str(FIXED_PARTICIPANTS) in row.inner_text()
         row.locator("[data-testid=approve]").click()
+        queue_row(wujin).locator("[data-testid=approve-report]").click()
         wujin.wait_for_selector("text=没有待审核的活动")
         town.goto(detail)
         town.wait_for_selector("[data-status=forwarded]")
+        town.wait_for_selector("[data-report-status=forwarded]")
         assert town.locator("[data-testid=edit]").count() == 0  # locked for the town now
+        assert town.locator("[data-testid=edit-report]").count() == 0
         wujin.goto(url + "/indicators/?region=320412")
         got = poll(wujin, board, (district_before, (1, FIXED_PARTICIPANTS)))
         assert got == (district_before, (1, FIXED_PARTICIPANTS)), (district_before, got)
@@ -227,6 +234,7 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         assert row.count() == 1 and "湖塘镇" in row.inner_text()
         assert row.locator("[data-testid=approve]").inner_text().strip() == "通过"
         row.locator("[data-testid=approve]").click()
+        queue_row(office).locator("[data-testid=approve-report]").click()
         office.wait_for_selector("text=没有待审核的活动")
         if worker is not None:
             assert worker.poll() is None, "the celery worker died"
@@ -284,5 +292,7 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
     assert activity.campaign_id == science_day.pk and activity.actual_participants == FIXED_PARTICIPANTS
     assert NEWS in activity.news_links
     steps = list(activity.transitions.order_by("at", "id").values_list("action", "level", "actor__username"))
-    assert steps == [("submit", "filer", "hutang1"), ("return", "district", "wujin1"), ("submit", "filer", "hutang1"),
-                     ("approve", "district", "wujin1"), ("approve", "city", "office1")]
+    assert steps == [("submit", "filer", "hutang1"), ("submit_report", "filer", "hutang1"),
+                     ("return_report", "district", "wujin1"), ("submit_report", "filer", "hutang1"),
+                     ("approve", "district", "wujin1"), ("approve_report", "district", "wujin1"),
+                     ("approve", "city", "office1"), ("approve_report", "city", "office1")]

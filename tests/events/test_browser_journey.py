@@ -1,6 +1,7 @@
-"""End to end in Debian's Chromium, the three users of issue 7: a district files with a photo and submits; the
-office returns it; the district fixes and resubmits; the office approves; a leader watching the 武进区 dashboard
-sees the activity count and participants go up without anybody running a roll-up by hand.
+"""End to end in Debian's Chromium, the three users: a district registers an activity and submits it, then writes its
+post-event report with a photo and submits that (no office action in between); the office returns the report; the
+district fixes and resubmits it; the office approves both phases; a leader watching the 武进区 dashboard sees the
+activity count and participants go up without anybody running a roll-up by hand.
 
 In the SQLite pass tasks run in-process (the roll-up runs at the approval's commit); in the PostgreSQL pass the
 approval goes through Redis to a real `celery worker` process started here, as in production.
@@ -76,32 +77,39 @@ def test_district_files_office_returns_district_resubmits_office_approves_leader
     district.select_option("#id_category", "town_main_event")
     district.fill("#id_starts_on", today.isoformat())
     district.fill("#id_ends_on", today.isoformat())
+    district.click("[data-testid=save]")
+    district.click("[data-testid=submit]")  # the registration
+    district.wait_for_selector("[data-status=submitted]")
+    # after the event: the post-event report, with no office action in between
+    district.click("[data-testid=edit-report]")
     district.fill("#id_actual_participants", "1200")
     district.click("[data-testid=save]")
     district.set_input_files("[data-testid=photo-input]", str(photo))
     district.click("[data-testid=photo-upload]")
     district.wait_for_selector("[data-testid=photos] img")
-    district.click("[data-testid=submit]")
-    district.wait_for_selector("[data-status=submitted]")
+    district.click("[data-testid=submit-report]")
+    district.wait_for_selector("[data-report-status=submitted]")
     activity = ActivityReturn.objects.get(title="湖塘镇全国科普日主场活动")
-    assert activity.status == "submitted" and activity.photos.count() == 1
+    assert (activity.status, activity.report_status) == ("submitted", "submitted") and activity.photos.count() == 1
 
     office = login("office_b", "pw-browser-2")
     office.goto(live_server.url + "/events/review/")
-    office.fill("[data-testid=queue-row] input[name=reason]", "请补充新闻报道链接")
-    office.click("[data-testid=queue-row] [data-testid=return]")
-    office.wait_for_selector("text=没有待审核的活动")
-    assert ActivityReturn.objects.get(pk=activity.pk).status == "returned"
+    office.fill("[data-testid=queue-row] [data-testid=review-actions-report] input[name=reason]", "请补充新闻报道链接")
+    office.click("[data-testid=queue-row] [data-testid=return-report]")
+    office.wait_for_selector("[data-testid=queue-row] [data-testid=approve]")
+    assert ActivityReturn.objects.get(pk=activity.pk).report_status == "returned"
 
     district.goto(live_server.url + f"/events/{activity.pk}/")
-    assert "请补充新闻报道链接" in district.inner_text("[data-testid=return-reason]")
-    district.click("[data-testid=edit]")
+    assert "请补充新闻报道链接" in district.inner_text("[data-testid=report-return-reason]")
+    district.click("[data-testid=edit-report]")
     district.fill("#id_news_links", "https://www.wj.example.cn/news/1.html")
     district.click("[data-testid=save-submit]")
-    district.wait_for_selector("[data-status=submitted]")
+    district.wait_for_selector("[data-report-status=submitted]")
 
     office.goto(live_server.url + "/events/review/")
     office.click("[data-testid=queue-row] [data-testid=approve]")
+    office.wait_for_selector("[data-testid=queue-row] [data-testid=approve-report]")
+    office.click("[data-testid=queue-row] [data-testid=approve-report]")
     office.wait_for_selector("text=没有待审核的活动")
 
     try:  # the leader reloads the dashboard until the roll-up (in-process or on the worker) has run
@@ -124,5 +132,6 @@ def test_district_files_office_returns_district_resubmits_office_approves_leader
         page.context.close()
     connections.close_all()  # ORM calls made while Playwright's loop runs use their own connection
     activity.refresh_from_db()
-    assert activity.status == "approved"
-    assert [t.action for t in activity.transitions.all()] == ["submit", "return", "submit", "approve"]
+    assert (activity.status, activity.report_status) == ("approved", "approved")
+    assert [t.action for t in activity.transitions.all()] == ["submit", "submit_report", "return_report",
+                                                              "submit_report", "approve", "approve_report"]

@@ -113,15 +113,25 @@ def test_replacing_a_summary_deletes_the_old_file_once_saved(make_return, wujin,
                                                              django_capture_on_commit_callbacks):
     from common.storage import private_storage
 
-    activity = make_return(wujin, campaign=science_day, status="approved")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.supplement_summary(activity, wujin_user, upload=SimpleUploadedFile("a.docx", docx_bytes()))
-    first = activity.summary_file.name
+    from events.forms import ActivityReportForm
+
+    activity = make_return(wujin, campaign=science_day, status="approved", report_status="draft")
+
+    def save(name):
+        form = ActivityReportForm(
+            {"actual_participants": 1, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
+             "report_version": activity.report_version},
+            {"summary_file": SimpleUploadedFile(name, docx_bytes())}, instance=activity, user=wujin_user)
+        assert form.is_valid(), form.errors
+        with django_capture_on_commit_callbacks(execute=True):
+            services.save_return(form.save(commit=False), wujin_user,
+                                 expected_report_version=form.cleaned_data["report_version"])
+        return activity.summary_file.name
+
+    first = save("a.docx")
     assert private_storage().exists(first) and first.endswith(".docx")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.supplement_summary(activity, wujin_user, upload=SimpleUploadedFile("b.docx", docx_bytes()),
-                                    expected_version=activity.version)
-    assert activity.summary_file.name != first and private_storage().exists(activity.summary_file.name)
+    second = save("b.docx")
+    assert second != first and private_storage().exists(second)
     assert not private_storage().exists(first)  # never an orphan on disk
 
 

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from events import services
 from events.models import ActivityReturn, Brand
 
+from tests.conftest import xlsx_with_raw_numbers, xlsx_with_results
+
 from .conftest import upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,77 @@ def test_the_downloaded_template_has_the_columns_and_lists_and_imports_cleanly(c
     workbook.save(buffer)
     report = services.import_returns(upload("t.xlsx", buffer.getvalue()), wujin_user, None, dry_run=False)
     assert report.ok and report.created == 1
+
+
+def test_a_count_of_1e400_or_nan_names_the_row_and_column(wujin_user, science_day):
+    # as text, and as number cells Excel cannot hold (openpyxl reads <v>1e400</v> as infinity)
+    data = xlsx_with_raw_numbers(xlsx_bytes([
+        HEADER,
+        row(1, planned="1e400"),
+        row(2, planned="nan"),
+        row(3, planned=900000001),
+        row(4, planned=900000002),
+        row(5, planned="很多"),
+        row(6, planned=12.5),
+        row(7, budget="nan"),
+        row(8, budget=900000001),
+    ]), {900000001: "1e400", 900000002: "-1e400"})
+    assert _errors(wujin_user, data, science_day) == [
+        (3, "预计参与人数", "“1e400”不是有效的整数。"),
+        (4, "预计参与人数", "“nan”不是有效的整数。"),
+        (5, "预计参与人数", "“inf”不是有效的整数。"),
+        (6, "预计参与人数", "“-inf”不是有效的整数。"),
+        (7, "预计参与人数", "“很多”不是有效的整数。"),
+        (8, "预计参与人数", "预计参与人数必须是整数(填写了 12.5)。"),
+        (9, "经费(万元)", "“nan”不是数字(单位:万元)。"),
+        (10, "经费(万元)", "“inf”不是数字(单位:万元)。"),
+    ]
+
+
+def test_a_number_cell_openpyxl_cannot_read_is_refused_with_a_message(wujin_user, science_day):
+    data = xlsx_with_raw_numbers(xlsx_bytes([HEADER, row(1, planned=900000001)]), {900000001: "NaN"})
+    errors = _errors(wujin_user, data, science_day)
+    assert len(errors) == 1 and errors[0][0] == 0
+    assert "无法读取该 Excel 文件" in errors[0][2]
+
+
+def test_a_formula_without_a_computed_value_is_named_not_called_empty(wujin_user, science_day):
+    # openpyxl writes a formula without its result, as files written by programs (not Excel) may carry it;
+    # row 1 is the title, row 2 the header: the planned figure of row 3 is column O, the title of row 4 column B
+    data = xlsx_bytes([HEADER, row(1, planned="=100*5"), row(2, title="=\"科普\"&\"讲座\"")])
+    advice = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
+    assert _errors(wujin_user, data, science_day) == [(3, "预计参与人数", "单元格 O3 " + advice),
+                                                      (4, "活动名称", "单元格 B4 " + advice)]
+
+
+def test_a_formula_with_its_result_stored_imports_its_result(wujin_user, science_day):
+    # what Excel saves; a 序号 formula filled down below the data is a blank row
+    data = xlsx_with_results(xlsx_bytes([HEADER, row(1, title="=\"科普\"&\"讲座\""), ["=A3+1"]]), {"B3": "科普讲座"})
+    report = services.import_returns(upload("a.xlsx", data), wujin_user, science_day, dry_run=False)
+    assert report.ok, report.errors
+    assert ActivityReturn.objects.get().title == "科普讲座"
+
+
+def test_a_district_sheet_with_merged_title_rows_above_the_header_imports(wujin_user, science_day):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for index, title in enumerate(["2025年武进区全国科普日活动安排表", "填报单位:武进区科协    联系人:张老师"], start=1):
+        ws.cell(index, 1, title)
+        ws.merge_cells(start_row=index, start_column=1, end_row=index, end_column=len(HEADER))
+    ws.append(HEADER)
+    ws.append(row(1))
+    ws.append(row(2, planned=-1))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert [(r, c) for r, c, _m in _errors(wujin_user, buffer.getvalue(), science_day)] == [(5, "预计参与人数")]
+
+
+def test_dates_as_text_are_read_and_an_impossible_one_is_named(wujin_user, science_day):
+    data = xlsx_bytes([HEADER, row(1, start="2025/9/16"), row(2, start="2025/9/31", end="2025-09-30"),
+                       row(3, start="99999999999999999999/9/16", end="2025-09-16")])
+    assert _errors(wujin_user, data, science_day) == [
+        (4, "开始日期", "“2025/9/31”不是有效的日期,请填写如 2025-09-17 的日期。"),
+        (5, "开始日期", "“99999999999999999999/9/16”不是有效的日期,请填写如 2025-09-17 的日期。"),
+    ]

@@ -87,11 +87,11 @@ def test_a_district_creates_and_submits_in_one_step(client_for, wujin_user, wuji
     assert activity.status == "submitted" and activity.created_by == wujin_user and activity.region == wujin
 
 
-def test_recommending_without_a_reason_is_refused(client_for, wujin_user, wujin):
-    response = client_for(wujin_user).post(reverse("events:create"), {
-        "region": wujin.pk, "title": "x", "category": "other", "format": "offline", "starts_on": "2025-09-16",
-        "ends_on": "2025-09-16", "planned_participants": 0, "actual_participants": 0, "online_views": 0,
-        "volunteers": 0, "experts": 0, "budget": "0", "recommended": "on"})
+def test_recommending_without_a_reason_is_refused(client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
+    response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), {
+        "actual_participants": 0, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
+        "recommended": "on", "report_version": activity.report_version})
     assert response.status_code == 200 and "须填写推荐理由" in response.content.decode()
 
 

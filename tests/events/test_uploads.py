@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from events import services
-from events.models import ActivityPhoto, ActivityReturn
+from events.models import ActivityPhoto
 from events.uploads import UploadRejected
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes, upload
@@ -70,31 +70,41 @@ def _form(region, **extra):
     return data
 
 
+def _report(activity, **extra):
+    return {"actual_participants": 200, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0.5",
+            "report_version": activity.report_version, **extra}
+
+
 @pytest.mark.parametrize("name,data,ok", [
     ("总结.pdf", b"%PDF-1.4\n%...\n", True),
     ("总结.docx", None, True),
     ("总结.pdf", b"MZ\x90\x00" + b"\x00" * 50, False),
     ("总结.docx", b"PK\x03\x04" + b"\x00" * 50, False),
 ])
-def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for, wujin_user, wujin):
+def test_the_summary_file_must_really_be_pdf_or_docx(name, data, ok, client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
     data = docx_bytes() if data is None else data
-    response = client_for(wujin_user).post(reverse("events:create"), _form(wujin, summary_file=upload(name, data)))
+    response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]),
+                                           _report(activity, summary_file=upload(name, data)))
+    activity.refresh_from_db()
     if ok:
         assert response.status_code == 302
-        activity = ActivityReturn.objects.get()
         served = client_for(wujin_user).get(reverse("events:summary-file", args=[activity.pk]))
         assert served.status_code == 200 and "attachment" in served["Content-Disposition"]
     else:
         assert response.status_code == 200 and "的文件类型不被接受" in response.content.decode()
-        assert ActivityReturn.objects.count() == 0
+        assert not activity.summary_file and activity.actual_participants == 280
+        assert 'data-testid="lost-files"' in response.content.decode()  # the page says the file must be chosen again
 
 
-def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, wujin):
+def test_an_oversize_summary_file_is_refused(settings, client_for, wujin_user, wujin, make_return):
+    activity = make_return(wujin, status="submitted", report_status="draft")
     settings.KEPU_MAX_DOCUMENT_BYTES = 100
-    response = client_for(wujin_user).post(reverse("events:create"),
-                                           _form(wujin, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
+    response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), _report(
+        activity, summary_file=upload("总结.pdf", b"%PDF-1.4\n" + b"x" * 200)))
     assert response.status_code == 200 and "太大" in response.content.decode()
-    assert ActivityReturn.objects.count() == 0
+    activity.refresh_from_db()
+    assert not activity.summary_file
 
 
 def test_a_good_and_a_bad_photo_together_save_nothing_and_name_the_bad_file(client_for, wujin_user, wujin,
@@ -127,3 +137,40 @@ def test_an_oversize_photo_through_the_page_is_refused_with_its_name_and_the_cap
     body = _upload_page(client_for(wujin_user), activity, upload("大图.jpg", JPEG_BYTES)).content.decode()
     assert "照片“大图.jpg”太大(543 字节),不能超过 400 字节。" in body
     assert ActivityPhoto.objects.count() == 0
+
+
+def test_an_empty_file_is_named_on_every_events_upload_and_nothing_saved_is_lost(client_for, wujin_user, wujin,
+                                                                                 make_return, science_day):
+    """Django's FileField refused a 0-byte file before the upload checker saw it: the summary and filing pages
+    then said only 请求不完整,请刷新页面后重试, the activity and import forms 提交的是空文件."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events.models import CampaignFiling
+
+    client = client_for(wujin_user)
+    empty = "“{}”是空文件,请选择有内容的文件。"
+    # the post-event report's summary file: the one it has stays, and so does its text
+    activity = make_return(wujin, status="approved", report_status="draft", campaign=science_day,
+                           summary_text="原有总结")
+    activity.summary_file.save("原总结.pdf", SimpleUploadedFile("原总结.pdf", b"%PDF-1.4\n%%EOF\n"))
+    kept = activity.summary_file.name
+    response = client.post(reverse("events:report", args=[activity.pk]), _report(
+        activity, summary_text="", summary_file=upload("补充.docx", b"")))
+    body = response.content.decode()
+    assert response.status_code == 200 and "文件" + empty.format("补充.docx") in body and "请求不完整" not in body
+    activity.refresh_from_db()
+    assert activity.summary_file.name == kept and activity.summary_text == "原有总结"
+    # the campaign's filing
+    body = client.post(reverse("events:campaign-file", args=[science_day.pk]),
+                       {"kind": "summary", "text": "全区总结", "file": upload("工作总结.docx", b"")},
+                       follow=True).content.decode()
+    assert "文件" + empty.format("工作总结.docx") in body and "请求不完整" not in body
+    assert not CampaignFiling.objects.exists()
+    # photos
+    draft = make_return(wujin)
+    assert "照片" + empty.format("现场.jpg") in _upload_page(client, draft, upload("现场.jpg", b"")).content.decode()
+    assert ActivityPhoto.objects.count() == 0
+    # the 活动安排表 import
+    body = client.post(reverse("events:import"), {"campaign": science_day.pk,
+                                                  "file": upload("活动安排表.xlsx", b"")}).content.decode()
+    assert "文件" + empty.format("活动安排表.xlsx") in body

@@ -41,9 +41,11 @@ def make_return(db):
     from events.models import ActivityReturn
 
     def make(region, status="approved", starts_on=dt.date(2024, 9, 16), participants=100, online=0,
-             campaign=None, category=None, populations=(), unit=None):
+             campaign=None, category=None, populations=(), unit=None, report_status=None):
+        # the report stands where the registration does unless told: what counts is the accepted report
         activity = ActivityReturn.objects.create(
-            region=region, unit=unit, status=status, title=f"测试活动{next(_seq)}", starts_on=starts_on,
+            region=region, unit=unit, status=status, report_status=report_status or status,
+            title=f"测试活动{next(_seq)}", starts_on=starts_on,
             ends_on=starts_on, actual_participants=participants, online_views=online, campaign=campaign,
             **({"category": category} if category else {}),
         )

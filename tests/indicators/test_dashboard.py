@@ -283,7 +283,8 @@ def test_dashboard_query_count_does_not_grow_with_raw_records(client_for, leader
     from events.models import ActivityReturn
 
     ActivityReturn.objects.bulk_create([
-        ActivityReturn(region=wujin, status="approved", title=f"活动{i}", starts_on=dt.date(2025, 1 + i % 12, 1),
+        ActivityReturn(region=wujin, status="approved", report_status="approved", title=f"活动{i}",
+                       starts_on=dt.date(2025, 1 + i % 12, 1),
                        ends_on=dt.date(2025, 1 + i % 12, 1), actual_participants=i)
         for i in range(500)
     ])

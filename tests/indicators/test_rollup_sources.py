@@ -106,7 +106,7 @@ def test_reopening_an_approved_return_changes_the_values_after_the_next_rollup(
     activity = make_return(wujin, participants=400)
     run_rollup(today=TODAY)
     assert value_of("activity_participants", "320412", 2024) == 400
-    apply_transition(activity, "reopen", office_user, reason="参与人次需核实")
+    apply_transition(activity, "reopen_report", office_user, reason="参与人次需核实")
     assert value_of("activity_participants", "320412", 2024) == 400  # unchanged until the roll-up runs
     run_rollup(today=TODAY)
     assert value_of("activity_participants", "320412", 2024) is None

@@ -16,13 +16,13 @@ def test_a_burst_of_approvals_enqueues_one_rollup(make_return, wujin, office_use
     returns = [make_return(wujin, status="submitted") for _ in range(5)]
     with mock.patch("indicators.tasks.rollup_task.apply_async") as enqueue:
         for activity in returns:  # each approval commits on its own
-            apply_transition(activity, "approve", office_user)
+            apply_transition(activity, "approve_report", office_user)
         assert enqueue.call_count == 1
         assert RollupState.objects.get(pk=1).pending is True
         # the queued run starts: later approvals queue a new run
         with mock.patch("indicators.services.run_rollup"):
             services.start_queued_rollup("test")
-        apply_transition(returns[0], "reopen", office_user, reason="数据有误")
+        apply_transition(returns[0], "reopen_report", office_user, reason="数据有误")
         assert enqueue.call_count == 2
 
 
@@ -57,9 +57,9 @@ def test_with_the_broker_down_the_approval_stands_the_dashboard_warns_and_the_ro
     activity = make_return(wujin, status="submitted", participants=777, starts_on=dt.date.today())
     with mock.patch.object(common_tasks, "_eager", return_value=False), \
             mock.patch.object(common_tasks, "_publish", side_effect=OSError("Redis: connection refused")):
-        apply_transition(activity, "approve", office_user)
+        apply_transition(activity, "approve_report", office_user)
     activity.refresh_from_db()
-    assert activity.status == "approved"  # saved and acknowledged
+    assert activity.report_status == "approved"  # saved and acknowledged
     assert PendingTask.objects.filter(task_name="indicators.rollup_task").count() == 1
     assert RollupState.objects.get(pk=1).pending is True
     page = client_for(leader_user).get(reverse("indicators:dashboard") + "?region=320412").content.decode()
@@ -89,7 +89,7 @@ def test_with_a_real_worker_approving_a_return_updates_the_dashboard(
     activity = make_return(wujin, status="submitted", participants=4321, starts_on=dt.date.today())
     worker = start_worker(settings)
     try:
-        apply_transition(activity, "approve", office_user)  # autocommit: on_commit fires now → Redis → worker
+        apply_transition(activity, "approve_report", office_user)  # autocommit: on_commit fires now → Redis → worker
         deadline = time.time() + 90
         while time.time() < deadline:
             if IndicatorValue.objects.filter(indicator__code="activity_participants", region=wujin,
@@ -177,11 +177,11 @@ def test_in_eager_mode_a_real_committed_burst_runs_one_rollup_and_a_rolled_back_
     runs = RollupRun.objects.count()
     with transaction.atomic():
         for activity in returns[:5]:
-            apply_transition(activity, "approve", office_user)
+            apply_transition(activity, "approve_report", office_user)
     assert RollupRun.objects.count() == runs + 1
     assert value_of("activity_participants", "320412", 2024) == 150
     with pytest.raises(RuntimeError), transaction.atomic():
-        apply_transition(returns[5], "approve", office_user)
+        apply_transition(returns[5], "approve_report", office_user)
         raise RuntimeError("the request failed after the approval")
     assert RollupRun.objects.count() == runs + 1
 
@@ -218,7 +218,7 @@ def test_in_eager_mode_a_burst_of_approvals_in_one_transaction_runs_exactly_one_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             for activity in returns:
-                apply_transition(activity, "approve", office_user)
+                apply_transition(activity, "approve_report", office_user)
     assert len([c for c in callbacks if getattr(c, "kepu_rollup", False)]) == 1
     assert RollupRun.objects.count() == runs + 1
     assert RollupRun.objects.latest().status == "ok"

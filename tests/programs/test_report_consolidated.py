@@ -187,6 +187,25 @@ def test_bad_attachment_is_refused_with_a_message_and_nothing_saved(client_for, 
     assert edu_report.entries.get(task=task).narrative == ""
 
 
+def test_an_empty_attachment_is_named_on_the_page_and_through_the_api_and_nothing_is_lost(
+        client_for, api_for, liaison_user, edu_report):
+    """Django's and DRF's FileField refused a 0-byte file before the upload checker: 提交的是空文件, naming nothing."""
+    task = edu_report.entries.order_by("task__order").first().task
+    response = client_for(liaison_user).post(
+        reverse("programs:report-edit", args=[edu_report.pk]),
+        _edit_post(edu_report, **{f"file_{task.pk}": SimpleUploadedFile("培训名单.pdf", b""),
+                                  f"narrative_{task.pk}": "本季度培训 3 场"}))
+    body = response.content.decode()
+    assert response.status_code == 400 and "附件“培训名单.pdf”是空文件,请选择有内容的文件。" in body
+    assert "本季度培训 3 场" in body  # what was typed is on the page again, for saving once the file is fixed
+    assert edu_report.entries.get(task=task).narrative == ""
+    api = api_for(liaison_user)
+    refused = api.post(f"/api/v1/unit-reports/{edu_report.pk}/attachments/",
+                       {"task": task.code, "file": SimpleUploadedFile("名单.docx", b"")}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["file"] == ["附件“名单.docx”是空文件,请选择有内容的文件。"]
+    assert not edu_report.entries.filter(attachments__isnull=False).exists()
+
+
 def test_oversized_attachment_is_refused(settings, liaison_user, edu_report):
     settings.KEPU_MAX_ATTACHMENT_BYTES = 10
     task = edu_report.entries.first().task

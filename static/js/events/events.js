@@ -13,4 +13,39 @@
     recommended.addEventListener("change", sync);
     sync();
   }
+  // Counts typed as 「约200人」 or 「1,200人次」: show the number the portal will read (common/numbers.py reads the
+  // same way on the server and asks to confirm before it saves a reading).
+  var APPROX = ["大约", "大概", "约", "近", "超过", "逾", "多于", "达", "共", "计"];
+  var UNITS = ["人次", "人", "次", "名", "个", "位", "场", "余", "多", "左右", "以上"];
+  function readCount(text) {
+    var body = text.normalize("NFKC").replace(/[\s,，、']/g, "");
+    APPROX.some(function (w) { if (body.indexOf(w) === 0) { body = body.slice(w.length); return true; } return false; });
+    var changed = true;
+    while (changed) {
+      changed = false;
+      UNITS.forEach(function (u) {
+        if (body.length > u.length && body.slice(-u.length) === u) { body = body.slice(0, -u.length); changed = true; }
+      });
+    }
+    var m = /^(\d+(?:\.\d+)?)(万)?$/.exec(body);
+    if (!m) { return null; }
+    var n = parseFloat(m[1]) * (m[2] ? 10000 : 1);
+    return Number.isInteger(n) ? n : null;
+  }
+  document.querySelectorAll("input[data-count]").forEach(function (input) {
+    var note = document.querySelector('[data-reading-for="' + input.id + '"]');
+    if (!note) { return; }
+    var show = function () {
+      var text = input.value.trim();
+      var n = text ? readCount(text) : null;
+      note.hidden = !text || String(n) === text;
+      note.classList.toggle("text-danger", n === null);
+      note.classList.toggle("text-success", n !== null);
+      note.textContent = n === null ? note.getAttribute("data-bad") : note.getAttribute("data-read") + " " + n;
+    };
+    input.addEventListener("input", show);
+    show();
+  });
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
 })();
