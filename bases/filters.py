@@ -6,7 +6,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import scope
 from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
+from programs.choices import region_options
 from programs.models import Region
 
 from .models import Base, BaseAnnualReport, Certification, Theme
@@ -18,7 +20,7 @@ STATUS_CHOICES = Certification.Status.choices
 
 class BaseFilter(KepuFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("搜索"))
-    region = django_filters.CharFilter(method="filter_region", label=_("区域代码"))
+    region = django_filters.CharFilter(method="filter_region", label=_("区域"))
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label=_("当前级别"))
     category = django_filters.ChoiceFilter(choices=Base.Category.choices, label=_("类别"))
     theme = BoundedModelChoiceFilter(
@@ -37,6 +39,12 @@ class BaseFilter(KepuFilterSet):
     class Meta:
         model = Base
         fields = ["q", "region", "level", "category", "theme", "status", "expiring"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # the regions this user may pick, by the scope rule; the query string still carries the code
+        self.offer("region", lambda: region_options(scope.region_choices(user)), _("区域"))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

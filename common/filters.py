@@ -2,6 +2,8 @@
 string such as ?unit=99999999999999999999 or ?unit=1e400 is a validation error (400), never a database error."""
 from __future__ import annotations
 
+import copy
+
 import django_filters
 from django import forms
 from django.db import models
@@ -73,6 +75,21 @@ class KepuFilterSet(django_filters.FilterSet):
         },
     }
 
+    def offer(self, name: str, options, empty_label="") -> None:
+        """Offer filter `name` on pages as a select of names (CodeSelect): `options()` → (code, name) pairs."""
+        self.filters[name].extra["widget"] = CodeSelect(options, empty_label)
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():  # the list pages' compact controls
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput)):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+        return form
+
 
 class KepuFilterBackend(DjangoFilterBackend):
     """The API's filter backend: views' `filterset_fields` get KepuFilterSet's bounded filters."""
@@ -86,3 +103,52 @@ def parse_id(value) -> int | None:
         return IdField(required=False).clean(value)
     except forms.ValidationError:
         return None
+
+
+# --- codes offered by name ------------------------------------------------------------------------------------------
+class CodeSelect(forms.Select):
+    """A filter's code (a region's 320412, a programme's 一, a period's id) offered on a page as a select of names.
+
+    The field underneath stays what it was (free text or an id), so a link or an API client naming any code keeps
+    working as before; a code that is not offered (an old link) is shown as it is, selected, instead of silently
+    falling back to "all". `options` is a callable returning (code, name) pairs: it runs only when the form is
+    rendered, never for an API request. With no options for this user the field is a hidden input (a value in
+    the link is kept, nothing is offered).
+    """
+
+    def __init__(self, options, empty_label="", attrs=None):
+        self._options, self.empty_label, self._choices = options, empty_label, None
+        super().__init__(attrs={"class": "form-select form-select-sm", **(attrs or {})})
+
+    @property
+    def choices(self):
+        if self._choices is None:
+            self._choices = [(str(code), name) for code, name in self._options()]
+        return [("", self.empty_label)] + self._choices if self._choices else []
+
+    @choices.setter
+    def choices(self, value):  # Select.__init__ assigns (); the options decide
+        pass
+
+    def __deepcopy__(self, memo):
+        obj = copy.copy(self)
+        obj.attrs = self.attrs.copy()
+        obj._choices = None
+        memo[id(self)] = obj
+        return obj
+
+    @property
+    def is_hidden(self) -> bool:
+        return not self.choices
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.choices:
+            return forms.HiddenInput().render(name, value, attrs, renderer)
+        return super().render(name, value, attrs, renderer)
+
+    def optgroups(self, name, value, attrs=None):
+        offered = {code for code, _name in self.choices}
+        unknown = [v for v in (value or []) if v not in (None, "") and str(v) not in offered]
+        if unknown:  # shown as it is, still selected
+            self._choices = self._choices + [(str(v), str(v)) for v in unknown]
+        return super().optgroups(name, value, attrs)

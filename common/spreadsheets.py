@@ -17,6 +17,11 @@ written unchanged, so a negative number stays a number):
 The portal writes no formulas of its own, so ``workbook_bytes`` (the one way a workbook is saved)
 also sweeps every cell and applies the xlsx rule to any that slipped past ``write_row``.
 
+Times are written as the portal's wall-clock time (``settings.TIME_ZONE``, Asia/Shanghai), never UTC: the
+database hands back aware UTC datetimes, and a clerk reading "16:00" in a sheet means 16:00 in Changzhou. In xlsx
+an aware datetime becomes a naive local one (Excel has no time zones; openpyxl refuses aware values), in csv the
+text ``2026-01-10 16:00:00``; ``local_time`` is the conversion, for text that quotes a time.
+
 Use:
 
     ws = wb.active
@@ -30,11 +35,22 @@ Use:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
+
+
+def local_time(value):
+    """An aware datetime as a naive datetime in the portal's time zone (settings.TIME_ZONE); any other value
+    unchanged (a naive datetime is taken to be local already)."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+    return value
 
 
 def needs_escape(value) -> bool:
@@ -44,7 +60,9 @@ def needs_escape(value) -> bool:
 
 def safe_cell(value):
     """The value for a text format (csv): unchanged, unless it is a str beginning with = + - @ tab or CR,
-    which gets a leading single quote."""
+    which gets a leading single quote, or a datetime, written in local time to the second."""
+    if isinstance(value, dt.datetime):
+        return local_time(value).isoformat(sep=" ", timespec="seconds")
     return CSV_ESCAPE + value if needs_escape(value) else value
 
 
@@ -66,8 +84,9 @@ def as_text(cell):
 
 
 def set_cell(ws, row: int, column: int, value):
-    """ws.cell(row, column, value) that never stores user text as a formula. Returns the cell."""
-    return as_text(ws.cell(row=row, column=column, value=value))
+    """ws.cell(row, column, value) that never stores user text as a formula, and a time in local time. Returns
+    the cell."""
+    return as_text(ws.cell(row=row, column=column, value=local_time(value)))
 
 
 def write_row(ws, row_index: int, values: Iterable, start_column: int = 1) -> list:
@@ -81,12 +100,15 @@ def append_row(ws, values: Iterable) -> list:
 
 
 def protect_workbook(workbook) -> None:
-    """Apply the xlsx rule to every cell of every sheet (the portal writes no formulas of its own)."""
+    """Apply the xlsx rule to every cell of every sheet (the portal writes no formulas of its own), and write
+    any aware time that slipped past `write_row` in local time."""
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type in ("f", "s") and needs_escape(cell.value):
                     as_text(cell)
+                elif cell.data_type == "d" and isinstance(cell.value, dt.datetime) and timezone.is_aware(cell.value):
+                    cell.value = local_time(cell.value)
 
 
 def workbook_bytes(workbook) -> bytes:

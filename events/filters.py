@@ -3,7 +3,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import scope
 from common.filters import BoundedModelChoiceFilter, IdFilter, KepuFilterSet
+from programs.choices import region_options
 from programs.models import Region
 
 from .models import ActivityReturn, Campaign
@@ -13,7 +15,7 @@ class ActivityReturnFilter(KepuFilterSet):
     campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动专项"),
                                                 empty_label=_("全部专项"))
     year_round = django_filters.BooleanFilter(field_name="campaign", lookup_expr="isnull", label=_("全年常态化活动"))
-    region = django_filters.CharFilter(method="filter_region", label=_("区域代码(含下级)"))
+    region = django_filters.CharFilter(method="filter_region", label=_("区域(含下级)"))
     status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("登记状态"),
                                          empty_label=_("全部状态"))
     report_status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("补充信息状态"),
@@ -30,6 +32,12 @@ class ActivityReturnFilter(KepuFilterSet):
         model = ActivityReturn
         fields = ["campaign", "region", "status", "report_status", "category", "date_from", "date_to", "unit",
                   "recommended"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # the regions this user may pick, by the scope rule; the query string still carries the code
+        self.offer("region", lambda: region_options(scope.region_choices(user)), _("全部区域"))
 
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value).first()

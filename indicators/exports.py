@@ -6,7 +6,7 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from common.spreadsheets import append_row, workbook_bytes
+from common.spreadsheets import append_row, local_time, workbook_bytes
 
 from .dashboard import BASE_LEVEL_CODES, Dashboard
 
@@ -57,7 +57,7 @@ def to_xlsx(title: str, header: list[str], rows: list[list], board: Dashboard) -
     ws.title = title[:31]
     append_row(ws, [f"{board.region.name} · {title}"])
     ws["A1"].font = Font(bold=True, size=13)
-    append_row(ws, [f"数据截至:{board.as_of.at:%Y-%m-%d %H:%M}" if board.as_of.at else "数据截至:尚无汇总"])
+    append_row(ws, [f"数据截至:{local_time(board.as_of.at):%Y-%m-%d %H:%M}" if board.as_of.at else "数据截至:尚无汇总"])
     append_row(ws, header)
     for cell in ws[3]:
         cell.font = Font(bold=True)

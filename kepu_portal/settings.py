@@ -52,6 +52,9 @@ PRODUCTION = KEPU_ENV == "production"
 TESTING = env_bool("KEPU_TESTING", "pytest" in sys.modules)
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Under DEBUG (make run), still the portal's Chinese 404/500 pages, not Django's technical ones (common/errors.py);
+# false: Django's debug pages with the traceback, for a developer.
+KEPU_FRIENDLY_ERRORS = env_bool("KEPU_FRIENDLY_ERRORS", True)
 SECRET_KEY = env_str("SECRET_KEY")
 if PRODUCTION:
     if not SECRET_KEY:
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "common.errors.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "kepu_portal.urls"

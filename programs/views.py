@@ -147,7 +147,7 @@ class ReportListView(LoginRequiredMixin, TemplateView):
         today = clock.today()
         periods = list(ReportingPeriod.objects.filter(plan=plan).with_window(today)) if plan else []
         reports = UnitReport.objects.visible_to(user).select_related("unit", "period", "entered_by")
-        ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports)
+        ctx["filter"] = UnitReportFilter(self.request.GET or None, queryset=reports, request=self.request)
         ctx["reports"] = ctx["filter"].qs.order_by("-period__year", "period__kind", "unit__order")[:500]
         ctx["periods"] = periods
         ctx["today"] = today
@@ -172,7 +172,7 @@ class PeriodCreateView(RoleRequiredMixin, View):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("已开启报送周期“%(name)s”。") % {"name": period.name})
+                messages.success(request, _("已开启报送周期“%(name)s”。") % {"name": period.label})
                 return redirect("programs:period-detail", pk=period.pk)
         return render(request, self.template_name, {"form": form}, status=400)
 

@@ -16,6 +16,7 @@ from common.models import TransitionRecord, WorkflowModel
 from common.storage import private_storage
 from common.workflow import Transition
 
+from ..periods import period_code, period_label
 from ..querysets import ReportingPeriodQuerySet, UnitReportQuerySet
 from .plan import Plan, PlanTarget, ResponsibleUnit, Task
 
@@ -68,7 +69,18 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def code(self) -> str:
+        """The period as the roll-up and the API name it: 2026, 2026-H1."""
+        return period_code(self.year, self.half if self.kind == self.Kind.HALF else None)
+
+    @property
+    def label(self) -> str:
+        """The name pages and exports show, in the active language (2026年上半年, H1 2026); `name` keeps the
+        Chinese name stored when the period was opened."""
+        return period_label(self.code)
 
     # Filing window (services.reports.ensure_filing_window): a liaison may start, edit and submit only while
     # the office's switch is on AND opens_on ≤ today ≤ closes_on. Office staff are not bound by it.

@@ -16,6 +16,7 @@ def test_a_district_user_logs_in_after_a_typo_reads_the_plan_in_both_languages_a
     login(page, wujin_user)
     assert "武进区科协" in page.get_by_test_id("whoami").inner_text()
 
+    page.get_by_role("button", name="规划任务").click()  # the 规划任务 menu of the navigation
     with page.expect_navigation():
         page.get_by_role("link", name="规划任务").first.click()
     assert page.url.endswith("/plan/")
@@ -27,18 +28,21 @@ def test_a_district_user_logs_in_after_a_typo_reads_the_plan_in_both_languages_a
     assert task_href in page.url
 
     switch = page.locator("button[name=language][value=en]")
-    assert switch.inner_text() == "英语"  # offered in Chinese
+    assert switch.inner_text() == "English"  # each language offered by its own name
     with page.expect_navigation():
         switch.click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Plan tasks").first.is_visible()
+    assert page.get_by_role("button", name="Plan tasks").is_visible()
     assert task_href in page.url  # stays on the same page
 
+    back = page.locator("button[name=language][value=zh-hans]")
+    assert back.inner_text() == "中文"
     with page.expect_navigation():
-        page.locator("button[name=language][value=zh-hans]").click()
+        back.click()
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    assert page.get_by_role("link", name="规划任务").first.is_visible()
+    assert page.get_by_role("button", name="规划任务").is_visible()
 
+    page.get_by_test_id("whoami").click()  # the user's menu
     with page.expect_navigation():
         page.get_by_role("button", name="退出").click()
     assert "/accounts/login/" in page.url

@@ -190,7 +190,7 @@ def test_every_transition_and_change_is_shown_on_the_report_page(client_for, lea
     _submitted(edu_report, liaison_user)
     report_services.transition_report(edu_report, "return", office_user, reason="请附培训名单")
     body = client_for(leader_user).get(reverse("programs:report-detail", args=[edu_report.pk])).content.decode()
-    assert "请附培训名单" in body and "submitted → returned" in body and "draft → submitted" in body
+    assert "请附培训名单" in body and "已提交 → 已退回" in body and "草稿 → 已提交" in body
     assert "市科协科普部" in body  # who returned it
     assert "数据“培训科技辅导员” = 300人" in body and "数据“培训科技辅导员” = 342人" in body
     assert [(t.action, t.from_status, t.to_status, t.actor) for t in edu_report.transitions.all()] == [
