@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/$(or $(KEPU_PG_DB),kepu)
 REDIS_URL ?= redis://127.0.0.1:6379/$(or $(KEPU_REDIS_DB),15)
 
-.PHONY: run venv migrate demo test browser-deps test-sqlite test-postgres checks bench serve backup restore messages clean
+.PHONY: run venv migrate demo test browser-deps test-sqlite test-postgres checks fuzz bench serve backup restore messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -55,6 +55,17 @@ checks: venv
 		ALLOWED_HOSTS=portal.example.cn $(PY) manage.py check --deploy --fail-level WARNING
 	scripts/check_messages.sh $(PY)
 	$(PY) scripts/untranslated.py
+
+## make fuzz: schemathesis with the exhaustive coverage phase (examples,coverage,fuzzing) over every API
+## operation, office and district token, on PostgreSQL + Redis (manual or nightly; ~20 min; make test runs the
+## bounded examples,fuzzing phases only)
+## (each user's schemathesis report: var/fuzz/schemathesis-<user>.txt)
+fuzz: venv
+	rm -f var/fuzz/schemathesis-*.txt
+	KEPU_FUZZ_PHASES=examples,coverage,fuzzing KEPU_FUZZ_REPORT_DIR=var/fuzz PY=$(PY) PG_URL=$(PG_URL) \
+		REDIS_URL=$(REDIS_URL) scripts/test_postgres.sh tests/ops/test_api_fuzz.py -v $(PYTEST_ARGS)
+	@for report in var/fuzz/schemathesis-*.txt; do [ -e "$$report" ] || continue; echo "== $$report"; \
+		grep -E -A2 "^(Test cases|API Operations):" "$$report"; grep -E "No issues found|issues? found" "$$report"; done
 
 ## make serve: gunicorn + Celery worker + Celery beat (Procfile, honcho) on PostgreSQL + Redis from the
 ## environment (DATABASE_URL, CELERY_BROKER_URL; defaults: local PostgreSQL db "kepu", Redis db 0),
