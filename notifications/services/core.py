@@ -30,6 +30,18 @@ def _local_link(link: str) -> str:
     return link if link.startswith("/") and not link.startswith("//") else ""
 
 
+def acting_name(user) -> str:
+    """How a notice names the one who acted: 领导小组办公室, or the party's association (武进区科协)."""
+    from accounts.scope import scope_of
+
+    sc = scope_of(user)
+    if sc.kind == "office":
+        return "领导小组办公室"
+    if sc.kind in ("district", "town"):
+        return f"{sc.party_name}科协"
+    return sc.party_name
+
+
 def email_enabled(user) -> bool:
     """A user's e-mail preference (on unless they turned it off)."""
     pref = NotificationPreference.objects.filter(user=user).values_list("email_enabled", flat=True).first()

@@ -22,7 +22,7 @@ from programs import clock
 
 from .. import late
 from ..models import Notification, ReminderLog
-from .core import notify
+from .core import acting_name, notify
 
 
 class ReminderRefused(WorkflowError):
@@ -63,11 +63,6 @@ def _send(log: ReminderLog, late_parties, title: str, sender: str, link: str, no
     return log
 
 
-def _sender_name(user) -> str:
-    sc = scope.scope_of(user)
-    return "领导小组办公室" if sc.kind == "office" else f"{sc.party_name}科协"
-
-
 def chase_campaign(campaign, user, *, now=None) -> ReminderLog:
     """Remind every party at the user's level that has a filing for the campaign overdue or due soon."""
     from events.models import Campaign
@@ -88,7 +83,7 @@ def chase_campaign(campaign, user, *, now=None) -> ReminderLog:
             raise ReminderRefused("目前没有需要催报的单位:须报送的单位都已报送,或报送截止日期还早。")
         log = ReminderLog.objects.create(target=ReminderLog.Target.CAMPAIGN, campaign=campaign, district=district,
                                          sent_by=user, sent_at=now)
-        return _send(log, parties, f"催报:{campaign.name}", _sender_name(user),
+        return _send(log, parties, f"催报:{campaign.name}", acting_name(user),
                      reverse("events:campaign-detail", args=[campaign.pk]), now)
 
 
@@ -110,5 +105,5 @@ def chase_period(period, user, *, now=None) -> ReminderLog:
         if not parties:
             raise ReminderRefused("目前没有需要催报的单位:各单位的工作报告都已提交。")
         log = ReminderLog.objects.create(target=ReminderLog.Target.PERIOD, period=period, sent_by=user, sent_at=now)
-        return _send(log, parties, f"催报:{period.name}工作报告", _sender_name(user),
+        return _send(log, parties, f"催报:{period.name}工作报告", acting_name(user),
                      reverse("programs:period-detail", args=[period.pk]), now)

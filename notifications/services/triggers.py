@@ -11,7 +11,7 @@ from accounts.parties import district_of, owner_party, users_filing_to, users_of
 from programs import clock
 
 from ..models import Notification
-from .core import notify
+from .core import acting_name, notify
 
 # the page of a record a notification links to, for models without get_absolute_url
 RECORD_PAGES = {"events.ActivityReturn": "events:detail", "programs.UnitReport": "programs:report-detail"}
@@ -77,11 +77,9 @@ def notify_transition(instance, action: str, from_status: str, to_status: str, a
         title = f"{what}被退回"
     else:
         title = f"{what}:{status_label}"
-    who = scope.scope_of(actor).party_name if actor is not None else ""
-    if actor is not None and scope.scope_of(actor).kind == "office":
-        who = "领导小组办公室"
-    body = f"{who}{rule.label or action}" if who else f"{rule.label or action}"
-    reason = _latest_reason(instance) if returned else ""
+    who = acting_name(actor) if actor is not None else ""
+    body = f"{who}{rule.label or action}"
+    reason = (_latest_reason(instance) if returned else "").strip().rstrip("。.")
     if reason:
         body += f"。理由:{reason}"
     body += f"。当前状态:{status_label}。"

@@ -23,7 +23,8 @@ def test_a_district_returning_a_towns_return_tells_the_town_why(hutang, hutang_c
         event_services.transition(activity, "return", wujin_user, reason="请补充现场照片。")
     notice = Notification.objects.get(recipient=hutang_clerk)
     assert notice.kind == "returned" and notice.title == "活动填报“湖塘镇科普日主场活动”被退回"
-    assert "理由:请补充现场照片。" in notice.body and notice.link == f"/events/{activity.pk}/"
+    assert notice.body == "武进区科协退回。理由:请补充现场照片。当前状态:已退回。"
+    assert notice.link == f"/events/{activity.pk}/"
     assert [m.to for m in mail.outbox] == [["hutang1@example.invalid"]] and "请补充现场照片" in mail.outbox[0].body
     for other in (wujin_user, tianning_user, hongmei_clerk):  # the actor and other parties hear nothing
         assert titles(other) == []
