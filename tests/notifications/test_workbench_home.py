@@ -113,3 +113,13 @@ def test_every_other_party_sees_nothing_of_wujins_towns(request, client_for, wor
 def test_anonymous_visitors_go_to_the_login_page(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_workbench_inbox_and_reminders_speak_english_too(client_for, world, wujin_user, campaign, settings):
+    client = client_for(wujin_user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    home = client.get(reverse("home")).content.decode()
+    assert "Workbench" in home and "Awaiting my review" in home and "Latest notifications" in home
+    assert "Notification settings" in client.get(reverse("notifications:inbox")).content.decode()
+    page = client.get(reverse("events:campaign-detail", args=[campaign.pk])).content.decode()
+    assert "Reminders sent" in page and "parties that have not filed" in page
