@@ -31,6 +31,15 @@ def mail_in_memory(settings, tmp_path):
 
 
 @pytest.fixture
+def eager(monkeypatch):
+    """Tasks run in-process, as on one machine without Redis: the e-mail task enqueued on commit runs at once
+    (the PostgreSQL pass has a broker configured, where it would wait for a worker)."""
+    from celery import current_app
+
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
 def campaign(db):
     """2026年全国科普日 for 武进区, 天宁区 and 市教育局: 活动安排表 due 2026-09-12, 活动总结 due 2026-09-30."""
     return make_campaign()

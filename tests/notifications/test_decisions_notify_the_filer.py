@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_district_returning_a_towns_return_tells_the_town_why(hutang, hutang_clerk, wujin_user, tianning_user,
-                                                                 hongmei_clerk, make_return,
+                                                                 hongmei_clerk, make_return, eager,
                                                                  django_capture_on_commit_callbacks):
     activity = make_return(status="submitted", region=hutang, title="湖塘镇科普日主场活动")
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,13 +103,14 @@ def test_a_unit_report_returned_or_accepted_tells_the_units_liaisons(plan, perio
 
 def test_a_new_action_of_a_workflow_model_notifies_without_a_change_here(hutang, hutang_clerk, wujin_user,
                                                                           make_return, monkeypatch):
-    """The lead adds phases to activity returns: any reviewer action with a reason is a return, any other a pass."""
+    """The lead adds phases to activity returns: any reviewer action with a reason is a return, any other a pass.
+    (An action's name is at most 16 characters: TransitionRecord.action; PostgreSQL refuses longer.)"""
     new = Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
                      label="退回登记", stamps=("decided",))
-    monkeypatch.setitem(ActivityReturn.TRANSITIONS, "return_registration", new)
-    monkeypatch.setitem(ActivityReturn.DISTRICT_RULES, "return_registration", new)
+    monkeypatch.setitem(ActivityReturn.TRANSITIONS, "return_reg", new)
+    monkeypatch.setitem(ActivityReturn.DISTRICT_RULES, "return_reg", new)
     activity = make_return(status="submitted", region=hutang, title="戊")
-    event_services.transition(activity, "return_registration", wujin_user, reason="登记信息不全")
+    event_services.transition(activity, "return_reg", wujin_user, reason="登记信息不全")
     notice = Notification.objects.get(recipient=hutang_clerk)
     assert notice.kind == "returned" and "退回登记" in notice.body and "登记信息不全" in notice.body
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from notifications import services
 from notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 def test_each_recipient_gets_one_notification_and_after_commit_one_email(wujin_user, tianning_user,
