@@ -508,3 +508,17 @@ def can_file_for_unit(user, unit) -> bool:
     """May the user file a record of this member unit (a unit report)? Its liaison, or the office on its behalf."""
     scope = scope_of(user)
     return scope.writes_all or (scope.kind == "unit" and unit is not None and scope.unit.pk == unit.pk)
+
+
+# --- chasing late filers (催报) ----------------------------------------------------------------------
+def chase_level(user):
+    """The completeness level at which the user may send reminders (催报) to the parties that have not filed,
+    or None. The office chases at the city level: the districts and member units of a campaign, and the member
+    units' work reports. A district office chases at its own district level: its towns, organisations and bases
+    (they file to it). Returns ``("city", None)`` or ``("district", region)``."""
+    sc = scope_of(user)
+    if sc.kind == "office":
+        return ("city", None)
+    if sc.kind == "district":
+        return ("district", sc.region)
+    return None

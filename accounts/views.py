@@ -12,12 +12,6 @@ from .permissions import RoleRequiredMixin
 from .tokens import revoke_tokens, token_expired, token_expires_at
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("login")
-    return render(request, "home.html")
-
-
 class UserListView(RoleRequiredMixin, ListView):
     allowed = ("office",)
     template_name = "accounts/user_list.html"

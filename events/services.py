@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts import scope
+from accounts.parties import emails_of, owner_party
 from common.notify import office_recipients, send_digests
 from common.storage import delete_on_commit
 from common.uploads import content_type as kind_content_type
@@ -278,18 +279,8 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
 # --- reminders and the overdue digest ---------------------------------------------------------
 def _recipients_for(region=None, unit=None) -> list[str]:
     """The e-mail addresses of the users who act for a region (its district office or town clerk) or a unit
-    (its liaisons and the unit's contact address)."""
-    from accounts.models import Role, User
-
-    users = User.objects.filter(is_active=True).exclude(email="")
-    if region is not None:
-        role = Role.TOWN if region.level == "town" else Role.DISTRICT
-        emails = list(users.filter(role=role, region=region).values_list("email", flat=True))
-    else:
-        emails = list(users.filter(role=Role.LIAISON, unit=unit).values_list("email", flat=True))
-        if unit.contact_email:
-            emails.append(unit.contact_email)
-    return sorted(set(emails))
+    (its liaisons and the unit's contact address): accounts.parties answers."""
+    return emails_of(region if region is not None else unit)
 
 
 def _filer_emails_for(activity: ActivityReturn, cache: dict) -> list[str]:
@@ -297,22 +288,7 @@ def _filer_emails_for(activity: ActivityReturn, cache: dict) -> list[str]:
     district office's. `cache` lives for one run: one lookup per owner, not per return."""
     key = (activity.region_id, activity.unit_id, activity.organisation_id, activity.base_id)
     if key not in cache:
-        from accounts.models import User
-
-        users = User.objects.filter(is_active=True).exclude(email="")
-        if activity.base_id:
-            emails = list(users.filter(role="base", base_id=activity.base_id).values_list("email", flat=True))
-        elif activity.organisation_id:
-            emails = list(users.filter(role="organisation", organisation_id=activity.organisation_id)
-                          .values_list("email", flat=True))
-        elif activity.region_id:
-            emails = _recipients_for(region=activity.region)
-        else:
-            emails = _recipients_for(unit=activity.unit)
-        if not emails and activity.region_id and scope.is_below_district(activity):
-            district = activity.region if activity.region.level == "district" else activity.region.parent
-            emails = _recipients_for(region=district) if district is not None else []
-        cache[key] = sorted(set(emails))
+        cache[key] = emails_of(owner_party(activity), fallback_to_district=True)
     return cache[key]
 
 

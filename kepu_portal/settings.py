@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "bases",
     "events",
     "indicators",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -251,9 +253,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "certification-expiry": {"task": "bases.expire_certifications_task", "schedule": crontab(hour=1, minute=0)},
     "campaign-reminders": {"task": "events.send_deadline_reminders_task", "schedule": crontab(hour=8, minute=0)},
     "report-reminders": {"task": "programs.send_report_reminders_task", "schedule": crontab(hour=8, minute=30)},
+    # deadlines in 3 days, deadlines missed, periods and campaigns open: notifications inside the portal + e-mail
+    "deadline-notices": {"task": "notifications.send_deadline_notices_task", "schedule": crontab(hour=7, minute=30)},
     "worker-heartbeat": {"task": "common.heartbeat_task", "schedule": 300.0, "kwargs": {"name": "beat"}},
 }
 KEPU_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("KEPU_REMINDER_DAYS_BEFORE", "7,3,1")]
+# 催报 on a completeness page: the same reminder (same page, same level) is refused within this many minutes
+KEPU_REMINDER_MIN_INTERVAL_MINUTES = env_int("KEPU_REMINDER_MIN_INTERVAL_MINUTES", 60)
 
 # --- API -----------------------------------------------------------------------------------
 # API tokens live KEPU_TOKEN_TTL_HOURS from their creation (like a page session: SESSION_COOKIE_AGE) and die at

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from accounts.views import home
 from common.health import healthz
 from common.openapi import SchemaView
+from notifications.views import home
 
 admin.site.site_header = _("科普工作管理平台 · 后台管理")
 admin.site.site_title = _("科普工作管理平台")
@@ -43,6 +43,7 @@ urlpatterns += [
     path("bases/", include("bases.urls")),
     path("events/", include("events.urls")),
     path("indicators/", include("indicators.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

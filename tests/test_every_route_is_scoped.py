@@ -346,7 +346,9 @@ class Rule:
     kind: PUBLIC / UNSCOPED (not requested: the reason says why), ADMIN (the Django admin: staff only),
     LIST (lists, dashboards, pages about shared data: no foreign string may appear), EXPORT (the same, for files),
     READ (an object's page, file or API detail), WRITE (a change to an object), CREATE (a new record: never
-    outside the writer's scope), OFFICE (a write on shared data, the office's alone), IMPORT (a spreadsheet import).
+    outside the writer's scope), OFFICE (a write on shared data, the office's alone), IMPORT (a spreadsheet import),
+    OWN (a user's own records — notifications, the e-mail preference: another user's is a 404 and never changes),
+    CHASE (催报: only accounts.scope.chase_level's parties send, and only to late parties at their own level).
     """
 
     kind: str
@@ -361,6 +363,7 @@ class Rule:
     model: str | None = None  # CREATE/OFFICE: the model whose new rows are checked ("app.Model")
     mixed: Callable | None = None  # READ/WRITE: (world, obj, me) → kwargs with the persona's own parent, or None
     optional: bool = False  # only present in some configurations (DEBUG's media route)
+    method: str = ""  # OWN: the request's method
 
 
 def public(why):
@@ -731,6 +734,14 @@ ROUTE_RULES: dict[str, Rule] = {
     "GET /api/v1/indicators/{code}/values/": listing(kwargs=lambda w, o, me: {"code": "activity_participants"},
                                                      variants=_q(*REGION_QUERIES, "?dimension=month")),
     "GET /api/v1/dashboard/summary/": listing(variants=_q(*REGION_QUERIES)),
+    # --- notifications: each user's own; 催报 on the completeness pages --------------------------------------------
+    "notifications:inbox": Rule("OWN", method="GET"),
+    "notifications:open": Rule("OWN", kwargs=PK, method="GET"),
+    "notifications:read": Rule("OWN", kwargs=PK, method="POST"),
+    "notifications:read-all": Rule("OWN", method="POST"),
+    "notifications:settings": Rule("OWN", method="POST", get_too=True, body=lambda w, o, v: {}),
+    "notifications:remind-campaign": Rule("CHASE", model="events.Campaign", kwargs=PK),
+    "notifications:remind-period": Rule("CHASE", model="programs.ReportingPeriod", kwargs=PK),
 }
 
 
@@ -1100,6 +1111,108 @@ class Walker:
             self.problem(key, method, path, response, "does not refuse a write reserved to the office")
         if (model_counts(labels), [snapshot(o) for o in shared]) != before:
             self.problem(key, method, path, response, "changed shared data reserved to the office")
+
+    def do_own(self, key, rule):
+        """A user's own records: another user's notification is a 404 for every persona (the office's too), is never
+        marked read and shows in no response; nobody else's e-mail preference changes; the persona's own works."""
+        from notifications.models import Notification, NotificationPreference
+
+        other = self.w.users["tianning_user" if self.persona != "tianning_user" else "wujin_user"]
+        foreign = Notification.objects.create(recipient=other, kind="returned", title="泄露检查·他人的通知",
+                                              body="泄露检查·他人的通知内容", link="/events/")
+        mine = (Notification.objects.create(recipient=self.user, kind="approved", title=f"本人通知·{self.persona}",
+                                            link="/events/") if self.user is not None else None)
+        prefs = lambda: sorted(NotificationPreference.objects.exclude(user=self.user)  # noqa: E731
+                               .values_list("user_id", "email_enabled"))
+        before = prefs()
+        body = rule.body or (lambda w, o, v: {})
+        try:
+            requests = [("GET", {})] if rule.get_too else []
+            requests.append((rule.method, rule.kwargs(self.w, foreign, self) if rule.kwargs else {}))
+            for method, kwargs in requests:
+                _m, path = self.url(key, kwargs, V())
+                response = self.send(method, path, body(self.w, foreign, V()) if method != "GET" else None)
+                text = self.check_body(key, method, path, response)
+                if "泄露检查·他人的通知" in text:
+                    self.problem(key, method, path, response, "shows another user's notification")
+                if self.user is not None and kwargs and response.status_code != 404:
+                    self.problem(key, method, path, response, "answers another user's notification (expected 404)")
+            foreign.refresh_from_db()
+            if foreign.read_at is not None:
+                self.problem(key, rule.method, path, response, "marked another user's notification read")
+            if prefs() != before:
+                self.problem(key, rule.method, path, response, "changed another user's e-mail preference")
+            if mine is not None:
+                kwargs = rule.kwargs(self.w, mine, self) if rule.kwargs else {}
+                _m, path = self.url(key, kwargs, V())
+                response = self.send(rule.method, path, body(self.w, mine, V()) if rule.method != "GET" else None)
+                if response.status_code not in (200, 302):
+                    self.problem(key, rule.method, path, response, f"refuses {self.persona}'s own notification")
+                if key == "notifications:inbox" and mine.title not in text_of(response):
+                    self.problem(key, "GET", path, response, f"does not list {self.persona}'s own notification")
+        finally:
+            Notification.objects.filter(pk__in=[foreign.pk] + ([mine.pk] if mine else [])).delete()
+            if self.user is not None:
+                NotificationPreference.objects.filter(user=self.user).delete()
+
+    def _chase_target(self, label):
+        """A campaign (every district and both units) or a reporting period nobody has filed for, due in two days."""
+        from events.models import Campaign
+        from programs.models import Plan, Region, ReportingPeriod, ResponsibleUnit
+
+        today = timezone.localdate()
+        if label == "events.Campaign":
+            campaign = Campaign.objects.create(kind="other", year=today.year, name="催报检查专项",
+                                               starts_on=today + dt.timedelta(days=5),
+                                               ends_on=today + dt.timedelta(days=6),
+                                               schedule_due=today + dt.timedelta(days=2),
+                                               summary_due=today + dt.timedelta(days=20))
+            campaign.regions.set(Region.objects.districts())
+            campaign.units.set(ResponsibleUnit.objects.filter(name__in=["市教育局", "市农业农村局"]))
+            return campaign
+        return ReportingPeriod.objects.create(plan=Plan.objects.order_by("-start_year").first(), year=today.year + 3,
+                                              kind="year", name="催报检查周期", opens_on=today - dt.timedelta(days=1),
+                                              due_on=today + dt.timedelta(days=2),
+                                              closes_on=today + dt.timedelta(days=30), is_open=True)
+
+    def do_chase(self, key, rule):
+        """催报 on a target of its own whose parties have not filed: only the parties accounts.scope.chase_level
+        allows send (unit reports: the city alone); each reminder reaches a user of a party at the sender's own
+        level — the city's districts and units, a district's towns, organisations and bases; nobody else's POST
+        sends anything. The target and everything sent are removed afterwards."""
+        from notifications.models import Notification, ReminderLog
+
+        first = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        target = self._chase_target(rule.model)
+        level = scope.chase_level(self.user)
+        campaign = rule.model == "events.Campaign"
+        allowed = level is not None and (campaign or level[0] == "city")
+        try:
+            _m, path = self.url(key, rule.kwargs(self.w, target, self), V())
+            response = self.send("POST", path)
+            self.check_body(key, "POST", path, response)
+            sent = list(Notification.objects.filter(pk__gt=first, kind="reminder").select_related("recipient"))
+            if not allowed:
+                if self.user is not None and response.status_code not in REFUSED:
+                    self.problem(key, "POST", path, response, "does not refuse a 催报 from a party that may not chase")
+                if sent or ReminderLog.objects.exists():
+                    self.problem(key, "POST", path, response, f"sent {len(sent)} reminders for {self.persona}")
+                return
+            if not sent:
+                self.problem(key, "POST", path, response, "sent no reminder, though parties at its level are late")
+            for notice in sent:
+                theirs = scope.scope_of(notice.recipient)
+                if level[0] == "city":
+                    fits = theirs.kind in (("district", "unit") if campaign else ("unit",))
+                else:
+                    fits = theirs.kind in ("town", "organisation", "base") and theirs.district == level[1]
+                if not fits:
+                    self.problem(key, "POST", path, response,
+                                 f"reminded {notice.recipient} ({theirs.kind}), outside {self.persona}'s level")
+        finally:
+            Notification.objects.filter(pk__gt=first).delete()
+            ReminderLog.objects.all().delete()
+            target.delete()
 
     def do_import(self, key, rule):
         if self.kind == "office":

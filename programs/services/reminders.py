@@ -5,6 +5,7 @@ import datetime as _dt
 
 from django.conf import settings
 
+from accounts.parties import emails_of_parties, key_of
 from common.notify import office_recipients, send_digests
 
 from .. import clock
@@ -19,9 +20,6 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
     The overdue digest is not repeated daily: it goes out only when the overdue set — (period,
     unit, 未提交 / 被退回) — differs from the one in the latest OverdueDigest row, and each change
     is recorded (an empty set too, with recipients=0, so a unit falling overdue again is sent)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
     today = today or clock.today()
     days_before = {int(d) for d in settings.KEPU_REMINDER_DAYS_BEFORE}
     reminders: dict[str, list[str]] = {}
@@ -39,12 +37,9 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
             UnitReport.objects.filter(period=period, status="returned").values_list("unit_id", flat=True)
         )
         if days_left >= 0:
-            liaisons = User.objects.filter(role="liaison", is_active=True, unit__in=unfiled).exclude(email="")
-            by_unit: dict[int, set[str]] = {}
-            for user in liaisons:
-                by_unit.setdefault(user.unit_id, set()).add(user.email)
+            by_unit = emails_of_parties(unfiled)  # one query for every unit's liaisons (accounts.parties)
             for unit in unfiled:
-                emails = by_unit.get(unit.pk, set()) | ({unit.contact_email} if unit.contact_email else set())
+                emails = by_unit[key_of(unit)]
                 what = "已被退回,请修改后重新提交" if unit.pk in returned else "尚未提交"
                 for email in emails:
                     reminders.setdefault(email, []).append(
