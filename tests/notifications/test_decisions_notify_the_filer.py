@@ -108,7 +108,7 @@ def test_a_new_action_of_a_workflow_model_notifies_without_a_change_here(hutang,
     new = Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
                      label="退回登记", stamps=("decided",))
     monkeypatch.setitem(ActivityReturn.TRANSITIONS, "return_reg", new)
-    monkeypatch.setitem(ActivityReturn.DISTRICT_RULES, "return_reg", new)
+    monkeypatch.setitem(ActivityReturn.DISTRICT_RULES[""], "return_reg", new)  # the registration phase's rules
     activity = make_return(status="submitted", region=hutang, title="戊")
     event_services.transition(activity, "return_reg", wujin_user, reason="登记信息不全")
     notice = Notification.objects.get(recipient=hutang_clerk)
