@@ -16,11 +16,27 @@ def office_recipients() -> list[str]:
     return sorted(set(emails) | set(settings.KEPU_OFFICE_EMAILS))
 
 
+def emails_turned_off(addresses) -> set[str]:
+    """The addresses whose every active user turned e-mail off (notifications' 通知设置); an address no user owns
+    (settings.KEPU_OFFICE_EMAILS, a unit's contact address) is never in it."""
+    from accounts.models import User
+
+    addresses = {a for a in addresses if a}
+    users = User.objects.filter(is_active=True, email__in=addresses).values_list(
+        "email", "notification_preference__email_enabled")
+    wanted, off = set(), set()
+    for email, enabled in users:
+        (off if enabled is False else wanted).add(email)
+    return off - wanted
+
+
 def send_digests(subject: str, lines_by_recipient: dict[str, list[str]], footer: str = "") -> int:
-    """Send one e-mail per recipient listing its lines. Returns the number of e-mails sent."""
+    """Send one e-mail per recipient listing its lines, except to those who turned e-mail off. Returns the number
+    of e-mails sent."""
     grouped: dict[str, list[str]] = defaultdict(list)
+    off = emails_turned_off(lines_by_recipient)
     for recipient, lines in lines_by_recipient.items():
-        if recipient and lines:
+        if recipient and lines and recipient not in off:
             grouped[recipient].extend(lines)
     messages = []
     for recipient, lines in sorted(grouped.items()):

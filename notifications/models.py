@@ -74,6 +74,7 @@ class Notification(models.Model):
         OFF = "off", _("用户已关闭邮件")
         NO_ADDRESS = "no_address", _("无邮箱")
         FAILED = "failed", _("发送失败")
+        DIGEST = "digest", _("已随当天的提醒邮件发送")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
                                   related_name="notifications")

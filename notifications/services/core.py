@@ -49,11 +49,13 @@ def email_enabled(user) -> bool:
 
 
 def notify(users, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str | None = None, *,
-           reminder=None, now=None) -> list[Notification]:
+           reminder=None, now=None, email: bool = True) -> list[Notification]:
     """Notify each active user in `users` (duplicates dropped) inside the portal, and by e-mail after commit.
 
     With `dedupe_key`, a user who already has a notification with that key gets nothing: a daily job that runs
-    again (or twice at once) tells nobody the same thing twice. Returns the notifications written."""
+    again (or twice at once) tells nobody the same thing twice. `email=False`: the same news goes out in that day's
+    reminder digest (common.notify.send_digests), so the notification is marked as sent with it, not e-mailed
+    again. Returns the notifications written."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     key = (dedupe_key or "")[:200]
     if key and recipients:
@@ -68,6 +70,7 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "", dedupe_
     rows = []
     for user in sorted(recipients.values(), key=lambda u: u.pk):
         status = (Notification.Email.OFF if user.pk in off
+                  else Notification.Email.DIGEST if not email
                   else Notification.Email.NO_ADDRESS if not user.email else Notification.Email.PENDING)
         rows.append(Notification(recipient=user, kind=kind, title=title[:200], body=(body or "")[:4000],
                                  link=_local_link(link)[:300], dedupe_key=key, reminder=reminder, created_at=now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
@@ -21,7 +22,10 @@ MISSED_WINDOW_DAYS = 30  # a missed deadline is noticed within this many days of
 
 
 def _deadline_notice(parties, due: dt.date, today: dt.date, what: str, link: str, key: str) -> int:
-    """One notice per party's users for a due date: "soon" from SOON_DAYS before it, "missed" after it."""
+    """One notice per party's users for a due date: "soon" from SOON_DAYS before it, "missed" after it.
+
+    On a day the reminder digests e-mail the same parties (settings.KEPU_REMINDER_DAYS_BEFORE: the campaign and
+    report reminders), the "soon" notice stays inside the portal: one e-mail a day about one deadline, not two."""
     days = (due - today).days
     if days > SOON_DAYS or days < -MISSED_WINDOW_DAYS or not parties:
         return 0
@@ -35,7 +39,9 @@ def _deadline_notice(parties, due: dt.date, today: dt.date, what: str, link: str
         body = f"{what}已于 {due:%Y-%m-%d} 截止,贵单位尚未报送(已逾期 {-days} 天),请尽快报送。"
     users = users_of_parties(parties)
     recipients = [u for p in parties for u in users[key_of(p)]]
-    return len(notify(recipients, kind, title, body, link, dedupe_key=f"{stem}:{key}:{due.isoformat()}"))
+    emailed_by_digest = days >= 0 and days in set(settings.KEPU_REMINDER_DAYS_BEFORE)
+    return len(notify(recipients, kind, title, body, link, dedupe_key=f"{stem}:{key}:{due.isoformat()}",
+                      email=not emailed_by_digest))
 
 
 def send_deadline_notices(today: dt.date | None = None) -> dict:
