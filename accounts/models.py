@@ -3,6 +3,7 @@ unit, an organisation contact to an Organisation, a base contact to a Base. What
 review is decided in accounts/scope.py, never here."""
 from __future__ import annotations
 
+import simple_history
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,3 +97,10 @@ class User(AbstractUser):
     @property
     def reads_everything(self) -> bool:
         return self.is_office or self.is_leader
+
+
+# The audit trail of users (who gave whom which role, region, unit, staff rights; shown on /audit/ with every other
+# model's history). Its table belongs to the `common` app (common/migrations 0002 and 0003 created it and hold the
+# trail already written), hence app="common"; password and last_login are never copied into it.
+simple_history.register(User, app="common", excluded_fields=["password", "last_login"],
+                        verbose_name=_("用户变更记录"))

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
 from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
+from common.levels import LEVEL_RANK
 from programs.choices import region_options
 from programs.models import Region
 
 from .models import Base, BaseAnnualReport, Certification, Theme
-from .querysets import LEVEL_RANK, _add_months
+from .querysets import _add_months
 
 LEVEL_CHOICES = list(Certification.Level.choices) + [("none", _("无有效认定"))]
 STATUS_CHOICES = Certification.Status.choices

@@ -12,29 +12,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import scope
+from common.levels import LEVEL_RANK, RANK_LEVEL, level_rank_expression
 
 LEVELS = ("national", "provincial", "municipal")
-# rank: national 3 > provincial 2 > municipal 1
-LEVEL_RANK = {"national": 3, "provincial": 2, "municipal": 1}
 SINCE_2021 = dt.date(2021, 1, 1)
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def level_rank_expression(prefix: str = ""):
-    field = f"{prefix}level"
-    return Case(
-        *(When(**{field: level}, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
 
 
 def valid_on_q(d: dt.date, prefix: str = "") -> Q:
@@ -152,9 +142,8 @@ class BaseQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .order_by()
         )
-        rank_to_level = {rank: level for level, rank in LEVEL_RANK.items()}
         for row in rows:
-            level = rank_to_level[row["level_rank"]]
+            level = RANK_LEVEL[row["level_rank"]]
             out[row["district"]][level] += row["n"]
             out[row["district"]]["total"] += row["n"]
         return out

@@ -15,12 +15,12 @@ from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
 from common import audit
+from common.levels import LEVEL_RANK
 
 from . import imports, services
 from .filters import BaseFilter
 from .forms import AnnualReportForm, BaseForm, CertificationForm, RevokeForm
 from .models import Base, BaseAnnualReport, Certification
-from .querysets import LEVEL_RANK
 from .resources import AnnualReportResource, BaseResource, CertificationResource
 
 READERS = ("office", "district", "leader", "base")  # accounts.scope kinds
@@ -326,7 +326,7 @@ class BaseExportView(RoleRequiredMixin, View):
         return imports.export_response(resource, resource.export_queryset(qs), _fmt(request), f"{base.name}-{title}")
 
 
-class TemplateView(RoleRequiredMixin, View):
+class ImportTemplateView(RoleRequiredMixin, View):
     allowed = EDITORS
 
     def get(self, request, kind):

@@ -1,4 +1,4 @@
-"""Roll-up and dashboard benchmark on PostgreSQL (issue 6).
+"""Roll-up and dashboard benchmark on PostgreSQL.
 
 Builds a throwaway database with 50,000 bases, 5,000 unit reports and 100,000 then 1,000,000 activity
 returns (generated in SQL), and at each size measures:

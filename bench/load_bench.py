@@ -1,4 +1,4 @@
-"""Load benchmark (issue 7): the served portal — gunicorn on PostgreSQL in production mode, a Celery worker
+"""Load benchmark: the served portal — gunicorn on PostgreSQL in production mode, a Celery worker
 on Redis — on loopback, driven by locust (headless): KEPU_BENCH_USERS concurrent users (100) for
 KEPU_BENCH_SECONDS (60) mixing page lists and details, the API, the dashboard and submissions (districts file
 and submit activity returns, office staff approve them, which enqueues roll-ups on the worker), on the demo

@@ -88,22 +88,3 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({self.created_at:%Y-%m-%d %H:%M:%S})"
-
-
-# --- audit trail for accounts: who gave whom which role, region, unit, staff rights ----------
-# (accounts.User is registered here so accounts/ stays untouched; the apps register their own
-# models with HistoricalRecords and /audit/ shows them all.)
-def _register_user_history():
-    import simple_history
-    from simple_history.models import HistoricalRecords  # noqa: F401
-
-    from accounts.models import User
-
-    if not hasattr(User, "history"):
-        simple_history.register(
-            User, app="common", excluded_fields=["password", "last_login"],
-            verbose_name=_("用户变更记录"),
-        )
-
-
-_register_user_history()

@@ -46,7 +46,7 @@ class RollupBusy(RollupError):
 RUN_TIMEOUT = dt.timedelta(minutes=settings.KEPU_ROLLUP_RUN_TIMEOUT_MINUTES)
 # How long a second roll-up waits for the running one before giving up (RollupBusy).
 LOCK_WAIT_SECONDS = float(settings.KEPU_ROLLUP_LOCK_WAIT_SECONDS)
-ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up ("kepu" issue 6)
+ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up: any constant no other lock in the database uses
 POLL_SECONDS = 0.2
 
 

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from bases.querysets import valid_on_q
+from common.levels import LEVEL_RANK, RANK_LEVEL, level_rank_expression
 
 ZERO = Decimal(0)
-LEVEL_RANK = {"municipal": 1, "provincial": 2, "national": 3}
-RANK_LEVEL = {v: k for k, v in LEVEL_RANK.items()}
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def observation_facts(indicator, ctx: RunContext) -> list[Fact]:
 
 # --- science-education bases ----------------------------------------------------------------
 def _certification_rank():
-    return Case(*[When(level=k, then=Value(v)) for k, v in LEVEL_RANK.items()], output_field=IntegerField())
+    return level_rank_expression(default=None)
 
 
 def _snapshot_points(ctx: RunContext, snapshots=()) -> list[tuple[str, int, dt.date]]:

@@ -348,7 +348,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- production operation (issue 7): CSP, lockout page, proxies, worker logs, OpenAPI errors --
+# --- production operation: CSP, lockout page, proxies, worker logs, OpenAPI errors --
 # Content-Security-Policy (django-csp): no inline scripts or styles anywhere; the Swagger UI page
 # (/api/docs/) alone adds 'unsafe-inline' to style-src for the <style> block in drf-spectacular's
 # template (its script is served as a separate file: SpectacularSwaggerSplitView).

@@ -126,7 +126,7 @@ class PopulationDetailView(LoginRequiredMixin, DetailView):
         return ctx
 
 
-# === member-unit work reports (issue 5) =====================================================
+# === member-unit work reports ===========================================================
 
 
 

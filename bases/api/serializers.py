@@ -3,12 +3,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts import scope
+from common.levels import RANK_LEVEL
 from programs.models import Region
 
 from ..models import Base, BaseAnnualReport, Certification, Designation, Theme
-from ..querysets import LEVEL_RANK
-
-RANK_TO_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
 
 
 class CertificationSerializer(serializers.ModelSerializer):
@@ -77,7 +75,7 @@ class BaseSerializer(serializers.ModelSerializer):
                   "level", "updated_at", "certifications", "annual_reports"]
 
     def get_level(self, obj) -> str | None:
-        return RANK_TO_LEVEL.get(getattr(obj, "level_rank", 0))
+        return RANK_LEVEL.get(getattr(obj, "level_rank", 0))
 
     def validate_region(self, region):
         if not scope.can_create_in(self.context["request"].user, Base, region):

@@ -1,4 +1,4 @@
-"""Member units' work reports (issue 5): what a unit reports, checking figures, who may file and
+"""Member units' work reports: what a unit reports, checking figures, who may file and
 when, starting and saving a report, and its workflow transitions. Reads live in querysets.py."""
 from __future__ import annotations
 
