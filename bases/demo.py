@@ -10,9 +10,9 @@ import datetime as dt
 import random
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from common import clock
 from programs.models import Region
 
 from .models import Base, BaseAnnualReport, Certification, Designation, Theme
@@ -98,7 +98,7 @@ def _batch_label(level: str, on: dt.date) -> str:
 
 
 def load_demo(stdout=None, today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if Base.objects.exists():
         if stdout:
             stdout.write("科普教育基地:已有数据,跳过(未新增)。")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
+from common import clock
 from common.filters import BoundedModelChoiceFilter, BoundedNumberFilter, IdFilter, KepuFilterSet
 from common.levels import LEVEL_RANK
 from programs.choices import region_options
@@ -61,11 +61,11 @@ class BaseFilter(KepuFilterSet):
     def filter_level(self, queryset, name, value):
         rank = 0 if value == "none" else LEVEL_RANK[value]
         if "level_rank" not in queryset.query.annotations:
-            queryset = queryset.with_level_on(timezone.localdate())
+            queryset = queryset.with_level_on(clock.today())
         return queryset.filter(level_rank=rank)
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         certs = Certification.objects.filter(base=OuterRef("pk"))
         if value == Certification.Status.VALID:
             certs = certs.valid_on(today)
@@ -76,7 +76,7 @@ class BaseFilter(KepuFilterSet):
         return queryset.filter(Exists(certs))
 
     def filter_expiring(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         horizon = _add_months(today, int(value))
         certs = Certification.objects.filter(base=OuterRef("pk")).valid_on(today).filter(valid_until__lte=horizon)
         return queryset.filter(Exists(certs))

@@ -14,9 +14,9 @@ import datetime as dt
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts import scope
+from common import clock
 from common.levels import LEVEL_RANK, RANK_LEVEL, level_rank_expression
 
 LEVELS = ("national", "provincial", "municipal")
@@ -24,7 +24,7 @@ SINCE_2021 = dt.date(2021, 1, 1)
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def valid_on_q(d: dt.date, prefix: str = "") -> Q:

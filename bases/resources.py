@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
 from accounts import scope
+from common import clock
 from programs.models import Region
 
 from .imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
@@ -167,7 +167,7 @@ class CertificationResource(_BaseChildResource):
 
 
 def _status_for(cert: Certification) -> str:
-    today = timezone.localdate()
+    today = clock.today()
     if cert.revoked_on and cert.revoked_on <= today:
         return Certification.Status.REVOKED
     if cert.valid_until and cert.valid_until < today:

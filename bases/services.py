@@ -5,10 +5,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scope
+from common import clock
 from common.notify import office_recipients, send_digests
 
 from .models import Base, BaseAnnualReport, Certification
@@ -50,7 +50,7 @@ def revoke_certification(cert: Certification, user, reason: str, on: dt.date | N
     cert = Certification.objects.select_for_update().get(pk=cert.pk)
     if cert.status == Certification.Status.REVOKED:
         raise ValidationError(_("该认定已经撤销。"))
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if on < cert.certified_on:
         raise ValidationError({"revoked_on": _("撤销日期不能早于认定日期。")})
     cert.status = Certification.Status.REVOKED
@@ -64,7 +64,7 @@ def revoke_certification(cert: Certification, user, reason: str, on: dt.date | N
 def expire_certifications(today: dt.date | None = None, notify: bool = True) -> list[Certification]:
     """Mark certifications whose cycle ended before `today` as expired; send the office one digest
     listing them and those expiring within six months. Returns the newly expired ones."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         lapsed = list(
             Certification.objects.lapsed(today).select_for_update().select_related("base__region")

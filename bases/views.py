@@ -7,14 +7,13 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
-from common import audit
+from common import audit, clock
 from common.levels import LEVEL_RANK
 
 from . import imports, services
@@ -36,7 +35,7 @@ RESOURCES = {
 
 
 def annotated_bases(user):
-    today = timezone.localdate()
+    today = clock.today()
     next_expiry = (
         Certification.objects.filter(base=OuterRef("pk")).valid_on(today).order_by("valid_until").values("valid_until")[:1]
     )
@@ -68,7 +67,7 @@ class BaseListView(RoleRequiredMixin, ListView):
         ctx["can_edit"] = services.can_edit_base(user)
         ctx["can_import"] = ctx["can_edit"]
         ctx["can_import_certifications"] = services.can_manage_certifications(user)
-        ctx["counts"] = Base.objects.visible_to(user).counts_by_level(timezone.localdate())
+        ctx["counts"] = Base.objects.visible_to(user).counts_by_level(clock.today())
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()
@@ -111,7 +110,7 @@ class BaseDetailView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         base = _visible_base(request, pk)
-        today = timezone.localdate()
+        today = clock.today()
         certs = list(base.certifications.order_by("-certified_on", "-pk"))
         reports = list(base.annual_reports.order_by("year"))
         history = base_history(base)
@@ -305,7 +304,7 @@ class ExportView(RoleRequiredMixin, View):
         else:
             qs = resource.scoped_queryset().filter(base__in=bases.values("pk")).order_by("base_id", "pk")
         return imports.export_response(resource, resource.export_queryset(qs), _fmt(request),
-                                       f"{title}-{timezone.localdate():%Y%m%d}")
+                                       f"{title}-{clock.today():%Y%m%d}")
 
 
 class BaseExportView(RoleRequiredMixin, View):

@@ -10,7 +10,7 @@ from accounts import scope
 from common import uploads
 from common.numbers import CountField, show_readings
 from common.widgets import PrivateFileInput
-from programs import clock
+from common import clock
 from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling

@@ -18,7 +18,7 @@ from common.notify import office_recipients, send_digests
 from common.storage import delete_on_commit
 from common.uploads import content_type as kind_content_type
 from common.uploads import stored_name
-from programs import clock
+from common import clock
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
 from .imports import ImportRejected, ImportReport, collect_errors, read_xlsx
@@ -297,7 +297,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
 
     One e-mail per recipient per run (common.notify.send_digests), whatever the number of items.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days_before = sorted(set(settings.KEPU_REMINDER_DAYS_BEFORE))
     reminder_lines: dict[str, list[str]] = {}
     overdue_lines: list[str] = []

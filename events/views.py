@@ -26,7 +26,7 @@ from common.filters import parse_id
 from common.redirects import safe_next
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
-from programs import clock
+from common import clock
 
 from . import completeness, exports, services
 from .filters import ActivityReturnFilter
@@ -426,7 +426,7 @@ def campaign_detail(request, pk):
     ctx = {
         "campaign": campaign,
         "rows": rows,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "filings": filings,
         "schedule_form": FilingForm(initial={"kind": "schedule"}),
         "summary_form": FilingForm(initial={"kind": "summary"}),

@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
+
+from common import clock
 
 from .models import Indicator, IndicatorValue
 from .services import _ancestors, _compute_or_report
@@ -15,7 +16,7 @@ from .sources import RunContext
 
 def recompute_and_compare(today: dt.date | None = None) -> list[str]:
     """Recompute from scratch without writing; report every stored value that differs."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ctx = RunContext(today=today, first_year=settings.KEPU_ROLLUP_FIRST_YEAR)
     ancestors = _ancestors()
     stored = {

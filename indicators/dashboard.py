@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import scope
+from common import clock
 from programs.models import Region, TargetPopulation
 
 from .models import Indicator, IndicatorValue, RollupRun, RollupState
@@ -102,7 +103,7 @@ class Dashboard:
         if region.id not in {r.id for r in self.visible}:
             raise Http404("区域不存在或不在您的权限范围内")
         self.region = region
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.indicators = {i.code: i for i in Indicator.objects.on_dashboard().with_targets()}
         self.forwarded_indicators = list(Indicator.objects.filter(code__in=FORWARDED_CODES))
         self.city = next(r for r in self.visible if r.level == Region.Level.CITY)

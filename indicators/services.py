@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common import clock
 from programs.models import PlanTarget, Programme, Region, TargetPopulation, Task
 
 from .models import (
@@ -298,7 +299,7 @@ def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after
 
     `fail_after` (tests only) raises after computing that indicator, to prove atomicity.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     requested_at = timezone.now()
     with rollup_lock(wait_seconds) as others_are_dead:
         done = (RollupRun.objects.filter(status=RollupRun.Status.OK, started_at__gte=requested_at)

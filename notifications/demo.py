@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from programs import clock
+from common import clock
 
 
 def load_demo(stdout) -> dict:

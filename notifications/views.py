@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.redirects import safe_next
-from programs import clock
+from common import clock
 
 from . import services, workbench
 from .forms import PreferenceForm

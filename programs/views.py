@@ -15,7 +15,7 @@ from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
-from . import clock
+from common import clock
 from .filters import CompletenessFilter, UnitReportFilter
 from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
 from .models import (

@@ -1,11 +1,11 @@
 from django.db.models import Prefetch
-from django.utils import timezone
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts import scope
 from accounts.scope import scope_of
+from common import clock
 
 from ..filters import AnnualReportFilter, BaseFilter, CertificationFilter
 from ..models import Base, BaseAnnualReport, Certification
@@ -49,7 +49,7 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     queryset = Base.objects.none()
 
     def get_queryset(self):
-        qs = (Base.objects.visible_to(self.request.user).with_level_on(timezone.localdate())
+        qs = (Base.objects.visible_to(self.request.user).with_level_on(clock.today())
               .select_related("region").order_by("region__path", "name", "pk")
               .prefetch_related(
                   "themes",

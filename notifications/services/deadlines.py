@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.parties import key_of, users_of_parties
-from programs import clock
+from common import clock
 
 from .. import late
 from ..models import Notification

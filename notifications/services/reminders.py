@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import scope
 from accounts.parties import key_of, users_of_parties
 from common.workflow import WorkflowError
-from programs import clock
+from common import clock
 
 from .. import late
 from ..models import Notification, ReminderLog

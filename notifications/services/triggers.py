@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts import scope
 from accounts.parties import district_of, owner_party, users_filing_to, users_of, users_of_parties
-from programs import clock
+from common import clock
 
 from ..models import Notification
 from .core import acting_name, notify

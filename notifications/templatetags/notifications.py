@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 
 from accounts import scope
-from programs import clock
+from common import clock
 
 from .. import late
 from ..models import ReminderLog

@@ -90,7 +90,7 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "name", "is_open", "window"]
 
     def get_window(self, period) -> str:
-        from .. import clock
+        from common import clock
 
         return period.window(clock.today())
 

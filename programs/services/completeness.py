@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .. import clock
+from common import clock
 from ..models import ReportingPeriod, ResponsibleUnit, UnitReport
 
 FILING_LABELS = {

@@ -8,7 +8,7 @@ from django.conf import settings
 from accounts.parties import emails_of_parties, key_of
 from common.notify import office_recipients, send_digests
 
-from .. import clock
+from common import clock
 from ..models import OverdueDigest, ReportingPeriod, ResponsibleUnit, UnitReport
 
 

@@ -12,7 +12,7 @@ from django.db.models import F
 from accounts import scope
 from common.workflow import ConflictError, WorkflowError, apply_transition
 
-from .. import clock
+from common import clock
 from ..models import PlanTarget, ReportingPeriod, Task, UnitReport, UnitReportEntry, UnitReportFigure
 from . import attachments as attachment_services
 

@@ -170,7 +170,7 @@ def test_the_unit_report_workbooks_show_formula_like_narratives_as_text(client_f
     from programs.services import periods as period_services
     from programs.services import reports as report_services
 
-    monkeypatch.setattr("programs.clock.today", lambda: dt.date(2026, 1, 10))
+    monkeypatch.setattr("common.clock.today", lambda: dt.date(2026, 1, 10))
     plan = Plan.objects.get(code="changzhou-2021-2035")
     period = period_services.open_period(plan, year=2025, kind="year", opens_on=dt.date(2025, 12, 1),
                                          due_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31))

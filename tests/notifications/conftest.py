@@ -14,10 +14,10 @@ TODAY = dt.date(2026, 9, 9)  # three days before the campaign's 活动安排表 
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The portal's date for the notifications, the reports and the 工作台 (programs.clock.today); a test moves it
+    """The portal's date for the notifications, the reports and the 工作台 (common.clock.today); a test moves it
     with `clock.day = …`."""
     fixed = SimpleNamespace(day=TODAY)
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
+    monkeypatch.setattr("common.clock.today", lambda: fixed.day)
     return fixed
 
 

@@ -9,10 +9,10 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """Fixed clock for the filing rules (programs.clock.today): 2026-01-10, inside 2025年度 (opens
+    """Fixed clock for the filing rules (common.clock.today): 2026-01-10, inside 2025年度 (opens
     2025-12-01, due 2026-01-15, closes 2026-03-31). A test moves it with `clock.day = …`."""
     fixed = SimpleNamespace(day=dt.date(2026, 1, 10))
-    monkeypatch.setattr("programs.clock.today", lambda: fixed.day)
+    monkeypatch.setattr("common.clock.today", lambda: fixed.day)
     return fixed
 
 
