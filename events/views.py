@@ -1,7 +1,6 @@
 """Pages for campaigns and activity returns (thin: reads from querysets, writes through services)."""
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from common.filters import parse_id
 from common.redirects import safe_next
 from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
-from common import clock
+from common import clock, downloads
 
 from . import completeness, exports, services
 from .filters import ActivityReturnFilter
@@ -302,17 +301,8 @@ def photo_delete(request, pk, photo_pk):
 
 
 def _serve(field_file, content_type: str | None = None, download_name: str | None = None):
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=content_type is None,
-                            filename=download_name or os.path.basename(field_file.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    """A photo (its checked type, shown inline) or a filed document (always an attachment)."""
+    return downloads.stored_file_download(field_file, download_name, content_type, inline=content_type is not None)
 
 
 @login_required
@@ -391,15 +381,7 @@ def import_template(request):
     campaign_id = parse_id(request.GET.get("campaign"))
     campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id is not None else None
     data = exports.import_template(request.user, campaign)
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote("活动安排表模板.xlsx")
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return downloads.xlsx_download(data, "活动安排表模板.xlsx")
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -468,6 +450,4 @@ def campaign_export(request, pk):
     """The campaign's 汇总表 (approved returns the user may see: the office gets every region)."""
     campaign = get_object_or_404(Campaign, pk=pk)
     data = exports.campaign_summary_workbook(campaign, _visible(request.user))
-    response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote(f"{campaign.name}汇总表.xlsx")
-    return response
+    return downloads.xlsx_download(data, f"{campaign.name}汇总表.xlsx")

@@ -1,7 +1,6 @@
 """xlsx exports of each dashboard table (the same rows the charts draw)."""
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -66,7 +65,3 @@ def to_xlsx(title: str, header: list[str], rows: list[list], board: Dashboard) -
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 16
     return workbook_bytes(wb)  # user text is never a formula (common.spreadsheets)
-
-
-def content_disposition(filename: str) -> str:
-    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"

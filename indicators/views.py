@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from accounts.permissions import RoleRequiredMixin
+from common import downloads
 
 from . import exports
 from .dashboard import BASE_LEVEL_CODES, Dashboard, allowed_regions, resolve_region
@@ -77,12 +78,7 @@ class ExportView(DashboardAccessMixin, TemplateView):
         except KeyError:
             raise Http404("没有这个导出项") from None
         content = exports.to_xlsx(title, header, rows, board)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        filename = f"{board.region.name}-{title}.xlsx"
-        response["Content-Disposition"] = exports.content_disposition(filename)
-        return response
+        return downloads.xlsx_download(content, f"{board.region.name}-{title}.xlsx")
 
 
 class IndicatorDetailView(DashboardAccessMixin, TemplateView):

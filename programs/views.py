@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
-from common import clock
+from common import clock, downloads
 from .filters import CompletenessFilter, UnitReportFilter
 from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
 from .models import (
@@ -374,12 +374,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             UnitReportAttachment.objects.select_related("entry__report"),
             pk=pk, entry__report__in=UnitReport.objects.visible_to(request.user),
         )
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return downloads.stored_file_download(attachment.file, attachment.original_name, attachment.content_type)
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):
@@ -432,15 +427,7 @@ class ConsolidatedView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+_xlsx_response = downloads.xlsx_download
 
 
 class ConsolidatedXlsxView(LoginRequiredMixin, View):
