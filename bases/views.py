@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,36 +12,23 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
-from common import audit, clock
-from common.levels import LEVEL_RANK
+from common import clock
 
-from . import imports, services
+from . import imports, selectors, services
 from .filters import BaseFilter
 from .forms import AnnualReportForm, BaseForm, CertificationForm, RevokeForm
-from .models import Base, BaseAnnualReport, Certification
+from .models import Base, Certification
 from .resources import AnnualReportResource, BaseResource, CertificationResource
 
 READERS = ("office", "district", "leader", "base")  # accounts.scope kinds
 EDITORS = ("office", "district")
 REPORT_FILERS = ("office", "district", "base")
-RANK_LABELS = {LEVEL_RANK[level]: label for level, label in Certification.Level.choices}
 
 RESOURCES = {
     "bases": (BaseResource, gettext_lazy("科普教育基地")),
     "certifications": (CertificationResource, gettext_lazy("基地认定")),
     "reports": (AnnualReportResource, gettext_lazy("基地年报")),
 }
-
-
-def annotated_bases(user):
-    today = clock.today()
-    next_expiry = (
-        Certification.objects.filter(base=OuterRef("pk")).valid_on(today).order_by("valid_until").values("valid_until")[:1]
-    )
-    return (
-        Base.objects.visible_to(user).with_level_on(today).annotate(next_expiry=Subquery(next_expiry))
-        .select_related("region").prefetch_related("themes")
-    )
 
 
 class BaseListView(RoleRequiredMixin, ListView):
@@ -52,7 +38,7 @@ class BaseListView(RoleRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filterset = BaseFilter(self.request.GET or None, queryset=annotated_bases(self.request.user),
+        self.filterset = BaseFilter(self.request.GET or None, queryset=selectors.annotated_bases(self.request.user),
                                     request=self.request)
         qs = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
         if not self.request.GET.get("ordering"):
@@ -63,7 +49,7 @@ class BaseListView(RoleRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["filter"] = self.filterset
-        ctx["rank_labels"] = RANK_LABELS
+        ctx["rank_labels"] = selectors.RANK_LABELS
         ctx["can_edit"] = services.can_edit_base(user)
         ctx["can_import"] = ctx["can_edit"]
         ctx["can_import_certifications"] = services.can_manage_certifications(user)
@@ -72,27 +58,6 @@ class BaseListView(RoleRequiredMixin, ListView):
         query.pop("page", None)
         ctx["query"] = query.urlencode()
         return ctx
-
-
-def base_history(base: Base, limit: int = 50) -> list[dict]:
-    """The newest `limit` changes to the base, its certifications and its annual reports, each with what changed
-    (field: old → new), described by the audit trail's helper."""
-    parts = (
-        (Base, base.history.all()),
-        (Certification, Certification.history.filter(base_id=base.pk)),
-        (BaseAnnualReport, BaseAnnualReport.history.filter(base_id=base.pk)),
-    )
-    rows = []
-    for model, qs in parts:
-        rows += [
-            {"a_label": model._meta.label_lower, "a_id": h["history_id"], "a_at": h["history_date"],
-             "a_type": h["history_type"], "a_user": h["history_user_id"], "a_pk": str(h["id"]),
-             "a_reason": h["history_change_reason"]}
-            for h in qs.order_by("-history_date", "-history_id").values(
-                "history_id", "history_date", "history_type", "history_user_id", "id", "history_change_reason")[:limit]
-        ]
-    rows.sort(key=lambda r: (r["a_at"], r["a_id"]), reverse=True)
-    return audit.describe(rows[:limit])
 
 
 def _visible_base(request, pk) -> Base:
@@ -110,21 +75,8 @@ class BaseDetailView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         base = _visible_base(request, pk)
-        today = clock.today()
-        certs = list(base.certifications.order_by("-certified_on", "-pk"))
-        reports = list(base.annual_reports.order_by("year"))
-        history = base_history(base)
-        chart = {
-            "years": [r.year for r in reports],
-            "visitors": [r.visitors for r in reports],
-            "activities": [r.activities for r in reports],
-            "labels": {"visitors": _("参观人次"), "activities": _("举办活动次数")},
-        }
-        level = max((LEVEL_RANK[c.level] for c in certs if c.is_valid_on(today)), default=0)
         return render(request, "bases/base_detail.html", {
-            "base": base, "certifications": certs, "reports": reports, "history": history, "chart": chart,
-            "level_label": RANK_LABELS.get(level, _("无有效认定")),
-            "designations": base.designations.all(), "themes": base.themes.all(), "today": today,
+            **selectors.base_overview(base, clock.today()),
             "can_edit": services.can_edit_base(request.user, base),
             "can_file_report": services.can_file_annual_report(request.user, base),
             "can_manage_certifications": services.can_manage_certifications(request.user),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -27,7 +26,7 @@ from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 from common import clock, downloads
 
-from . import completeness, exports, services
+from . import completeness, exports, selectors, services
 from .filters import ActivityReturnFilter
 from .forms import (
     ActivityRegistrationForm,
@@ -54,30 +53,6 @@ def _refuse(request, message: str, status: int = 403):
     return render(request, "events/refused.html", {"message": message}, status=status)
 
 
-def todo_for(user, today=None) -> dict:
-    """我的待办: campaigns due that the user's region/unit has not filed for, and returns sent back."""
-    today = today or clock.today()
-    if scope.scope_of(user).kind not in scope.FILER_KINDS:
-        return {}
-    party = services.filer_party(user)
-    own = ActivityReturn.objects.changeable_by(user)
-    campaigns = list(Campaign.objects.for_filer(user).open_on(today).order_by("schedule_due"))
-    filed = set(CampaignFiling.objects.filter(campaign__in=campaigns, **party).values_list("campaign_id", "kind"))
-    due = []
-    for c in campaigns:
-        for kind, label, day in (("schedule", _("活动安排表"), c.schedule_due), ("summary", _("活动总结"), c.summary_due)):
-            if (c.pk, kind) not in filed:
-                due.append({"campaign": c, "kind": kind, "label": label, "due": day, "days": (day - today).days})
-    returned = (own.filter(Q(status="returned") | Q(report_status="returned")).select_related("campaign")
-                .order_by("decided_at", "report_decided_at")[:20])
-    drafts = own.filter(status="draft").count()
-    horizon = max(settings.KEPU_REMINDER_DAYS_BEFORE or [7])
-    summaries = [{"activity": a, "due": d, "days": left}
-                 for a, d, left in services.summaries_due(own, today, horizon)][:20]
-    to_review = ActivityReturn.objects.awaiting(user).count() if scope.scope_of(user).reviews else 0
-    return {"due": due, "returned": returned, "drafts": drafts, "summaries": summaries, "to_review": to_review}
-
-
 class ActivityListView(LoginRequiredMixin, ListView):
     template_name = "events/activity_list.html"
     paginate_by = 30
@@ -92,7 +67,7 @@ class ActivityListView(LoginRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["filter"] = self.filterset
-        ctx["todo"] = todo_for(user)
+        ctx["todo"] = selectors.todo_for(user)
         ctx["can_file"] = scope.scope_of(user).files
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -27,7 +27,7 @@ def _item(label, url, due=None, today=None, note="", danger=False):
 
 def _filer_sections(user, today, bench) -> None:
     """A filing party's own work: campaign filings and activity summaries due, returns sent back (events' todo)."""
-    from events.views import todo_for  # the events list's 我的待办: one definition of a filer's campaign work
+    from events.selectors import todo_for  # the events list's 我的待办: one definition of a filer's campaign work
 
     todo = todo_for(user, today)
     for d in todo.get("due", []):

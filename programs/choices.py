@@ -22,7 +22,7 @@ def region_options(regions) -> list[tuple[str, str]]:
 def programme_options(plan=None) -> list[tuple[str, str]]:
     from .models import Plan, Programme
 
-    plan = plan or Plan.objects.order_by("-start_year").first()
+    plan = plan or Plan.objects.current()
     return list(Programme.objects.filter(plan=plan).order_by("order").values_list("code", "name"))
 
 

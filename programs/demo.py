@@ -88,7 +88,7 @@ def _figures_for(unit, period, targets):
 
 def load_demo(stdout) -> None:
     User = get_user_model()
-    plan = Plan.objects.order_by("-start_year").first()
+    plan = Plan.objects.current()
     if plan is None:
         return
     office = User.objects.filter(role="office", is_active=True).order_by("pk").first()

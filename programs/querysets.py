@@ -4,6 +4,12 @@ from __future__ import annotations
 from django.db import models
 
 
+class PlanQuerySet(models.QuerySet):
+    def current(self):
+        """The plan the portal runs now: the one that starts last (None before `load_plan`)."""
+        return self.order_by("-start_year").first()
+
+
 class RegionQuerySet(models.QuerySet):
     def subtree(self, region):
         """The region and everything below it (towns, villages)."""

@@ -36,10 +36,6 @@ from .services import periods as period_services
 from .services import reports as report_services
 
 
-def _current_plan():
-    return Plan.objects.order_by("-start_year").first()
-
-
 class ProgrammeListView(LoginRequiredMixin, ListView):
     template_name = "programs/programme_list.html"
     context_object_name = "programmes"
@@ -48,11 +44,11 @@ class ProgrammeListView(LoginRequiredMixin, ListView):
         tasks = Task.objects.tasks().with_tree().prefetch_related(
             Prefetch("children", queryset=Task.objects.with_tree())
         )
-        return Programme.objects.filter(plan=_current_plan()).prefetch_related(Prefetch("tasks", queryset=tasks))
+        return Programme.objects.filter(plan=Plan.objects.current()).prefetch_related(Prefetch("tasks", queryset=tasks))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        plan = _current_plan()
+        plan = Plan.objects.current()
         ctx["plan"] = plan
         ctx["safeguards"] = (
             Task.objects.tasks().filter(plan=plan, programme__isnull=True).with_tree()
@@ -68,7 +64,7 @@ class TaskDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "task"
 
     def get_object(self):
-        return get_object_or_404(Task.objects.with_tree(), plan=_current_plan(), code=self.kwargs["code"])
+        return get_object_or_404(Task.objects.with_tree(), plan=Plan.objects.current(), code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -143,7 +139,7 @@ class ReportListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        plan = _current_plan()
+        plan = Plan.objects.current()
         today = clock.today()
         periods = list(ReportingPeriod.objects.filter(plan=plan).with_window(today)) if plan else []
         reports = UnitReport.objects.visible_to(user).select_related("unit", "period", "entered_by")
@@ -168,7 +164,7 @@ class PeriodCreateView(RoleRequiredMixin, View):
         form = ReportingPeriodForm(request.POST)
         if form.is_valid():
             try:
-                period = period_services.open_period(_current_plan(), user=request.user, **form.cleaned_data)
+                period = period_services.open_period(Plan.objects.current(), user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
@@ -403,7 +399,7 @@ class CompletenessView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        plan = _current_plan()
+        plan = Plan.objects.current()
         f = CompletenessFilter(self.request.GET, queryset=ReportingPeriod.objects.filter(plan=plan))
         periods = f.qs.order_by("year", "kind", "half") if f.is_valid() else ReportingPeriod.objects.none()
         data = f.form.cleaned_data if f.is_valid() else {}

@@ -15,6 +15,7 @@ from common.workflow import WorkflowError
 from ..filters import RegionFilter, ReportingPeriodFilter, ResponsibleUnitFilter, TaskFilter, UnitReportFilter
 from ..models import (
     Organisation,
+    Plan,
     PlanTarget,
     Programme,
     Region,
@@ -111,14 +112,13 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     filterset_class = ReportingPeriodFilter
 
     def create(self, request, *args, **kwargs):
-        from ..views import _current_plan
-
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             period = period_services.open_period(
-                _current_plan(), user=request.user, year=data["year"], kind=data["kind"], half=data.get("half"),
+                Plan.objects.current(), user=request.user, year=data["year"], kind=data["kind"],
+                half=data.get("half"),
                 opens_on=data["opens_on"], due_on=data["due_on"], closes_on=data["closes_on"],
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..querysets import RegionQuerySet, ResponsibleUnitQuerySet, TaskQuerySet
+from ..querysets import PlanQuerySet, RegionQuerySet, ResponsibleUnitQuerySet, TaskQuerySet
 
 
 class Plan(models.Model):
@@ -16,6 +16,8 @@ class Plan(models.Model):
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     goals = models.TextField(_("主要目标"), blank=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("规划")
