@@ -86,7 +86,8 @@ def _check_size(items: list) -> None:
     if not items:
         raise BulkRejected(_("请先勾选要处理的活动。"))
     if len(items) > MAX_BULK:
-        raise BulkRejected(_("一次最多处理 %(max)d 项,您选择了 %(n)d 项。请分批操作。") % {"max": MAX_BULK, "n": len(items)})
+        raise BulkRejected(_("一次最多处理 %(max)d 项,您选择了 %(n)d 项。请分批操作。")
+                           % {"max": MAX_BULK, "n": len(items)})
 
 
 def _unique(items):
