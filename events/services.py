@@ -120,8 +120,11 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
 @transaction.atomic
 def delete_draft(activity: ActivityReturn, user) -> None:
     """A filer deletes its own draft (never a submitted, approved or returned one)."""
-    if activity.status != "draft" or activity.report_status != "draft" or not activity.can_edit(user):
+    if not activity.can_file(user):
         raise TransitionNotAllowed("只能删除本区域(单位)的草稿。")
+    if activity.status != "draft" or activity.report_status != "draft":
+        raise TransitionNotAllowed(f"只能删除草稿,该活动登记{activity.get_status_display()}、"
+                                   f"补充信息{activity.get_report_status_display()},不能删除。")
     activity.delete()
 
 

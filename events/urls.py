@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 app_name = "events"
 urlpatterns = [
     path("", views.ActivityListView.as_view(), name="list"),
     path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("bulk/", views_bulk.bulk_action, name="bulk"),
     path("new/", views.activity_create, name="create"),
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),

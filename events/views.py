@@ -101,6 +101,9 @@ class ReviewQueueView(RoleRequiredMixin, ListView):
             activity.actions = available_actions(activity, user)
         ctx["campaigns"] = Campaign.objects.for_filer(user)
         ctx["now"] = timezone.now()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query"] = query.urlencode()
         return ctx
 
 
@@ -121,6 +124,7 @@ def activity_detail(request, pk):
         "summary_due": activity.summary_due_on,
         "summary_days_left": activity.summary_days_left(clock.today()),
         "history": activity.history.select_related("history_user")[:20],
+        "back": safe_next(request, ""),  # the list (with its filters) the user came from
     }
     return render(request, "events/activity_detail.html", ctx)
 
@@ -215,7 +219,7 @@ def activity_delete(request, pk):
     except WorkflowError as exc:
         return _refuse(request, str(exc))
     messages.success(request, _("草稿已删除。"))
-    return redirect("events:list")
+    return redirect(safe_next(request, reverse("events:list")))
 
 
 def _do_transition(request, activity, action, reason, version):

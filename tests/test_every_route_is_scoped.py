@@ -446,6 +446,14 @@ def _action(w, o, v):
     return {"action": action, "reason": "越权操作", "version": version}
 
 
+def _bulk(w, o, v):
+    """A bulk action (events:bulk) naming the object by id, with the versions the page would carry."""
+    verb = v.kwargs.get("_verb", "")
+    token = f"{o.pk}:report" if v.kwargs.get("_phase") == "report" else f"{o.pk}"
+    return {"action": verb, "ids": [token], "reason": "越权操作", f"version_{o.pk}": getattr(o, "version", 1),
+            f"report_version_{o.pk}": getattr(o, "report_version", 1)}
+
+
 def _api_action(w, o, v):
     return {"reason": "越权操作", "version": getattr(o, "version", 1)}
 
@@ -481,6 +489,9 @@ def _cert_form(w, o, v):
 
 TRANSITIONS = tuple(V(kwargs={"_action": a}) for a in ("submit", "approve", "return", "reopen", "submit_report",
                                                         "approve_report", "return_report", "reopen_report"))
+BULK_ACTIONS = tuple(V(kwargs={"_verb": verb, "_phase": phase}) for verb, phase in (
+    ("submit", ""), ("submit_report", ""), ("delete", ""), ("approve", ""), ("return", ""), ("approve", "report"),
+    ("return", "report")))
 REPORT_ACTIONS = tuple(V(kwargs={"action": a}) for a in ("submit", "accept", "return"))
 BASE_KINDS = ("bases", "certifications", "reports")
 FORMATS = ("xlsx", "csv")
@@ -601,6 +612,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "events:edit": write("returns", get_too=True, body=_return_form),
     "events:delete": write("returns"),
     "events:transition": write("returns", variants=TRANSITIONS, body=_action),
+    "events:bulk": write("returns", variants=BULK_ACTIONS, body=_bulk, kwargs=lambda w, o, me: {}),
     "events:photo-upload": write("returns", body=lambda w, o, v: {"photo": _jpeg()}),
     "events:photo": read("returns", kwargs=lambda w, o, me: {"pk": o.pk, "photo_pk": w.photo_of(o).pk}, shows=False,
                          mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(

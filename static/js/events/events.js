@@ -46,6 +46,28 @@
     input.addEventListener("input", show);
     show();
   });
+  // Bulk actions (the activity list, the review queue): a select-all box and a count of what is selected. The item
+  // boxes sit in the table rows and belong to the bulk form through their `form` attribute.
+  document.querySelectorAll("[data-select-all]").forEach(function (all) {
+    var formId = all.getAttribute("data-select-all");
+    var boxes = function () {
+      return document.querySelectorAll('input[type=checkbox][name=ids][form="' + formId + '"]');
+    };
+    var count = document.querySelector('[data-selected-count="' + formId + '"]');
+    var update = function () {
+      var items = boxes(), n = 0;
+      items.forEach(function (b) { if (b.checked) { n += 1; } });
+      all.checked = items.length > 0 && n === items.length;
+      all.indeterminate = n > 0 && n < items.length;
+      if (count) { count.textContent = n ? count.getAttribute("data-template").replace("{n}", n) : ""; }
+    };
+    all.addEventListener("change", function () {
+      boxes().forEach(function (b) { b.checked = all.checked; });
+      update();
+    });
+    boxes().forEach(function (b) { b.addEventListener("change", update); });
+    update();
+  });
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 })();
