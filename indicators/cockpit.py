@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .dashboard import Dashboard
+from .dashboard import DISTRICT_SOURCES, Dashboard
 from .models import Indicator
 
 PLAN_START_YEAR = settings.KEPU_PLAN_START_YEAR
@@ -90,15 +90,19 @@ class Cockpit:
         self.year = year
         self._cards = {c.indicator.code: c for c in board.cards()}
         self.kinds = dict(Indicator.objects.values_list("code", "kind"))
+        self.sources = dict(Indicator.objects.values_list("code", "source"))
 
     # --- figures -------------------------------------------------------------------------------------------
     def value(self, code: str, region=None) -> tuple[int | None, Decimal | None]:
         """A flow indicator's figure of the year; a stock's or a level's latest figure at that year's end —
         the dashboard's card figure for the same year."""
         if self.kinds.get(code) == Indicator.Kind.FLOW:
-            series = self.board.yearly(code, region)
-            return self.year, series.get(self.year)
-        return self.board.latest(code, region)
+            year, value = self.year, self.board.yearly(code, region).get(self.year)
+        else:
+            year, value = self.board.latest(code, region)
+        if value is None and self.sources.get(code) in DISTRICT_SOURCES and self.board.as_of.at is not None:
+            value = Decimal(0)  # counted from the filers' records: none in this region (or year)
+        return year, value
 
     def headline(self) -> dict:
         """Literacy now against the 2025 target, and the pace (percentage points a year) still needed."""
