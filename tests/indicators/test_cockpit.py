@@ -160,3 +160,28 @@ def test_a_districts_page_says_which_indicators_are_city_only(client_for, wujin_
     assert 'data-testid="actual-new_municipal_bases">0<' in municipal
     city = client_for(wujin_user).get(reverse("indicators:dashboard") + "?region=320400").content.decode()
     assert "该指标仅有全市数据" not in city
+
+
+def test_without_chromium_the_pdf_says_so_in_chinese(client_for, leader_user, settings, world):
+    settings.KEPU_CHROMIUM = "/nonexistent/chromium"
+    for name in ("print-pdf", "cockpit-pdf"):
+        response = client_for(leader_user).get(reverse(f"indicators:{name}"))
+        assert response.status_code == 503 and "未安装 Chromium" in response.content.decode(), name
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_with_a_chinese_message(client_for, leader_user, monkeypatch, world):
+    import subprocess
+
+    from indicators import pdf
+
+    seen = {}
+
+    def slow(command, **kwargs):
+        seen.update(kwargs)
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(pdf, "chromium_path", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(pdf.subprocess, "run", slow)
+    response = client_for(leader_user).get(reverse("indicators:cockpit-pdf"))
+    assert response.status_code == 503 and "生成 PDF 超时" in response.content.decode()
+    assert seen["timeout"] == pdf.TIMEOUT_SECONDS
