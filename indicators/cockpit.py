@@ -150,10 +150,12 @@ class Cockpit:
             _y, value = self.value(metric, region)
             rows.append({"region": region, "value": value})
         rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), r["region"].order))
-        compared = len(rows) >= 2 * LAST_PLACES
+        known = [r for r in rows if r["value"] is not None]  # a district without a figure is not ranked
+        compared = len(known) >= 2 * LAST_PLACES
         for i, row in enumerate(rows, start=1):
-            row["rank"] = i if compared else None
-            row["laggard"] = compared and (i > len(rows) - LAST_PLACES or row["value"] in (None, 0))
+            ranked = compared and row["value"] is not None
+            row["rank"] = i if ranked else None
+            row["laggard"] = ranked and (i > len(known) - LAST_PLACES or row["value"] == 0)
         top = max((r["value"] or 0 for r in rows), default=0)
         for row in rows:
             row["share"] = int((row["value"] or 0) * 100 / top) if top else 0
@@ -190,7 +192,7 @@ class Cockpit:
         from events.models import Campaign
 
         used = set(Campaign.objects.values_list("kind", flat=True))
-        return [(k, label) for k, label in Campaign.Kind.choices if k in used]
+        return [(k, label) for k, label in Campaign.Kind.choices if k in used] or Campaign.Kind.choices[:1]
 
     def campaign_history(self, kind: str) -> list[list]:
         """[year, activities, participants] of the region's approved activities in campaigns of `kind`,

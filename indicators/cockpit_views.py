@@ -25,7 +25,7 @@ class CockpitView(DashboardAccessMixin, TemplateView):
         kinds = cockpit.campaign_kinds()
         kind = self.request.GET.get("campaign") or ""
         if kind not in {k for k, _l in kinds}:
-            kind = kinds[0][0] if kinds else "science_day"
+            kind = kinds[0][0]
         history = cockpit.campaign_history(kind)
         ctx.update(
             board=board, region=board.region, regions=allowed_regions(self.request.user), cockpit=cockpit,

@@ -185,3 +185,8 @@ def test_a_pdf_that_takes_too_long_is_stopped_with_a_chinese_message(client_for,
     response = client_for(leader_user).get(reverse("indicators:cockpit-pdf"))
     assert response.status_code == 503 and "生成 PDF 超时" in response.content.decode()
     assert seen["timeout"] == pdf.TIMEOUT_SECONDS
+
+
+def test_districts_without_a_figure_are_not_ranked_nor_marked(client_for, leader_user, world):
+    ranking = _ctx(client_for(leader_user), "?metric=literacy_rate")["ranking"]
+    assert len(ranking) == 7 and all(r["value"] is None and r["rank"] is None and not r["laggard"] for r in ranking)
