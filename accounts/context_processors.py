@@ -46,6 +46,7 @@ NAV_GROUPS = [
         Entry(_("工作报告"), "programs:report-list", ("office", "district", "unit", "leader")),
         Entry(_("报送情况"), "programs:report-completeness", ("office", "leader")),
         Entry(_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
+        Entry(_("驾驶舱"), "indicators:cockpit", ("office", "district", "leader")),
     ]),
     (pgettext_lazy("navigation", "管理"), [
         Entry(_("用户"), "accounts:user-list", ("office",)),

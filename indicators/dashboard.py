@@ -25,6 +25,9 @@ BASE_LEVEL_CODES = [("bases_national", "国家级"), ("bases_provincial", "省�
 ACTIVITY_CODES = ("activities", "activity_participants")
 # forwarded by a district office and not yet decided by the city: shown apart on a district's board, never added
 FORWARDED_CODES = ("activities_forwarded", "activity_participants_forwarded")
+# sources whose facts carry the filer's region: a district without rows has none (0); the other sources (surveys,
+# member units' reports) are city-wide unless a row for the district was recorded
+DISTRICT_SOURCES = ("base_count", "base_new", "activity_count", "activity_sum", "overdue_returns")
 
 
 def allowed_regions(user) -> list[Region]:
@@ -52,6 +55,9 @@ class Card:
     status: Status | None
     target_year: int | None = None
     series: list = field(default_factory=list)
+    # on a district's board: the indicator has no district figures (only the city's), and the city's latest
+    city_only: bool = False
+    city_actual: Decimal | None = None
 
 
 @dataclass
@@ -96,14 +102,19 @@ def as_of() -> AsOf:
 class Dashboard:
     """Everything the overview page, the print view, the exports and the API summary need."""
 
-    def __init__(self, user, region: Region, today: dt.date | None = None):
+    def __init__(self, user, region: Region, today: dt.date | None = None, year: int | None = None):
         """The board of `region` as `user` may see it. A district user's city board shows the city totals
-        and its own district's row in every per-district table, never another district's figures."""
+        and its own district's row in every per-district table, never another district's figures.
+        `year` (the year selector): a past year is read as at its 31 December; the figures of later years
+        are left out, the activity charts show that year."""
         self.visible = regions_visible_to(user)
         if region.id not in {r.id for r in self.visible}:
             raise Http404("区域不存在或不在您的权限范围内")
         self.region = region
         self.today = today or clock.today()
+        self.year = year
+        if year is not None and year < self.today.year:
+            self.today = dt.date(year, 12, 31)
         self.indicators = {i.code: i for i in Indicator.objects.on_dashboard().with_targets()}
         self.forwarded_indicators = list(Indicator.objects.filter(code__in=FORWARDED_CODES))
         self.city = next(r for r in self.visible if r.level == Region.Level.CITY)
@@ -134,7 +145,7 @@ class Dashboard:
         return sorted(((k, lbl, v) for k, (lbl, v) in out.items()), key=lambda x: x[0])
 
     def latest(self, code: str, region: Region | None = None) -> tuple[int | None, Decimal | None]:
-        series = self.yearly(code, region)
+        series = {y: v for y, v in self.yearly(code, region).items() if y <= self.today.year}
         if not series:
             return None, None
         year = max(series)
@@ -174,8 +185,17 @@ class Dashboard:
                                     self.today, baseline=base, margin=indicator.margin)
             if self.region != self.city and indicator.kind != Indicator.Kind.LEVEL:
                 status = None  # plan targets are city-wide; a region shows its contribution only
-            cards.append(Card(indicator=indicator, year=year, actual=actual, status=status,
-                              target_year=target.year, series=sorted(self.yearly(indicator.code).items())))
+            card = Card(indicator=indicator, year=year, actual=actual, status=status,
+                        target_year=target.year, series=sorted(self.yearly(indicator.code).items()))
+            if self.region != self.city and actual is None:
+                city_year, card.city_actual = self.latest(indicator.code, self.city)
+                if card.city_actual is None:
+                    pass  # no figure anywhere yet: 「—」
+                elif indicator.source in DISTRICT_SOURCES:
+                    card.actual, card.year = Decimal(0), city_year  # counted per region: none here
+                else:
+                    card.city_only = True
+            cards.append(card)
         return cards
 
     # --- charts (each returns rows for its table; the chart draws the same rows) ---
@@ -323,6 +343,8 @@ class Dashboard:
                 for r in regions]
 
     def activity_year(self) -> int:
+        if self.year is not None:
+            return self.year
         years = self.yearly("activities")
         return self.today.year if self.today.year in years or not years else max(years)
 

@@ -50,6 +50,9 @@ class Indicator(models.Model):
     margin = models.DecimalField(_("预警幅度"), max_digits=4, decimal_places=3, default=0.1)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     on_dashboard = models.BooleanField(_("在看板显示"), default=True)
+    on_cockpit = models.BooleanField(_("在驾驶舱显示"), default=False,
+                                     help_text=_("驾驶舱显示六至八项重点指标,由办公室勾选并排序;均未勾选时显示默认的八项"))
+    cockpit_order = models.PositiveSmallIntegerField(_("驾驶舱排序"), default=0)
 
     objects = IndicatorQuerySet.as_manager()
 

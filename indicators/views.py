@@ -22,9 +22,18 @@ class DashboardAccessMixin(LoginRequiredMixin):
             raise PermissionDenied("您的角色无权查看指标看板。")
         return super().dispatch(request, *args, **kwargs)
 
+    year_error = ""
+
     def dashboard(self) -> Dashboard:
+        """The board of ?region= (the user's home region by default) for ?year= (2021 … this year)."""
+        from .cockpit import YearError, parse_year
+
         user = self.request.user
-        return Dashboard(user, resolve_region(user, self.request.GET.get("region")))
+        try:
+            year = parse_year(self.request.GET.get("year"))
+        except YearError as exc:
+            year, self.year_error = None, str(exc)
+        return Dashboard(user, resolve_region(user, self.request.GET.get("region")), year=year)
 
 
 class DashboardView(DashboardAccessMixin, TemplateView):
@@ -34,11 +43,15 @@ class DashboardView(DashboardAccessMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         board = self.dashboard()
         year = board.activity_year()
+        from .cockpit import year_choices
+
         ctx.update(
             board=board,
             region=board.region,
             regions=allowed_regions(self.request.user),
             year=year,
+            years=year_choices(),
+            year_error=self.year_error,
             cards=board.cards(),
             awaiting_city=board.awaiting_city(),
             charts={
@@ -68,6 +81,18 @@ class PrintView(DashboardView):
         board = ctx["board"]
         ctx.update(headline=board.headline(ctx["year"]), overdue_rows=board.overdue_rows())
         return ctx
+
+
+class PrintPdfView(PrintView):
+    """The print view as a PDF, rendered by headless Chromium (indicators/pdf.py)."""
+
+    filename = "全民科学素质工作指标进度"
+
+    def render_to_response(self, context, **response_kwargs):
+        from . import pdf
+
+        return pdf.response(self.request, self.get_template_names()[0], context,
+                            f"{context['region'].name}-{self.filename}-{context['year']}.pdf")
 
 
 class ExportView(DashboardAccessMixin, TemplateView):
@@ -112,3 +137,4 @@ class ObservationCreateView(RoleRequiredMixin, FormView):
 
         services.save_observation(form.cleaned_data, user=self.request.user)
         return redirect("indicators:dashboard")
+

@@ -4,7 +4,7 @@
 Usage: .venv/bin/python scripts/fill_messages.py SOURCE [SOURCE ...]
 A SOURCE ending in .po is used as a compendium as it is; any other file is read as lines "msgid<TAB>msgstr"
 (backslash escapes \\n and \\t allowed). Existing translations in locale/en/LC_MESSAGES/django.po are kept; only
-empty ones are filled (msgmerge --compendium, no fuzzy matching). Run `make messages` after, to compile.
+empty ones are filled (msgmerge --compendium, no fuzzy matching); makemessages' fuzzy guesses are emptied first. Run `make messages` after, to compile.
 
 Used after merging branches that each added messages: take one side's django.po, run makemessages, then fill from
 the other side's django.po and the lists the branches wrote. Standard library plus gettext's msgmerge only.
@@ -37,6 +37,8 @@ def main(sources: list[str]) -> int:
     if not sources:
         print(__doc__)
         return 2
+    # makemessages guesses ("fuzzy") a translation for a new message from a similar old one: drop the guesses
+    subprocess.run(["msgattrib", "--clear-fuzzy", "--empty", "-o", str(PO), str(PO)], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         args = []
         for i, source in enumerate(map(Path, sources)):

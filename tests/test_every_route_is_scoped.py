@@ -634,6 +634,12 @@ ROUTE_RULES: dict[str, Rule] = {
     # --- dashboards ------------------------------------------------------------------------------------------------
     "indicators:dashboard": listing("dashboard", variants=_q(*REGION_QUERIES)),
     "indicators:print": listing("the meeting sheet", variants=_q(*REGION_QUERIES)),
+    "indicators:print-pdf": export("the meeting sheet as PDF (Chromium): read page by page",
+                                   variants=_q("", "?region=320402", "?region=320412")),
+    "indicators:cockpit": listing("the cockpit", variants=_q(*REGION_QUERIES)),
+    "indicators:cockpit-print": listing("the cockpit's print page", variants=_q(*REGION_QUERIES)),
+    "indicators:cockpit-pdf": export("the cockpit as PDF (Chromium): read page by page",
+                                     variants=_q("", "?region=320402", "?region=320412")),
     "indicators:export": export(variants=tuple(V(kwargs={"section": s}) for s in SECTIONS)
                                 + tuple(V(kwargs={"section": s}, query="?region=320402") for s in SECTIONS
                                         if s.startswith(("activities", "regions")))),
@@ -759,9 +765,16 @@ ROUTE_RULES: dict[str, Rule] = {
 
 # === running the rules for one persona ================================================================================
 def text_of(response) -> str:
-    """Everything a response shows: html/json/csv as text, xlsx cell by cell, docx/zip member by member, with
+    """Everything a response shows: html/json/csv as text, xlsx cell by cell, docx/zip member by member, a PDF's
+    pages' text, with
     JSON/JS \\uXXXX escapes decoded."""
     data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    pages = ""
+    if data[:4] == b"%PDF":  # a PDF the portal printed (Chromium): its pages' text, beside the raw bytes
+        from tests.browser.pdftext import Pdf
+
+        pdf = Pdf(data)
+        pages = "\n".join(pdf.text(page) for page in pdf.pages()) + "\n"
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -783,7 +796,7 @@ def text_of(response) -> str:
             continue
     else:
         text = data.decode("utf-8", "replace")
-    return text + "\n" + re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return pages + text + "\n" + re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 # the rows hanging off each owned model that a write could add or remove (photos, reviews, entries, attachments …)

@@ -48,7 +48,8 @@ def render(page, text: str) -> bytes:
 
 @pytest.mark.parametrize("path", ["/", "/plan/", "/plan/units/", "/audit/", "/admin/", "/admin/programs/task/",
                                   "/api/docs/", "/bases/", "/events/", "/events/review/", "/plan/reports/",
-                                  "/indicators/", "/indicators/print/"])
+                                  "/indicators/", "/indicators/print/",
+                                  "/indicators/cockpit/", "/indicators/cockpit/print/"])
 def test_pages_load_their_scripts_and_styles_with_no_csp_violation(page, office_user, path):
     login(page, office_user)
     page.goto(page.base + path)

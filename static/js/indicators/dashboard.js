@@ -62,6 +62,12 @@
         { name: "参与人次", type: "line", data: rows.map(function (r) { return r[2]; }) }
       ]);
     },
+    campaign_history: function (rows) {
+      return bar(rows.map(function (r) { return String(r[0]); }), [
+        { name: "活动项数", data: rows.map(function (r) { return r[1]; }) },
+        { name: "参与人次", type: "line", data: rows.map(function (r) { return r[2]; }) }
+      ]);
+    },
     activities_month: function (rows) {
       return bar(rows.map(function (r) { return r[0]; }), [
         { name: "活动项数", data: rows.map(function (r) { return r[1]; }) },
@@ -70,11 +76,27 @@
     }
   };
 
+  // print pages (and their PDF) draw at once, without animation, so that the page is complete when printed
+  var still = document.body.hasAttribute("data-print-charts");
+  var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var name = el.getAttribute("data-chart");
     if (!builders[name] || !data[name]) { return; }
     var chart = echarts.init(el, null, { locale: locale, renderer: "svg" });
-    chart.setOption(builders[name](data[name]));
+    var option = builders[name](data[name]);
+    if (still) { option.animation = false; }
+    chart.setOption(option);
+    charts.push(chart);
     window.addEventListener("resize", function () { chart.resize(); });
+  });
+  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  document.documentElement.setAttribute("data-charts-drawn", String(charts.length));
+}());
+
+/* A select marked data-autosubmit (year, metric, campaign) submits its form when changed. */
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
   });
 }());
