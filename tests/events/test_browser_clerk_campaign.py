@@ -158,13 +158,17 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
 
     # the clerk's pages at 1366 and 390 px
     loads, clerk.paused = clerk.loads, True
-    overflow = {}
-    for name, path in (("home", "/"), ("list", "/events/"), ("detail", f"/events/{first.pk}/")):
+    overflow, narrow = {}, {}
+    for name, path in (("home", "/"), ("list", "/events/"), ("detail", f"/events/{first.pk}/"),
+                       ("review", "/events/review/"), ("form", "/events/new/")):
         for width, height in ((1366, 768), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.goto(url + path)
             page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"), full_page=True)
             overflow[f"{name}-{width}"] = page.evaluate("document.documentElement.scrollWidth") - width
+            narrow[f"{name}-{width}"] = page.evaluate(
+                "[...document.querySelectorAll('td, th')].filter(c => c.offsetParent !== null"
+                " && c.textContent.trim().length > 2 && c.getBoundingClientRect().width < 56).length")
     print(f"\n[clerk journey] 5 registrations + 活动安排表 + one post-event report with a photo: "
           f"{clerk.clicks} clicks, {clerk.fields} fields typed, {clerk.selects} selects, {loads} page loads")
     context.close()
@@ -176,3 +180,4 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     assert not activity.transitions.exclude(level="filer").exists()  # nobody at the office touched it
     assert clerk.selects == 1  # the campaign, chosen once
     assert {k: v for k, v in overflow.items() if v > 0} == {}  # no page wider than the screen (cards at 390 px)
+    assert {k: v for k, v in narrow.items() if v} == {}  # no table squeezed into two-character columns
