@@ -16,7 +16,9 @@ from django.views.generic import ListView
 from accounts.permissions import RoleRequiredMixin
 from common import audit
 
-from . import imports, services
+from common import imports
+
+from . import services
 from .filters import BaseFilter
 from .forms import AnnualReportForm, BaseForm, CertificationForm, RevokeForm
 from .models import Base, BaseAnnualReport, Certification
