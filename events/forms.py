@@ -231,7 +231,7 @@ class PhotoUploadForm(forms.Form):
 class ImportUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("活动专项"),
                                       empty_label=_("(全年常态化活动)"))
-    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx)"))
+    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx 或 .csv)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

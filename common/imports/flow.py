@@ -25,6 +25,7 @@ class ImportOutcome:
     new: int = 0
     updated: int = 0
     total: int = 0
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -35,9 +36,10 @@ class _Rollback(Exception):
     pass
 
 
-def run_import(resource: KepuResource, upload: Upload, dry_run: bool) -> ImportOutcome:
+def run_import(resource: KepuResource, upload: Upload, dry_run: bool, on_result=None) -> ImportOutcome:
     """Import inside one transaction. Dry run: always rolled back. Real run: rolled back entirely
-    on any problem (all-or-nothing)."""
+    on any problem (all-or-nothing). `on_result(result)` sees the import-export Result inside the transaction
+    (a preview reads its rows there)."""
     resource.row_numbers = upload.row_numbers
     resource._seen = {}
     refused = resource.refusal()
@@ -54,6 +56,9 @@ def run_import(resource: KepuResource, upload: Upload, dry_run: bool) -> ImportO
             outcome.new = result.totals.get("new", 0)
             outcome.updated = result.totals.get("update", 0)
             outcome.total = len(upload.dataset)
+            outcome.unchanged = result.totals.get("skip", 0)
+            if on_result is not None:
+                on_result(result)
             if dry_run or outcome.problems:
                 raise _Rollback
     except _Rollback:

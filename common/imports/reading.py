@@ -37,8 +37,35 @@ class Upload:
     fmt: str  # "xlsx" or "csv"
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How strict a sheet's columns are read, and how an app words its whole-file refusals.
+
+    `unknown_columns`: "refuse" lists every unknown, blank or repeated header (bases' exports round-trip exactly);
+    "ignore" reads only the known columns (a district's own 活动安排表 carries notes columns), and a missing
+    required column is then a whole-file refusal. Header names lose a trailing required mark (活动名称*).
+    `wording`: message templates by key ("empty", "missing", "too_many_rows", "unreadable") replacing the defaults.
+    """
+
+    unknown_columns: str = "refuse"
+    wording: tuple = ()
+
+    def say(self, key: str, default: str, **values) -> str:
+        template = dict(self.wording).get(key)
+        return (str(template) if template else default) % values
+
+
+DEFAULT_OPTIONS = ReadOptions()
+REQUIRED_MARKS = "*＊"
+
+
+def header_name(value) -> str:
+    return "" if value is None else str(value).strip().rstrip(REQUIRED_MARKS).strip()
+
+
 def read_upload(data: bytes, filename: str, headers: list[str], required: list[str],
-                max_bytes: int | None = None, max_rows: int | None = None) -> Upload:
+                max_bytes: int | None = None, max_rows: int | None = None,
+                options: ReadOptions = DEFAULT_OPTIONS) -> Upload:
     """Validate and parse an uploaded file. `headers`: every column the resource knows (order of the
     template); `required`: columns that must be present. Raises ImportFileError with Chinese problems."""
     max_bytes = max_bytes or settings.KEPU_MAX_IMPORT_BYTES
@@ -50,17 +77,17 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     ext = Path(filename or "").suffix.lower()
     formulas: set[tuple[int, int]] = set()
     if ext == ".xlsx":
-        fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows)
+        fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows, options)
         formulas = uncomputed_formulas(data)
     elif ext in (".csv", ".txt"):  # .txt: what Excel names its "Unicode 文本" (tab-separated) save
         fmt, rows = "csv", _csv_rows(data, filename, max_rows)
     else:
         raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
                            % {"ext": ext or _("无扩展名")})
-    return _to_dataset(rows, headers, required, max_rows, fmt, formulas)
+    return _to_dataset(rows, headers, required, max_rows, fmt, formulas, options)
 
 
-def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
+def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions = DEFAULT_OPTIONS):
     if not data.startswith(b"PK\x03\x04"):
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能是其他格式改了扩展名。请用 Excel 另存为 .xlsx 后重试。"))
     try:
@@ -92,7 +119,7 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
-        raise file_problem(_("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。"))
+        raise file_problem(options.say("unreadable", _("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。")))
     return out
 
 
@@ -152,22 +179,24 @@ def _clean_cell(value):
 
 
 def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
-                formulas: set[tuple[int, int]] = frozenset()) -> Upload:
+                formulas: set[tuple[int, int]] = frozenset(), options: ReadOptions = DEFAULT_OPTIONS) -> Upload:
     """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
     filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
     if not filled:
-        raise file_problem(_("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。"))
+        raise file_problem(options.say("empty", _("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。")))
     # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
     # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
     start = next((i for i in filled[:HEADER_SEARCH_ROWS]
-                  if any(str(v).strip() in headers for v in rows[i] if v is not None)), None)
+                  if any(header_name(v) in headers for v in rows[i] if v is not None)), None)
     if start is None:
         raise file_problem(_("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
                            % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)})
-    header_row = [str(v).strip() if v is not None else "" for v in rows[start]]
+    header_row = [header_name(v) for v in rows[start]]
     while header_row and not header_row[-1]:
         header_row.pop()
+    if options.unknown_columns == "ignore":
+        return _known_columns(rows, start, header_row, headers, required, max_rows, fmt, formulas, options)
     problems = []
     seen = set()
     for col, name in enumerate(header_row, 1):
@@ -181,7 +210,8 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
         seen.add(name)
     missing = [h for h in required if h not in seen]
     if missing:
-        problems.append(Problem(start + 1, "", _("缺少必需的列:%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}))
+        problems.append(Problem(start + 1, "", options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"),
+                                                           cols="、".join(missing))))
     if problems:
         raise ImportFileError(problems)
     width = len(header_row)
@@ -203,7 +233,7 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
         numbers.append(index)
         dataset.append(values)
         if len(numbers) > max_rows:
-            raise file_problem(_("数据行数超过上限 %(limit)s 行,请分批导入。") % {"limit": max_rows})
+            raise file_problem(options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows))
     if uncomputed or (not numbers and in_blank_rows):
         raise ImportFileError(uncomputed or in_blank_rows)
     if not numbers:
@@ -211,3 +241,35 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
     return Upload(dataset=dataset, row_numbers=numbers, fmt=fmt)
 
 
+
+
+def _known_columns(rows, start, header_row, headers, required, max_rows, fmt, formulas, options) -> Upload:
+    """The "ignore" reading: the known columns only (first of each name), in the sheet's order."""
+    positions: dict[str, int] = {}
+    for col, name in enumerate(header_row):
+        if name in headers and name not in positions:
+            positions[name] = col
+    missing = [h for h in required if h not in positions]
+    if missing:
+        raise file_problem(options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing)))
+    dataset = tablib.Dataset(headers=list(positions))
+    numbers, uncomputed, in_blank_rows = [], [], []
+    for index, row in enumerate(rows[start + 1:], start + 2):
+        values = [row[col] if col < len(row) else None for col in positions.values()]
+        formula_cells = [Problem(index, name, _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,"
+                                                "或粘贴为数值后再上传。") % {"cell": cell_name(index, col + 1)})
+                         for name, col in positions.items()
+                         if (col >= len(row) or row[col] is None) and (index, col + 1) in formulas]
+        if all(v is None for v in values):
+            in_blank_rows += formula_cells
+            continue
+        if len(numbers) >= max_rows:
+            raise file_problem(options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows))
+        uncomputed += formula_cells
+        numbers.append(index)
+        dataset.append(values)
+    if uncomputed or (not numbers and in_blank_rows):
+        raise ImportFileError(uncomputed or in_blank_rows)
+    if not numbers:
+        raise file_problem(_("文件只有表头,没有数据行。"))
+    return Upload(dataset=dataset, row_numbers=numbers, fmt=fmt)

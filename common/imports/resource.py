@@ -216,7 +216,7 @@ class KepuResource(resources.ModelResource):
         if dry_run or not objs:
             return
         model = self._meta.model
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "auto_now_add", False)]
+        fields = self.bulk_update_fields()
         try:
             with transaction.atomic():
                 for obj in objs:
@@ -228,6 +228,12 @@ class KepuResource(resources.ModelResource):
                 self._write_m2m(objs, created=False)
         except Exception as e:
             self.handle_import_error(result, e, raise_errors)
+
+    def bulk_update_fields(self) -> list:
+        """The columns a bulk update writes: every concrete field but the key and the creation stamp (a resource
+        may narrow it to what its sheet carries, so that a field the sheet does not hold is never written back)."""
+        model = self._meta.model
+        return [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "auto_now_add", False)]
 
     def _history_user(self):
         return self.user if self.user is not None and self.user.is_authenticated else None

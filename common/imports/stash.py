@@ -3,6 +3,7 @@ under a random token bound to the user's session. The path is the token only —
 stays in the session for the messages. Files older than STASH_MAX_AGE_SECONDS are removed at each new stash."""
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -21,8 +22,16 @@ def stash_dir() -> Path:
     return path
 
 
-def _path(token: str) -> Path:
-    return stash_dir() / f"{token}.bin"
+SUFFIXES = (".xlsx", ".csv", ".txt")  # the only endings a stashed file gets (the portal's, from its kind)
+
+
+def _path(token: str, suffix: str = ".bin") -> Path:
+    return stash_dir() / f"{token}{suffix if suffix in SUFFIXES else '.bin'}"
+
+
+def _suffix_for(filename: str) -> str:
+    lowered = (filename or "").lower()
+    return next((s for s in SUFFIXES if lowered.endswith(s)), ".bin")
 
 
 def remove_expired(max_age: int = STASH_MAX_AGE_SECONDS) -> int:
@@ -41,9 +50,10 @@ def stash_upload(request, key: str, data: bytes, filename: str, **extra) -> str:
     """Keep `data` until the confirm; `extra` (JSON-able: a campaign id …) is kept in the session with it."""
     remove_expired()
     token = uuid.uuid4().hex
-    _path(token).write_bytes(data)
+    suffix = _suffix_for(filename)
+    _path(token, suffix).write_bytes(data)
     pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"key": key, "filename": filename, **extra}
+    pending[token] = {"key": key, "filename": filename, "suffix": suffix, **extra}
     request.session[SESSION_KEY] = pending
     return token
 
@@ -62,10 +72,26 @@ def load_stash(request, key: str, token: str):
     meta = stash_meta(request, key, token)
     if meta is None:
         return None, None
-    path = _path(token)
+    path = _path(token, meta.get("suffix", ".bin"))
     if not path.exists():
         return None, None
     return path.read_bytes(), meta["filename"]
+
+
+def save_preview(token: str, rows: list) -> None:
+    """The checked rows of a preview, so that its pages are read from the stash (no re-upload, no re-check)."""
+    if TOKEN.fullmatch(token):
+        (stash_dir() / f"{token}.json").write_text(json.dumps(rows, ensure_ascii=False, default=str), "utf-8")
+
+
+def load_preview(request, key: str, token: str) -> list | None:
+    if stash_meta(request, key, token) is None:
+        return None
+    path = stash_dir() / f"{token}.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def drop_stash(request, token: str) -> None:
@@ -73,4 +99,5 @@ def drop_stash(request, token: str) -> None:
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
     if isinstance(token, str) and TOKEN.fullmatch(token):
-        _path(token).unlink(missing_ok=True)
+        for path in stash_dir().glob(f"{token}.*"):
+            path.unlink(missing_ok=True)

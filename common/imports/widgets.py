@@ -171,3 +171,54 @@ class NamesWidget(widgets.ManyToManyWidget):
         return [self._index[n] for n in dict.fromkeys(names)]
 
 
+
+
+# --- plain cell parsers (events' 活动安排表 widgets use these) ------------------------------------
+def _cell_text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_date(value) -> dt.date:
+    """A date from a cell: a real date, 2025-09-17, 2025/9/17, 2025.9.17 or 2025年9月17日."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _cell_text(value)
+    if not text:
+        raise ValueError(_("日期不能为空。"))
+    normalised = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    parts = normalised.split(" ")[0].split("-")
+    try:
+        year, month, day = (int(p) for p in parts)
+        return dt.date(year, month, day)
+    except (ValueError, TypeError, OverflowError):  # OverflowError: a year of 20 digits
+        raise ValueError(_("“%(text)s”不是有效的日期,请填写如 2025-09-17 的日期。") % {"text": text}) from None
+
+
+def parse_count(value, label: str = "人数") -> int:
+    """A non-negative whole number (blank = 0); 「约200人」, 「1,200人次」, 「3万」 read as common.numbers reads them."""
+    import math
+
+    from common.numbers import CountNotUnderstood, read_count
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _cell_text(value).replace(",", "").replace(",", "")
+    if text == "":
+        return 0
+    try:
+        number = float(text)
+    except ValueError:
+        try:
+            return read_count(text).value
+        except CountNotUnderstood:
+            number = math.nan
+    # "1e400" and a number cell read as infinity are no count either: int() of them raises OverflowError
+    if not math.isfinite(number):
+        raise ValueError(_("“%(text)s”不是有效的整数。") % {"text": text})
+    if number < 0:
+        raise ValueError(_("%(label)s不能为负数(填写了 %(text)s)。") % {"label": label, "text": text})
+    if number != int(number):
+        raise ValueError(_("%(label)s必须是整数(填写了 %(text)s)。") % {"label": label, "text": text})
+    return int(number)
