@@ -246,7 +246,9 @@ class ActivityReturnResource(KepuResource):
             if widget is None:
                 widget = TextWidget(model_fields[attribute].max_length, column)
             target = "_populations" if attribute == "populations" else attribute
-            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget)
+            # 编号 is read by get_or_init_instance, never assigned from the cell (a blank one would drop the pk)
+            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget,
+                                                  readonly=attribute == "id")
         self._snapshots: dict[int, tuple] = {}
 
     class Meta:
