@@ -14,7 +14,7 @@ from programs import clock
 from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
-from .uploads import UploadRejected, check_document
+from common.uploads import UploadRejected, check_document
 
 
 KEPT_FOR_NEXT = ("campaign", "starts_on", "ends_on", "town", "venue", "organiser", "co_organisers", "contact_name",

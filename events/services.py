@@ -23,7 +23,8 @@ from common.workflow import ConflictError, InvalidTransition, TransitionNotAllow
 
 from .imports import ImportRejected, ImportReport, as_row_errors, read_sheet
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
-from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
+from common.uploads import UploadRejected, check_document, max_photos
+from common.uploads import check_photo as check_image
 
 LOCKED_MESSAGE = "该活动登记已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 REPORT_LOCKED_MESSAGE = "该活动的补充信息已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
@@ -175,8 +176,8 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     if not uploads:
         raise UploadRejected("请选择要上传的照片。")
     have = activity.photos.count()
-    if have + len(uploads) > MAX_PHOTOS:
-        raise UploadRejected(f"每个活动最多上传 {MAX_PHOTOS} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
+    if have + len(uploads) > max_photos():
+        raise UploadRejected(f"每个活动最多上传 {max_photos()} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
                              "本次照片均未保存。")
     checked, problems = [], []
     for upload in uploads:

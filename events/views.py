@@ -36,7 +36,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
-from .uploads import MAX_PHOTOS, UploadRejected
+from common.uploads import UploadRejected, max_photos
 
 
 def _visible(user):
@@ -138,7 +138,7 @@ def activity_detail(request, pk):
         "can_edit": activity.can_edit(request.user),
         "can_edit_report": activity.can_edit_report(request.user),
         "photos": activity.photos.all(),
-        "max_photos": MAX_PHOTOS,
+        "max_photos": max_photos(),
         "photo_form": PhotoUploadForm(),
         "populations": activity.target_populations.all(),
         "summary_due": activity.summary_due_on,
