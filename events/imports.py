@@ -78,7 +78,8 @@ def read_sheet(upload, *, required: list[str], known: list[str]) -> Upload:
     """The rows of an uploaded 活动安排表 (xlsx or csv); raises ImportRejected with every reason."""
     name = os.path.basename(getattr(upload, "name", "") or "")
     max_bytes = settings.KEPU_MAX_IMPORT_BYTES
-    if os.path.splitext(name)[1].lower() in CSV_EXTENSIONS:
+    is_csv = os.path.splitext(name)[1].lower() in CSV_EXTENSIONS
+    if is_csv:
         size = getattr(upload, "size", None)
         if size is not None and size > max_bytes:  # refused before it is read
             raise ImportRejected(str(_("文件“%(name)s”太大(%(size).1f MB),不能超过 %(limit).1f MB。")
@@ -95,7 +96,7 @@ def read_sheet(upload, *, required: list[str], known: list[str]) -> Upload:
         raise ImportRejected(str(_("文件“%(name)s”是空文件,请选择有内容的文件。") % {"name": name}))
     try:
         return read_upload(data, name or "import.xlsx", known, required, max_bytes=max_bytes,
-                           max_rows=settings.KEPU_MAX_IMPORT_ROWS, options=OPTIONS)
+                           max_rows=settings.KEPU_MAX_IMPORT_ROWS, options=OPTIONS, checked=not is_csv)
     except ImportFileError as exc:
         errors = as_row_errors(exc.problems)
         raise ImportRejected(errors[0].message if len(errors) == 1 else

@@ -219,6 +219,10 @@ class ActivityReturnResource(KepuResource):
 
     required_columns = REQUIRED_HEADERS
     EDITABLE = ("draft", "returned")
+    # set from the user's scope, the chosen campaign and the widgets' caches; the model's three check constraints
+    # (one owner, ends after start, budget ≥ 0) are said in words by settle_owner, import_instance and BudgetWidget
+    trusted_foreign_keys = frozenset({"campaign", "region", "unit", "organisation", "base", "brand", "created_by"})
+    constraints_said_in_words = True
 
     def __init__(self, user, campaign=None):
         self.campaign = campaign

@@ -65,9 +65,10 @@ def header_name(value) -> str:
 
 def read_upload(data: bytes, filename: str, headers: list[str], required: list[str],
                 max_bytes: int | None = None, max_rows: int | None = None,
-                options: ReadOptions = DEFAULT_OPTIONS) -> Upload:
+                options: ReadOptions = DEFAULT_OPTIONS, checked: bool = False) -> Upload:
     """Validate and parse an uploaded file. `headers`: every column the resource knows (order of the
-    template); `required`: columns that must be present. Raises ImportFileError with Chinese problems."""
+    template); `required`: columns that must be present. Raises ImportFileError with Chinese problems.
+    `checked`: the caller already passed the bytes through common.uploads.validate_upload (zip and XML bombs)."""
     max_bytes = max_bytes or settings.KEPU_MAX_IMPORT_BYTES
     max_rows = max_rows or settings.KEPU_MAX_IMPORT_ROWS
     if not data:
@@ -77,7 +78,7 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     ext = Path(filename or "").suffix.lower()
     formulas: set[tuple[int, int]] = set()
     if ext == ".xlsx":
-        fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows, options)
+        fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows, options, checked)
         formulas = uncomputed_formulas(data)
     elif ext in (".csv", ".txt"):  # .txt: what Excel names its "Unicode 文本" (tab-separated) save
         fmt, rows = "csv", _csv_rows(data, filename, max_rows)
@@ -87,7 +88,8 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
     return _to_dataset(rows, headers, required, max_rows, fmt, formulas, options)
 
 
-def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions = DEFAULT_OPTIONS):
+def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions = DEFAULT_OPTIONS,
+               checked: bool = False):
     if not data.startswith(b"PK\x03\x04"):
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能是其他格式改了扩展名。请用 Excel 另存为 .xlsx 后重试。"))
     try:
@@ -100,9 +102,10 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions 
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件(缺少工作簿内容)。请用 Excel 另存为 .xlsx 后重试。"))
     # the one upload checker: declared and actual inflated sizes, compression ratio, defused XML (DTDs refused)
     try:
-        uploads.check_zip_container(data, "上传的文件",
-                                    uploads.Limits(max_uncompressed=max_bytes * MAX_UNCOMPRESSED_FACTOR,
-                                                   max_ratio=MAX_COMPRESSION_RATIO))
+        if not checked:
+            uploads.check_zip_container(data, "上传的文件",
+                                        uploads.Limits(max_uncompressed=max_bytes * MAX_UNCOMPRESSED_FACTOR,
+                                                       max_ratio=MAX_COMPRESSION_RATIO))
     except ValidationError as exc:
         raise file_problem(" ".join(exc.messages)) from None
     import openpyxl

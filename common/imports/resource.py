@@ -29,6 +29,12 @@ class KepuResource(resources.ModelResource):
     # fields whose database constraints `check_in_memory_constraints` checks against data loaded once per file
     # (instead of one query per row); the database still enforces them when the batch is written
     constraints_checked_in_memory: set[str] = set()
+    # foreign keys the resource sets from objects it loaded itself (the user, the campaign, a widget's cache): no
+    # existence query per row
+    trusted_foreign_keys: frozenset[str] = frozenset()
+    # True when every check constraint of the model is already said in words by the widgets / import_instance:
+    # no validate_constraints query per row (the database still enforces them when the batch is written)
+    constraints_said_in_words = False
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -155,13 +161,14 @@ class KepuResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         # foreign keys filled by a LookupWidget came from the database already: skip the existence query
         looked_up = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, LookupWidget)]
+        looked_up += list(self.trusted_foreign_keys)
         # (Model.full_clean, with the field checks skipping those foreign keys but constraints still checked)
         in_memory = set(self.constraints_checked_in_memory)
         for step in (
             lambda: instance.clean_fields(exclude=set(errors) | set(looked_up)),
             instance.clean,
             lambda: validate_unique and instance.validate_unique(exclude=set(errors)),
-            lambda: instance.validate_constraints(exclude=set(errors) | in_memory),
+            lambda: self.constraints_said_in_words or instance.validate_constraints(exclude=set(errors) | in_memory),
             lambda: in_memory and not (in_memory & set(errors)) and self.check_in_memory_constraints(instance),
         ):
             try:
