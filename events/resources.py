@@ -51,7 +51,8 @@ COLUMNS = [
 REQUIRED_HEADERS = [c for c, _a, req in COLUMNS if req]
 KNOWN_HEADERS = [c for c, _a, _r in COLUMNS]
 COLUMN_FOR_ATTRIBUTE = {a: c for c, a, _r in COLUMNS if a}
-COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "target_populations": "面向人群", "general_public": "面向人群", "campaign": "活动专项",
+COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "target_populations": "面向人群", "general_public": "面向人群",
+                             "campaign": "活动专项",
                              "unit": "组织单位"})
 GENERAL_PUBLIC_LABELS = {"社会公众", "公众", "全体公众", "社会公众(全体)"}
 SEPARATORS = ("、", ",", ",", ";", ";", "/", " ")
