@@ -66,7 +66,16 @@ def test_any_image_field_refuses_the_bomb_with_a_chinese_message():
         uploads.check_photo(SimpleUploadedFile("x.png", bomb_png()))
 
 
-def test_pillow_itself_is_capped_at_the_portal_limit(settings):
+@pytest.fixture
+def pillow_ceiling_restored():
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    yield
+    Image.MAX_IMAGE_PIXELS = saved  # the process-wide ceiling is not left at this test's small limit
+
+
+def test_pillow_itself_is_capped_at_the_portal_limit(settings, pillow_ceiling_restored):
     from PIL import Image
 
     settings.KEPU_MAX_IMAGE_PIXELS = 1_000_000
