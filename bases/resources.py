@@ -9,7 +9,7 @@ from accounts import scope
 from common import clock
 from programs.models import Region
 
-from .imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
+from common.imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
 from .models import Base, BaseAnnualReport, Certification, Theme
 from .services import can_manage_certifications
 

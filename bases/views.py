@@ -12,9 +12,10 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.permissions import RoleRequiredMixin
-from common import clock
+from common import clock, imports
 
-from . import imports, selectors, services
+
+from . import selectors, services
 from .filters import BaseFilter
 from .forms import AnnualReportForm, BaseForm, CertificationForm, RevokeForm
 from .models import Base, Certification

@@ -76,7 +76,7 @@ def xlsx(headers, rows) -> bytes:
 
 
 def bench_import(office):
-    from bases.imports import read_upload, run_import
+    from common.imports import read_upload, run_import
     from bases.models import Base
     from bases.resources import BaseResource
 

@@ -23,8 +23,11 @@ What is checked:
 Stored names are the portal's: `stored_name(kind)` gives a random name with the extension of the *real*
 content (never the client's: `x.jpg.php`, `.htaccess` and `.html` cannot reach the disk). Every refusal is a
 django ValidationError with a Chinese message naming the file and what is wrong (`label` prefixes it: 照片、附件…).
-Every app's uploads go through `validate_upload` (events/uploads.py and programs' attachments adapt it); a form
-field for such an upload is a `CheckedFileField`, so an empty file reaches the checker too.
+Every app's uploads go through `validate_upload` (photos, summaries, filings: `check_photo` / `check_document`
+here, raising `UploadRejected`; programs' attachments; every xlsx/csv import); a form field for such an upload is a
+`CheckedFileField`, so an empty file reaches the checker too. Stored paths come from `generated_path` (a random
+name, the extension of an allowed kind or .bin) — a client's file name such as ../../etc/passwd.png never reaches a
+path. Pillow's own ceiling (Image.MAX_IMAGE_PIXELS) is set to KEPU_MAX_IMAGE_PIXELS before any image is opened.
 """
 from __future__ import annotations
 
@@ -120,13 +123,23 @@ def _actual(head: bytes) -> str | None:
     return None
 
 
+def pixel_limit() -> int:
+    """KEPU_MAX_IMAGE_PIXELS, also made Pillow's own ceiling (Image.MAX_IMAGE_PIXELS: twice it raises
+    DecompressionBombError in any Image.open of the process, not only here)."""
+    from django.conf import settings
+    from PIL import Image
+
+    limit = getattr(settings, "KEPU_MAX_IMAGE_PIXELS", 50_000_000)
+    Image.MAX_IMAGE_PIXELS = limit
+    return limit
+
+
 def check_image(data: bytes, name: str, kind: str, label: str = "") -> None:
     """Refuse an image whose header announces more than KEPU_MAX_IMAGE_PIXELS pixels (before decoding it), and
     one Pillow cannot decode whole (truncated, corrupt, not really a JPEG/PNG)."""
-    from django.conf import settings
     from PIL import Image, UnidentifiedImageError
 
-    limit = getattr(settings, "KEPU_MAX_IMAGE_PIXELS", 50_000_000)
+    limit = pixel_limit()
     try:
         with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             width, height = probe.size
@@ -138,7 +151,7 @@ def check_image(data: bytes, name: str, kind: str, label: str = "") -> None:
             probe.load()  # decodes everything: a truncated file fails here
     except ValidationError:
         raise
-    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, far above ours: the same refusal
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling (2× ours): the same refusal
         raise ValidationError(f"{label}“{name}”尺寸过大,不能超过 {limit // 1_000_000} 百万像素,已拒绝。") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(f"{label}“{name}”已损坏或不完整,无法读取,请重新导出后上传。") from exc
@@ -309,3 +322,65 @@ def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = 
         return openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=data_only)
     except Exception as exc:
         raise ValidationError(f"“{_name(upload)}”无法作为 Excel 工作簿打开:{exc.__class__.__name__}。") from exc
+
+
+# --- the checks each app calls (they were events/uploads.py) ---------------------------------------------------
+class UploadRejected(ValueError):
+    """The upload is refused; str(exc) is the Chinese message for the user."""
+
+
+def photo_limit() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "KEPU_MAX_PHOTO_BYTES", 5 * MB)
+
+
+def document_limit() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "KEPU_MAX_DOCUMENT_BYTES", 10 * MB)
+
+
+def max_photos() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "KEPU_MAX_PHOTOS", 5)
+
+
+def check(upload, kinds, max_bytes: int, label: str) -> str:
+    """validate_upload raising UploadRejected (one Chinese sentence) instead of a ValidationError."""
+    try:
+        return validate_upload(upload, kinds=kinds, max_bytes=max_bytes, label=label)
+    except ValidationError as exc:
+        raise UploadRejected(" ".join(exc.messages)) from None
+
+
+def check_photo(upload) -> str:
+    """A jpeg or png photo, whole, within the size and pixel caps. Returns the real kind (jpeg, png)."""
+    return check(upload, ("jpeg", "png"), photo_limit(), "照片")
+
+
+def check_document(upload) -> str:
+    """A pdf or docx within the size cap (docx: no zip or XML bomb). Returns the real kind (pdf, docx)."""
+    return check(upload, ("pdf", "docx"), document_limit(), "文件")
+
+
+def check_xlsx(upload, max_bytes: int) -> bytes:
+    """An xlsx workbook within the size cap, no zip or XML bomb. Returns its bytes."""
+    check(upload, ("xlsx",), max_bytes, "文件")
+    data = _read_all(upload)
+    upload.seek(0)
+    return data
+
+
+GENERATED_EXTENSIONS = frozenset(STORED_EXTENSION.values())
+
+
+def generated_path(folder: str, filename: str) -> str:
+    """The path a stored upload gets: `folder`/random hex, with the client's extension only when it is one the
+    checker gives (jpg, png, pdf, docx, xlsx; else .bin). Nothing else of the client's name is used."""
+    import uuid
+
+    base = os.path.basename(str(filename or "").replace("\\", "/"))
+    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    return f"{folder}/{uuid.uuid4().hex}.{ext if ext in GENERATED_EXTENSIONS else 'bin'}"

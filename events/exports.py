@@ -35,8 +35,9 @@ def _header(ws, row: int, labels: list[str]) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def import_template(user=None, campaign: Campaign | None = None) -> bytes:
-    """The 活动安排表 template: title row, header row, drop-downs, and a 填写说明 sheet."""
+def import_template(user=None, campaign: Campaign | None = None, activities=()) -> bytes:
+    """The 活动安排表 template: title row, header row, drop-downs, and a 填写说明 sheet; `activities` filled in
+    from row 3 with their 编号 (the last column), so that the sheet imported again updates them."""
     wb = Workbook()
     ws = wb.active
     ws.title = "活动安排表"
@@ -60,6 +61,7 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
         "面向人群可填多个,用“、”分隔;面向全体公众填写“社会公众”。",
         "辖市(区)科协用户可不填“所属辖市(区)”,系统默认为本区域;只能导入本区域的活动。",
         "导入后为草稿,核对无误后在平台上提交(或报送活动安排表一次提交全部草稿)。",
+        "“编号”是平台中活动的编号,新活动留空;填有编号的行会更新该活动(仅限草稿或已退回的活动),不会重复新增。",
     ]
     for i, text in enumerate(notes, start=2):
         set_cell(lists, i, 1, text)
@@ -84,7 +86,32 @@ def import_template(user=None, campaign: Campaign | None = None) -> bytes:
             dv.error, dv.errorTitle = "请从下拉列表中选择", "输入有误"
             ws.add_data_validation(dv)
             dv.add(f"{get_column_letter(target)}3:{get_column_letter(target)}2000")
+    for number, activity in enumerate(activities, start=1):
+        for col, value in enumerate(activity_cells(activity, number), start=1):
+            set_cell(ws, number + 2, col, value)
     return _save(wb)
+
+
+def activity_cells(activity: ActivityReturn, number: int) -> list:
+    """One activity as the template's row (the labels the import reads back)."""
+    populations = [p.name for p in activity.target_populations.all()]
+    if activity.general_public:
+        populations.append("社会公众")
+    values = {
+        "title": activity.title, "category": activity.get_category_display(), "format": activity.get_format_display(),
+        "starts_on": activity.starts_on, "ends_on": activity.ends_on, "region": getattr(activity.region, "name", ""),
+        "populations": "、".join(populations), "brand": getattr(activity.brand, "name", ""),
+        "budget": float(activity.budget or 0), "id": activity.pk,
+    }
+    return [number if attribute is None else values.get(attribute, getattr(activity, attribute, ""))
+            for _column, attribute, _r in COLUMNS]
+
+
+def filled_in_workbook(user, campaign: Campaign | None, queryset) -> bytes:
+    """下载已填报活动: the template holding the user's activities (`queryset`, already scoped) with their 编号."""
+    activities = queryset.select_related("region", "brand").prefetch_related("target_populations").order_by(
+        "starts_on", "pk")
+    return import_template(user, campaign, activities)
 
 
 def summary_rows(campaign: Campaign, queryset):

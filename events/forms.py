@@ -14,7 +14,7 @@ from common import clock
 from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
-from .uploads import UploadRejected, check_document
+from common.uploads import UploadRejected, check_document
 
 
 KEPT_FOR_NEXT = ("campaign", "starts_on", "ends_on", "town", "venue", "organiser", "co_organisers", "contact_name",
@@ -122,7 +122,10 @@ class ActivityRegistrationForm(_PhaseForm):
                     self.initial[name] = value.isoformat() if hasattr(value, "isoformat") else value
             return
         today = clock.today()
-        open_campaign = f["campaign"].queryset.filter(summary_due__gte=today).order_by("starts_on").first()
+        campaigns = f["campaign"].queryset
+        asked = self.initial.pop("campaign", None)  # ?campaign= from the campaign page: if the user files for it
+        open_campaign = ((campaigns.filter(pk=asked).first() if asked else None)
+                         or campaigns.filter(summary_due__gte=today).order_by("starts_on").first())
         if open_campaign:
             self.initial.setdefault("campaign", open_campaign.pk)
             self.initial.setdefault("starts_on", max(open_campaign.starts_on, today).isoformat())
@@ -231,15 +234,18 @@ class PhotoUploadForm(forms.Form):
 class ImportUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("活动专项"),
                                       empty_label=_("(全年常态化活动)"))
-    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx)"))
+    file = uploads.CheckedFileField(label=_("活动安排表(.xlsx 或 .csv)"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign_id: int | None = None, **kwargs):
+        """`campaign_id` (the campaign page's 导入 link): that campaign chosen, if the user files for it; else the
+        next open campaign."""
         super().__init__(*args, **kwargs)
         qs = Campaign.objects.for_filer(user).order_by("-year", "-starts_on")
         self.fields["campaign"].queryset = qs
-        open_campaign = qs.filter(summary_due__gte=clock.today()).order_by("starts_on").first()
-        if open_campaign and not self.is_bound:
-            self.initial["campaign"] = open_campaign.pk
+        chosen = qs.filter(pk=campaign_id).first() if campaign_id is not None else None
+        chosen = chosen or qs.filter(summary_due__gte=clock.today()).order_by("starts_on").first()
+        if chosen and not self.is_bound:
+            self.initial["campaign"] = chosen.pk
 
 
 class FilingForm(forms.Form):

@@ -1,31 +1,37 @@
-"""Generic pieces of an xlsx import with preview (no events imports here).
+"""The 活动安排表 import on the one engine (common.imports): what is events-specific.
 
-A candidate for common/imports.py (see /work/notes/events.md):
-- `read_xlsx`: size cap, magic-byte check, defused XML (openpyxl uses defusedxml when installed),
-  header row found among the first rows, required headers checked, empty rows skipped, row cap, and a
-  tablib.Dataset plus the Excel row number of each data row;
-- `collect_errors`: turns a django-import-export Result into (Excel row, column, Chinese message) rows;
-- `ImportRejected`: a whole-file refusal with a Chinese message.
+- `read_sheet`: an xlsx goes through the upload checker (common.uploads: type, size, zip and XML bombs) and a csv
+  (UTF-8, GBK, UTF-16) is size-checked; both are read by `common.imports.read_upload`, known columns only (a
+  district's own sheet carries notes columns), with events' wording of the whole-file refusals;
+- `ImportReport`: the preview — each row marked 新增 / 更新 / 无变化, with the counts; `RowError` rows (row 0 =
+  the whole file).
 """
 from __future__ import annotations
 
-import datetime as dt
-import io
-import math
-import zipfile
+import os
 from dataclasses import dataclass, field
 
-import tablib
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from common.formula_cells import cell_name, uncomputed_formulas
+from common import uploads
+from common.imports import ImportFileError, Upload, read_upload
+from common.imports.reading import ReadOptions
+from common.imports.widgets import parse_count, parse_date  # noqa: F401  (the widgets of events/resources.py)
 
-from .uploads import UploadRejected, check_xlsx
+FORMULA_ADVICE = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
+OPTIONS = ReadOptions(unknown_columns="ignore", wording=(
+    ("empty", _("Excel 文件是空的:没有找到表头和数据。请使用下载的模板填写。")),
+    ("missing", _("缺少必需的列:“%(cols)s”。请使用下载的模板,不要删除或改名表头。")),
+    ("too_many_rows", _("数据行太多:一次最多导入 %(limit)s 行,请分批上传。")),
+    ("unreadable", _("无法读取该 Excel 文件的单元格内容,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。")),
+))
+CSV_EXTENSIONS = (".csv", ".txt")
 
 
 class ImportRejected(ValueError):
-    """The whole file is refused (str(exc) is the Chinese message); nothing is written. `errors`: what to list,
-    one whole-file line unless the refusal names cells."""
+    """The whole file is refused (str(exc) is the Chinese message); nothing is written."""
 
     def __init__(self, message: str, errors: list[RowError] | None = None):
         super().__init__(message)
@@ -33,17 +39,13 @@ class ImportRejected(ValueError):
 
 
 @dataclass
-class Sheet:
-    dataset: tablib.Dataset
-    row_numbers: list[int]  # the Excel row number of each dataset row
-    header_row: int
-
-
-@dataclass
 class RowError:
-    row: int  # Excel row number (0 = the whole file)
+    row: int  # spreadsheet row number (0 = the whole file)
     column: str
     message: str
+
+
+CHANGE_LABELS = {"new": _("新增"), "update": _("更新"), "skip": _("无变化")}
 
 
 @dataclass
@@ -51,144 +53,51 @@ class ImportReport:
     rows: list[dict] = field(default_factory=list)  # the parsed rows for the preview
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def total(self) -> int:
+        return len(self.rows)
 
-FORMULA_ADVICE = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
+    @property
+    def counts(self) -> dict:
+        kinds = [r.get("change") for r in self.rows]
+        return {"new": kinds.count("new"), "update": kinds.count("update"), "skip": kinds.count("skip")}
 
 
-def _cell_text(value) -> str:
-    return "" if value is None else str(value).strip()
+def as_row_errors(problems) -> list[RowError]:
+    return [RowError(p.row or 0, p.column, p.message) for p in problems]
 
 
-def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, max_rows: int,
-              header_search_rows: int = 6) -> Sheet:
-    """Read the first sheet of an uploaded xlsx into a Dataset whose headers are the known columns."""
-    from openpyxl import load_workbook
-
+def read_sheet(upload, *, required: list[str], known: list[str]) -> Upload:
+    """The rows of an uploaded 活动安排表 (xlsx or csv); raises ImportRejected with every reason."""
+    name = os.path.basename(getattr(upload, "name", "") or "")
+    max_bytes = settings.KEPU_MAX_IMPORT_BYTES
+    is_csv = os.path.splitext(name)[1].lower() in CSV_EXTENSIONS
+    if is_csv:
+        size = getattr(upload, "size", None)
+        if size is not None and size > max_bytes:  # refused before it is read
+            raise ImportRejected(str(_("文件“%(name)s”太大(%(size).1f MB),不能超过 %(limit).1f MB。")
+                                     % {"name": name, "size": size / 1048576, "limit": max_bytes / 1048576}))
+    else:
+        try:
+            uploads.validate_upload(upload, kinds=("xlsx",), max_bytes=max_bytes, label="文件")
+        except ValidationError as exc:
+            raise ImportRejected(" ".join(exc.messages)) from None
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not data:
+        raise ImportRejected(str(_("文件“%(name)s”是空文件,请选择有内容的文件。") % {"name": name}))
     try:
-        data = check_xlsx(upload, max_bytes)
-    except UploadRejected as exc:
-        raise ImportRejected(str(exc)) from exc
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportRejected("无法读取该 Excel 文件,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。") from exc
-    except Exception as exc:  # defusedxml refuses entity expansion (XML bombs) with its own errors
-        raise ImportRejected("Excel 文件内容不安全或格式异常,已拒绝。") from exc
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise ImportRejected("Excel 文件中没有工作表。")
-        rows_iter = sheet.iter_rows(values_only=True)
-        header_row = 0
-        headers: list[str] = []
-        scanned = []
-        for index, row in enumerate(rows_iter, start=1):
-            texts = [_cell_text(v).replace("*", "").replace("＊", "").strip() for v in row]
-            scanned.append(texts)
-            if any(t in required for t in texts):
-                header_row, headers = index, texts
-                break
-            if index >= header_search_rows:
-                break
-        if not header_row:
-            if not any(any(t for t in texts) for texts in scanned):
-                raise ImportRejected("Excel 文件是空的:没有找到表头和数据。请使用下载的模板填写。")
-            raise ImportRejected("没有找到表头行:缺少必需的列“%s”。请使用下载的模板填写。" % "”“".join(required))
-        missing = [name for name in required if name not in headers]
-        if missing:
-            raise ImportRejected("缺少必需的列:“%s”。请使用下载的模板,不要删除或改名表头。" % "”“".join(missing))
-        positions = {name: headers.index(name) for name in known if name in headers}
-        dataset = tablib.Dataset(headers=list(positions))
-        row_numbers: list[int] = []
-        # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
-        formulas = uncomputed_formulas(data)
-        uncomputed: list[RowError] = []
-        in_blank_rows: list[RowError] = []
-        for index, row in enumerate(rows_iter, start=header_row + 1):
-            values = [row[pos] if pos < len(row) else None for pos in positions.values()]
-            formula_cells = [RowError(index, name, f"单元格 {cell_name(index, pos + 1)} {FORMULA_ADVICE}")
-                             for name, pos in positions.items()
-                             if (index, pos + 1) in formulas and (pos >= len(row) or row[pos] is None)]
-            if all(_cell_text(v) == "" for v in values):
-                in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
-                continue
-            if len(row_numbers) >= max_rows:
-                raise ImportRejected(f"数据行太多:一次最多导入 {max_rows} 行,请分批上传。")
-            uncomputed += formula_cells
-            dataset.append([v.strip() if isinstance(v, str) else v for v in values])
-            row_numbers.append(index)
-        if uncomputed or (not row_numbers and in_blank_rows):
-            uncomputed = uncomputed or in_blank_rows
-            raise ImportRejected(f"有 {len(uncomputed)} 个单元格是没有计算结果的公式。", errors=uncomputed)
-    except ImportRejected:
-        raise
-    except Exception as exc:  # read_only parses each cell while iterating: a malformed one (<v>NaN</v>) fails here
-        raise ImportRejected("无法读取该 Excel 文件的单元格内容,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。") from exc
-    finally:
-        workbook.close()
-    if not row_numbers:
-        raise ImportRejected("Excel 文件只有表头,没有数据行。")
-    return Sheet(dataset=dataset, row_numbers=row_numbers, header_row=header_row)
-
-
-def collect_errors(result, sheet: Sheet, column_for: dict[str, str]) -> list[RowError]:
-    """(Excel row, column, message) for every invalid or failed row of an import-export Result."""
-    errors: list[RowError] = []
-    for base in result.base_errors:
-        errors.append(RowError(0, "", str(base.error)))
-    for invalid in result.invalid_rows:
-        excel_row = sheet.row_numbers[invalid.number - 1]
-        for key, messages in invalid.error_dict.items():
-            column = "" if key == NON_FIELD_ERRORS else column_for.get(key, key)
-            for message in messages:
-                errors.append(RowError(excel_row, column, str(message)))
-    for number, row_errors in result.row_errors():
-        excel_row = sheet.row_numbers[number - 1]
-        for error in row_errors:
-            errors.append(RowError(excel_row, "", f"无法导入此行:{error.error}"))
-    errors.sort(key=lambda e: (e.row, e.column))
-    return errors
-
-
-def parse_date(value) -> dt.date:
-    """A date from an Excel cell: a real date, 2025-09-17, 2025/9/17, 2025.9.17 or 2025年9月17日."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _cell_text(value)
-    if not text:
-        raise ValueError("日期不能为空。")
-    normalised = text.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    parts = normalised.split(" ")[0].split("-")
-    try:
-        year, month, day = (int(p) for p in parts)
-        return dt.date(year, month, day)
-    except (ValueError, TypeError, OverflowError):  # OverflowError: a year of 20 digits
-        raise ValueError(f"“{text}”不是有效的日期,请填写如 2025-09-17 的日期。") from None
-
-
-def parse_count(value, label: str = "人数") -> int:
-    """A non-negative whole number (blank = 0)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = _cell_text(value).replace(",", "").replace(",", "")
-    if text == "":
-        return 0
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    # "1e400" and a number cell read as infinity are no count either: int() of them raises OverflowError
-    if not math.isfinite(number):
-        raise ValueError(f"“{text}”不是有效的整数。")
-    if number < 0:
-        raise ValueError(f"{label}不能为负数(填写了 {text})。")
-    if number != int(number):
-        raise ValueError(f"{label}必须是整数(填写了 {text})。")
-    return int(number)
+        return read_upload(data, name or "import.xlsx", known, required, max_bytes=max_bytes,
+                           max_rows=settings.KEPU_MAX_IMPORT_ROWS, options=OPTIONS, checked=not is_csv)
+    except ImportFileError as exc:
+        errors = as_row_errors(exc.problems)
+        raise ImportRejected(errors[0].message if len(errors) == 1 else
+                             str(_("有 %(n)s 个单元格是没有计算结果的公式。") % {"n": len(errors)}), errors) from None

@@ -7,7 +7,6 @@ activity, the 工作总结 by 9月25日), one Excel row per activity, photos and
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -99,8 +98,9 @@ STORED_EXTENSIONS = {"jpg", "png", "pdf", "docx", "xlsx"}  # what common.uploads
 def _upload_to(folder: str):
     def path(instance, filename: str) -> str:
         """A random name; the extension only if it is one the checker gives (never x.php, .htaccess, .html)."""
-        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        return f"events/{folder}/{uuid.uuid4().hex}.{ext if ext in STORED_EXTENSIONS else 'bin'}"
+        from common.uploads import generated_path
+
+        return generated_path(f"events/{folder}", filename)
 
     path.__name__ = f"upload_{folder}"
     path.__qualname__ = path.__name__

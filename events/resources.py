@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from import_export import fields, resources, widgets
+from django.core.exceptions import ValidationError
+from import_export import fields, widgets
 
 from accounts import scope
+from common.imports import KepuResource, whole_number
+from common.imports.widgets import parse_count, parse_date
 
 from programs.models import Region, TargetPopulation
 
-from .imports import parse_count, parse_date
 from .models import ActivityReturn, Brand
 
 Category = ActivityReturn.Category
@@ -44,11 +46,13 @@ COLUMNS = [
     ("全国科普日平台登记号", "platform_ref", False),
     ("联系人", "contact_name", False),
     ("联系电话", "contact_phone", False),
+    ("编号", "id", False),  # the portal's number of the activity: a row with it updates that activity
 ]
 REQUIRED_HEADERS = [c for c, _a, req in COLUMNS if req]
 KNOWN_HEADERS = [c for c, _a, _r in COLUMNS]
 COLUMN_FOR_ATTRIBUTE = {a: c for c, a, _r in COLUMNS if a}
-COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "general_public": "面向人群", "campaign": "活动专项",
+COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "target_populations": "面向人群", "general_public": "面向人群",
+                             "campaign": "活动专项",
                              "unit": "组织单位"})
 GENERAL_PUBLIC_LABELS = {"社会公众", "公众", "全体公众", "社会公众(全体)"}
 SEPARATORS = ("、", ",", ",", ";", ";", "/", " ")
@@ -194,14 +198,39 @@ class TextWidget(widgets.Widget):
         return text
 
 
-class ActivityReturnResource(resources.ModelResource):
-    """Creates draft returns for `campaign` on behalf of `user` (only rows the user may file)."""
+class IdWidget(widgets.Widget):
+    """编号: read by KepuResource.get_or_init_instance (a bad one is named there); written back as the number."""
+
+    def clean(self, value, row=None, **kwargs):
+        return whole_number(value) if value not in (None, "") else None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+def _owner_ids(owner: dict) -> tuple:
+    return tuple(getattr(owner.get(name), "pk", None) for name in scope.OWNER_FIELDS)
+
+
+class ActivityReturnResource(KepuResource):
+    """Draft returns for `campaign` on behalf of `user` (only rows the user may file). A row with 编号 updates that
+    activity when the user may change it (accounts.scope) and it is still editable (draft or returned); a row
+    without 编号 updates the user's activity of the same campaign, title and start date; else it creates one.
+    A row whose values equal the stored ones is 无变化 (skipped). The confirm writes in bulk (KepuResource)."""
+
+    required_columns = REQUIRED_HEADERS
+    EDITABLE = ("draft", "returned")
+    # set from the user's scope, the chosen campaign and the widgets' caches; the model's three check constraints
+    # (one owner, ends after start, budget ≥ 0) are said in words by settle_owner, import_instance and BudgetWidget
+    trusted_foreign_keys = frozenset({"campaign", "region", "unit", "organisation", "base", "brand", "created_by"})
+    constraints_said_in_words = True
 
     def __init__(self, user, campaign=None):
-        self.user, self.campaign = user, campaign
-        super().__init__()
+        self.campaign = campaign
+        super().__init__(user=user)
         model_fields = {f.name: f for f in ActivityReturn._meta.get_fields() if hasattr(f, "max_length")}
         specials = {
+            "id": IdWidget(),
             "category": ChoiceLabelWidget(Category.choices, "活动类别"),
             "format": ChoiceLabelWidget(Format.choices, "活动形式", default=Format.OFFLINE),
             "starts_on": DateWidget(),
@@ -222,7 +251,10 @@ class ActivityReturnResource(resources.ModelResource):
             if widget is None:
                 widget = TextWidget(model_fields[attribute].max_length, column)
             target = "_populations" if attribute == "populations" else attribute
-            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget)
+            # 编号 is read by get_or_init_instance, never assigned from the cell (a blank one would drop the pk)
+            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget,
+                                                  readonly=attribute == "id")
+        self._snapshots: dict[int, tuple] = {}
 
     class Meta:
         model = ActivityReturn
@@ -230,11 +262,66 @@ class ActivityReturnResource(resources.ModelResource):
         skip_diff = True
         clean_model_instances = True
         use_transactions = True
+        use_bulk = True  # the confirm writes 500 rows (and their history) per query, see KepuResource
+        batch_size = 500
+        store_instance = True
+
+    # --- columns -------------------------------------------------------------------------------------------
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return list(KNOWN_HEADERS)
+
+    def column_for(self, attribute: str) -> str:
+        return super().column_for(attribute) or COLUMN_FOR_ATTRIBUTE.get(attribute, "")
+
+    # --- which activity a row is ------------------------------------------------------------------------------
+    def scoped_queryset(self):
+        return scope.changeable(self.user, ActivityReturn.objects.all()).prefetch_related("target_populations")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._snapshots = {}
+        self._stamp_owner = None if scope.scope_of(self.user).writes_all else _owner_ids(scope.owner_for(self.user))
+        mine = self.get_queryset().filter(campaign=self.campaign) if self.campaign else \
+            self.get_queryset().filter(campaign__isnull=True)
+        self._by_key = {}
+        for activity in mine.order_by("pk"):
+            key = (*_owner_ids({n: getattr(activity, n) for n in scope.OWNER_FIELDS}), activity.title,
+                   activity.starts_on)
+            self._by_key.setdefault(key, self._by_pk.get(activity.pk, activity))
+
+    def natural_key_lookup(self, row):
+        """The user's activity of this campaign with the row's owner, title and start date."""
+        title = TextWidget(200, "活动名称").clean(row.get("活动名称"))
+        starts_on = parse_date(row.get("开始日期"))
+        owner = self._stamp_owner
+        if owner is None:  # the office: the owner the row names
+            region = self.fields["region"].widget.clean(row.get("所属辖市(区)"))
+            owner = _owner_ids(scope.owner_for(self.user, {"region": region}))
+        return self._by_key.get((*owner, title, starts_on))
 
     def get_or_init_instance(self, instance_loader, row):
-        return self.init_instance(row), True
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if not new and instance.pk not in self._snapshots:
+            self._snapshots[instance.pk] = self._values(instance, stored=True)
+        return instance, new
+
+    def _values(self, instance, stored=False) -> tuple:
+        if stored:
+            populations = sorted(p.pk for p in instance.target_populations.all())
+            general = instance.general_public
+        else:
+            chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
+            populations, general = sorted(p.pk for p in chosen["populations"]), chosen["general_public"]
+        plain = [getattr(instance, ActivityReturn._meta.get_field(a).attname) for _c, a, _r in COLUMNS
+                 if a and a not in ("id", "populations")]
+        return (*plain, tuple(populations), general)
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        if not new:
+            instance._populations = {"populations": list(instance.target_populations.all()),
+                                     "general_public": instance.general_public}
+            return
         user = self.user
         instance.campaign = self.campaign
         instance.status = "draft"
@@ -247,35 +334,50 @@ class ActivityReturnResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        stored = self._snapshots.get(instance.pk) if instance.pk else None
+        if stored is not None and instance.status not in self.EDITABLE:
+            number = self._spreadsheet_row(kwargs.get("row_number"))
+            raise ValidationError({"id": ValidationError(
+                "第%(row)s行:编号%(pk)s的活动已提交,不能通过导入修改。" % {"row": number, "pk": instance.pk})})
+        current = {f"{n}_id": getattr(instance, f"{n}_id") for n in scope.OWNER_FIELDS} if instance.pk else None
         try:
             super().import_instance(instance, row, **kwargs)
-        except Exception as exc:  # ValidationError with the per-column messages
+        except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 raise
             errors = exc.error_dict
         chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
         instance.general_public = chosen["general_public"]
         if "starts_on" not in errors and "ends_on" not in errors and instance.ends_on < instance.starts_on:
-            from django.core.exceptions import ValidationError
-
             errors["ends_on"] = [ValidationError("结束日期不能早于开始日期。")]
         if "region" not in errors:
-            from django.core.exceptions import ValidationError
-
+            if current is not None and not scope.scope_of(self.user).writes_all:
+                for name, value in current.items():  # a filer's row never moves the activity (the widget said own)
+                    setattr(instance, name, value)
             try:
-                scope.settle_owner(self.user, instance)
+                scope.settle_owner(self.user, instance, current)
             except ValidationError as exc:
                 errors["region"] = [ValidationError(m) for m in exc.messages]
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """无变化: an existing activity whose row holds exactly what is stored is neither written nor counted."""
+        if import_validation_errors or not instance.pk or instance.pk not in self._snapshots:
+            return False
+        return self._values(instance) == self._snapshots[instance.pk]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's check constraints repeat what import_instance already said in plain words.
         super().validate_instance(instance, import_validation_errors, validate_unique=False)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        chosen = getattr(instance, "_populations", None)
-        if chosen and chosen["populations"]:
-            instance.target_populations.set(chosen["populations"])
+    # --- writes ----------------------------------------------------------------------------------------------
+    def save_m2m(self, instance, row, **kwargs):
+        if kwargs.get("dry_run"):
+            return
+        chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
+        self._pending_m2m[id(instance)] = (instance, {"target_populations": list(chosen["populations"])})
+
+    def bulk_update_fields(self) -> list:
+        names = {a for _c, a, _r in COLUMNS if a and a not in ("id", "populations")} | {"general_public", "updated_at"}
+        return [f for f in ActivityReturn._meta.concrete_fields if f.name in names]

@@ -21,9 +21,10 @@ from common.uploads import stored_name
 from common import clock
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
-from .imports import ImportRejected, ImportReport, collect_errors, read_xlsx
+from .imports import ImportRejected, ImportReport, as_row_errors, read_sheet
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
-from .uploads import MAX_PHOTOS, UploadRejected, check_document, check_image
+from common.uploads import UploadRejected, check_document, max_photos
+from common.uploads import check_photo as check_image
 
 LOCKED_MESSAGE = "该活动登记已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 REPORT_LOCKED_MESSAGE = "该活动的补充信息已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
@@ -178,8 +179,8 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     if not uploads:
         raise UploadRejected("请选择要上传的照片。")
     have = activity.photos.count()
-    if have + len(uploads) > MAX_PHOTOS:
-        raise UploadRejected(f"每个活动最多上传 {MAX_PHOTOS} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
+    if have + len(uploads) > max_photos():
+        raise UploadRejected(f"每个活动最多上传 {max_photos()} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
                              "本次照片均未保存。")
     checked, problems = [], []
     for upload in uploads:
@@ -353,42 +354,40 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
 
 # --- Excel import ----------------------------------------------------------------------------
 def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) -> ImportReport:
-    """Preview (dry_run) or create draft returns from a 活动安排表; all-or-nothing."""
-    from .resources import COLUMN_FOR_ATTRIBUTE, KNOWN_HEADERS, REQUIRED_HEADERS, ActivityReturnResource
+    """Preview (dry_run) or write a 活动安排表 (xlsx or csv) on the one engine; all-or-nothing. Each row is marked
+    新增 / 更新 / 无变化 (issue 12: a sheet imported twice updates what it created instead of duplicating it)."""
+    from common.imports import run_import
+
+    from .resources import KNOWN_HEADERS, REQUIRED_HEADERS, ActivityReturnResource
 
     if not scope.scope_of(user).files:
         raise TransitionNotAllowed("您的角色不能导入活动。")
     report = ImportReport()
     try:
-        sheet = read_xlsx(upload, required=REQUIRED_HEADERS, known=KNOWN_HEADERS,
-                          max_bytes=settings.KEPU_MAX_IMPORT_BYTES, max_rows=settings.KEPU_MAX_IMPORT_ROWS)
+        sheet = read_sheet(upload, required=REQUIRED_HEADERS, known=KNOWN_HEADERS)
     except ImportRejected as exc:
         report.errors.extend(exc.errors)
         return report
     resource = ActivityReturnResource(user=user, campaign=campaign)
 
-    class Rollback(Exception):
-        pass
+    def preview(result):
+        for number, row_result in zip(sheet.row_numbers, result.rows):
+            instance = getattr(row_result, "instance", None)
+            valid = row_result.import_type not in ("invalid", "error")
+            report.rows.append({
+                "row": number,
+                "number": instance.pk if instance is not None and row_result.import_type != "new" else None,
+                "title": instance.title if instance else "",
+                "category": instance.get_category_display() if instance and instance.category else "",
+                "starts_on": getattr(instance, "starts_on", None),
+                "region": instance.filer_name if instance and valid else "",
+                "planned": getattr(instance, "planned_participants", ""),
+                "valid": valid,
+                "change": row_result.import_type if valid else "",
+            })
 
-    try:
-        with transaction.atomic():
-            result = resource.import_data(sheet.dataset, dry_run=dry_run, raise_errors=False,
-                                          use_transactions=True, retain_instance_in_row_result=True)
-            report.errors = collect_errors(result, sheet, COLUMN_FOR_ATTRIBUTE)
-            for number, row_result in zip(sheet.row_numbers, result.rows):
-                instance = getattr(row_result, "instance", None)
-                report.rows.append({
-                    "row": number,
-                    "title": instance.title if instance else "",
-                    "category": instance.get_category_display() if instance and instance.category else "",
-                    "starts_on": getattr(instance, "starts_on", None),
-                    "region": instance.filer_name if instance else "",
-                    "planned": getattr(instance, "planned_participants", ""),
-                    "valid": row_result.import_type not in ("invalid", "error"),
-                })
-            if report.errors or dry_run:
-                raise Rollback
-            report.created = sum(1 for r in result.rows if r.import_type == "new")
-    except Rollback:
-        report.created = 0
+    outcome = run_import(resource, sheet, dry_run=dry_run, on_result=preview)
+    report.errors = as_row_errors(outcome.problems)
+    if outcome.ok and not dry_run:
+        report.created, report.updated, report.unchanged = outcome.new, outcome.updated, outcome.unchanged
     return report

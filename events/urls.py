@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("import/template.xlsx", views.import_template, name="import-template"),
+    path("import/filled.xlsx", views.import_export, name="import-export"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),

@@ -1,8 +1,6 @@
 """Pages for campaigns and activity returns (thin: reads from querysets, writes through services)."""
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +20,6 @@ from accounts import scope
 from accounts.permissions import RoleRequiredMixin
 from common.filters import parse_id
 from common.redirects import safe_next
-from common.storage import private_storage
 from common.workflow import WorkflowError, available_actions
 from common import clock, downloads
 
@@ -37,7 +34,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
-from .uploads import MAX_PHOTOS, UploadRejected
+from common.uploads import UploadRejected, max_photos
 
 
 def _visible(user):
@@ -118,7 +115,7 @@ def activity_detail(request, pk):
         "can_edit": activity.can_edit(request.user),
         "can_edit_report": activity.can_edit_report(request.user),
         "photos": activity.photos.all(),
-        "max_photos": MAX_PHOTOS,
+        "max_photos": max_photos(),
         "photo_form": PhotoUploadForm(),
         "populations": activity.target_populations.all(),
         "summary_due": activity.summary_due_on,
@@ -154,7 +151,9 @@ def activity_create(request):
     copy_from = None
     if request.method == "GET" and parse_id(request.GET.get("from")):
         copy_from = ActivityReturn.objects.changeable_by(user).filter(pk=parse_id(request.GET["from"])).first()
-    form = ActivityRegistrationForm(request.POST or None, user=user, copy_from=copy_from)
+    asked = parse_id(request.GET.get("campaign")) if request.method == "GET" else None
+    form = ActivityRegistrationForm(request.POST or None, user=user, copy_from=copy_from,
+                                    initial={"campaign": asked} if asked else None)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         if _save_phase(request, form, activity, "") is None:
@@ -298,19 +297,35 @@ def summary_file(request, pk):
 
 
 # --- Excel import and export ----------------------------------------------------------------
-def _import_dir() -> Path:
-    """Pending imports wait in the private storage (outside MEDIA_ROOT, never served)."""
-    path = Path(private_storage().location) / "events" / "import-tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+IMPORT_KEY = "events"  # pending imports: common.imports.stash (private storage, a session-bound token)
+PREVIEW_PAGE_ROWS = 50
+
+
+def _preview_context(request, token: str, rows: list, page_number) -> dict:
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, PREVIEW_PAGE_ROWS).get_page(page_number)
+    kinds = [r.get("change") for r in rows]
+    return {"token": token, "page": page, "preview_rows": page.object_list, "total_rows": len(rows),
+            "counts": {"new": kinds.count("new"), "update": kinds.count("update"), "skip": kinds.count("skip")}}
 
 
 @login_required
 def import_upload(request):
+    from common.imports import stash
+
     user = request.user
     if not scope.scope_of(user).files:
         raise PermissionDenied(_("您的角色不能导入活动。"))
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
+    token = request.GET.get("token", "")
+    if request.method == "GET" and token:  # another page of a preview: read from the stash, nothing re-checked
+        rows = stash.load_preview(request, IMPORT_KEY, token)
+        if rows is None:
+            messages.error(request, _("导入已过期,请重新上传文件。"))
+            return redirect("events:import")
+        return render(request, "events/import.html", _preview_context(request, token, rows, request.GET.get("page")))
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user,
+                            campaign_id=parse_id(request.GET.get("campaign")))
     ctx = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -318,41 +333,51 @@ def import_upload(request):
         report = services.import_returns(upload, user, campaign, dry_run=True)
         ctx["report"] = report
         if report.ok:
-            token = uuid.uuid4().hex
             upload.seek(0)
-            (_import_dir() / f"{token}.xlsx").write_bytes(upload.read())
-            request.session["events_import"] = {"token": token, "campaign": campaign.pk if campaign else None,
-                                                "name": upload.name}
-            ctx["token"] = token
+            token = stash.stash_upload(request, IMPORT_KEY, upload.read(), upload.name,
+                                       campaign=campaign.pk if campaign else None)
+            rows = [{**r, "starts_on": r["starts_on"].isoformat() if r["starts_on"] else ""} for r in report.rows]
+            stash.save_preview(token, rows)
+            ctx.update(_preview_context(request, token, rows, 1))
     return render(request, "events/import.html", ctx)
 
 
 @login_required
 @require_POST
 def import_confirm(request):
+    from common.imports import stash
+
     user = request.user
-    pending = request.session.get("events_import") or {}
     token = request.POST.get("token", "")
-    if not token or pending.get("token") != token:
+    data, name = stash.load_stash(request, IMPORT_KEY, token)
+    if data is None:
         messages.error(request, _("导入已过期,请重新上传文件。"))
         return redirect("events:import")
-    path = _import_dir() / f"{token}.xlsx"
-    if not path.exists():
-        messages.error(request, _("导入已过期,请重新上传文件。"))
-        return redirect("events:import")
+    pending = stash.stash_meta(request, IMPORT_KEY, token)
     campaign = Campaign.objects.filter(pk=pending.get("campaign")).first() if pending.get("campaign") else None
-    upload = SimpleUploadedFile(pending.get("name") or "import.xlsx", path.read_bytes())
-    report = services.import_returns(upload, user, campaign, dry_run=False)
-    path.unlink(missing_ok=True)
-    request.session.pop("events_import", None)
+    report = services.import_returns(SimpleUploadedFile(name or "import.xlsx", data), user, campaign, dry_run=False)
+    stash.drop_stash(request, token)
     if not report.ok:
         form = ImportUploadForm(user=user)
         return render(request, "events/import.html", {"form": form, "report": report})
-    messages.success(request, _("已导入 %(n)d 条活动(草稿)。请核对后提交。") % {"n": report.created})
+    messages.success(request, _("已导入:新增 %(new)d 条,更新 %(updated)d 条,无变化 %(same)d 条(草稿)。请核对后提交。")
+                     % {"new": report.created, "updated": report.updated, "same": report.unchanged})
     url = reverse("events:list") + "?status=draft"
     if campaign:
         url += f"&campaign={campaign.pk}"
     return redirect(url)
+
+
+@login_required
+def import_export(request):
+    """下载已填报活动: the user's activities in the template's columns, with 编号 — filled in and imported again,
+    each row updates its activity."""
+    campaign_id = parse_id(request.GET.get("campaign"))
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id is not None else None
+    queryset = scope.changeable(request.user, ActivityReturn.objects.all())
+    queryset = queryset.filter(campaign=campaign) if campaign else queryset
+    data = exports.filled_in_workbook(request.user, campaign, queryset)
+    return downloads.xlsx_download(data, "已填报活动.xlsx")
 
 
 @login_required

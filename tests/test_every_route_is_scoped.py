@@ -608,6 +608,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "events:import": Rule("IMPORT", "the 活动安排表 import (xlsx → draft returns)"),
     "events:import-confirm": create("events.ActivityReturn", body=lambda w, o, v: {"token": "0" * 32}),
     "events:import-template": export("the blank 活动安排表 template", variants=_q("", "?campaign={campaign_pk}")),
+    "events:import-export": export("下载已填报活动: the activities the user may change, with their 编号",
+                                   variants=_q("", "?campaign={campaign_pk}")),
     "events:detail": read("returns"),
     "events:edit": write("returns", get_too=True, body=_return_form),
     "events:delete": write("returns"),

@@ -1,8 +1,6 @@
 """Member units' periodic work reports on the plan: periods, reports, entries, figures, attachments."""
 from __future__ import annotations
 
-import os
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -23,8 +21,9 @@ from .plan import Plan, PlanTarget, ResponsibleUnit, Task
 
 def attachment_path(instance, filename):
     """A random name; the extension only if it is one common.uploads gives (never x.php, .htaccess, .html)."""
-    ext = os.path.splitext(filename)[1].lower()
-    return f"reports/{uuid.uuid4().hex}{ext if ext in ('.pdf', '.docx', '.xlsx', '.jpg', '.png') else '.bin'}"
+    from common.uploads import generated_path
+
+    return generated_path("reports", filename)
 
 
 class ReportingPeriod(models.Model):

@@ -304,8 +304,8 @@ def test_renaming_a_base_by_id_onto_another_base_of_its_region_is_refused(client
 def test_a_database_error_in_a_later_batch_rolls_back_the_whole_import(office_user, wujin, monkeypatch):
     from django.db import IntegrityError
 
-    from bases import imports
-    from bases.imports import read_upload, run_import
+    from common.imports import resource as imports
+    from common.imports import read_upload, run_import
 
     calls = {"n": 0}
     real = imports.bulk_create_with_history

@@ -128,7 +128,7 @@ def test_district_user_cannot_open_or_post_the_certification_import(client_for, 
 
 def test_a_district_certification_import_is_refused_by_the_resource_too(wujin_user, wujin_base):
     """The import path itself (not only the page) refuses: nothing is written, one Chinese message."""
-    from bases.imports import read_upload, run_import
+    from common.imports import read_upload, run_import
     from bases.resources import CertificationResource
 
     from .conftest import xlsx_bytes

@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "artefacts" / "clerk"
 TITLES = ["礼嘉镇“科技点亮生活”主场活动", "湖塘镇应急救护培训", "牛塘镇青少年科学实验秀", "洛阳镇农技专家田间课堂",
           "遥观镇防范电信诈骗科普宣传"]
+IMPORTED_TITLES = ["雪堰镇科普大篷车进乡村", "前黄镇老年人防诈骗讲座", "横林镇专家讲科普:碳达峰", "嘉泽镇花木科技课堂",
+                   "西太湖园区青少年科技营"]
 
 
 @pytest.fixture
@@ -126,13 +128,33 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     assert {(a.campaign_id, a.starts_on, a.venue, a.contact_name) for a in registered} == {
         (science_day_2023.pk, dt.date(2023, 9, 17), "新时代文明实践所", "张老师")}
 
+    # 1b. five more activities from the towns' sheet, imported twice (the second time after a correction
+    #     elsewhere): the second import updates, it does not add five more
+    from .conftest import xlsx_bytes
+    from .test_import import HEADER, row
+
+    sheet = tmp_path / "镇街活动安排表.xlsx"
+    sheet.write_bytes(xlsx_bytes([HEADER] + [row(i + 1, title=t, start="2023-09-18", planned=300)
+                                             for i, t in enumerate(IMPORTED_TITLES)]))
+    for attempt in range(2):
+        clerk.goto(url + f"/events/import/?campaign={science_day_2023.pk}")
+        page.set_input_files("#id_file", str(sheet))
+        clerk.click("[data-testid=import-preview-button]")
+        page.wait_for_selector("[data-testid=import-preview]")
+        assert page.inner_text("[data-testid=import-counts]") == (
+            "新增 5 条,更新 0 条,无变化 0 条。" if attempt == 0 else "新增 0 条,更新 0 条,无变化 5 条。")
+        clerk.click("[data-testid=import-confirm]")
+        page.wait_for_load_state()
+    imported = ActivityReturn.objects.filter(campaign=science_day_2023, title__in=IMPORTED_TITLES)
+    assert imported.count() == 5  # not 10
+
     # 2. the 活动安排表: filing it submits the five registrations
     clerk.goto(url + f"/events/campaigns/{science_day_2023.pk}/")
     clerk.fill("form:has([data-testid=file-schedule]) textarea[name=text]", "武进区全国科普日活动安排表(5 项)")
     clerk.click("[data-testid=file-schedule]")
     page.wait_for_load_state()
     assert set(ActivityReturn.objects.filter(campaign=science_day_2023).values_list("status", flat=True)) == {
-        "submitted"}
+        "submitted"}  # the five from the form and the five imported
 
     # 3. after the event: one activity's post-event report, with no office action in between
     first = registered[0]
@@ -169,7 +191,8 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
             narrow[f"{name}-{width}"] = page.evaluate(
                 "[...document.querySelectorAll('td, th')].filter(c => c.offsetParent !== null"
                 " && c.textContent.trim().length > 2 && c.getBoundingClientRect().width < 56).length")
-    print(f"\n[clerk journey] 5 registrations + 活动安排表 + one post-event report with a photo: "
+    print(f"\n[clerk journey] 5 registrations + a 5-row sheet imported twice + 活动安排表 + one post-event report "
+          f"with a photo: "
           f"{clerk.clicks} clicks, {clerk.fields} fields typed, {clerk.selects} selects, {loads} page loads")
     context.close()
     connections.close_all()

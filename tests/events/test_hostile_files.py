@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from events import services
-from events.uploads import UploadRejected
+from common.uploads import UploadRejected
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes
 

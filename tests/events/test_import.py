@@ -175,7 +175,7 @@ def test_the_downloaded_template_has_the_columns_and_lists_and_imports_cleanly(c
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["活动安排表"]
     headers = [c.value for c in sheet[2]]
-    assert headers == HEADER
+    assert headers == HEADER + ["编号"]  # issue 12: the portal's number of each activity, last
     lists = workbook["填写说明"]
     values = {c.value for r in lists.iter_rows() for c in r if c.value}
     assert {"主场活动", "农村科普联合行动", "“云上科普日”专项行动", "龙城科普大讲堂", "社会公众", "农民"} <= values

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from events import services
 from events.models import ActivityPhoto
-from events.uploads import UploadRejected
+from common.uploads import UploadRejected
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes, upload
 
