@@ -45,7 +45,8 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
     review_level = serializers.SerializerMethodField(
         help_text="活动登记的审核层级。district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
     report_review_level = serializers.SerializerMethodField(help_text="活动补充信息的审核层级(同上)")
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.published(), required=False,
+                                                  allow_null=True)  # a draft campaign takes no activities
     brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
                                          required=False, allow_null=True)
     target_populations = serializers.SlugRelatedField(slug_field="code", many=True,
