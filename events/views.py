@@ -369,6 +369,9 @@ class CampaignListView(LoginRequiredMixin, ListView):
             n_returns=Count("returns", filter=Q(returns__in=_visible(self.request.user))),
         ).order_by("-year", "-starts_on")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, can_manage=scope.can_manage_campaigns(self.request.user))
+
 
 @login_required
 def campaign_detail(request, pk):
@@ -391,6 +394,7 @@ def campaign_detail(request, pk):
         "district_level": scope.scope_of(user).kind == "district",
         "summary": exports.campaign_summary(campaign, _visible(user)),
         "categories": ActivityReturn.Category.choices,
+        "can_manage": scope.can_manage_campaigns(user),
     }
     return render(request, "events/campaign_detail.html", ctx)
 

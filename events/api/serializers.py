@@ -15,13 +15,32 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due",
-                  "summary_due", "summary_days_after", "regions", "units"]
+                  "summary_due", "summary_days_after", "regions", "units", "notice", "published_at"]
+        read_only_fields = ["published_at"]
+        # the name's uniqueness is checked with the other rules (events.campaigns), in Chinese
+        extra_kwargs = {"name": {"validators": []}}
 
     def validate(self, attrs):
-        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        from ..campaigns import FIELDS, validate_campaign
+
+        instance = self.instance
+        merged = {name: getattr(instance, name) for name in FIELDS} if instance is not None else {}
+        merged.update(attrs)
+        regions = attrs.get("regions", list(instance.regions.all()) if instance is not None else [])
+        units = attrs.get("units", list(instance.units.all()) if instance is not None else [])
+        errors = validate_campaign(merged, regions, units, instance)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
+
+
+class CampaignPublishedSerializer(serializers.Serializer):
+    """The answer of `publish/`: when it was published and whether this call published it."""
+
+    id = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    published_now = serializers.BooleanField(help_text="false:此前已发布,本次未重复通知")
+    detail = serializers.CharField()
 
 
 class TransitionSerializer(serializers.ModelSerializer):
