@@ -408,17 +408,42 @@ def home_region(user):
     return regions[0] if regions else None
 
 
+PUBLISHED_CAMPAIGN_Q = Q(published_at__isnull=False)
+
+
+def can_manage_campaigns(user) -> bool:
+    """Create, edit, copy and publish campaigns in the portal: the office alone (Django admin is for superusers)."""
+    return scope_of(user).kind == "office"
+
+
+def campaign_read_q(user) -> Q | None:
+    """Campaigns a user may open: the office every one, drafts too; every other role only published ones (a draft
+    is the office's until it is published). None: all."""
+    scope = scope_of(user)
+    if can_manage_campaigns(user):
+        return None
+    if scope.kind == "none":
+        return Q(pk__in=[])
+    return PUBLISHED_CAMPAIGN_Q
+
+
+def campaign_list_q(user) -> Q | None:
+    """The campaign list: the office sees every campaign (drafts too); a party the published ones it files for."""
+    return None if can_manage_campaigns(user) else campaign_filter_q(user)
+
+
 def campaign_filter_q(user) -> Q | None:
-    """Campaigns a party must file for: its district's (towns, organisations and bases file to their district),
-    or its unit's. None: all (office, leaders)."""
+    """Published campaigns a party must file for: its district's (towns, organisations and bases file to their
+    district), or its unit's; the office and leaders every published one. A draft is offered to nobody (no form,
+    import or API write may file into it)."""
     scope = scope_of(user)
     if scope.reads_all:
-        return None
+        return PUBLISHED_CAMPAIGN_Q
     if scope.kind == "unit":
-        return Q(units=scope.unit)
+        return PUBLISHED_CAMPAIGN_Q & Q(units=scope.unit)
     district = scope.district
     if district is not None:
-        return Q(regions=district)
+        return PUBLISHED_CAMPAIGN_Q & Q(regions=district)
     return Q(pk__in=[])
 
 

@@ -44,14 +44,15 @@ KB = 1024
 MB = 1024 * KB
 
 # Defaults; callers pass their own where a form needs tighter limits.
-DEFAULT_MAX_BYTES = {"jpeg": 10 * MB, "png": 10 * MB, "pdf": 20 * MB, "docx": 20 * MB, "xlsx": 5 * MB}
+DEFAULT_MAX_BYTES = {"jpeg": 10 * MB, "png": 10 * MB, "pdf": 20 * MB, "docx": 20 * MB, "xlsx": 5 * MB, "csv": 5 * MB}
 MAX_UNCOMPRESSED_BYTES = 100 * MB  # total of all members of a docx/xlsx
 MAX_COMPRESSION_RATIO = 100  # uncompressed / compressed, whole archive and per member
 MAX_ZIP_MEMBERS = 2_000
 
 LABELS = {"jpeg": "JPEG 图片", "png": "PNG 图片", "pdf": "PDF 文档", "docx": "Word 文档(.docx)",
-          "xlsx": "Excel 工作簿(.xlsx)"}
-EXTENSIONS = {"jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "pdf": {".pdf"}, "docx": {".docx"}, "xlsx": {".xlsx"}}
+          "xlsx": "Excel 工作簿(.xlsx)", "csv": "CSV 或文本表格(.csv/.txt)"}
+EXTENSIONS = {"jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "pdf": {".pdf"}, "docx": {".docx"}, "xlsx": {".xlsx"},
+              "csv": {".csv", ".txt"}}
 STORED_EXTENSION = {"jpeg": "jpg", "png": "png", "pdf": "pdf", "docx": "docx", "xlsx": "xlsx"}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -180,6 +181,14 @@ def sniff_kind(head: bytes, data_for_zip: bytes | None = None) -> str | None:
     return None
 
 
+def looks_like_text(head: bytes) -> bool:
+    """A csv or tab-separated text as Excel saves one: no NUL byte, unless it is UTF-16 (with its byte-order
+    mark, as Excel's 「Unicode 文本」 is); anything else with NULs is a binary file named .csv."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00" not in head and _actual(head) is None
+
+
 def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = Limits()) -> zipfile.ZipFile:
     """Refuse zip bombs and XML bombs in an Office (OOXML) file; return the opened ZipFile.
 
@@ -262,6 +271,8 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
         raise ValidationError(f"{label}“{name}”太大({_human(size)}),不能超过 {_human(cap)}。")
     head = _read_head(upload)
     kind = sniff_kind(head)
+    if kind is None and "csv" in kinds and looks_like_text(head):
+        kind = "csv"
     data = None
     if kind == "zip":
         data = _read_all(upload)
@@ -270,6 +281,10 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
         if kind is None and _actual(head) == "ole" and "xlsx" in kinds:
             raise ValidationError("这是旧版 Excel(.xls)文件,请在 Excel 中“另存为”.xlsx 格式后再上传。")
         actual = ACTUAL.get(kind if kind is not None else _actual(head), "未知格式")
+        if kinds == ("csv",):
+            what = f"实际内容:{actual}" if actual != "未知格式" else "含有二进制内容"
+            raise ValidationError(f"{label}“{name}”不是文本格式的 CSV({what}),可能是其他格式改了扩展名。"
+                                  "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。")
         raise ValidationError(f"{label}“{name}”的文件类型不被接受:只接受 {allowed}(实际内容:{actual}),已拒绝。")
     ext = os.path.splitext(name)[1].lower()
     if ext and ext not in EXTENSIONS[kind]:

@@ -6,10 +6,23 @@ from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Bra
 
 @admin.register(Campaign)
 class CampaignAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "kind", "year", "starts_on", "ends_on", "schedule_due", "summary_due")
+    """For administrators (superusers) only: the office sets campaigns up in the portal (/events/campaigns/new/,
+    edit, copy, publish), where drafts, validation and notices apply. Office staff may look here, not change."""
+
+    list_display = ("name", "kind", "year", "starts_on", "ends_on", "schedule_due", "summary_due", "published_at")
     list_filter = ("kind", "year")
     search_fields = ("name", "theme")
     filter_horizontal = ("regions", "units")
+    readonly_fields = ("published_at",)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Brand)

@@ -12,8 +12,8 @@ from .models import ActivityReturn, Campaign
 
 
 class ActivityReturnFilter(KepuFilterSet):
-    campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动专项"),
-                                                empty_label=_("全部专项"))
+    campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.published(), label=_("活动专项"),
+                                        empty_label=_("全部专项"))
     year_round = django_filters.BooleanFilter(field_name="campaign", lookup_expr="isnull", label=_("全年常态化活动"))
     region = django_filters.CharFilter(method="filter_region", label=_("区域(含下级)"))
     status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("登记状态"),

@@ -252,3 +252,41 @@ class FilingForm(forms.Form):
     kind = forms.ChoiceField(choices=CampaignFiling.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("说明/总结"))
     file = uploads.CheckedFileField(required=False, label=_("附件(PDF/Word)"))
+
+
+class CampaignForm(forms.ModelForm):
+    """The office's campaign settings (create, edit, next year's copy); the rules are events.campaigns'."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programs.models import ResponsibleUnit
+
+        self.fields["regions"].queryset = Region.objects.districts().order_by("code")
+        self.fields["units"].queryset = ResponsibleUnit.objects.order_by("name")
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
+    class Meta:
+        model = Campaign
+        fields = ["kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due", "summary_due",
+                  "summary_days_after", "regions", "units", "notice"]
+        widgets = dict.fromkeys(("starts_on", "ends_on", "schedule_due", "report_due", "summary_due"),
+                                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        widgets.update({"regions": forms.CheckboxSelectMultiple, "units": forms.CheckboxSelectMultiple,
+                        "notice": forms.Textarea(attrs={"rows": 3})})
+        error_messages = {"name": {"unique": _("已有同名的活动专项,请换一个名称。")}}
+
+    def validate_unique(self):
+        """Name uniqueness is checked in clean() with the campaign's name in the message."""
+
+    def clean(self):
+        from .campaigns import validate_campaign
+
+        data = super().clean()
+        for name, message in validate_campaign(data, data.get("regions"), data.get("units"), self.instance).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data

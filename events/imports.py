@@ -79,16 +79,14 @@ def read_sheet(upload, *, required: list[str], known: list[str]) -> Upload:
     name = os.path.basename(getattr(upload, "name", "") or "")
     max_bytes = settings.KEPU_MAX_IMPORT_BYTES
     is_csv = os.path.splitext(name)[1].lower() in CSV_EXTENSIONS
-    if is_csv:
-        size = getattr(upload, "size", None)
-        if size is not None and size > max_bytes:  # refused before it is read
-            raise ImportRejected(str(_("文件“%(name)s”太大(%(size).1f MB),不能超过 %(limit).1f MB。")
-                                     % {"name": name, "size": size / 1048576, "limit": max_bytes / 1048576}))
-    else:
-        try:
-            uploads.validate_upload(upload, kinds=("xlsx",), max_bytes=max_bytes, label="文件")
-        except ValidationError as exc:
-            raise ImportRejected(" ".join(exc.messages)) from None
+    size = getattr(upload, "size", None)
+    if is_csv and size is not None and size > max_bytes:  # refused before it is read
+        raise ImportRejected(str(_("文件“%(name)s”太大(%(size).1f MB),不能超过 %(limit).1f MB。")
+                                 % {"name": name, "size": size / 1048576, "limit": max_bytes / 1048576}))
+    try:  # the one upload checker: xlsx (zip and XML bombs) or csv/txt (text, not a binary renamed)
+        uploads.validate_upload(upload, kinds=("csv",) if is_csv else ("xlsx",), max_bytes=max_bytes, label="文件")
+    except ValidationError as exc:
+        raise ImportRejected(" ".join(exc.messages)) from None
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
@@ -96,7 +94,7 @@ def read_sheet(upload, *, required: list[str], known: list[str]) -> Upload:
         raise ImportRejected(str(_("文件“%(name)s”是空文件,请选择有内容的文件。") % {"name": name}))
     try:
         return read_upload(data, name or "import.xlsx", known, required, max_bytes=max_bytes,
-                           max_rows=settings.KEPU_MAX_IMPORT_ROWS, options=OPTIONS, checked=not is_csv)
+                           max_rows=settings.KEPU_MAX_IMPORT_ROWS, options=OPTIONS, checked=True)
     except ImportFileError as exc:
         errors = as_row_errors(exc.problems)
         raise ImportRejected(errors[0].message if len(errors) == 1 else

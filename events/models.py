@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -58,6 +59,9 @@ class Campaign(models.Model):
     )
     notice = models.TextField(_("通知要点"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # None: a draft the office is still setting up (its pages and the API create drafts); rows written in code
+    # (loaders, the demo) are published when they are created. Publishing notifies every filing party.
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, default=timezone.now, editable=False)
 
     objects = CampaignQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[regions, units])
@@ -74,6 +78,10 @@ class Campaign(models.Model):
     def report_deadline(self) -> dt.date:
         """The post-event reports' deadline (seed 002: 9月25日前完成活动补充信息填报)."""
         return self.report_due or self.summary_due
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Brand(models.Model):

@@ -14,8 +14,24 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(summary_due__gte=day)
 
     def for_filer(self, user):
-        """Campaigns the user's party must file for (accounts.scope: its district's, or its unit's)."""
+        """Published campaigns the user's party must file for (accounts.scope: its district's, or its unit's)."""
         q = scope.campaign_filter_q(user)
+        return self if q is None else self.filter(q).distinct()
+
+    def published(self):
+        return self.filter(scope.PUBLISHED_CAMPAIGN_Q)
+
+    def drafts(self):
+        return self.filter(published_at__isnull=True)
+
+    def visible_to(self, user):
+        """Campaigns the user may open (a draft: the office only)."""
+        q = scope.campaign_read_q(user)
+        return self if q is None else self.filter(q)
+
+    def listed_for(self, user):
+        """The campaign list: the office every campaign, drafts too; a party the published ones it files for."""
+        q = scope.campaign_list_q(user)
         return self if q is None else self.filter(q).distinct()
 
 

@@ -259,6 +259,8 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
                   now: dt.datetime | None = None) -> CampaignFiling:
     """Record the region's (unit's) schedule or summary. Filing the schedule submits its drafts."""
     party = filer_party(user)
+    if campaign.published_at is None:
+        raise WorkflowError("该活动专项尚未发布,不能报送。")
     if kind not in CampaignFiling.Kind.values:
         raise WorkflowError("未知的报送类型。")
     file_kind = check_document(upload) if upload is not None else None
@@ -307,7 +309,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
     overdue_lines: list[str] = []
     due_fields = (("schedule", "schedule_due", "活动安排表"), ("summary", "summary_due", "活动总结"))
     horizon = today + dt.timedelta(days=max(days_before or [0]))
-    campaigns = Campaign.objects.filter(
+    campaigns = Campaign.objects.published().filter(
         Q(schedule_due__gte=today - dt.timedelta(days=60), schedule_due__lte=horizon)
         | Q(summary_due__gte=today - dt.timedelta(days=60), summary_due__lte=horizon)
     ).prefetch_related("regions", "units")

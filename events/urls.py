@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bulk
+from . import campaign_views, views, views_bulk
 
 app_name = "events"
 urlpatterns = [
@@ -22,7 +22,11 @@ urlpatterns = [
     path("<int:pk>/summary-file/", views.summary_file, name="summary-file"),
     path("<int:pk>/report/", views.activity_report, name="report"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/edit/", campaign_views.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/copy/", campaign_views.campaign_copy, name="campaign-copy"),
+    path("campaigns/<int:pk>/publish/", campaign_views.campaign_publish, name="campaign-publish"),
     path("campaigns/<int:pk>/file/", views.campaign_file, name="campaign-file"),
     path("campaigns/<int:pk>/filings/<int:filing_pk>/", views.filing_file, name="filing-file"),
     path("campaigns/<int:pk>/summary.xlsx", views.campaign_export, name="campaign-export"),

@@ -383,7 +383,7 @@ def import_export(request):
 @login_required
 def import_template(request):
     campaign_id = parse_id(request.GET.get("campaign"))
-    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id is not None else None
+    campaign = Campaign.objects.for_filer(request.user).filter(pk=campaign_id).first() if campaign_id else None
     data = exports.import_template(request.user, campaign)
     return downloads.xlsx_download(data, "活动安排表模板.xlsx")
 
@@ -394,15 +394,18 @@ class CampaignListView(LoginRequiredMixin, ListView):
     context_object_name = "campaigns"
 
     def get_queryset(self):
-        return Campaign.objects.for_filer(self.request.user).annotate(
+        return Campaign.objects.listed_for(self.request.user).annotate(
             n_returns=Count("returns", filter=Q(returns__in=_visible(self.request.user))),
         ).order_by("-year", "-starts_on")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, can_manage=scope.can_manage_campaigns(self.request.user))
 
 
 @login_required
 def campaign_detail(request, pk):
     user = request.user
-    campaign = get_object_or_404(Campaign.objects.prefetch_related("regions", "units"), pk=pk)
+    campaign = get_object_or_404(Campaign.objects.visible_to(user).prefetch_related("regions", "units"), pk=pk)
     rows = completeness.completeness_for(campaign, user)
     files = scope.scope_of(user).kind in scope.FILER_KINDS
     filings = {}
@@ -420,6 +423,7 @@ def campaign_detail(request, pk):
         "district_level": scope.scope_of(user).kind == "district",
         "summary": exports.campaign_summary(campaign, _visible(user)),
         "categories": ActivityReturn.Category.choices,
+        "can_manage": scope.can_manage_campaigns(user),
     }
     return render(request, "events/campaign_detail.html", ctx)
 
@@ -427,7 +431,7 @@ def campaign_detail(request, pk):
 @login_required
 @require_POST
 def campaign_file(request, pk):
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     form = FilingForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请求不完整,请重试。"))
@@ -452,6 +456,6 @@ def filing_file(request, pk, filing_pk):
 @login_required
 def campaign_export(request, pk):
     """The campaign's 汇总表 (approved returns the user may see: the office gets every region)."""
-    campaign = get_object_or_404(Campaign, pk=pk)
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     data = exports.campaign_summary_workbook(campaign, _visible(request.user))
     return downloads.xlsx_download(data, f"{campaign.name}汇总表.xlsx")

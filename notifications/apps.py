@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from common.workflow import workflow_transitioned
         from events.models import Campaign
+        from events.signals import campaign_published
         from programs.models import ReportingPeriod
 
         from . import receivers
@@ -18,4 +19,5 @@ class NotificationsConfig(AppConfig):
         for through in (Campaign.regions.through, Campaign.units.through):
             m2m_changed.connect(receivers.on_campaign_parties_added, sender=through,
                                 dispatch_uid=f"notifications-campaign-{through._meta.model_name}")
+        campaign_published.connect(receivers.on_campaign_published, dispatch_uid="notifications-campaign-published")
         post_save.connect(receivers.on_period_saved, sender=ReportingPeriod, dispatch_uid="notifications-period")

@@ -68,7 +68,7 @@ def _overview(user, today, bench, district=None) -> None:
     from events.models import Campaign
     from programs.models import ReportingPeriod
 
-    campaigns = Campaign.objects.filter(summary_due__gte=today - dt.timedelta(days=OVERVIEW_PAST_DAYS))
+    campaigns = Campaign.objects.published().filter(summary_due__gte=today - dt.timedelta(days=OVERVIEW_PAST_DAYS))
     if district is not None:
         campaigns = campaigns.for_filer(user)
     for campaign in campaigns.order_by("schedule_due"):

@@ -81,6 +81,8 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
         fmt, rows = "xlsx", _xlsx_rows(data, max_bytes, max_rows, options, checked)
         formulas = uncomputed_formulas(data)
     elif ext in (".csv", ".txt"):  # .txt: what Excel names its "Unicode 文本" (tab-separated) save
+        if not checked:
+            _check_text(data, filename, max_bytes)
         fmt, rows = "csv", _csv_rows(data, filename, max_rows)
     else:
         raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
@@ -124,6 +126,17 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions 
     except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
         raise file_problem(options.say("unreadable", _("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。")))
     return out
+
+
+def _check_text(data: bytes, filename: str, max_bytes: int) -> None:
+    """A csv goes through the one upload checker too (a binary file named .csv is refused before any decoding)."""
+    from django.core.files.base import ContentFile
+
+    try:
+        uploads.validate_upload(ContentFile(data, name=os.path.basename(filename or "") or "import.csv"),
+                                kinds=("csv",), max_bytes=max_bytes, label="文件")
+    except ValidationError as exc:
+        raise file_problem(" ".join(exc.messages)) from None
 
 
 def _save_as_advice() -> str:

@@ -15,13 +15,32 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due",
-                  "summary_due", "summary_days_after", "regions", "units"]
+                  "summary_due", "summary_days_after", "regions", "units", "notice", "published_at"]
+        read_only_fields = ["published_at"]
+        # the name's uniqueness is checked with the other rules (events.campaigns), in Chinese
+        extra_kwargs = {"name": {"validators": []}}
 
     def validate(self, attrs):
-        starts, ends = attrs.get("starts_on"), attrs.get("ends_on")
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        from ..campaigns import FIELDS, validate_campaign
+
+        instance = self.instance
+        merged = {name: getattr(instance, name) for name in FIELDS} if instance is not None else {}
+        merged.update(attrs)
+        regions = attrs.get("regions", list(instance.regions.all()) if instance is not None else [])
+        units = attrs.get("units", list(instance.units.all()) if instance is not None else [])
+        errors = validate_campaign(merged, regions, units, instance)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
+
+
+class CampaignPublishedSerializer(serializers.Serializer):
+    """The answer of `publish/`: when it was published and whether this call published it."""
+
+    id = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    published_now = serializers.BooleanField(help_text="false:此前已发布,本次未重复通知")
+    detail = serializers.CharField()
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -45,7 +64,8 @@ class ActivityReturnSerializer(serializers.ModelSerializer):
     review_level = serializers.SerializerMethodField(
         help_text="活动登记的审核层级。district: 待辖市(区)审核;city: 待市级审核或已由市级决定")
     report_review_level = serializers.SerializerMethodField(help_text="活动补充信息的审核层级(同上)")
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.published(), required=False,
+                                                  allow_null=True)  # a draft campaign takes no activities
     brand = serializers.SlugRelatedField(slug_field="name", queryset=Brand.objects.filter(is_active=True),
                                          required=False, allow_null=True)
     target_populations = serializers.SlugRelatedField(slug_field="code", many=True,

@@ -1,4 +1,5 @@
-"""/api/v1/campaigns/ and /api/v1/activities/ with submit/approve/return/reopen actions."""
+"""/api/v1/campaigns/ (with publish/) and /api/v1/activities/ with submit/approve/return/reopen actions."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,10 +12,10 @@ from common.api import WorkflowActionSerializer, WorkflowActionsMixin, error_res
 from common.filters import parse_id
 from common.workflow import WorkflowError
 
-from .. import completeness, services
+from .. import campaigns, completeness, services
 from ..filters import ActivityReturnFilter, CampaignFilter
 from ..models import ActivityReturn, Campaign
-from .serializers import ActivityReturnSerializer, CampaignSerializer
+from .serializers import ActivityReturnSerializer, CampaignPublishedSerializer, CampaignSerializer
 
 
 class CompletenessRowSerializer(serializers.Serializer):
@@ -42,11 +43,44 @@ class CompletenessRowSerializer(serializers.Serializer):
 
 
 class CampaignViewSet(viewsets.ModelViewSet):
-    queryset = Campaign.objects.prefetch_related("regions", "units").order_by("-year", "-starts_on")
+    """Campaigns: everyone reads the published ones, the office also its drafts. A campaign created here is a draft
+    until `publish/`."""
+
     serializer_class = CampaignSerializer
     permission_classes = [OfficeWritesOthersRead]
     filterset_class = CampaignFilter
     search_fields = ["name", "theme"]
+
+    def get_queryset(self):
+        return (Campaign.objects.visible_to(self.request.user).prefetch_related("regions", "units")
+                .order_by("-year", "-starts_on"))
+
+    def _through_service(self, serializer, write):
+        try:
+            serializer.instance = write(dict(serializer.validated_data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+
+    def perform_create(self, serializer):
+        self._through_service(serializer, lambda data: campaigns.create_campaign(self.request.user, data))
+
+    def perform_update(self, serializer):
+        self._through_service(serializer,
+                              lambda data: campaigns.update_campaign(serializer.instance, self.request.user, data))
+
+    @extend_schema(request=None, responses=CampaignPublishedSerializer,
+                   summary="发布活动专项(领导小组办公室):须报送的单位可见并收到通知;重复发布不再通知")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        campaign = self.get_object()
+        if not scope.can_manage_campaigns(request.user):
+            raise PermissionDenied("只有领导小组办公室可以发布活动专项。")
+        try:
+            result = campaigns.publish_campaign(campaign, request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return Response({"id": result.campaign.pk, "published_at": result.campaign.published_at,
+                         "published_now": result.now, "detail": result.message})
 
     @extend_schema(summary="报送完成情况(区域/单位 × 安排表、总结、活动数、参与人次)",
                    responses=CompletenessRowSerializer(many=True))

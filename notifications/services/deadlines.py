@@ -52,9 +52,9 @@ def send_deadline_notices(today: dt.date | None = None) -> dict:
     today = today or clock.today()
     counts = {"campaign_opened": 0, "period_opened": 0, "deadline_soon_or_missed": 0}
     window = (today - dt.timedelta(days=MISSED_WINDOW_DAYS), today + dt.timedelta(days=SOON_DAYS))
-    for campaign in Campaign.objects.filter(summary_due__gte=today).prefetch_related("regions", "units"):
+    for campaign in Campaign.objects.published().filter(summary_due__gte=today).prefetch_related("regions", "units"):
         counts["campaign_opened"] += len(notify_campaign_opened(campaign, today=today))
-    campaigns = (Campaign.objects.filter(Q(schedule_due__range=window) | Q(summary_due__range=window))
+    campaigns = (Campaign.objects.published().filter(Q(schedule_due__range=window) | Q(summary_due__range=window))
                  .prefetch_related("regions"))
     for campaign in campaigns:
         link = reverse("events:campaign-detail", args=[campaign.pk])

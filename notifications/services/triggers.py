@@ -92,7 +92,7 @@ def notify_campaign_opened(campaign, *, regions=None, units=None, today: dt.date
     districts (the district office, its towns, organisations and bases) and its member units' liaisons.
 
     Called when districts or units are added to a campaign (notifications.receivers) and by the daily job (which
-    reaches accounts created later); the lead may call it when a campaign is published. Once per user and
+    reaches accounts created later); and when the office publishes a campaign. Once per user and
     campaign (dedupe key); nothing once the campaign's filing is over (its summary due date has passed)."""
     today = today or clock.today()
     if campaign.summary_due < today:
