@@ -93,7 +93,7 @@ def _cycle_end(start: dt.date) -> dt.date:
 
 
 def _batch_label(level: str, on: dt.date) -> str:
-    unit, name = BATCHES[level]
+    _unit, name = BATCHES[level]
     return f"{on.year}年度{name}(第{1 if on.month <= 6 else 2}批)"
 
 
@@ -245,7 +245,7 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
 
 def _cycle(base, level, start, today, serial, extra) -> list[Certification]:
     """The first certification and its renewals up to today."""
-    unit, _name = BATCHES[level]
+    _unit, _name = BATCHES[level]
     out = []
     on, renewal = start, False
     while on <= today:

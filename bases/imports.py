@@ -47,6 +47,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from common import uploads
 from common.formula_cells import cell_name, uncomputed_formulas
 from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
+import contextlib
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
@@ -124,8 +125,8 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能已损坏。请用 Excel 另存为 .xlsx 后重试。"))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能已损坏。请用 Excel 另存为 .xlsx 后重试。")) from exc
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件(缺少工作簿内容)。请用 Excel 另存为 .xlsx 后重试。"))
@@ -149,8 +150,8 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int):
         wb.close()
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
-        raise file_problem(_("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。"))
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file for the user
+        raise file_problem(_("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。")) from exc
     return out
 
 
@@ -198,8 +199,8 @@ def _csv_rows(data: bytes, filename: str, max_rows: int):
             if len(rows) > max_rows + 1 + 1000:
                 break
         return rows
-    except csv.Error:
-        raise file_problem(_("CSV 文件格式不正确,无法解析。"))
+    except csv.Error as exc:
+        raise file_problem(_("CSV 文件格式不正确,无法解析。")) from exc
 
 
 def _clean_cell(value):
@@ -284,7 +285,7 @@ class DateWidget(widgets.Widget):
         text = str(value).strip()
         for fmt in DATE_FORMATS:
             try:
-                return dt.datetime.strptime(text, fmt).date()
+                return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - only the date is kept
             except ValueError:
                 continue
         raise ValueError(_("日期“%(value)s”格式不正确,请写成 2024-05-01。") % {"value": text})
@@ -577,6 +578,7 @@ class KepuResource(resources.ModelResource):
         looked_up = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, LookupWidget)]
         # (Model.full_clean, with the field checks skipping those foreign keys but constraints still checked)
         in_memory = set(self.constraints_checked_in_memory)
+        # each step sees the errors of the steps before it: update_error_dict adds to `errors` in place
         for step in (
             lambda: instance.clean_fields(exclude=set(errors) | set(looked_up)),
             instance.clean,
@@ -587,7 +589,7 @@ class KepuResource(resources.ModelResource):
             try:
                 step()
             except ValidationError as exc:
-                errors = exc.update_error_dict(errors)
+                exc.update_error_dict(errors)
         if errors:
             raise ValidationError(self._constraint_errors_to_columns(instance, ValidationError(errors).message_dict))
 
@@ -848,10 +850,8 @@ def drop_stash(request, token: str) -> None:
     pending = request.session.get("kepu_imports", {})
     pending.pop(token, None)
     request.session["kepu_imports"] = pending
-    try:
+    with contextlib.suppress(OSError):
         os.remove(_stash_dir() / token)
-    except OSError:
-        pass
 
 
 class ImportFlowView(View):

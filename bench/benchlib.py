@@ -83,7 +83,7 @@ def setup_django(database_url: str, **extra_env: str) -> None:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:

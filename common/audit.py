@@ -7,6 +7,7 @@ in full to describe what changed.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -99,10 +100,8 @@ def describe(rows: list[dict]) -> list[dict]:
         changes = []
         obj_repr = f"#{row['a_pk']}"
         if record is not None:
-            try:
+            with contextlib.suppress(Exception):  # a __str__ that follows a deleted relation
                 obj_repr = str(record.instance)
-            except Exception:  # a __str__ that follows a deleted relation
-                pass
             if row["a_type"] == "~":
                 previous = record.prev_record
                 if previous is not None:

@@ -65,6 +65,10 @@ class Limits:
     max_members: int = MAX_ZIP_MEMBERS
 
 
+# The limits every check uses unless a caller passes its own (one frozen instance, shared as a default).
+DEFAULT_LIMITS = Limits()
+
+
 def _name(upload) -> str:
     return os.path.basename(getattr(upload, "name", "") or "") or "上传的文件"
 
@@ -167,7 +171,7 @@ def sniff_kind(head: bytes, data_for_zip: bytes | None = None) -> str | None:
     return None
 
 
-def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = Limits()) -> zipfile.ZipFile:
+def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """Refuse zip bombs and XML bombs in an Office (OOXML) file; return the opened ZipFile.
 
     Only the central directory is read for the size checks — nothing is decompressed until the
@@ -235,7 +239,7 @@ class _CappedReader(io.RawIOBase):
 
 
 def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None,
-                    limits: Limits = Limits(), label: str = "") -> str:
+                    limits: Limits = DEFAULT_LIMITS, label: str = "") -> str:
     """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese, naming the file;
     `label` such as 照片 or 附件 goes before the name)."""
     name = _name(upload)
@@ -296,7 +300,7 @@ class CheckedFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
 
-def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = Limits(), read_only: bool = True,
+def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS, read_only: bool = True,
                          data_only: bool = True):
     """Validate an uploaded .xlsx (size, type, zip bomb, XML bomb) and only then open it with openpyxl."""
     import openpyxl

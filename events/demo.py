@@ -67,7 +67,7 @@ PARTICIPANTS = {"main_event": (2500, 8000), "town_main_event": (600, 2500), "clo
 
 
 def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def _build(rng, region, campaign, category, starts_on, status, populations, brands, year, label, users,
@@ -155,7 +155,7 @@ def load_demo(stdout) -> dict:
     # (a) the two current campaigns: every state in every district
     for campaign, label, base_day in ((science_day, "全国科普日", dt.date(2025, 9, 15)),
                                       (week, "科技活动周", dt.date(2026, 5, 17))):
-        for code, region in districts.items():
+        for region in districts.values():
             # (registration, post-event report): three counted, one waiting for both decisions, a registration
             # waiting whose report is still to write, one returned, two drafts
             plan = [("approved", "approved"), ("approved", "approved"), ("approved", "approved"),

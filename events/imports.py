@@ -98,10 +98,10 @@ def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, 
         if not header_row:
             if not any(any(t for t in texts) for texts in scanned):
                 raise ImportRejected("Excel 文件是空的:没有找到表头和数据。请使用下载的模板填写。")
-            raise ImportRejected("没有找到表头行:缺少必需的列“%s”。请使用下载的模板填写。" % "”“".join(required))
+            raise ImportRejected("没有找到表头行:缺少必需的列“{}”。请使用下载的模板填写。".format("”“".join(required)))
         missing = [name for name in required if name not in headers]
         if missing:
-            raise ImportRejected("缺少必需的列:“%s”。请使用下载的模板,不要删除或改名表头。" % "”“".join(missing))
+            raise ImportRejected("缺少必需的列:“{}”。请使用下载的模板,不要删除或改名表头。".format("”“".join(missing)))
         positions = {name: headers.index(name) for name in known if name in headers}
         dataset = tablib.Dataset(headers=list(positions))
         row_numbers: list[int] = []

@@ -392,7 +392,7 @@ def import_template(request):
     campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id is not None else None
     data = exports.import_template(request.user, campaign)
     response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote("活动安排表模板.xlsx")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''{}".format(_quote("活动安排表模板.xlsx"))
     return response
 
 
@@ -469,5 +469,5 @@ def campaign_export(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
     data = exports.campaign_summary_workbook(campaign, _visible(request.user))
     response = HttpResponse(data, content_type=exports.XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%s" % _quote(f"{campaign.name}汇总表.xlsx")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''{}".format(_quote(f"{campaign.name}汇总表.xlsx"))
     return response

@@ -258,7 +258,7 @@ class Dashboard:
             for indicator in indicators:
                 y, v = self.latest(indicator.code)
                 figures.append({"indicator": indicator, "year": y, "value": v})
-            lbl, n = by_pop.get(population.code, (population.name, 0))
+            _lbl, n = by_pop.get(population.code, (population.name, 0))
             panels.append({"population": population, "activities": int(n),
                            "participants": int(people.get(population.code, 0)), "figures": figures})
         return panels

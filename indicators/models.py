@@ -167,6 +167,9 @@ class RollupState(models.Model):
         verbose_name = _("汇总排队状态")
         verbose_name_plural = _("汇总排队状态")
 
+    def __str__(self) -> str:
+        return f"pending={self.pending} requested_at={self.requested_at} lease={self.lease_token or '-'}"
+
 
 class IndicatorValue(models.Model):
     """indicator × period × region (× optional breakdown), written only by the roll-up."""

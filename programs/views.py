@@ -358,7 +358,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
                 report, action, request.user, reason=request.POST.get("reason", ""), expected_version=int(version),
             )
         except TransitionNotAllowed as exc:
-            raise PermissionDenied(str(exc))
+            raise PermissionDenied(str(exc)) from exc
         except WorkflowError as exc:
             report = _visible_report(request.user, pk)
             return render(request, "programs/report_detail.html",
@@ -376,8 +376,8 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         )
         try:
             handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404
+        except FileNotFoundError as exc:
+            raise Http404 from exc
         return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
 

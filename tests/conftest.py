@@ -318,7 +318,7 @@ def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
             if info.filename.startswith("xl/worksheets/"):
                 for ref, text in results.items():
                     content = re.sub(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
-                                     lambda m: (f'<c r="{ref}" t="str">'.encode() + m.group(1)
-                                                + f"<v>{escape(text)}</v>".encode()), content)
+                                     lambda m, ref=ref, text=text: (f'<c r="{ref}" t="str">'.encode() + m.group(1)
+                                                                    + f"<v>{escape(text)}</v>".encode()), content)
             target.writestr(info, content)
     return out.getvalue()

@@ -521,8 +521,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "programs:population-detail": listing("a target population's tasks: shared",
                                           kwargs=lambda w, o, me: {"code": w.population_code}),
     # --- the organisation tree -------------------------------------------------------------------------------------
-    "programs:organisation-list": listing(variants=_q("", "?q=泄露检查", "?district=%s" % "{tianning_pk}",
-                                                      "?district=%s" % "{wujin_pk}"), shows="organisations"),
+    "programs:organisation-list": listing(variants=_q("", "?q=泄露检查", "?district={tianning_pk}",
+                                                      "?district={wujin_pk}"), shows="organisations"),
     "programs:organisation-create": office("the office keeps the organisation tree", model="programs.Organisation",
                                            body=lambda w, o, v: {"name": "泄露检查·越权新建·组织", "kind": "society",
                                                                  "region": w.tianning.pk, "code": "LEAK-NEW-1",

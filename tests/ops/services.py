@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+import contextlib
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,10 +102,8 @@ class PrivatePostgres:
         conn.close()
 
     def destroy(self):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._ctl("stop", "-m", "immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
