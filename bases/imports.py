@@ -570,9 +570,9 @@ class KepuResource(resources.ModelResource):
         from django.db import models as djmodels
 
         for f in instance._meta.concrete_fields:
-            if isinstance(f, (djmodels.CharField, djmodels.TextField)) and not f.null:
-                if getattr(instance, f.attname) is None:
-                    setattr(instance, f.attname, "")
+            if (isinstance(f, (djmodels.CharField, djmodels.TextField)) and not f.null
+                    and getattr(instance, f.attname) is None):
+                setattr(instance, f.attname, "")
         errors = dict(import_validation_errors or {})
         # foreign keys filled by a LookupWidget came from the database already: skip the existence query
         looked_up = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, LookupWidget)]

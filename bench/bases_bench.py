@@ -169,7 +169,7 @@ def main():
     if USE_PG:
         out("bench_database", f"{BENCH_DB} on {PG} (created now, dropped at the end)")
     call_command("migrate", verbosity=0)
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     from accounts.models import User
 
     office = User.objects.create_user("bench-office", password="x" * 12, role="office", is_staff=True)

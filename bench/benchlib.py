@@ -208,7 +208,9 @@ def generate_returns(n: int, start: int = 1) -> None:
         "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
         "actual_participants": "(g * 7) % 900",
         "online_views": "(g * 3) % 300",
-        "submitted_at": "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END",
+        "submitted_at": (
+            "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END"
+        ),
     }, start=start)
     through = ActivityReturn.target_populations.through
     pops = list(TargetPopulation.objects.values_list("id", flat=True))

@@ -20,9 +20,15 @@ import statistics
 import sys
 import time
 
-from benchlib import (create_database, drop_database, generate_registry_and_reports, generate_returns, pct,
-                      pg_server, setup_django)
-
+from benchlib import (
+    create_database,
+    drop_database,
+    generate_registry_and_reports,
+    generate_returns,
+    pct,
+    pg_server,
+    setup_django,
+)
 
 AIM_RATIO = 1.5
 
@@ -81,7 +87,9 @@ def _year_ends(snapshots: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(label, date) of every year end since 2021, plus dated snapshots (the 2023-08-02 meeting day)."""
     import datetime as dt
 
-    today = dt.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     ends = [(str(y), min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
     return ends + [(d.replace("-", "_"), d) for d in snapshots]
 
@@ -115,7 +123,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_RETURNS":
         import datetime as dt
 
-        today = dt.date.today()
+        from django.utils import timezone
+
+        today = timezone.localdate()
         since = today - dt.timedelta(days=366)
         parts = []
         for kind, due in (("schedule", "schedule_due"), ("summary", "summary_due")):
@@ -132,7 +142,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_REPORTS":
         import datetime as dt
 
-        today = dt.date.today()
+        from django.utils import timezone
+
+        today = timezone.localdate()
         since = today - dt.timedelta(days=366)
         return (
             "SELECT p.id, u.region_id, COUNT(*) FROM programs_reportingperiod p "

@@ -178,14 +178,15 @@ def main() -> int:
         values = sample_values(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        log = open(ROOT / "var" / "bench-gunicorn.log", "w")
+        log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - gunicorn writes to it until the end
         if BROKER:
             import redis
 
             redis.Redis.from_url(BROKER).flushdb()  # the bench's own Redis database: nothing left from a past run
+            worker_log = open(ROOT / "var" / "bench-worker.log", "w")  # noqa: SIM115 - the worker writes to it
             worker = subprocess.Popen([PY, "-m", "celery", "-A", "kepu_portal", "worker", "--concurrency=1",
                                        "--loglevel=WARNING", "-n", f"bench-{os.getpid()}@%h"],
-                                      cwd=ROOT, env=env, stdout=open(ROOT / "var" / "bench-worker.log", "w"),
+                                      cwd=ROOT, env=env, stdout=worker_log,
                                       stderr=subprocess.STDOUT)
         server = subprocess.Popen([PY, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config",
                                    "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
@@ -228,7 +229,7 @@ def main() -> int:
                 print(f"{(row['Type'] + ' ' + row['Name'])[:48]:48} {row['Request Count']:>7} {row['Failure Count']:>5} "
                       f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
         exceptions_csv = Path(f"{prefix}_exceptions.csv")
-        exceptions = list(csv.DictReader(open(exceptions_csv))) if exceptions_csv.exists() else []
+        exceptions = list(csv.DictReader(exceptions_csv.read_text().splitlines())) if exceptions_csv.exists() else []
         if exceptions:  # an exception inside a locust task is an error of the bench itself: never hide it
             print("locust task exceptions:")
             for row in exceptions:

@@ -2,8 +2,8 @@
 
 (a) 2025年全国科普日 (dates and deadlines as in seed 002) and 2026年科技活动周, with returns from all
     seven districts in every state, late filings and recommended activities;
-(b) 2021-2023 history of approved activities consistent with seed 000 (and 2024-2025 at the same pace): about 5,300 activities and
-    about 2.25 million participants across the seven districts.
+(b) 2021-2023 history of approved activities consistent with seed 000 (and 2024-2025 at the same pace): about
+    5,300 activities and about 2.25 million participants across the seven districts.
 """
 from __future__ import annotations
 

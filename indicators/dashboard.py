@@ -74,7 +74,7 @@ class AsOf:
         if self.failed:
             return "最近一次数据汇总失败,看板显示的是上一次成功汇总的数据。"
         if self.stale:
-            return "数据汇总已超过 %d 小时未更新,看板显示的可能不是最新数据。" % settings.KEPU_DASHBOARD_STALE_HOURS
+            return f"数据汇总已超过 {settings.KEPU_DASHBOARD_STALE_HOURS:d} 小时未更新,看板显示的可能不是最新数据。"
         return ""
 
 

@@ -78,7 +78,8 @@ def rollup_lock(wait_seconds: float | None = None):
     so a killed worker never blocks the next run, and holding it proves no other run is alive.
     Other databases (SQLite, one machine): a lease on the RollupState row, claimed by a conditional
     UPDATE (atomic on every database); a lease whose process is gone, or older than RUN_TIMEOUT,
-    belongs to a dead run and is taken over. Yields True when the lock proves every other "running" run is dead (PostgreSQL).
+    belongs to a dead run and is taken over. Yields True when the lock proves every other "running" run is dead
+    (PostgreSQL).
     """
     wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait

@@ -61,7 +61,7 @@ def entries(text):
             elif line.lstrip().startswith('"') and last:
                 entry["fields"][last] += unquote(line)
             else:
-                raise ValueError("line %d: cannot parse %r" % (lineno, line))
+                raise ValueError(f"line {lineno:d}: cannot parse {line!r}")
         if entry.get("obsolete"):
             entry["fields"] = {}
 
@@ -81,11 +81,11 @@ def main(argv):
         if fuzzy or not strs or any(s == "" for s in strs):
             bad += 1
             label = "fuzzy" if fuzzy else "empty"
-            where = e["refs"][0] if e["refs"] else "%s:%d" % (po.name, e["line"])
+            where = e["refs"][0] if e["refs"] else f"{po.name}:{e['line']:d}"
             ctx = "[{}] ".format(f["msgctxt"]) if "msgctxt" in f else ""
             print("{}\t{}\t{}{}".format(label, where, ctx, f["msgid"].replace("\n", "\\n")))
     if bad:
-        print("%d untranslated or fuzzy message(s) in %s" % (bad, po), file=sys.stderr)
+        print(f"{bad:d} untranslated or fuzzy message(s) in {po}", file=sys.stderr)
         return 1
     return 0
 

@@ -5,13 +5,13 @@ Under CI=true their absence is a failure, never a skip; elsewhere they skip and 
 """
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
 
 import pytest
 from django.core.management import call_command
-
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -60,8 +60,8 @@ def require_chromium():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real plan once per test session; every test sees it."""
     with django_db_blocker.unblock():
-        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
-        call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_plan", verbosity=0, stdout=io.StringIO())
+        call_command("load_organisations", verbosity=0, stdout=io.StringIO())
         from indicators.models import RollupState
 
         RollupState.objects.all().delete()  # no roll-up is "queued" when a test starts
@@ -83,8 +83,8 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             if not Plan.objects.exists():
-                call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
-                call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
+                call_command("load_plan", verbosity=0, stdout=io.StringIO())
+                call_command("load_organisations", verbosity=0, stdout=io.StringIO())
                 from indicators.models import RollupState
 
                 RollupState.objects.all().delete()

@@ -1122,8 +1122,11 @@ class Walker:
                                               body="泄露检查·他人的通知内容", link="/events/")
         mine = (Notification.objects.create(recipient=self.user, kind="approved", title=f"本人通知·{self.persona}",
                                             link="/events/") if self.user is not None else None)
-        prefs = lambda: sorted(NotificationPreference.objects.exclude(user=self.user)  # noqa: E731
-                               .values_list("user_id", "email_enabled"))
+
+        def prefs():
+            return sorted(NotificationPreference.objects.exclude(user=self.user)
+                          .values_list("user_id", "email_enabled"))
+
         before = prefs()
         body = rule.body or (lambda w, o, v: {})
         try:

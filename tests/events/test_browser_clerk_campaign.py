@@ -10,7 +10,7 @@ clerk's home, list and form go to var/artefacts/clerk/.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,9 @@ TITLES = ["礼嘉镇“科技点亮生活”主场活动", "湖塘镇应急救�
 
 @pytest.fixture
 def plan_loaded(transactional_db):
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     yield
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture
