@@ -87,9 +87,9 @@ def _year_ends(snapshots: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(label, date) of every year end since 2021, plus dated snapshots (the 2023-08-02 meeting day)."""
     import datetime as dt
 
-    from django.utils import timezone
+    from common import clock
 
-    today = timezone.localdate()
+    today = clock.today()
     ends = [(str(y), min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
     return ends + [(d.replace("-", "_"), d) for d in snapshots]
 
@@ -123,9 +123,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_RETURNS":
         import datetime as dt
 
-        from django.utils import timezone
+        from common import clock
 
-        today = timezone.localdate()
+        today = clock.today()
         since = today - dt.timedelta(days=366)
         parts = []
         for kind, due in (("schedule", "schedule_due"), ("summary", "summary_due")):
@@ -142,9 +142,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_REPORTS":
         import datetime as dt
 
-        from django.utils import timezone
+        from common import clock
 
-        today = timezone.localdate()
+        today = clock.today()
         since = today - dt.timedelta(days=366)
         return (
             "SELECT p.id, u.region_id, COUNT(*) FROM programs_reportingperiod p "

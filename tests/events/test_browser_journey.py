@@ -12,7 +12,8 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+
+from common import clock
 
 from .conftest import JPEG_BYTES
 
@@ -46,7 +47,7 @@ def test_district_files_office_returns_district_resubmits_office_approves_leader
     User.objects.create_user("wujin_b", password="pw-browser-1", role="district", region=wujin, last_name="武进区科协")
     User.objects.create_user("office_b", password="pw-browser-2", role="office", last_name="市科协科普部")
     User.objects.create_user("leader_b", password="pw-browser-3", role="leader", last_name="分管领导")
-    today = timezone.localdate()
+    today = clock.today()
     run_rollup(trigger="test")  # the dashboard's starting point
     worker = None
     if not app.conf.task_always_eager:  # PostgreSQL pass: Redis and a real worker, as `make serve` runs them
