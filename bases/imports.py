@@ -210,6 +210,26 @@ def _clean_cell(value):
     return value
 
 
+def _header_problems(header_row: list[str], row_number: int, headers: list[str], required: list[str]) -> list[Problem]:
+    """What is wrong with the header row (at `row_number`): unnamed, unknown, repeated and missing columns."""
+    problems = []
+    seen = set()
+    for col, name in enumerate(header_row, 1):
+        if not name:
+            problems.append(Problem(row_number, "", _("第 %(col)s 列缺少列名。") % {"col": col}))
+        elif name not in headers:
+            problems.append(Problem(row_number, name, _("未知的列名“%(name)s”,请使用模板中的列名:%(known)s。")
+                                    % {"name": name, "known": "、".join(headers)}))
+        elif name in seen:
+            problems.append(Problem(row_number, name, _("列名“%(name)s”重复。") % {"name": name}))
+        seen.add(name)
+    missing = [h for h in required if h not in seen]
+    if missing:
+        problems.append(Problem(row_number, "", _("缺少必需的列:%(cols)s。请使用下载的模板。")
+                                % {"cols": "、".join(missing)}))
+    return problems
+
+
 def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
                 formulas: set[tuple[int, int]] = frozenset()) -> Upload:
     """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
@@ -227,20 +247,7 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
     header_row = [str(v).strip() if v is not None else "" for v in rows[start]]
     while header_row and not header_row[-1]:
         header_row.pop()
-    problems = []
-    seen = set()
-    for col, name in enumerate(header_row, 1):
-        if not name:
-            problems.append(Problem(start + 1, "", _("第 %(col)s 列缺少列名。") % {"col": col}))
-        elif name not in headers:
-            problems.append(Problem(start + 1, name, _("未知的列名“%(name)s”,请使用模板中的列名:%(known)s。")
-                                    % {"name": name, "known": "、".join(headers)}))
-        elif name in seen:
-            problems.append(Problem(start + 1, name, _("列名“%(name)s”重复。") % {"name": name}))
-        seen.add(name)
-    missing = [h for h in required if h not in seen]
-    if missing:
-        problems.append(Problem(start + 1, "", _("缺少必需的列:%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}))
+    problems = _header_problems(header_row, start + 1, headers, required)
     if problems:
         raise ImportFileError(problems)
     width = len(header_row)

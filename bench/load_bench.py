@@ -152,6 +152,22 @@ def read_stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def _seed(env: dict) -> None:
+    """Migrate, run the SEED commands and generate the large data set (roll-ups in-process, no broker)."""
+    manage(env, "migrate", "--noinput", "-v0")
+    seed_env = dict(env, CELERY_BROKER_URL="")  # the seeding's roll-ups run in-process
+    for command in SEED:
+        if command.strip():
+            manage(seed_env, command.strip())
+    t0 = time.time()
+    generated = subprocess.run([PY, str(ROOT / "bench" / "benchlib.py"), "generate",
+                                *[f"--{k}={v}" for k, v in LARGE.items()]],
+                               cwd=ROOT, env=seed_env, capture_output=True, text=True)
+    if generated.returncode != 0:
+        raise SystemExit(f"generating the large data set failed:\n{generated.stdout}\n{generated.stderr}")
+    print(f"  {generated.stdout.strip().splitlines()[-1]} in {time.time() - t0:.0f} s")
+
+
 def main() -> int:
     started = time.time()
     static_root = ROOT / "var" / "bench-static"
@@ -161,18 +177,7 @@ def main() -> int:
     create_database(DB_NAME, PG)
     server = worker = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        seed_env = dict(env, CELERY_BROKER_URL="")  # the seeding's roll-ups run in-process
-        for command in SEED:
-            if command.strip():
-                manage(seed_env, command.strip())
-        t0 = time.time()
-        generated = subprocess.run([PY, str(ROOT / "bench" / "benchlib.py"), "generate",
-                                    *[f"--{k}={v}" for k, v in LARGE.items()]],
-                                   cwd=ROOT, env=seed_env, capture_output=True, text=True)
-        if generated.returncode != 0:
-            raise SystemExit(f"generating the large data set failed:\n{generated.stdout}\n{generated.stderr}")
-        print(f"  {generated.stdout.strip().splitlines()[-1]} in {time.time() - t0:.0f} s")
+        _seed(env)
         print("  collecting static files (compressed manifest, as in production) …")
         manage(env, "collectstatic", "--noinput", "-v0")
         values = sample_values(env)

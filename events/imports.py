@@ -64,9 +64,8 @@ def _cell_text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, max_rows: int,
-              header_search_rows: int = 6) -> Sheet:
-    """Read the first sheet of an uploaded xlsx into a Dataset whose headers are the known columns."""
+def _open_workbook(upload, max_bytes: int):
+    """The checked bytes of an uploaded xlsx and its workbook (read-only, cached values), or ImportRejected."""
     from openpyxl import load_workbook
 
     try:
@@ -79,26 +78,35 @@ def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, 
         raise ImportRejected("无法读取该 Excel 文件,文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再上传。") from exc
     except Exception as exc:  # defusedxml refuses entity expansion (XML bombs) with its own errors
         raise ImportRejected("Excel 文件内容不安全或格式异常,已拒绝。") from exc
+    return data, workbook
+
+
+def _find_header(rows_iter, required: list[str], header_search_rows: int) -> tuple[int, list[str]]:
+    """(row number, column names) of the first of the first `header_search_rows` rows naming a required column;
+    the iterator is left on the row after it."""
+    scanned = []
+    for index, row in enumerate(rows_iter, start=1):
+        texts = [_cell_text(v).replace("*", "").replace("＊", "").strip() for v in row]
+        scanned.append(texts)
+        if any(t in required for t in texts):
+            return index, texts
+        if index >= header_search_rows:
+            break
+    if not any(any(t for t in texts) for texts in scanned):
+        raise ImportRejected("Excel 文件是空的:没有找到表头和数据。请使用下载的模板填写。")
+    raise ImportRejected("没有找到表头行:缺少必需的列“{}”。请使用下载的模板填写。".format("”“".join(required)))
+
+
+def read_xlsx(upload, *, required: list[str], known: list[str], max_bytes: int, max_rows: int,
+              header_search_rows: int = 6) -> Sheet:
+    """Read the first sheet of an uploaded xlsx into a Dataset whose headers are the known columns."""
+    data, workbook = _open_workbook(upload, max_bytes)
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportRejected("Excel 文件中没有工作表。")
         rows_iter = sheet.iter_rows(values_only=True)
-        header_row = 0
-        headers: list[str] = []
-        scanned = []
-        for index, row in enumerate(rows_iter, start=1):
-            texts = [_cell_text(v).replace("*", "").replace("＊", "").strip() for v in row]
-            scanned.append(texts)
-            if any(t in required for t in texts):
-                header_row, headers = index, texts
-                break
-            if index >= header_search_rows:
-                break
-        if not header_row:
-            if not any(any(t for t in texts) for texts in scanned):
-                raise ImportRejected("Excel 文件是空的:没有找到表头和数据。请使用下载的模板填写。")
-            raise ImportRejected("没有找到表头行:缺少必需的列“{}”。请使用下载的模板填写。".format("”“".join(required)))
+        header_row, headers = _find_header(rows_iter, required, header_search_rows)
         missing = [name for name in required if name not in headers]
         if missing:
             raise ImportRejected("缺少必需的列:“{}”。请使用下载的模板,不要删除或改名表头。".format("”“".join(missing)))
