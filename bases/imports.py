@@ -19,6 +19,7 @@ Written so another app (events) can reuse it unchanged; it could move to common/
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -27,6 +28,7 @@ import os
 import re
 import uuid
 import zipfile
+from collections.abc import Set
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,7 +49,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from common import uploads
 from common.formula_cells import cell_name, uncomputed_formulas
 from common.spreadsheets import dataset_csv, dataset_xlsx, unescape_csv_cell
-import contextlib
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMNS = 60
@@ -231,7 +232,7 @@ def _header_problems(header_row: list[str], row_number: int, headers: list[str],
 
 
 def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
-                formulas: set[tuple[int, int]] = frozenset()) -> Upload:
+                formulas: Set[tuple[int, int]] = frozenset()) -> Upload:
     """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
     filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
@@ -453,7 +454,8 @@ class KepuResource(resources.ModelResource):
     ValidationError naming the column when the row points outside the user's scope)."""
 
     required_columns: list[str] = []
-    unique_in_file: list[str] = []  # attributes whose non-blank values must not repeat in one file
+    # attributes (or tuples of attributes, together) whose non-blank values must not repeat in one file
+    unique_in_file: list[str | tuple[str, ...]] = []
     # fields whose database constraints `check_in_memory_constraints` checks against data loaded once per file
     # (instead of one query per row); the database still enforces them when the batch is written
     constraints_checked_in_memory: set[str] = set()

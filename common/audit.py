@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Model, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.models import registered_models
@@ -20,8 +21,8 @@ from simple_history.models import registered_models
 @dataclass
 class TrackedModel:
     label: str  # "app_label.modelname"
-    model: type
-    history_model: type
+    model: type[Model]
+    history_model: Any  # the historical model class simple_history made (an untyped package: its managers unknown)
 
     @property
     def verbose_name(self) -> str:

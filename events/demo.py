@@ -215,8 +215,10 @@ def load_demo(stdout) -> dict:
     districts = {r.code: r for r in Region.objects.districts()}
     populations = list(TargetPopulation.objects.all())
     brands = list(Brand.objects.all())
-    users = {u.region.code: u for u in User.objects.filter(role="district").select_related("region") if u.region}
+    users: dict[str, User | None] = {
+        u.region.code: u for u in User.objects.filter(role="district").select_related("region") if u.region}
     users["office"] = User.objects.filter(role="office").first()
+    campaign: Campaign | None  # history and recent activities: a campaign's, or year-round (None)
 
     # (a) the two current campaigns: every state in every district
     rows = _current_returns(rng, (science_day, week), districts, populations, brands, users)
@@ -280,15 +282,17 @@ def load_demo(stdout) -> dict:
             recent.append(_build(rng, region, campaign, category, day, "approved", populations, brands, day.year,
                                  label, users))
     scale = target / len(history)  # same participants per activity as 2021-2023
-    total = sum(a.actual_participants for a in recent) / len(recent)
+    mean = sum(a.actual_participants for a in recent) / len(recent)
     for activity in recent:
-        activity.actual_participants = max(1, round(activity.actual_participants * scale / total))
+        activity.actual_participants = max(1, round(activity.actual_participants * scale / mean))
     rows.extend(recent)
 
     created = ActivityReturn.objects.bulk_create(rows, batch_size=1000)
     through = ActivityReturn.target_populations.through
     through.objects.bulk_create(
-        [through(activityreturn_id=a.pk, targetpopulation_id=p.pk) for a in created for p in a._populations],
+        # _populations: the sample _build kept on each unsaved return for this bulk insert of the m2m rows
+        [through(activityreturn_id=a.pk, targetpopulation_id=p.pk)
+         for a in created for p in a._populations],  # type: ignore[attr-defined]
         batch_size=2000,
     )
     transitions = _transitions(created)

@@ -8,6 +8,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Set
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -383,7 +384,7 @@ def _compute_or_report(indicator, ctx, ancestors) -> list[dict] | None:
     return rows
 
 
-def _write_values(new_rows: list[IndicatorValue], kept: set[int] = frozenset()) -> int:
+def _write_values(new_rows: list[IndicatorValue], kept: Set[int] = frozenset()) -> int:
     """Make the stored values equal to new_rows, writing only what changed (inside the caller's transaction).
     Values of the `kept` indicators (not computed this run) are left as they are.
 
