@@ -262,6 +262,7 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
             raise ValidationError("这是旧版 Excel(.xls)文件,请在 Excel 中“另存为”.xlsx 格式后再上传。")
         actual = ACTUAL.get(kind if kind is not None else _actual(head), "未知格式")
         raise ValidationError(f"{label}“{name}”的文件类型不被接受:只接受 {allowed}(实际内容:{actual}),已拒绝。")
+    assert kind is not None  # one of `kinds`
     ext = os.path.splitext(name)[1].lower()
     if ext and ext not in EXTENSIONS[kind]:
         raise ValidationError(f"{label}“{name}”的扩展名与内容不符(内容是 {LABELS[kind]})。")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from openpyxl import Workbook
@@ -147,7 +148,7 @@ def _summary_sheet(ws, campaign: Campaign, parties: dict, order: list, categorie
     _header(ws, 4, header)
     ws.row_dimensions[4].height = 48
     row_index = 5
-    grand = {"by_cat": {code: [0, 0] for code, _l in categories}, **{k: 0 for k, _l in METRICS}}
+    grand: dict[str, Any] = {"by_cat": {code: [0, 0] for code, _l in categories}, **{k: 0 for k, _l in METRICS}}
     for name in order:
         cells = parties[name]
         values: list = [name]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,9 @@ from common.workflow import Transition
 from ..periods import period_code, period_label
 from ..querysets import ReportingPeriodQuerySet, UnitReportQuerySet
 from .plan import Plan, PlanTarget, ResponsibleUnit, Task
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def attachment_path(instance, filename):
@@ -145,6 +149,7 @@ class UnitReport(WorkflowModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
     objects = UnitReportQuerySet.as_manager()
     # filed by the unit's liaison (or the office on its behalf), reviewed by the city office; a district office
     # reads the reports of the units in its region (its district government)
@@ -172,7 +177,7 @@ class UnitReport(WorkflowModel):
 
     @property
     def entered_on_behalf(self) -> bool:
-        return bool(self.entered_by_id and self.entered_by.unit_id != self.unit_id)
+        return self.entered_by is not None and self.entered_by.unit_id != self.unit_id
 
     @property
     def is_late(self) -> bool | None:
@@ -222,6 +227,7 @@ class UnitReportEntry(models.Model):
     narrative = models.TextField(_("工作情况"), blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告条目")
@@ -241,6 +247,7 @@ class UnitReportFigure(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告数据")
@@ -264,6 +271,7 @@ class UnitReportAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告附件")
