@@ -139,6 +139,7 @@ def fill(n_total: int):
     have = Base.objects.count()
     regions = list(Region.objects.districts())
     theme = Theme.objects.first()
+    assert theme is not None, "no themes: load_plan loads them first"
     levels = ["municipal"] * 8 + ["provincial", "national"]
     objs = Base.objects.bulk_create(
         [Base(name=f"列表基地{i:05d}", region=regions[i % len(regions)]) for i in range(have, n_total)],

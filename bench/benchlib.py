@@ -91,13 +91,15 @@ def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    cols, values, params = [], [], []
+    cols: list[str] = []
+    values: list[str] = []
+    params: list = []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         cols.append(connection.ops.quote_name(field.column))
         if field.name in exprs or field.column in exprs:
-            values.append(exprs.get(field.name, exprs.get(field.column)).replace("%", "%%"))
+            values.append((exprs[field.name] if field.name in exprs else exprs[field.column]).replace("%", "%%"))
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             values.append("%s")
             params.append(timezone.now())
@@ -196,7 +198,7 @@ def generate_returns(n: int, start: int = 1) -> None:
                 name=f"{year}年全国科普日(基准)", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
                 ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25),
             ).id)
-    categories = [c for c, _ in ActivityReturn._meta.get_field("category").choices]
+    categories = list(ActivityReturn.Category.values)  # the field's choices
     insert_series(ActivityReturn, n, {
         "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
                   "'submitted','draft','returned'])[1 + g % 10]",

@@ -191,6 +191,12 @@ def time_dashboard() -> tuple[list[float], int]:
     return times, len(ctx.captured_queries)
 
 
+def _seconds(run) -> float:
+    """How long a finished roll-up took."""
+    assert run.duration_ms is not None, f"roll-up {run.pk} has not finished"
+    return run.duration_ms / 1000
+
+
 def main() -> int:
     print(f"server: {PG} (database {DB_NAME}, created and dropped by the bench)")
     setup_django(create_database(DB_NAME, PG))
@@ -214,11 +220,11 @@ def main() -> int:
             print(f"returns: {ActivityReturn.objects.count()} activity returns "
                   f"(generated in {time.perf_counter() - t0:.1f} s)")
             first = run_rollup(trigger="bench-first")
-            print(f"rollup_first_run_{size}: {first.duration_ms / 1000:.2f} s ({first.rows} values written)")
+            print(f"rollup_first_run_{size}: {_seconds(first):.2f} s ({first.rows} values written)")
             rollups, hand = [], []
             for _ in range(3):
                 run = run_rollup(trigger="bench")
-                rollups.append(run.duration_ms / 1000)
+                rollups.append(_seconds(run))
                 hand.append(time_hand_sql())
             r, h = statistics.median(rollups), statistics.median(hand)
             print(f"rollup_full_{size}: {r:.2f} s (median of 3, {run.rows} values written)")

@@ -90,7 +90,7 @@ def as_of() -> AsOf:
     pending = bool(state and state.pending)
     parked = PendingTask.objects.filter(task_name="indicators.rollup_task").exists()
     return AsOf(at=at, stale=stale, failed=failed, pending=pending, parked=parked,
-                waiting_since=state.requested_at if pending else None)
+                waiting_since=state.requested_at if state is not None and state.pending else None)
 
 
 class Dashboard:
@@ -111,7 +111,8 @@ class Dashboard:
         self.districts = [r for r in self.visible if r.level == Region.Level.DISTRICT]
         region_ids = {self.region.id, self.city.id} | ({d.id for d in self.districts} if region == self.city else set())
         # One query for every value the page shows.
-        self._values = defaultdict(dict)  # (code, region_id, dimension) → {(period, key): (value, label)}
+        # (code, region_id, dimension) → {(period, key): (value, label)}
+        self._values: defaultdict[tuple, dict] = defaultdict(dict)
         rows = IndicatorValue.objects.within(region_ids).filter(
             indicator__in=[*self.indicators.values(), *self.forwarded_indicators]
         ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
@@ -157,6 +158,7 @@ class Dashboard:
             if not targets:
                 continue
             year, actual = self.latest(indicator.code)
+            status: Status | None
             baselines = sorted(indicator.baselines.all(), key=lambda b: b.year)
             if indicator.kind == Indicator.Kind.FLOW:
                 target = targets[-1]
@@ -195,7 +197,7 @@ class Dashboard:
         regions = self.districts if self.region == self.city else [self.region]
         rows = []
         for region in regions:
-            row = [region.name]
+            row: list = [region.name]
             for code, _label in BASE_LEVEL_CODES:
                 _, value = self.latest(code, region)
                 row.append(int(value or 0))

@@ -440,7 +440,8 @@ def request_rollup(reason: str = "approval") -> bool:
     def callback():
         _enqueue_if_idle(reason)
 
-    callback.kepu_rollup = True
+    # the marker looked for above among the connection's on_commit callbacks
+    callback.kepu_rollup = True  # type: ignore[attr-defined]
     transaction.on_commit(callback)
     return True
 

@@ -5,8 +5,10 @@ Under CI=true their absence is a failure, never a skip; elsewhere they skip and 
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
+import re
 import shutil
 import socket
 
@@ -302,6 +304,11 @@ def xlsx_with_raw_numbers(data: bytes, raw: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
+def _cell_with_result(match: re.Match[bytes], ref: str, text: str) -> bytes:
+    """A formula cell as Excel saves it: its formula and its (text) result."""
+    return f'<c r="{ref}" t="str">'.encode() + match.group(1) + f"<v>{text}</v>".encode()
+
+
 def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
     """The workbook with a stored text result for formula cells ({"C2": "路1号"}), as Excel saves them
     (openpyxl writes a formula without its result)."""
@@ -318,7 +325,6 @@ def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
             if info.filename.startswith("xl/worksheets/"):
                 for ref, text in results.items():
                     content = re.sub(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
-                                     lambda m, ref=ref, text=text: (f'<c r="{ref}" t="str">'.encode() + m.group(1)
-                                                                    + f"<v>{escape(text)}</v>".encode()), content)
+                                     functools.partial(_cell_with_result, ref=ref, text=escape(text)), content)
             target.writestr(info, content)
     return out.getvalue()

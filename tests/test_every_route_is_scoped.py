@@ -28,10 +28,11 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models import Model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -47,6 +48,10 @@ WUJIN_PARTICIPANTS = 1111  # so that the city's total (988,765) is never 天宁'
 REFUSED = {401, 403, 404, 405}
 API_PREFIX = "api/v1/"
 API_METHODS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
+
+if TYPE_CHECKING:
+    from events.models import Campaign
+    from programs.models import Region
 
 
 # === route discovery =================================================================================================
@@ -130,7 +135,7 @@ JPEG = bytes.fromhex(  # a real 16×16 JPEG (the same one tests/events use)
 
 @dataclass
 class Owned:
-    obj: object
+    obj: Model  # a row some party owns
     strings: tuple[str, ...]  # distinctive strings: none may appear in a response to a party that cannot read it
     label: str
     url: str = ""  # its page, as a list links to it (a list shows a reader's own objects by string or by this link)
@@ -161,12 +166,12 @@ MISSING = Missing()
 class World:
     users: dict
     owned: dict[str, list[Owned]]
-    campaign: object
+    campaign: Campaign
     period: object
     task: object
-    hutang: object
-    wujin: object
-    tianning: object
+    hutang: Region
+    wujin: Region
+    tianning: Region
     unit_pk: int  # a member unit (市教育局) for the shared unit pages
     population_code: str
     programme_pk: int
