@@ -29,6 +29,7 @@ run: demo
 	@echo "门户地址 http://127.0.0.1:8000  (演示账号见上方或 README.md)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+## make checks: ruff (lint + format, rules in pyproject.toml), mypy, migrations, check --deploy, messages
 ## make test: the whole suite — SQLite pass, then PostgreSQL + Redis + real Celery worker pass
 test: venv browser-deps checks test-sqlite test-postgres
 
@@ -49,7 +50,9 @@ test-postgres: venv
 	PY=$(PY) PG_URL=$(PG_URL) REDIS_URL=$(REDIS_URL) scripts/test_postgres.sh $(PYTEST_ARGS)
 
 checks: venv
-	$(VENV)/bin/ruff check --quiet --select F,E9 --exclude .venv,var,staticfiles .
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
+	env -u DATABASE_URL $(VENV)/bin/mypy .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	KEPU_ENV=production SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 		ALLOWED_HOSTS=portal.example.cn $(PY) manage.py check --deploy --fail-level WARNING

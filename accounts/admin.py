@@ -9,5 +9,5 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "region", "unit", "is_active")
     list_filter = ("role", "region", "is_active")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("角色与归属"), {"fields": ("role", "region", "unit", "phone")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与归属"), {"fields": ("role", "region", "unit")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("角色与归属"), {"fields": ("role", "region", "unit", "phone")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("角色与归属"), {"fields": ("role", "region", "unit")}))

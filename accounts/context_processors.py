@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,7 +20,7 @@ FILERS = ("district", "town", "organisation", "base", "unit")
 
 
 class Entry(NamedTuple):
-    label: str
+    label: str | Promise  # a lazy translation, rendered in the request's language
     url_name: str
     kinds: tuple[str, ...]
     home: bool = True  # also a card on the home page

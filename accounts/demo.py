@@ -43,7 +43,7 @@ def office_group() -> Group:
 
 def load_demo(stdout) -> list[tuple[str, str]]:
     group = office_group()
-    logins = []
+    logins: list[tuple[str, str]] = []
     for username, role, last, first, region_code, unit_name, staff, superuser in DEMO_USERS:
         parties = {field: apps.get_model(label).objects.filter(**lookup).first()
                    for field, (label, lookup) in DEMO_PARTIES.get(username, {}).items()}
@@ -63,9 +63,9 @@ def load_demo(stdout) -> list[tuple[str, str]]:
         if role == Role.OFFICE:
             user.groups.add(group)
         logins.append((username, user.get_role_display()))
-    stdout.write("演示账号 (密码均为 %s):" % DEMO_PASSWORD)
-    for username, role in logins:
+    stdout.write("演示账号 (密码均为 {}):".format(DEMO_PASSWORD))
+    for username, role_label in logins:
         user = User.objects.get(username=username)
         party = user.base or user.organisation or user.unit or user.region or ""
-        stdout.write(f"  {username:10s} {role}  {party}")
+        stdout.write(f"  {username:10s} {role_label}  {party}")
     return logins

@@ -12,7 +12,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
     """Page restricted to some kinds of party (accounts.scope kinds: office, leader, district, town, organisation,
     base, unit): others get 403 (anonymous users go to login)."""
 
-    allowed = ("office",)
+    allowed: tuple[str, ...] = ("office",)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

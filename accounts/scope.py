@@ -30,6 +30,7 @@ a deeper tree adds levels without another rule here.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -230,10 +231,9 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_kepu_scope", None)
     if cached is None or cached.user is not user:
         cached = Scope(user)
-        try:
+        # AnonymousUser is a plain object too; keep it uncached if it refuses
+        with contextlib.suppress(AttributeError):
             user._kepu_scope = cached
-        except AttributeError:  # AnonymousUser is a plain object too; keep it uncached if it refuses
-            pass
     return cached
 
 
@@ -462,7 +462,7 @@ def settle_owner(user, instance, current: dict | None = None) -> None:
         if not changed:
             return
         if not scope_of(user).writes_all:
-            raise ValidationError({changed[0]: "填报主体不能修改:本记录属于“%s”。" % _stored_owner_label(instance, current)})
+            raise ValidationError({changed[0]: "填报主体不能修改:本记录属于“{}”。".format(_stored_owner_label(instance, current))})
         named = {name: requested[name] for name in changed if requested[name] is not None}
         owner = _office_owner(named or {name: requested[name] for name in fields})
     for name in fields:

@@ -93,7 +93,7 @@ def _cycle_end(start: dt.date) -> dt.date:
 
 
 def _batch_label(level: str, on: dt.date) -> str:
-    unit, name = BATCHES[level]
+    _unit, name = BATCHES[level]
     return f"{on.year}年度{name}(第{1 if on.month <= 6 else 2}批)"
 
 
@@ -154,27 +154,66 @@ def load_demo(stdout=None, today: dt.date | None = None) -> dict:
     return summary
 
 
-def _plan_bases(rng: random.Random, regions) -> list[dict]:
-    """Bases with their certification plan: [(level, first certified_on, extra)]."""
-    specs: list[dict] = []
-    used: set[tuple[str, str]] = set()
+class _PlannedBases:
+    """The bases being planned: `add` one by name, or `generated` a plausible new one of a district."""
 
-    def add(code, name, host, category, theme_codes, place):
-        used.add((code, name))
-        spec = {"region": regions[code], "name": name, "host": host, "category": category, "themes": theme_codes,
-                "place": place, "certs": [], "reports": rng.random() < 0.88}
-        specs.append(spec)
+    def __init__(self, rng: random.Random, regions):
+        self.rng, self.regions = rng, regions
+        self.specs: list[dict] = []
+        self.used: set[tuple[str, str]] = set()
+
+    def add(self, code, name, host, category, theme_codes, place) -> dict:
+        self.used.add((code, name))
+        spec = {"region": self.regions[code], "name": name, "host": host, "category": category,
+                "themes": theme_codes, "place": place, "certs": [], "reports": self.rng.random() < 0.88}
+        self.specs.append(spec)
         return spec
 
-    def generated(code):
+    def generated(self, code) -> dict:
+        rng, region_name = self.rng, self.regions[code].name
         for _ in range(200):
             place = rng.choice(PLACES[code])
             category, suffix, host, theme_codes = rng.choice(KINDS)
-            name = f"{regions[code].name}{place}{suffix}" if rng.random() < 0.3 else f"{place}{suffix}"
-            if (code, name) not in used:
-                host_name = f"{regions[code].name}{host}" if "局" in host or "大队" in host else f"{place}{host}"
-                return add(code, name, host_name, category, list(theme_codes), place)
+            name = f"{region_name}{place}{suffix}" if rng.random() < 0.3 else f"{place}{suffix}"
+            if (code, name) not in self.used:
+                host_name = f"{region_name}{host}" if "局" in host or "大队" in host else f"{place}{host}"
+                return self.add(code, name, host_name, category, list(theme_codes), place)
         raise RuntimeError("ran out of demo names")  # pragma: no cover
+
+
+def _first_certifications(rng: random.Random, by_level: dict[str, list[dict]], new_provincial: int,
+                          new_municipal: int) -> None:
+    """Each planned base's first certification, valid on the meeting day (certified within the 5 years before
+    it); the first `new_provincial` / `new_municipal` of each level (and 4 national, 3 of them 武进's) are new
+    since 2021."""
+    wujin_national = [s for s in by_level["national"] if s["region"].code == "320412"]
+    others_national = [s for s in by_level["national"] if s["region"].code != "320412"]
+    new_national = wujin_national[:3] + others_national[:1]
+    for spec in by_level["national"]:
+        start = dt.date(2021, 11, 20) if spec in new_national else dt.date(rng.choice([2019, 2020]), 1, 10)
+        spec["certs"].append(("national", start, {}))
+    rng.shuffle(by_level["provincial"])
+    for i, spec in enumerate(by_level["provincial"]):
+        if i < new_provincial:
+            start = rng.choice([dt.date(2021, 12, 15), dt.date(2022, 12, 10)])
+        else:
+            start = rng.choice([dt.date(2018, 12, 5), dt.date(2019, 12, 12), dt.date(2020, 12, 8)])
+        spec["certs"].append(("provincial", start, {}))
+    rng.shuffle(by_level["municipal"])
+    for i, spec in enumerate(by_level["municipal"]):
+        if i < new_municipal:
+            start = rng.choice([dt.date(2021, 11, 30), dt.date(2022, 5, 20), dt.date(2022, 11, 28),
+                                dt.date(2023, 5, 26)])
+        else:
+            start = rng.choice([dt.date(2018, 11, 26), dt.date(2019, 5, 28), dt.date(2019, 11, 25),
+                                dt.date(2020, 6, 1), dt.date(2020, 11, 30)])
+        spec["certs"].append(("municipal", start, {}))
+
+
+def _plan_bases(rng: random.Random, regions) -> list[dict]:
+    """Bases with their certification plan: [(level, first certified_on, extra)]."""
+    planned = _PlannedBases(rng, regions)
+    specs, add, generated = planned.specs, planned.add, planned.generated
 
     # new-since-2021 quotas among the bases valid on the meeting day
     new_municipal_before_meeting = 70
@@ -194,28 +233,7 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
                 region_specs.append(spec)
     # first certification dates: valid on the meeting day (certified within the 5 years before it)
     by_level = {lv: [s for s in specs if s.get("level") == lv] for lv in ("national", "provincial", "municipal")}
-    wujin_national = [s for s in by_level["national"] if s["region"].code == "320412"]
-    others_national = [s for s in by_level["national"] if s["region"].code != "320412"]
-    new_national = wujin_national[:3] + others_national[:1]
-    for spec in by_level["national"]:
-        start = dt.date(2021, 11, 20) if spec in new_national else dt.date(rng.choice([2019, 2020]), 1, 10)
-        spec["certs"].append(("national", start, {}))
-    rng.shuffle(by_level["provincial"])
-    for i, spec in enumerate(by_level["provincial"]):
-        if i < new_higher_before_meeting["provincial"]:
-            start = rng.choice([dt.date(2021, 12, 15), dt.date(2022, 12, 10)])
-        else:
-            start = rng.choice([dt.date(2018, 12, 5), dt.date(2019, 12, 12), dt.date(2020, 12, 8)])
-        spec["certs"].append(("provincial", start, {}))
-    rng.shuffle(by_level["municipal"])
-    for i, spec in enumerate(by_level["municipal"]):
-        if i < new_municipal_before_meeting:
-            start = rng.choice([dt.date(2021, 11, 30), dt.date(2022, 5, 20), dt.date(2022, 11, 28),
-                                dt.date(2023, 5, 26)])
-        else:
-            start = rng.choice([dt.date(2018, 11, 26), dt.date(2019, 5, 28), dt.date(2019, 11, 25),
-                                dt.date(2020, 6, 1), dt.date(2020, 11, 30)])
-        spec["certs"].append(("municipal", start, {}))
+    _first_certifications(rng, by_level, new_higher_before_meeting["provincial"], new_municipal_before_meeting)
     # a few lapsed before 2025 without renewal, two revoked
     old_municipal = [s for s in by_level["municipal"] if s["certs"][0][1].year < 2021]
     for spec in old_municipal[:4]:
@@ -245,7 +263,7 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
 
 def _cycle(base, level, start, today, serial, extra) -> list[Certification]:
     """The first certification and its renewals up to today."""
-    unit, _name = BATCHES[level]
+    _unit, _name = BATCHES[level]
     out = []
     on, renewal = start, False
     while on <= today:

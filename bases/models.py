@@ -145,6 +145,12 @@ class Certification(models.Model):
     def __str__(self) -> str:
         return f"{self.base} · {self.get_level_display()} · {self.certified_on:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        if self.certified_on and not self.valid_until:
+            self.valid_until = self.default_valid_until(self.certified_on)
+        self.certificate_no = (self.certificate_no or "").strip()
+        super().save(*args, **kwargs)
+
     @staticmethod
     def default_valid_until(certified_on: dt.date) -> dt.date:
         """The day before the fifth anniversary; a cycle from 29 February has its anniversary on 1 March of a
@@ -170,12 +176,6 @@ class Certification(models.Model):
             errors["revoked_on"] = [_("撤销日期不能早于认定日期。")]
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.certified_on and not self.valid_until:
-            self.valid_until = self.default_valid_until(self.certified_on)
-        self.certificate_no = (self.certificate_no or "").strip()
-        super().save(*args, **kwargs)
 
     def is_valid_on(self, d: dt.date) -> bool:
         return (

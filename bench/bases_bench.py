@@ -139,6 +139,7 @@ def fill(n_total: int):
     have = Base.objects.count()
     regions = list(Region.objects.districts())
     theme = Theme.objects.first()
+    assert theme is not None, "no themes: load_plan loads them first"
     levels = ["municipal"] * 8 + ["provincial", "national"]
     objs = Base.objects.bulk_create(
         [Base(name=f"列表基地{i:05d}", region=regions[i % len(regions)]) for i in range(have, n_total)],
@@ -169,7 +170,7 @@ def main():
     if USE_PG:
         out("bench_database", f"{BENCH_DB} on {PG} (created now, dropped at the end)")
     call_command("migrate", verbosity=0)
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     from accounts.models import User
 
     office = User.objects.create_user("bench-office", password="x" * 12, role="office", is_staff=True)

@@ -83,7 +83,7 @@ def setup_django(database_url: str, **extra_env: str) -> None:
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
@@ -91,13 +91,15 @@ def insert_series(model, n: int, exprs: dict[str, str], start: int = 1) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    cols, values, params = [], [], []
+    cols: list[str] = []
+    values: list[str] = []
+    params: list = []
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
         cols.append(connection.ops.quote_name(field.column))
         if field.name in exprs or field.column in exprs:
-            values.append(exprs.get(field.name, exprs.get(field.column)).replace("%", "%%"))
+            values.append((exprs[field.name] if field.name in exprs else exprs[field.column]).replace("%", "%%"))
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             values.append("%s")
             params.append(timezone.now())
@@ -196,7 +198,7 @@ def generate_returns(n: int, start: int = 1) -> None:
                 name=f"{year}年全国科普日(基准)", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
                 ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25),
             ).id)
-    categories = [c for c, _ in ActivityReturn._meta.get_field("category").choices]
+    categories = list(ActivityReturn.Category.values)  # the field's choices
     insert_series(ActivityReturn, n, {
         "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
                   "'submitted','draft','returned'])[1 + g % 10]",
@@ -208,7 +210,9 @@ def generate_returns(n: int, start: int = 1) -> None:
         "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
         "actual_participants": "(g * 7) % 900",
         "online_views": "(g * 3) % 300",
-        "submitted_at": "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END",
+        "submitted_at": (
+            "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END"
+        ),
     }, start=start)
     through = ActivityReturn.target_populations.through
     pops = list(TargetPopulation.objects.values_list("id", flat=True))

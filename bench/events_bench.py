@@ -16,12 +16,12 @@ KEPU_BENCH_REQUESTS (default 20), KEPU_BENCH_KEEP=1 keeps the database for inspe
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
 
 from benchlib import create_database, drop_database, insert_series, pct, pg_server, setup_django
-
 
 DB_NAME = "kepu_bench_events"
 PG = pg_server()
@@ -136,7 +136,7 @@ def main() -> int:
     results: dict[int, dict[str, dict]] = {}
     try:
         call_command("migrate", verbosity=0)
-        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_plan", verbosity=0, stdout=io.StringIO())
         office = User.objects.create_user("bench-office", password="x" * 12, role="office", is_staff=True,
                                           last_name="市科协科普部")
         campaigns, districts, units = build_campaigns()

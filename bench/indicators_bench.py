@@ -20,9 +20,15 @@ import statistics
 import sys
 import time
 
-from benchlib import (create_database, drop_database, generate_registry_and_reports, generate_returns, pct,
-                      pg_server, setup_django)
-
+from benchlib import (
+    create_database,
+    drop_database,
+    generate_registry_and_reports,
+    generate_returns,
+    pct,
+    pg_server,
+    setup_django,
+)
 
 AIM_RATIO = 1.5
 
@@ -81,7 +87,9 @@ def _year_ends(snapshots: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(label, date) of every year end since 2021, plus dated snapshots (the 2023-08-02 meeting day)."""
     import datetime as dt
 
-    today = dt.date.today()
+    from common import clock
+
+    today = clock.today()
     ends = [(str(y), min(dt.date(y, 12, 31), today).isoformat()) for y in range(2021, today.year + 1)]
     return ends + [(d.replace("-", "_"), d) for d in snapshots]
 
@@ -115,7 +123,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_RETURNS":
         import datetime as dt
 
-        today = dt.date.today()
+        from common import clock
+
+        today = clock.today()
         since = today - dt.timedelta(days=366)
         parts = []
         for kind, due in (("schedule", "schedule_due"), ("summary", "summary_due")):
@@ -132,7 +142,9 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "OVERDUE_REPORTS":
         import datetime as dt
 
-        today = dt.date.today()
+        from common import clock
+
+        today = clock.today()
         since = today - dt.timedelta(days=366)
         return (
             "SELECT p.id, u.region_id, COUNT(*) FROM programs_reportingperiod p "
@@ -179,6 +191,12 @@ def time_dashboard() -> tuple[list[float], int]:
     return times, len(ctx.captured_queries)
 
 
+def _seconds(run) -> float:
+    """How long a finished roll-up took."""
+    assert run.duration_ms is not None, f"roll-up {run.pk} has not finished"
+    return run.duration_ms / 1000
+
+
 def main() -> int:
     print(f"server: {PG} (database {DB_NAME}, created and dropped by the bench)")
     setup_django(create_database(DB_NAME, PG))
@@ -202,11 +220,11 @@ def main() -> int:
             print(f"returns: {ActivityReturn.objects.count()} activity returns "
                   f"(generated in {time.perf_counter() - t0:.1f} s)")
             first = run_rollup(trigger="bench-first")
-            print(f"rollup_first_run_{size}: {first.duration_ms / 1000:.2f} s ({first.rows} values written)")
+            print(f"rollup_first_run_{size}: {_seconds(first):.2f} s ({first.rows} values written)")
             rollups, hand = [], []
             for _ in range(3):
                 run = run_rollup(trigger="bench")
-                rollups.append(run.duration_ms / 1000)
+                rollups.append(_seconds(run))
                 hand.append(time_hand_sql())
             r, h = statistics.median(rollups), statistics.median(hand)
             print(f"rollup_full_{size}: {r:.2f} s (median of 3, {run.rows} values written)")

@@ -152,6 +152,22 @@ def read_stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def _seed(env: dict) -> None:
+    """Migrate, run the SEED commands and generate the large data set (roll-ups in-process, no broker)."""
+    manage(env, "migrate", "--noinput", "-v0")
+    seed_env = dict(env, CELERY_BROKER_URL="")  # the seeding's roll-ups run in-process
+    for command in SEED:
+        if command.strip():
+            manage(seed_env, command.strip())
+    t0 = time.time()
+    generated = subprocess.run([PY, str(ROOT / "bench" / "benchlib.py"), "generate",
+                                *[f"--{k}={v}" for k, v in LARGE.items()]],
+                               cwd=ROOT, env=seed_env, capture_output=True, text=True)
+    if generated.returncode != 0:
+        raise SystemExit(f"generating the large data set failed:\n{generated.stdout}\n{generated.stderr}")
+    print(f"  {generated.stdout.strip().splitlines()[-1]} in {time.time() - t0:.0f} s")
+
+
 def main() -> int:
     started = time.time()
     static_root = ROOT / "var" / "bench-static"
@@ -161,31 +177,21 @@ def main() -> int:
     create_database(DB_NAME, PG)
     server = worker = None
     try:
-        manage(env, "migrate", "--noinput", "-v0")
-        seed_env = dict(env, CELERY_BROKER_URL="")  # the seeding's roll-ups run in-process
-        for command in SEED:
-            if command.strip():
-                manage(seed_env, command.strip())
-        t0 = time.time()
-        generated = subprocess.run([PY, str(ROOT / "bench" / "benchlib.py"), "generate",
-                                    *[f"--{k}={v}" for k, v in LARGE.items()]],
-                                   cwd=ROOT, env=seed_env, capture_output=True, text=True)
-        if generated.returncode != 0:
-            raise SystemExit(f"generating the large data set failed:\n{generated.stdout}\n{generated.stderr}")
-        print(f"  {generated.stdout.strip().splitlines()[-1]} in {time.time() - t0:.0f} s")
+        _seed(env)
         print("  collecting static files (compressed manifest, as in production) …")
         manage(env, "collectstatic", "--noinput", "-v0")
         values = sample_values(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        log = open(ROOT / "var" / "bench-gunicorn.log", "w")
+        log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - gunicorn writes to it until the end
         if BROKER:
             import redis
 
             redis.Redis.from_url(BROKER).flushdb()  # the bench's own Redis database: nothing left from a past run
+            worker_log = open(ROOT / "var" / "bench-worker.log", "w")  # noqa: SIM115 - the worker writes to it
             worker = subprocess.Popen([PY, "-m", "celery", "-A", "kepu_portal", "worker", "--concurrency=1",
                                        "--loglevel=WARNING", "-n", f"bench-{os.getpid()}@%h"],
-                                      cwd=ROOT, env=env, stdout=open(ROOT / "var" / "bench-worker.log", "w"),
+                                      cwd=ROOT, env=env, stdout=worker_log,
                                       stderr=subprocess.STDOUT)
         server = subprocess.Popen([PY, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config",
                                    "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
@@ -228,7 +234,7 @@ def main() -> int:
                 print(f"{(row['Type'] + ' ' + row['Name'])[:48]:48} {row['Request Count']:>7} {row['Failure Count']:>5} "
                       f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
         exceptions_csv = Path(f"{prefix}_exceptions.csv")
-        exceptions = list(csv.DictReader(open(exceptions_csv))) if exceptions_csv.exists() else []
+        exceptions = list(csv.DictReader(exceptions_csv.read_text().splitlines())) if exceptions_csv.exists() else []
         if exceptions:  # an exception inside a locust task is an error of the bench itself: never hide it
             print("locust task exceptions:")
             for row in exceptions:

@@ -15,12 +15,13 @@ import json
 import os
 import random
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
-SESSIONS = json.loads(open(os.environ["KEPU_BENCH_SESSIONS"]).read())
-GETS = json.loads(open(os.environ["KEPU_BENCH_GETS"]).read())
+SESSIONS = json.loads(Path(os.environ["KEPU_BENCH_SESSIONS"]).read_text())
+GETS = json.loads(Path(os.environ["KEPU_BENCH_GETS"]).read_text())
 PASSWORD = os.environ.get("KEPU_BENCH_PASSWORD", "kepu-demo-2025")
 _counter = itertools.count()
 _lock = threading.Lock()

@@ -1,9 +1,11 @@
 """API pieces shared by the apps with a review workflow (activity returns, unit reports)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, QuerySet, RestrictedError
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -64,7 +66,13 @@ def api_exception_handler(exc, context):
 
 
 class WorkflowActionsMixin:
-    """`run_transition(request, action)`: validate the body, call `transition_service`, answer with the object."""
+    """`run_transition(request, action)`: validate the body, call `transition_service`, answer with the object.
+    Mixed into a GenericAPIView, whose methods it calls (declared here for the type checker only)."""
+
+    if TYPE_CHECKING:
+        def get_object(self) -> Any: ...
+        def get_queryset(self) -> QuerySet: ...
+        def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer: ...
 
     def transition_service(self, obj, action: str, user, reason: str, expected_version: int | None):
         raise NotImplementedError

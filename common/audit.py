@@ -7,10 +7,12 @@ in full to describe what changed.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Model, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.models import registered_models
@@ -19,8 +21,8 @@ from simple_history.models import registered_models
 @dataclass
 class TrackedModel:
     label: str  # "app_label.modelname"
-    model: type
-    history_model: type
+    model: type[Model]
+    history_model: Any  # the historical model class simple_history made (an untyped package: its managers unknown)
 
     @property
     def verbose_name(self) -> str:
@@ -99,10 +101,8 @@ def describe(rows: list[dict]) -> list[dict]:
         changes = []
         obj_repr = f"#{row['a_pk']}"
         if record is not None:
-            try:
+            with contextlib.suppress(Exception):  # a __str__ that follows a deleted relation
                 obj_repr = str(record.instance)
-            except Exception:  # a __str__ that follows a deleted relation
-                pass
             if row["a_type"] == "~":
                 previous = record.prev_record
                 if previous is not None:

@@ -24,8 +24,10 @@ class IdField(forms.IntegerField):
     def to_python(self, value):
         try:
             return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from exc
 
 
 class IdFilter(django_filters.NumberFilter):

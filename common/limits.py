@@ -64,7 +64,8 @@ def validate_plan_date(value: dt.date) -> None:
         return
     if not first_year() <= value.year <= last_year():
         raise ValidationError(
-            "日期须在 %(first)s 年至 %(last)s 年之间(规划期 %(start)s-%(end)s 年前后 %(margin)s 年),填写的是 %(value)s。",
+            "日期须在 %(first)s 年至 %(last)s 年之间"
+            "(规划期 %(start)s-%(end)s 年前后 %(margin)s 年),填写的是 %(value)s。",
             code="date_out_of_range",
             params={"first": first_year(), "last": last_year(), "start": settings.KEPU_PLAN_START_YEAR,
                     "end": settings.KEPU_PLAN_END_YEAR, "margin": settings.KEPU_DATE_MARGIN_YEARS,

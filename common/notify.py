@@ -24,7 +24,8 @@ def emails_turned_off(addresses) -> set[str]:
     addresses = {a for a in addresses if a}
     users = User.objects.filter(is_active=True, email__in=addresses).values_list(
         "email", "notification_preference__email_enabled")
-    wanted, off = set(), set()
+    wanted: set[str] = set()
+    off: set[str] = set()
     for email, enabled in users:
         (off if enabled is False else wanted).add(email)
     return off - wanted

@@ -4,8 +4,8 @@ responses every operation can give and write choice lists as plain text.
 DRF answers 400 (validation, bad filter value), 401 (no or bad credentials — token auth sends
 WWW-Authenticate), 403 (role not allowed), 404 (unknown id or another region's object) and 429
 (axes lockout on the token endpoint) with a JSON body, and 409 when a write on one object (a
-workflow action or an edit) carries a stale `version` (common/workflow.ConflictError); schemathesis checks every response against
-the schema, so each operation lists them. An operation that already documents a code keeps its own.
+workflow action or an edit) carries a stale `version` (common/workflow.ConflictError); schemathesis checks every
+response against the schema, so each operation lists them. An operation that already documents a code keeps its own.
 """
 from __future__ import annotations
 

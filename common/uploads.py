@@ -69,6 +69,10 @@ class Limits:
     max_members: int = MAX_ZIP_MEMBERS
 
 
+# The limits every check uses unless a caller passes its own (one frozen instance, shared as a default).
+DEFAULT_LIMITS = Limits()
+
+
 def _name(upload) -> str:
     return os.path.basename(getattr(upload, "name", "") or "") or "上传的文件"
 
@@ -189,7 +193,7 @@ def looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head and _actual(head) is None
 
 
-def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = Limits()) -> zipfile.ZipFile:
+def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """Refuse zip bombs and XML bombs in an Office (OOXML) file; return the opened ZipFile.
 
     Only the central directory is read for the size checks — nothing is decompressed until the
@@ -257,7 +261,7 @@ class _CappedReader(io.RawIOBase):
 
 
 def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None,
-                    limits: Limits = Limits(), label: str = "") -> str:
+                    limits: Limits = DEFAULT_LIMITS, label: str = "") -> str:
     """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese, naming the file;
     `label` such as 照片 or 附件 goes before the name)."""
     name = _name(upload)
@@ -286,6 +290,7 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
             raise ValidationError(f"{label}“{name}”不是文本格式的 CSV({what}),可能是其他格式改了扩展名。"
                                   "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。")
         raise ValidationError(f"{label}“{name}”的文件类型不被接受:只接受 {allowed}(实际内容:{actual}),已拒绝。")
+    assert kind is not None  # one of `kinds`
     ext = os.path.splitext(name)[1].lower()
     if ext and ext not in EXTENSIONS[kind]:
         raise ValidationError(f"{label}“{name}”的扩展名与内容不符(内容是 {LABELS[kind]})。")
@@ -324,7 +329,7 @@ class CheckedFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
 
-def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = Limits(), read_only: bool = True,
+def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS, read_only: bool = True,
                          data_only: bool = True):
     """Validate an uploaded .xlsx (size, type, zip bomb, XML bomb) and only then open it with openpyxl."""
     import openpyxl

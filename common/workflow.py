@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.functional import Promise
 
 # kwargs: instance, action, from_status, to_status, actor, phase
 workflow_transitioned = Signal()
@@ -70,7 +71,7 @@ class Phase:
 
     name: str = ""
     prefix: str = ""
-    label: str = ""
+    label: str | Promise = ""  # a lazy translation
 
     def field(self, name: str) -> str:
         return f"{self.prefix}{name}"

@@ -85,7 +85,8 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
     of who must file."""
     from programs.models import Organisation, Region
 
-    filings = {
+    # (region, unit, organisation, base, kind) → filed_at; all but one of the four owners is None
+    filings: dict[tuple[int | None, int | None, int | None, int | None, str], dt.datetime] = {
         (f["region_id"], f["unit_id"], f["organisation_id"], f["base_id"], f["kind"]): f["filed_at"]
         for f in CampaignFiling.objects.filter(campaign=campaign)
         .values("region_id", "unit_id", "organisation_id", "base_id", "kind", "filed_at")
@@ -122,7 +123,7 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
             return ("organisation", agg["organisation_id"])
         return ("region", agg["region_id"])
 
-    totals: dict[tuple, dict] = {}
+    totals: dict[tuple | None, dict] = {}  # None: returns outside every party listed
     for agg in aggregates:
         key = key_of(agg)
         bucket = totals.setdefault(key, dict.fromkeys(COUNTS, 0))
@@ -130,7 +131,7 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
             bucket[name] += agg[name] or 0
 
     def row(kind, party) -> CompletenessRow:
-        owner = {"region": None, "unit": None, "organisation": None, "base": None}
+        owner: dict[str, int | None] = {"region": None, "unit": None, "organisation": None, "base": None}
         owner[kind] = party.pk
         if kind in ("organisation", "base"):
             owner["region"] = party.region_id

@@ -2,8 +2,8 @@
 
 (a) 2025年全国科普日 (dates and deadlines as in seed 002) and 2026年科技活动周, with returns from all
     seven districts in every state, late filings and recommended activities;
-(b) 2021-2023 history of approved activities consistent with seed 000 (and 2024-2025 at the same pace): about 5,300 activities and
-    about 2.25 million participants across the seven districts.
+(b) 2021-2023 history of approved activities consistent with seed 000 (and 2024-2025 at the same pace): about
+    5,300 activities and about 2.25 million participants across the seven districts.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ PARTICIPANTS = {"main_event": (2500, 8000), "town_main_event": (600, 2500), "clo
 
 
 def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def _build(rng, region, campaign, category, starts_on, status, populations, brands, year, label, users,
@@ -132,30 +132,13 @@ def _campaigns():
 
 
 @transaction.atomic
-def load_demo(stdout) -> dict:
-    from accounts.models import User
-
-    rng = random.Random(20250915)
-    for order, name in enumerate(BRANDS):
-        Brand.objects.get_or_create(name=name, defaults={"order": order})
-    science_day, week = _campaigns()
-    existing = ActivityReturn.objects.filter(source="demo")
-    if existing.exists():
-        _chain_demo(stdout, science_day)
-        _summary(stdout, existing)
-        return {"created": 0}
-    districts = {r.code: r for r in Region.objects.districts()}
-    populations = list(TargetPopulation.objects.all())
-    brands = list(Brand.objects.all())
-    users = {u.region.code: u for u in User.objects.filter(role="district").select_related("region") if u.region}
-    users["office"] = User.objects.filter(role="office").first()
+def _current_returns(rng, campaigns, districts: dict, populations, brands, users: dict):
+    """The returns of the two current campaigns: in every district, one return in every state."""
+    science_day, week = campaigns
     rows: list[ActivityReturn] = []
-    returned_rows: list[ActivityReturn] = []
-
-    # (a) the two current campaigns: every state in every district
     for campaign, label, base_day in ((science_day, "全国科普日", dt.date(2025, 9, 15)),
                                       (week, "科技活动周", dt.date(2026, 5, 17))):
-        for code, region in districts.items():
+        for region in districts.values():
             # (registration, post-event report): three counted, one waiting for both decisions, a registration
             # waiting whose report is still to write, one returned, two drafts
             plan = [("approved", "approved"), ("approved", "approved"), ("approved", "approved"),
@@ -171,8 +154,74 @@ def load_demo(stdout) -> dict:
                     activity.recommendation_reason = "多方联动、线上线下融合,参与面广、社会反响好,建议推荐为优秀活动。"
                 if status == "returned":
                     activity.return_reason = rng.choice(RETURN_REASONS)
-                    returned_rows.append(activity)
                 rows.append(activity)
+    return rows
+
+
+def _transitions(created: list[ActivityReturn]) -> list[ActivityReturnTransition]:
+    """The transition log each demo return would have had on its way to its state (both phases)."""
+    transitions = []
+    for a in created:
+        if a.submitted_at:
+            transitions.append(ActivityReturnTransition(activity=a, action="submit", from_status="draft",
+                                                        to_status="submitted", actor=a.submitted_by, version=2))
+        if a.status in ("approved", "returned"):
+            action = "approve" if a.status == "approved" else "return"
+            transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
+                                                        to_status=a.status, actor=a.decided_by, version=3,
+                                                        reason=a.return_reason))
+        if a.report_submitted_at:
+            transitions.append(ActivityReturnTransition(activity=a, action="submit_report", from_status="draft",
+                                                        to_status="submitted", actor=a.report_submitted_by,
+                                                        version=2, phase="report"))
+        if a.report_status in ("approved", "returned"):
+            action = "approve_report" if a.report_status == "approved" else "return_report"
+            transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
+                                                        to_status=a.report_status, actor=a.report_decided_by,
+                                                        version=3, phase="report"))
+    return transitions
+
+
+def _filings(science_day: Campaign, week: Campaign, districts: dict, users: dict) -> list[CampaignFiling]:
+    """The campaigns' filings: most on time, some late, some missing (经开区 has not filed its summary; 金坛 was
+    late)."""
+    filings = []
+    for code, region in districts.items():
+        late = code in ("320413", "320491")
+        filings.append(CampaignFiling(campaign=science_day, region=region, kind="schedule", filed_by=users.get(code),
+                                      filed_at=_aware(dt.date(2025, 9, 14 if late else 10))))
+        if code != "320491":
+            filings.append(CampaignFiling(campaign=science_day, region=region, kind="summary", filed_by=users.get(code),
+                                          filed_at=_aware(dt.date(2025, 9, 27 if late else 24)),
+                                          text=f"{region.name}全国科普日活动总结:组织动员有力,联合行动覆盖各镇街。"))
+        if code in ("320412", "320402", "320411"):
+            filings.append(CampaignFiling(campaign=week, region=region, kind="schedule", filed_by=users.get(code),
+                                          filed_at=_aware(dt.date(2026, 5, 8))))
+    return filings
+
+
+def load_demo(stdout) -> dict:
+    from accounts.models import User
+
+    rng = random.Random(20250915)
+    for order, name in enumerate(BRANDS):
+        Brand.objects.get_or_create(name=name, defaults={"order": order})
+    science_day, week = _campaigns()
+    existing = ActivityReturn.objects.filter(source="demo")
+    if existing.exists():
+        _chain_demo(stdout, science_day)
+        _summary(stdout, existing)
+        return {"created": 0}
+    districts = {r.code: r for r in Region.objects.districts()}
+    populations = list(TargetPopulation.objects.all())
+    brands = list(Brand.objects.all())
+    users: dict[str, User | None] = {
+        u.region.code: u for u in User.objects.filter(role="district").select_related("region") if u.region}
+    users["office"] = User.objects.filter(role="office").first()
+    campaign: Campaign | None  # history and recent activities: a campaign's, or year-round (None)
+
+    # (a) the two current campaigns: every state in every district
+    rows = _current_returns(rng, (science_day, week), districts, populations, brands, users)
     # (b) 2021-2023 history: approved campaign and year-round activities
     history_campaigns = []
     for year in (2021, 2022, 2023):
@@ -233,36 +282,20 @@ def load_demo(stdout) -> dict:
             recent.append(_build(rng, region, campaign, category, day, "approved", populations, brands, day.year,
                                  label, users))
     scale = target / len(history)  # same participants per activity as 2021-2023
-    total = sum(a.actual_participants for a in recent) / len(recent)
+    mean = sum(a.actual_participants for a in recent) / len(recent)
     for activity in recent:
-        activity.actual_participants = max(1, round(activity.actual_participants * scale / total))
+        activity.actual_participants = max(1, round(activity.actual_participants * scale / mean))
     rows.extend(recent)
 
     created = ActivityReturn.objects.bulk_create(rows, batch_size=1000)
     through = ActivityReturn.target_populations.through
     through.objects.bulk_create(
-        [through(activityreturn_id=a.pk, targetpopulation_id=p.pk) for a in created for p in a._populations],
+        # _populations: the sample _build kept on each unsaved return for this bulk insert of the m2m rows
+        [through(activityreturn_id=a.pk, targetpopulation_id=p.pk)
+         for a in created for p in a._populations],  # type: ignore[attr-defined]
         batch_size=2000,
     )
-    transitions = []
-    for a in created:
-        if a.submitted_at:
-            transitions.append(ActivityReturnTransition(activity=a, action="submit", from_status="draft",
-                                                        to_status="submitted", actor=a.submitted_by, version=2))
-        if a.status in ("approved", "returned"):
-            action = "approve" if a.status == "approved" else "return"
-            transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
-                                                        to_status=a.status, actor=a.decided_by, version=3,
-                                                        reason=a.return_reason))
-        if a.report_submitted_at:
-            transitions.append(ActivityReturnTransition(activity=a, action="submit_report", from_status="draft",
-                                                        to_status="submitted", actor=a.report_submitted_by,
-                                                        version=2, phase="report"))
-        if a.report_status in ("approved", "returned"):
-            action = "approve_report" if a.report_status == "approved" else "return_report"
-            transitions.append(ActivityReturnTransition(activity=a, action=action, from_status="submitted",
-                                                        to_status=a.report_status, actor=a.report_decided_by,
-                                                        version=3, phase="report"))
+    transitions = _transitions(created)
     ActivityReturnTransition.objects.bulk_create(transitions, batch_size=2000)
     demo = ActivityReturn.objects.filter(source="demo")
     demo.exclude(status="draft").update(version=3)
@@ -270,20 +303,7 @@ def load_demo(stdout) -> dict:
     demo.exclude(report_status="draft").update(report_version=3)
     demo.filter(report_status="submitted").update(report_version=2)
 
-    # filings: most on time, some late, some missing (经开区 has not filed its summary; 金坛 was late)
-    filings = []
-    for code, region in districts.items():
-        late = code in ("320413", "320491")
-        filings.append(CampaignFiling(campaign=science_day, region=region, kind="schedule", filed_by=users.get(code),
-                                      filed_at=_aware(dt.date(2025, 9, 14 if late else 10))))
-        if code != "320491":
-            filings.append(CampaignFiling(campaign=science_day, region=region, kind="summary", filed_by=users.get(code),
-                                          filed_at=_aware(dt.date(2025, 9, 27 if late else 24)),
-                                          text=f"{region.name}全国科普日活动总结:组织动员有力,联合行动覆盖各镇街。"))
-        if code in ("320412", "320402", "320411"):
-            filings.append(CampaignFiling(campaign=week, region=region, kind="schedule", filed_by=users.get(code),
-                                          filed_at=_aware(dt.date(2026, 5, 8))))
-    CampaignFiling.objects.bulk_create(filings)
+    CampaignFiling.objects.bulk_create(_filings(science_day, week, districts, users))
     _chain_demo(stdout, science_day)
     _summary(stdout, ActivityReturn.objects.filter(source="demo"))
     return {"created": len(created)}

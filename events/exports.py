@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from openpyxl import Workbook
@@ -159,14 +160,9 @@ def campaign_summary(campaign: Campaign, queryset) -> dict:
     return {"parties": parties, "order": order}
 
 
-def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
-    """The 汇总表: region × category (activities and participants) with totals, then the detail."""
-    data = campaign_summary(campaign, queryset)
-    parties, order = data["parties"], data["order"]
-    categories = ActivityReturn.Category.choices
-    wb = Workbook()
-
-    ws = wb.active
+def _summary_sheet(ws, campaign: Campaign, parties: dict, order: list, categories) -> dict:
+    """The 汇总表 sheet: one row per region/unit, a column pair per category, then the totals row;
+    returns the grand totals (by category and per metric) for the detail sheet."""
     ws.title = "汇总表"
     set_cell(ws, 1, 1, f"{campaign.name}活动汇总表").font = TITLE
     set_cell(ws, 2, 1, f"主题:{campaign.theme}    时间:{campaign.starts_on:%Y-%m-%d} 至 "
@@ -178,7 +174,7 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
     _header(ws, 4, header)
     ws.row_dimensions[4].height = 48
     row_index = 5
-    grand = {"by_cat": {code: [0, 0] for code, _l in categories}, **{k: 0 for k, _l in METRICS}}
+    grand: dict[str, Any] = {"by_cat": {code: [0, 0] for code, _l in categories}, **{k: 0 for k, _l in METRICS}}
     for name in order:
         cells = parties[name]
         values: list = [name]
@@ -208,8 +204,11 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
         cell.font, cell.fill, cell.border = BOLD, TOTAL_FILL, BOX
     ws.column_dimensions["A"].width = 18
     ws.freeze_panes = "B5"
+    return grand
 
-    detail = wb.create_sheet("分区分类明细")
+
+def _detail_sheet(detail, parties: dict, order: list, categories, grand: dict) -> None:
+    """分区分类明细: each region/unit's categories with a subtotal, then the grand total."""
     _header(detail, 1, ["辖市(区)/单位", "活动类别"] + [label for _k, label in METRICS])
     r = 2
     for name in order:
@@ -233,6 +232,17 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
         cell.font, cell.fill = BOLD, TOTAL_FILL
     detail.column_dimensions["A"].width = 18
     detail.column_dimensions["B"].width = 24
+
+
+def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
+    """The 汇总表: region × category (activities and participants) with totals, then the detail."""
+    data = campaign_summary(campaign, queryset)
+    parties, order = data["parties"], data["order"]
+    categories = ActivityReturn.Category.choices
+    wb = Workbook()
+
+    grand = _summary_sheet(wb.active, campaign, parties, order, categories)
+    _detail_sheet(wb.create_sheet("分区分类明细"), parties, order, categories, grand)
 
     excellent = wb.create_sheet("推荐优秀活动")
     _header(excellent, 1, ["辖市(区)/单位", "活动名称", "活动类别", "开始日期", "参与人次", "推荐理由", "新闻报道链接"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,19 @@ from common.uploads import UploadRejected, check_document
 
 KEPT_FOR_NEXT = ("campaign", "starts_on", "ends_on", "town", "venue", "organiser", "co_organisers", "contact_name",
                  "contact_phone", "region", "unit", "organisation", "base")  # 「保存并继续新建」 keeps these
+
+
+def _choices(fields, name: str) -> forms.ModelChoiceField:
+    """The form field of a foreign key, to narrow its queryset."""
+    field = fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a foreign key's field"
+    return field
+
+
+def _queryset(field: forms.ModelChoiceField) -> QuerySet:
+    """The choices a model form gave a foreign key's field (the related model's rows, never None there)."""
+    assert field.queryset is not None
+    return field.queryset
 
 
 class _PhaseForm(forms.ModelForm):
@@ -98,17 +112,20 @@ class ActivityRegistrationForm(_PhaseForm):
     def __init__(self, *args, user, copy_from: ActivityReturn | None = None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         f = self.fields
-        f["campaign"].queryset = Campaign.objects.for_filer(user).order_by("-year", "-starts_on")
-        f["campaign"].empty_label = _("(全年常态化活动,不属于专项)")
+        campaign = _choices(f, "campaign")
+        campaign.queryset = Campaign.objects.for_filer(user).order_by("-year", "-starts_on")
+        campaign.empty_label = _("(全年常态化活动,不属于专项)")
         # The owner: a filer's own party (accounts.scope, not a form field); the office names any one owner.
         if scope.scope_of(user).writes_all:
-            f["region"].queryset = Region.objects.all()
-            f["organisation"].queryset = Organisation.objects.filter(is_active=True).select_related("region")
-            f["base"].queryset = f["base"].queryset.select_related("region").order_by("name")
+            _choices(f, "region").queryset = Region.objects.all()
+            _choices(f, "organisation").queryset = Organisation.objects.filter(is_active=True).select_related("region")
+            base = _choices(f, "base")
+            base.queryset = _queryset(base).select_related("region").order_by("name")
         else:
             for name in scope.OWNER_FIELDS:
                 del f[name]
-        f["brand"].queryset = f["brand"].queryset.filter(is_active=True)
+        brand = _choices(f, "brand")
+        brand.queryset = _queryset(brand).filter(is_active=True)
         f["planned_participants"].help_text = _("可写“约200人”,保存前会显示理解的数字")
         if self.instance.pk is None and not self.is_bound:
             self._initial_for_new(user, copy_from)
@@ -216,7 +233,7 @@ class ActivityReportForm(_PhaseForm):
         """Files chosen on a form that did not save: the browser cannot keep them, the page says so."""
         if not self.is_bound or not self.errors:
             return []
-        return [getattr(upload, "chosen_name", upload.name) for upload in self.files.values()
+        return [getattr(upload, "chosen_name", getattr(upload, "name", "")) for upload in self.files.values()
                 if getattr(upload, "name", "")]
 
 

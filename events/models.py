@@ -428,7 +428,7 @@ class ActivityReturn(WorkflowModel):
     @property
     def summary_due_on(self) -> dt.date | None:
         """Seed 002: the activity's summary is due `campaign.summary_days_after` days after it ends."""
-        if self.campaign_id is None:
+        if self.campaign is None:
             return None
         return self.ends_on + dt.timedelta(days=self.campaign.summary_days_after)
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Field, Max, Q
 from django.utils import timezone
 
 from accounts import scope
@@ -49,6 +49,7 @@ def check_can_edit(activity: ActivityReturn, user, phase: str = "") -> None:
 
 def _column(name: str) -> str:
     field = ActivityReturn._meta.get_field(name)
+    assert isinstance(field, Field)  # a concrete column, not a reverse relation
     return field.attname
 
 
@@ -263,7 +264,6 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
         raise WorkflowError("该活动专项尚未发布,不能报送。")
     if kind not in CampaignFiling.Kind.values:
         raise WorkflowError("未知的报送类型。")
-    file_kind = check_document(upload) if upload is not None else None
     now = now or timezone.now()
     filing = CampaignFiling.objects.filter(campaign=campaign, kind=kind, **party).first()
     if filing is None:  # the first filing time is what "on time" is judged by
@@ -271,6 +271,7 @@ def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload
     filing.filed_by = user
     filing.text = text or filing.text
     if upload is not None:
+        file_kind = check_document(upload)
         if filing.file:
             delete_on_commit(filing.file)  # a second filing replaces the file: the old one goes once this commits
         filing.file.save(stored_name(file_kind), upload, save=False)
@@ -334,6 +335,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
                 )
     filers: dict = {}
     for activity, due, left in summaries_due(ActivityReturn.objects.all(), today, max(days_before or [0])):
+        assert activity.campaign is not None  # only a campaign's activities have a summary due
         where = f"{activity.campaign.name}:活动“{activity.title}”({activity.filer_name},{activity.ends_on:%m月%d日}结束)"
         if left in days_before:
             line = f"{where}的活动总结须于 {due:%Y年%m月%d日} 前上传,还有 {left} 天。"

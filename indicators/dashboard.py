@@ -80,7 +80,7 @@ class AsOf:
         if self.failed:
             return "最近一次数据汇总失败,看板显示的是上一次成功汇总的数据。"
         if self.stale:
-            return "数据汇总已超过 %d 小时未更新,看板显示的可能不是最新数据。" % settings.KEPU_DASHBOARD_STALE_HOURS
+            return f"数据汇总已超过 {settings.KEPU_DASHBOARD_STALE_HOURS:d} 小时未更新,看板显示的可能不是最新数据。"
         return ""
 
 
@@ -96,7 +96,7 @@ def as_of() -> AsOf:
     pending = bool(state and state.pending)
     parked = PendingTask.objects.filter(task_name="indicators.rollup_task").exists()
     return AsOf(at=at, stale=stale, failed=failed, pending=pending, parked=parked,
-                waiting_since=state.requested_at if pending else None)
+                waiting_since=state.requested_at if state is not None and state.pending else None)
 
 
 class Dashboard:
@@ -122,7 +122,8 @@ class Dashboard:
         self.districts = [r for r in self.visible if r.level == Region.Level.DISTRICT]
         region_ids = {self.region.id, self.city.id} | ({d.id for d in self.districts} if region == self.city else set())
         # One query for every value the page shows.
-        self._values = defaultdict(dict)  # (code, region_id, dimension) → {(period, key): (value, label)}
+        # (code, region_id, dimension) → {(period, key): (value, label)}
+        self._values: defaultdict[tuple, dict] = defaultdict(dict)
         rows = IndicatorValue.objects.within(region_ids).filter(
             indicator__in=[*self.indicators.values(), *self.forwarded_indicators]
         ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
@@ -168,6 +169,7 @@ class Dashboard:
             if not targets:
                 continue
             year, actual = self.latest(indicator.code)
+            status: Status | None
             baselines = sorted(indicator.baselines.all(), key=lambda b: b.year)
             if indicator.kind == Indicator.Kind.FLOW:
                 target = targets[-1]
@@ -215,7 +217,7 @@ class Dashboard:
         regions = self.districts if self.region == self.city else [self.region]
         rows = []
         for region in regions:
-            row = [region.name]
+            row: list = [region.name]
             for code, _label in BASE_LEVEL_CODES:
                 _, value = self.latest(code, region)
                 row.append(int(value or 0))
@@ -278,7 +280,7 @@ class Dashboard:
             for indicator in indicators:
                 y, v = self.latest(indicator.code)
                 figures.append({"indicator": indicator, "year": y, "value": v})
-            lbl, n = by_pop.get(population.code, (population.name, 0))
+            _lbl, n = by_pop.get(population.code, (population.name, 0))
             panels.append({"population": population, "activities": int(n),
                            "participants": int(people.get(population.code, 0)), "figures": figures})
         return panels

@@ -146,6 +146,8 @@ class RollupRun(models.Model):
     duration_ms = models.PositiveIntegerField(_("耗时(毫秒)"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("写入行数"), default=0)
     error = models.TextField(_("错误"), blank=True)
+    # not stored: True on a finished run handed to a caller whose roll-up request it already covered
+    coalesced = False
 
     class Meta:
         verbose_name = _("汇总运行")
@@ -169,6 +171,9 @@ class RollupState(models.Model):
     class Meta:
         verbose_name = _("汇总排队状态")
         verbose_name_plural = _("汇总排队状态")
+
+    def __str__(self) -> str:
+        return f"pending={self.pending} requested_at={self.requested_at} lease={self.lease_token or '-'}"
 
 
 class IndicatorValue(models.Model):

@@ -8,6 +8,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Set
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -78,7 +79,8 @@ def rollup_lock(wait_seconds: float | None = None):
     so a killed worker never blocks the next run, and holding it proves no other run is alive.
     Other databases (SQLite, one machine): a lease on the RollupState row, claimed by a conditional
     UPDATE (atomic on every database); a lease whose process is gone, or older than RUN_TIMEOUT,
-    belongs to a dead run and is taken over. Yields True when the lock proves every other "running" run is dead (PostgreSQL).
+    belongs to a dead run and is taken over. Yields True when the lock proves every other "running" run is dead
+    (PostgreSQL).
     """
     wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
@@ -382,7 +384,7 @@ def _compute_or_report(indicator, ctx, ancestors) -> list[dict] | None:
     return rows
 
 
-def _write_values(new_rows: list[IndicatorValue], kept: set[int] = frozenset()) -> int:
+def _write_values(new_rows: list[IndicatorValue], kept: Set[int] = frozenset()) -> int:
     """Make the stored values equal to new_rows, writing only what changed (inside the caller's transaction).
     Values of the `kept` indicators (not computed this run) are left as they are.
 
@@ -438,7 +440,8 @@ def request_rollup(reason: str = "approval") -> bool:
     def callback():
         _enqueue_if_idle(reason)
 
-    callback.kepu_rollup = True
+    # the marker looked for above among the connection's on_commit callbacks
+    callback.kepu_rollup = True  # type: ignore[attr-defined]
     transaction.on_commit(callback)
     return True
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
@@ -17,6 +17,8 @@ from .models import Indicator, IndicatorValue
 
 
 class DashboardAccessMixin(LoginRequiredMixin):
+    request: HttpRequest  # set by View.setup before dispatch
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not allowed_regions(request.user):
             raise PermissionDenied("您的角色无权查看指标看板。")

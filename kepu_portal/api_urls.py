@@ -1,11 +1,11 @@
 """/api/v1/: each app contributes its own router; apps not built yet are simply absent."""
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from accounts.api import TokenView
 
-urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]
+urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", TokenView.as_view(), name="api-token")]
 for app in ("programs", "bases", "events", "indicators"):
     try:
         module = import_module(f"{app}.api.urls")

@@ -49,9 +49,9 @@ def _parties_of_rows(rows) -> dict:
     bases = Base.objects.select_related("region").in_bulk({r.base_id for r in rows if r.kind == "base"})
     found = {}
     for r in rows:
-        party = {"region": lambda: regions.get(r.region_code), "unit": lambda: units.get(r.unit_id),
-                 "organisation": lambda: organisations.get(r.organisation_id),
-                 "base": lambda: bases.get(r.base_id)}[r.kind]()
+        party = {"region": lambda row: regions.get(row.region_code), "unit": lambda row: units.get(row.unit_id),
+                 "organisation": lambda row: organisations.get(row.organisation_id),
+                 "base": lambda row: bases.get(row.base_id)}[r.kind](r)
         if party is not None:
             found[id(r)] = party
     return found

@@ -35,7 +35,10 @@ FIGURES_2025 = {
 HALF_SHARE = {"per_year": 0.48}  # stocks (cumulative) are reported as they stand
 
 NARRATIVES = {
-    "一.1": "组织“我们爱科学”系列活动,开展学校科技节、科普研学和少年科学院小院士评选;举办科技辅导员专题培训班,覆盖全市中小学校。",
+    "一.1": (
+        "组织“我们爱科学”系列活动,开展学校科技节、科普研学和少年科学院小院士评选;"
+        "举办科技辅导员专题培训班,覆盖全市中小学校。"
+    ),
     "一.2": "开展高素质农民培育和农村实用人才培训,组织农技人员包村联户、送科技下乡,培育农业科技示范主体。",
     "一.3": "围绕产业工人技能提升,开展技能状元大赛、岗位练兵和“求学圆梦行动”,推进企业新型学徒制培训。",
     "一.4": "推进老年科技大学建设,开展智能手机运用培训、反诈骗和健康科普讲座,组织银龄科普志愿服务。",
@@ -142,5 +145,6 @@ def load_demo(stdout) -> None:
               for s in ("draft", "submitted", "accepted", "returned")}
     stdout.write(
         f"工作报告演示数据:{ReportingPeriod.objects.filter(plan=plan).count()} 个报送周期,新建报告 {created_reports} 份"
-        f"(草稿 {counts['draft']},已提交 {counts['submitted']},已通过 {counts['accepted']},已退回 {counts['returned']})。"
+        f"(草稿 {counts['draft']},已提交 {counts['submitted']},"
+        f"已通过 {counts['accepted']},已退回 {counts['returned']})。"
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.uploads import CheckedFileField
 
-from .models import ReportingPeriod, UnitReportEntry
+from .models import ReportingPeriod, ResponsibleUnit, UnitReportEntry
 from .querysets import plain_number
 
 
@@ -40,7 +40,7 @@ class ReportingPeriodForm(forms.Form):
 
 
 class OnBehalfForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("代哪个单位录入"), queryset=None)
+    unit: forms.ModelChoiceField[ResponsibleUnit] = forms.ModelChoiceField(label=_("代哪个单位录入"), queryset=None)
     source_note = forms.CharField(label=_("材料来源"), max_length=200, required=False,
                                   help_text=_("例如:2026-01-10 邮件报送的 Word 材料"))
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .models import Organisation, Region
@@ -61,6 +61,12 @@ def join_note(local: bool, rest: str) -> str:
     if not local:
         return rest
     return LOCAL_NOTE + (NOTE_SEPARATOR + rest if rest else "")
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None  # a bounded text column
+    return field.max_length
 
 
 def _text(value) -> str:
@@ -118,7 +124,7 @@ def _check_towns(items) -> list[dict]:
         if other is not None and other.level != Region.Level.TOWN:
             raise OrganisationFileError(f"{label}:代码 {code} 已被{other.get_level_display()}“{other.name}”使用")
         note = join_note(local, _text(item.get("note")))
-        if len(note) > Region._meta.get_field("note").max_length:
+        if len(note) > _max_length(Region, "note"):
             raise OrganisationFileError(f"{label}:备注过长")
         rows.append({"code": code, "name": name, "parent": districts[parent_code], "note": note})
     return rows
@@ -139,7 +145,7 @@ def _check_organisations(items, town_codes: set[str]) -> list[dict]:
         kind, region_code = _text(item.get("kind")), _text(item.get("region"))
         if not code:
             raise OrganisationFileError(f"{label}:缺少编码(code)")
-        if len(code) > Organisation._meta.get_field("code").max_length:
+        if len(code) > _max_length(Organisation, "code"):
             raise OrganisationFileError(f"{label}:编码过长")
         if not name:
             raise OrganisationFileError(f"{label}:缺少名称(name)")
@@ -157,7 +163,7 @@ def _check_organisations(items, town_codes: set[str]) -> list[dict]:
         if not isinstance(order, int) or order < 0:
             raise OrganisationFileError(f"{label}:排序(order)须为非负整数")
         note = _text(item.get("note"))
-        if len(note) > Organisation._meta.get_field("note").max_length:
+        if len(note) > _max_length(Organisation, "note"):
             raise OrganisationFileError(f"{label}:备注过长")
         rows.append({"code": code, "name": name, "kind": kind, "region_code": region_code, "order": order,
                      "note": note, "is_active": bool(item.get("active", True))})

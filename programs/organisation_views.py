@@ -4,8 +4,10 @@ everything. Who sees what comes from accounts.scope (readable, changeable, regio
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,12 +39,13 @@ def tree_counts(user) -> tuple[list[dict], dict]:
     districts = list(district_choices(user))
     towns = dict(region_choices(user).filter(level=Region.Level.TOWN).order_by().values("parent__code")
                  .annotate(n=Count("pk")).values_list("parent__code", "n"))
-    by_kind: dict[tuple[str, str], int] = {}
+    by_kind: dict[tuple[str | None, str], int] = {}  # (district code, kind); None: above any district
     for path, kind, n in (readable(user, Organisation.objects.all()).order_by()
                           .values_list("region__path", "kind").annotate(n=Count("pk"))):
         key = (_district_code(path), kind)
         by_kind[key] = by_kind.get(key, 0) + n
-    rows, total = [], {"towns": 0, "kinds": [0] * len(COUNT_KINDS), "other": 0}
+    rows: list[dict] = []
+    total: dict[str, Any] = {"towns": 0, "kinds": [0] * len(COUNT_KINDS), "other": 0}
     for district in districts:
         kinds = [by_kind.get((district.code, kind), 0) for kind in COUNT_KINDS]
         other = sum(n for (code, kind), n in by_kind.items() if code == district.code and kind not in COUNT_KINDS)
@@ -114,7 +117,7 @@ class OrganisationListView(TreeReaderMixin, ListView):
 
 class _FormView(OfficeOnlyMixin, View):
     template_name = "programs/organisation_form.html"
-    form_class = None
+    form_class: type[forms.BaseForm] | None = None
     title = ""
 
     def get_object(self):

@@ -171,8 +171,9 @@ def report_change_log(report):
     for h in UnitReportEntry.history.filter(report_id=report.pk).select_related("history_user", "task"):
         if h.history_type == "+":
             continue  # entries are created with the report
+        state = progress.get(h.progress, h.progress)
         rows.append((h.history_date, h.history_user,
-                     f"{h.task.code} {h.task.title}:进展“{progress.get(h.progress, h.progress)}”,工作情况 {len(h.narrative)} 字"))
+                     f"{h.task.code} {h.task.title}:进展“{state}”,工作情况 {len(h.narrative)} 字"))
     for h in UnitReportFigure.history.filter(report_id=report.pk).select_related("history_user", "target"):
         if h.history_type == "-":
             rows.append((h.history_date, h.history_user, f"清除数据“{h.target.name}”"))

@@ -354,7 +354,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
                 report, action, request.user, reason=request.POST.get("reason", ""), expected_version=int(version),
             )
         except TransitionNotAllowed as exc:
-            raise PermissionDenied(str(exc))
+            raise PermissionDenied(str(exc)) from exc
         except WorkflowError as exc:
             report = _visible_report(request.user, pk)
             return render(request, "programs/report_detail.html",

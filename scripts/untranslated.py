@@ -19,7 +19,7 @@ KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")
 def unquote(token):
     token = token.strip()
     if len(token) < 2 or token[0] != '"' or token[-1] != '"':
-        raise ValueError("not a quoted string: %r" % token)
+        raise ValueError("not a quoted string: {!r}".format(token))
     body, out, i = token[1:-1], [], 0
     while i < len(body):
         if body[i] == "\\" and i + 1 < len(body):
@@ -61,7 +61,7 @@ def entries(text):
             elif line.lstrip().startswith('"') and last:
                 entry["fields"][last] += unquote(line)
             else:
-                raise ValueError("line %d: cannot parse %r" % (lineno, line))
+                raise ValueError(f"line {lineno:d}: cannot parse {line!r}")
         if entry.get("obsolete"):
             entry["fields"] = {}
 
@@ -69,7 +69,7 @@ def entries(text):
 def main(argv):
     po = Path(argv[1]) if len(argv) > 1 else DEFAULT_PO
     if not po.is_file():
-        print("missing %s" % po, file=sys.stderr)
+        print("missing {}".format(po), file=sys.stderr)
         return 2
     bad = 0
     for e in entries(po.read_text(encoding="utf-8")):
@@ -81,11 +81,11 @@ def main(argv):
         if fuzzy or not strs or any(s == "" for s in strs):
             bad += 1
             label = "fuzzy" if fuzzy else "empty"
-            where = e["refs"][0] if e["refs"] else "%s:%d" % (po.name, e["line"])
-            ctx = "[%s] " % f["msgctxt"] if "msgctxt" in f else ""
-            print("%s\t%s\t%s%s" % (label, where, ctx, f["msgid"].replace("\n", "\\n")))
+            where = e["refs"][0] if e["refs"] else f"{po.name}:{e['line']:d}"
+            ctx = "[{}] ".format(f["msgctxt"]) if "msgctxt" in f else ""
+            print("{}\t{}\t{}{}".format(label, where, ctx, f["msgid"].replace("\n", "\\n")))
     if bad:
-        print("%d untranslated or fuzzy message(s) in %s" % (bad, po), file=sys.stderr)
+        print(f"{bad:d} untranslated or fuzzy message(s) in {po}", file=sys.stderr)
         return 1
     return 0
 

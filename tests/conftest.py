@@ -5,13 +5,15 @@ Under CI=true their absence is a failure, never a skip; elsewhere they skip and 
 """
 from __future__ import annotations
 
+import functools
+import io
 import os
+import re
 import shutil
 import socket
 
 import pytest
 from django.core.management import call_command
-
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -60,8 +62,8 @@ def require_chromium():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real plan once per test session; every test sees it."""
     with django_db_blocker.unblock():
-        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
-        call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_plan", verbosity=0, stdout=io.StringIO())
+        call_command("load_organisations", verbosity=0, stdout=io.StringIO())
         from indicators.models import RollupState
 
         RollupState.objects.all().delete()  # no roll-up is "queued" when a test starts
@@ -83,8 +85,8 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             if not Plan.objects.exists():
-                call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
-                call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
+                call_command("load_plan", verbosity=0, stdout=io.StringIO())
+                call_command("load_organisations", verbosity=0, stdout=io.StringIO())
                 from indicators.models import RollupState
 
                 RollupState.objects.all().delete()
@@ -302,6 +304,11 @@ def xlsx_with_raw_numbers(data: bytes, raw: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
+def _cell_with_result(match: re.Match[bytes], ref: str, text: str) -> bytes:
+    """A formula cell as Excel saves it: its formula and its (text) result."""
+    return f'<c r="{ref}" t="str">'.encode() + match.group(1) + f"<v>{text}</v>".encode()
+
+
 def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
     """The workbook with a stored text result for formula cells ({"C2": "路1号"}), as Excel saves them
     (openpyxl writes a formula without its result)."""
@@ -318,7 +325,6 @@ def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
             if info.filename.startswith("xl/worksheets/"):
                 for ref, text in results.items():
                     content = re.sub(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
-                                     lambda m: (f'<c r="{ref}" t="str">'.encode() + m.group(1)
-                                                + f"<v>{escape(text)}</v>".encode()), content)
+                                     functools.partial(_cell_with_result, ref=ref, text=escape(text)), content)
             target.writestr(info, content)
     return out.getvalue()

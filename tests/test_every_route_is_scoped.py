@@ -28,10 +28,11 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models import Model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -47,6 +48,10 @@ WUJIN_PARTICIPANTS = 1111  # so that the city's total (988,765) is never 天宁'
 REFUSED = {401, 403, 404, 405}
 API_PREFIX = "api/v1/"
 API_METHODS = ("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")
+
+if TYPE_CHECKING:
+    from events.models import Campaign
+    from programs.models import Region
 
 
 # === route discovery =================================================================================================
@@ -130,7 +135,7 @@ JPEG = bytes.fromhex(  # a real 16×16 JPEG (the same one tests/events use)
 
 @dataclass
 class Owned:
-    obj: object
+    obj: Model  # a row some party owns
     strings: tuple[str, ...]  # distinctive strings: none may appear in a response to a party that cannot read it
     label: str
     url: str = ""  # its page, as a list links to it (a list shows a reader's own objects by string or by this link)
@@ -161,12 +166,12 @@ MISSING = Missing()
 class World:
     users: dict
     owned: dict[str, list[Owned]]
-    campaign: object
+    campaign: Campaign
     period: object
     task: object
-    hutang: object
-    wujin: object
-    tianning: object
+    hutang: Region
+    wujin: Region
+    tianning: Region
     unit_pk: int  # a member unit (市教育局) for the shared unit pages
     population_code: str
     programme_pk: int
@@ -532,8 +537,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "programs:population-detail": listing("a target population's tasks: shared",
                                           kwargs=lambda w, o, me: {"code": w.population_code}),
     # --- the organisation tree -------------------------------------------------------------------------------------
-    "programs:organisation-list": listing(variants=_q("", "?q=泄露检查", "?district=%s" % "{tianning_pk}",
-                                                      "?district=%s" % "{wujin_pk}"), shows="organisations"),
+    "programs:organisation-list": listing(variants=_q("", "?q=泄露检查", "?district={tianning_pk}",
+                                                      "?district={wujin_pk}"), shows="organisations"),
     "programs:organisation-create": office("the office keeps the organisation tree", model="programs.Organisation",
                                            body=lambda w, o, v: {"name": "泄露检查·越权新建·组织", "kind": "society",
                                                                  "region": w.tianning.pk, "code": "LEAK-NEW-1",
@@ -1171,8 +1176,11 @@ class Walker:
                                               body="泄露检查·他人的通知内容", link="/events/")
         mine = (Notification.objects.create(recipient=self.user, kind="approved", title=f"本人通知·{self.persona}",
                                             link="/events/") if self.user is not None else None)
-        prefs = lambda: sorted(NotificationPreference.objects.exclude(user=self.user)  # noqa: E731
-                               .values_list("user_id", "email_enabled"))
+
+        def prefs():
+            return sorted(NotificationPreference.objects.exclude(user=self.user)
+                          .values_list("user_id", "email_enabled"))
+
         before = prefs()
         body = rule.body or (lambda w, o, v: {})
         try:

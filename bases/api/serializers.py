@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -10,7 +12,7 @@ from ..models import Base, BaseAnnualReport, Certification, Designation, Theme
 
 
 class CertificationSerializer(serializers.ModelSerializer):
-    base = serializers.PrimaryKeyRelatedField(read_only=True)
+    base: serializers.PrimaryKeyRelatedField[Base] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Certification

@@ -16,8 +16,8 @@ class BasesPermission(BasePermission):
     """Readers and writers by accounts.scope kind; which rows each sees or changes is the querysets' business."""
 
     message = "您的角色无权访问或修改科普教育基地。"
-    readers = ("office", "leader", "district", "base")
-    writers = ("office", "district")
+    readers: tuple[str, ...] = ("office", "leader", "district", "base")
+    writers: tuple[str, ...] = ("office", "district")
 
     def has_permission(self, request, view):
         kind = scope_of(request.user).kind
@@ -25,7 +25,7 @@ class BasesPermission(BasePermission):
 
 
 class AnnualReportsPermission(BasesPermission):
-    writers = ("office", "district", "base")
+    writers: tuple[str, ...] = ("office", "district", "base")
 
 
 class OfficeWritesPermission(BasesPermission):

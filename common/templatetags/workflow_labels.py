@@ -64,7 +64,7 @@ def label_of(model, action: str, from_status: str = "", to_status: str = "") -> 
         return action
     for rules in _rule_sets(model):
         for key, rule in rules.items():
-            if _base(key) != _base(action) or getattr(rule, "phase", ""):
+            if _base(key) != _base(action) or getattr(rule, "phase", None):
                 continue
             if rule.target == to_status and from_status in rule.sources and rule.label:
                 return _translated(rule.label)

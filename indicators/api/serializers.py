@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from rest_framework import serializers
+
+from programs.models import Programme, Region, TargetPopulation, Task
 
 from ..models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
 
@@ -18,9 +22,9 @@ class IndicatorBaselineSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     targets = IndicatorTargetSerializer(many=True, read_only=True)
     baselines = IndicatorBaselineSerializer(many=True, read_only=True)
-    population = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    task = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    population: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    programme: serializers.SlugRelatedField[Programme] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task: serializers.SlugRelatedField[Task] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Indicator
@@ -29,7 +33,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = IndicatorValue

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from ..models import (
@@ -15,9 +19,16 @@ from ..models import (
     UnitReportTransition,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # a declared field named "parent": SerializerMetaclass moves it into _declared_fields, so it never shadows
+    # Field.parent (the bound serializer) that the stubs see on the class
+    parent: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Region
@@ -25,7 +36,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -34,7 +45,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class ResponsibleUnitSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = ResponsibleUnit
@@ -60,9 +71,13 @@ class PlanTargetSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    populations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    programme: serializers.SlugRelatedField[Programme] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # a declared field named "parent": SerializerMetaclass moves it into _declared_fields, so it never shadows
+    # Field.parent (the bound serializer) that the stubs see on the class
+    parent: serializers.SlugRelatedField[Task] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
+    populations: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     responsible_units = serializers.SerializerMethodField()
     targets = PlanTargetSerializer(many=True, read_only=True)
 
@@ -96,7 +111,7 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
 
 
 class UnitReportEntrySerializer(serializers.ModelSerializer):
-    task = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    task: serializers.SlugRelatedField[Task] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     task_title = serializers.CharField(source="task.title", read_only=True)
     attachments = serializers.SerializerMethodField()
 
@@ -114,7 +129,7 @@ class UnitReportEntrySerializer(serializers.ModelSerializer):
 
 
 class UnitReportFigureSerializer(serializers.ModelSerializer):
-    target = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target: serializers.SlugRelatedField[PlanTarget] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="target.name", read_only=True)
     unit = serializers.CharField(source="target.unit", read_only=True)
 
@@ -124,7 +139,7 @@ class UnitReportFigureSerializer(serializers.ModelSerializer):
 
 
 class UnitReportTransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = UnitReportTransition
@@ -135,10 +150,10 @@ class UnitReportSerializer(serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    last_edited_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    last_edited_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     entries = UnitReportEntrySerializer(many=True, read_only=True)
     figures = UnitReportFigureSerializer(many=True, read_only=True)
     transitions = UnitReportTransitionSerializer(many=True, read_only=True)
@@ -154,7 +169,7 @@ class UnitReportSerializer(serializers.ModelSerializer):
             "decided_by", "return_reason", "entries", "figures", "transitions", "available_actions",
         ]
         read_only_fields = [f for f in fields if f not in ("unit", "period", "summary", "source_note")]
-        validators = []  # POST of an existing unit+period returns that report (services.reports.start_report)
+        validators: list = []  # POST of an existing unit+period returns that report (services.reports.start_report)
 
     def get_available_actions(self, report) -> list[str]:
         from common.workflow import available_actions

@@ -158,7 +158,9 @@ class Task(models.Model):
     @property
     def assignment_task(self) -> "Task":
         """The task whose 〔责任单位〕 line covers this one (a measure inherits its task's)."""
-        return self.parent if self.level == self.Level.MEASURE and self.parent_id else self
+        if self.level == self.Level.MEASURE and self.parent is not None:
+            return self.parent
+        return self
 
     def responsible_units(self):
         return ResponsibleUnit.objects.filter(assignments__task=self.assignment_task).order_by(

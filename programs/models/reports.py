@@ -1,6 +1,7 @@
 """Member units' periodic work reports on the plan: periods, reports, entries, figures, attachments."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from common.workflow import Transition
 from ..periods import period_code, period_label
 from ..querysets import ReportingPeriodQuerySet, UnitReportQuerySet
 from .plan import Plan, PlanTarget, ResponsibleUnit, Task
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def attachment_path(instance, filename):
@@ -144,6 +148,7 @@ class UnitReport(WorkflowModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
     objects = UnitReportQuerySet.as_manager()
     # filed by the unit's liaison (or the office on its behalf), reviewed by the city office; a district office
     # reads the reports of the units in its region (its district government)
@@ -171,7 +176,7 @@ class UnitReport(WorkflowModel):
 
     @property
     def entered_on_behalf(self) -> bool:
-        return bool(self.entered_by_id and self.entered_by.unit_id != self.unit_id)
+        return self.entered_by is not None and self.entered_by.unit_id != self.unit_id
 
     @property
     def is_late(self) -> bool | None:
@@ -221,6 +226,7 @@ class UnitReportEntry(models.Model):
     narrative = models.TextField(_("工作情况"), blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告条目")
@@ -240,6 +246,7 @@ class UnitReportFigure(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告数据")
@@ -263,6 +270,7 @@ class UnitReportAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()
+    _history_user: User | None  # set before save(): simple_history records it as the change's author
 
     class Meta:
         verbose_name = _("报告附件")

@@ -224,7 +224,7 @@ class _TaskLoader:
             self.stats.count("task_population", False)
 
     def _sync_assignments(self, task: Task, names) -> None:
-        wanted = []
+        wanted: list[tuple[ResponsibleUnit, str]] = []
         for name in names:
             for unit, via in self.expand(name):
                 if unit.pk not in {u.pk for u, _ in wanted}:

@@ -56,8 +56,8 @@ def parse_figure(target, raw) -> Decimal | None:
     text = str(raw).strip().replace(",", "").replace(",", "")
     try:
         value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}必须填写数字(您填写的是“{str(raw)[:20]}”)。", code="not_a_number")
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(f"{label}必须填写数字(您填写的是“{str(raw)[:20]}”)。", code="not_a_number") from exc
     if not value.is_finite():
         raise ValidationError(f"{label}必须填写数字(您填写的是“{str(raw)[:20]}”)。", code="not_a_number")
     if value < 0:

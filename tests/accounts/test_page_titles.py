@@ -1,5 +1,6 @@
-"""Every page's tab title names the page (「活动填报 · 科普工作管理平台」): for each role, the pages of its navigation and
-the others it works on have distinct titles, none of them the bare site name — in Chinese and in English."""
+"""Every page's tab title names the page (「活动填报 · 科普工作管理平台」): for each role, the pages of its
+navigation and the others it works on have distinct titles, none of them the bare site name — in Chinese and in
+English."""
 from __future__ import annotations
 
 import html

@@ -2,6 +2,7 @@
 import datetime as dt
 
 from bases.models import Base, BaseAnnualReport
+from common import clock
 
 D = dt.date
 
@@ -9,7 +10,7 @@ D = dt.date
 def test_api_lists_bases_with_level_and_filters_by_region_level_and_status(api_for, office_user, wujin, tianning,
                                                                           make_base, certify):
     a = make_base(wujin, "甲")
-    certify(a, "provincial", dt.date.today() - dt.timedelta(days=30))
+    certify(a, "provincial", clock.today() - dt.timedelta(days=30))
     b = make_base(tianning, "乙")
     certify(b, "municipal", D(2024, 1, 1), revoked_on=D(2024, 6, 1), status="revoked", revoke_reason="关闭")
     api = api_for(office_user)
@@ -98,7 +99,7 @@ def test_api_list_includes_level_certifications_and_reports_at_a_flat_query_coun
         for _ in range(n):
             base = make_base(wujin)
             certify(base, "municipal", D(2022, 1, 1), certificate_no=f"CZ-{base.pk}")
-            certify(base, "provincial", dt.date.today() - dt.timedelta(days=10))
+            certify(base, "provincial", clock.today() - dt.timedelta(days=10))
             BaseAnnualReport.objects.create(base=base, year=2023, visitors=base.pk)
 
     def queries():

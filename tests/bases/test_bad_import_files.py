@@ -153,7 +153,7 @@ def test_csv_with_binary_content_is_refused(c):
 
 def test_every_bad_row_is_listed_not_just_the_first(c):
     rows = [["好馆", "武进区", "其他"], ["", "武进区", "其他"], ["馆2", "火星", "其他"], ["馆3", "武进区", "奇怪类"]]
-    problems, page = _post(c, "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域", "类别"], rows))
+    problems, _page = _post(c, "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域", "类别"], rows))
     assert [(r, col) for r, col, _m in problems] == [(3, "基地名称"), (4, "所属区域"), (5, "类别")]
     assert "这个字段不能为空" in problems[0][2] or "不能为空" in problems[0][2]
     assert "“奇怪类”不是有效选项" in problems[2][2]

@@ -62,7 +62,7 @@ def test_counts_for_a_region_include_its_subtree_and_exclude_other_regions(wujin
 
 
 def test_counts_are_single_sql_queries(wujin, make_base, certify):
-    for i in range(5):
+    for _i in range(5):
         certify(make_base(wujin), "municipal", D(2022, 1, 1))
     with CaptureQueriesContext(connection) as ctx:
         Base.objects.counts_by_level(D(2023, 1, 1), region=wujin)

@@ -85,7 +85,7 @@ def test_a_filled_template_without_ids_imported_twice_does_not_duplicate(client_
     c = client_for(wujin_user)
     data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[None, "重复导入馆", "320412"]])
     _import(c, "bases", "a.xlsx", data)
-    first, second = _import(c, "bases", "a.xlsx", data)
+    first, _second = _import(c, "bases", "a.xlsx", data)
     assert first.context["outcome"].updated == 1
     assert Base.objects.filter(name="重复导入馆").count() == 1
 
@@ -124,8 +124,7 @@ def test_a_sheet_without_a_known_column_in_its_first_rows_is_told_the_header_was
     data = _district_sheet(["武进区科普教育基地汇总表"], ["名称", "区域"], [["淹城遗址科普馆", "武进区"]])
     first, _second = _import(client_for(wujin_user), "bases", "x.xlsx", data)
     assert first.status_code == 400
-    assert _problems(first) == [(None, "", "没有找到表头行:文件前 6 行中没有模板的列名(%s)。请使用下载的模板填写。"
-                                 % "、".join(BASE_HEADERS))]
+    assert _problems(first) == [(None, "", "没有找到表头行:文件前 6 行中没有模板的列名({})。请使用下载的模板填写。".format("、".join(BASE_HEADERS)))]
 
 
 def test_every_downloaded_template_filled_in_imports(client_for, office_user, wujin, make_base):
@@ -149,7 +148,7 @@ def test_every_downloaded_template_filled_in_imports(client_for, office_user, wu
 
 def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
     data = "基地名称,所属区域,开放方式\n西太湖湿地公园,武进区,免费开放\n".encode("gb18030")
-    first, second = _import(client_for(wujin_user), "bases", "bases.csv", data)
+    _first, second = _import(client_for(wujin_user), "bases", "bases.csv", data)
     assert second.status_code == 302
     assert Base.objects.get(name="西太湖湿地公园").opening_policy == "free"
 

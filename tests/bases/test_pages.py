@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bases.models import Base, BaseAnnualReport, Certification, Theme
+from common import clock
 
 from .conftest import years_before
 
@@ -23,9 +24,9 @@ def test_list_filters_by_region_level_category_theme_status_and_expiring(client_
     certify(nat, "national", D(2024, 1, 1))
     prov = make_base(tianning, "省级馆", category="nature")
     prov.themes.add(Theme.objects.get(code="meteorology"))
-    certify(prov, "provincial", dt.date.today() - dt.timedelta(days=365))
+    certify(prov, "provincial", clock.today() - dt.timedelta(days=365))
     soon = make_base(tianning, "将到期馆")
-    today = dt.date.today()
+    today = clock.today()
     certify(soon, "municipal", years_before(today, 5) + dt.timedelta(days=40))
     gone = make_base(wujin, "撤销馆")
     certify(gone, "municipal", D(2024, 1, 1), revoked_on=D(2024, 6, 1), status="revoked", revoke_reason="关闭")
@@ -130,7 +131,7 @@ def test_office_records_a_certification_with_default_cycle(client_for, office_us
 
 def test_expiring_page_lists_soon_ending_certifications_for_the_office(client_for, office_user, wujin, make_base,
                                                                         certify):
-    today = dt.date.today()
+    today = clock.today()
     certify(make_base(wujin, "快到期馆"), "municipal", years_before(today, 5) + dt.timedelta(days=30))
     certify(make_base(wujin, "远期馆"), "municipal", today - dt.timedelta(days=10))
     page = client_for(office_user).get("/bases/expiring/?months=6").content.decode()
@@ -138,7 +139,7 @@ def test_expiring_page_lists_soon_ending_certifications_for_the_office(client_fo
 
 
 def test_expiring_page_paginates_with_page_links_that_keep_the_months(client_for, office_user, wujin):
-    today = dt.date.today()
+    today = clock.today()
     bases = Base.objects.bulk_create([Base(region=wujin, name=f"到期馆{i:02d}") for i in range(55)])
     on = years_before(today, 5) + dt.timedelta(days=20)  # the cycle ends in about 20 days
     Certification.objects.bulk_create([Certification(base=b, level="municipal", certified_on=on,

@@ -13,6 +13,7 @@ def load(name: str):
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))  # the benches import benchlib as scripts in bench/ do
     spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None, f"bench/{name}.py not found"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

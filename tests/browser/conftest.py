@@ -8,7 +8,7 @@ Under CI=true a missing Chromium is a failure (require_chromium).
 """
 from __future__ import annotations
 
-import os
+import io
 
 import pytest
 
@@ -23,7 +23,7 @@ def ensure_plan(transactional_db):
     from programs.models import Region
 
     if not Region.objects.exists():
-        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

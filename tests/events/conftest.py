@@ -17,7 +17,8 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def science_day(db):
-    """2025年全国科普日: schedule due 9月12日, activities 9月15-21日, summary due 9月25日; all 7 districts + 市教育局."""
+    """2025年全国科普日: schedule due 9月12日, activities 9月15-21日, summary due 9月25日;
+    all 7 districts + 市教育局."""
     from events.models import Campaign
     from programs.models import Region, ResponsibleUnit
 

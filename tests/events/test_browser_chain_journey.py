@@ -10,7 +10,7 @@ In the SQLite pass tasks run in-process (the roll-up runs at the approval's comm
 approvals go through Redis to a real `celery worker` process started here, as in production.
 """
 import datetime as dt
-import os
+import io
 import re
 import time
 
@@ -29,8 +29,8 @@ ROLLUP_WAIT_S = 120  # the roll-up: at commit on SQLite, through Redis and the w
 
 
 def _load_tree():
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
-    call_command("load_organisations", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
+    call_command("load_organisations", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ clerk's home, list and form go to var/artefacts/clerk/.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 from pathlib import Path
 
 import pytest
@@ -29,9 +29,9 @@ IMPORTED_TITLES = ["雪堰镇科普大篷车进乡村", "前黄镇老年人防�
 
 @pytest.fixture
 def plan_loaded(transactional_db):
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     yield
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -6,13 +6,14 @@ activity count and participants go up without anybody running a roll-up by hand.
 In the SQLite pass tasks run in-process (the roll-up runs at the approval's commit); in the PostgreSQL pass the
 approval goes through Redis to a real `celery worker` process started here, as in production.
 """
-import datetime as dt
-import os
+import io
 import re
 import time
 
 import pytest
 from django.core.management import call_command
+
+from common import clock
 
 from .conftest import JPEG_BYTES
 
@@ -22,9 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def plan_loaded(transactional_db):
     """Transactional tests flush the database: make sure the plan is there before, and put it back after."""
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     yield
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 def year_row(page, year: int) -> tuple[int, int]:
@@ -46,7 +47,7 @@ def test_district_files_office_returns_district_resubmits_office_approves_leader
     User.objects.create_user("wujin_b", password="pw-browser-1", role="district", region=wujin, last_name="武进区科协")
     User.objects.create_user("office_b", password="pw-browser-2", role="office", last_name="市科协科普部")
     User.objects.create_user("leader_b", password="pw-browser-3", role="leader", last_name="分管领导")
-    today = dt.date.today()
+    today = clock.today()
     run_rollup(trigger="test")  # the dashboard's starting point
     worker = None
     if not app.conf.task_always_eager:  # PostgreSQL pass: Redis and a real worker, as `make serve` runs them

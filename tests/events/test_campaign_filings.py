@@ -1,4 +1,5 @@
-"""A district files its 活动安排表 / 活动总结 for a campaign through the page; files are type-checked and region-private."""
+"""A district files its 活动安排表 / 活动总结 for a campaign through the page; files are type-checked and
+region-private."""
 import pytest
 from django.urls import reverse
 

@@ -1,4 +1,5 @@
-"""Photos, summaries, filings and pending imports live outside MEDIA_ROOT: only the permission-checked views serve them."""
+"""Photos, summaries, filings and pending imports live outside MEDIA_ROOT: only the permission-checked views
+serve them."""
 from pathlib import Path
 
 import pytest

@@ -1,4 +1,5 @@
-"""Wrong-side attempts: a liaison on a district's return, leaders and liaisons returning or re-opening, anonymous exports."""
+"""Wrong-side attempts: a liaison on a district's return, leaders and liaisons returning or re-opening,
+anonymous exports."""
 import pytest
 from django.urls import reverse
 

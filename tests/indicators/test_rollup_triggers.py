@@ -1,11 +1,11 @@
 """A roll-up follows approvals on commit, coalesced; a real worker updates the dashboard by itself."""
-import datetime as dt
 import time
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 
+from common import clock
 from common.workflow import apply_transition
 from indicators import services
 from indicators.models import IndicatorValue, RollupState
@@ -54,7 +54,7 @@ def test_with_the_broker_down_the_approval_stands_the_dashboard_warns_and_the_ro
     from indicators.tasks import rollup_task
 
     services.run_rollup()
-    activity = make_return(wujin, status="submitted", participants=777, starts_on=dt.date.today())
+    activity = make_return(wujin, status="submitted", participants=777, starts_on=clock.today())
     with mock.patch.object(common_tasks, "_eager", return_value=False), \
             mock.patch.object(common_tasks, "_publish", side_effect=OSError("Redis: connection refused")):
         apply_transition(activity, "approve_report", office_user)
@@ -86,7 +86,7 @@ def test_with_a_real_worker_approving_a_return_updates_the_dashboard(
 
     settings.KEPU_ROLLUP_DELAY_SECONDS = 0
     app.conf.task_always_eager = False
-    activity = make_return(wujin, status="submitted", participants=4321, starts_on=dt.date.today())
+    activity = make_return(wujin, status="submitted", participants=4321, starts_on=clock.today())
     worker = start_worker(settings)
     try:
         apply_transition(activity, "approve_report", office_user)  # autocommit: on_commit fires now → Redis → worker
@@ -120,11 +120,11 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
     from kepu_portal.celery import app
     from tests.common.test_worker_path import start_worker, stop_worker
 
-    make_return(wujin, participants=111, starts_on=dt.date.today())
+    make_return(wujin, participants=111, starts_on=clock.today())
     run_rollup()
     before = sorted(IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key",
                                                        "value"))
-    make_return(wujin, participants=222, starts_on=dt.date.today())
+    make_return(wujin, participants=222, starts_on=clock.today())
     app.conf.task_always_eager = False
     os.environ["KEPU_ROLLUP_FAULT_PAUSE_SECONDS"] = "30"
     try:
@@ -153,7 +153,7 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
             assert time.time() < deadline and worker.poll() is None, stop_worker(worker)
             time.sleep(0.3)
         assert IndicatorValue.objects.get(indicator__code="activity_participants", region=wujin, dimension="",
-                                          period=str(dt.date.today().year)).value == 333
+                                          period=str(clock.today().year)).value == 333
         killed = RollupRun.objects.get(trigger="kill-test")
         assert killed.status == "failed" and "中断" in killed.error
     finally:

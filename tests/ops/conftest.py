@@ -1,7 +1,7 @@
 """Fixtures for the production-operation tests: private servers (see services.py), the plan."""
 from __future__ import annotations
 
-import os
+import io
 import shutil
 
 import pytest
@@ -19,7 +19,7 @@ def ensure_plan(db):
     from programs.models import Region
 
     if not Region.objects.exists():
-        call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

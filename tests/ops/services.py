@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+import contextlib
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,10 +102,8 @@ class PrivatePostgres:
         conn.close()
 
     def destroy(self):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._ctl("stop", "-m", "immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -166,7 +165,8 @@ class Gunicorn:
     def __init__(self, env: dict, workers: int = 1):
         self.port = free_port()
         self.env = dict(env, KEPU_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers))
-        self.log = tempfile.NamedTemporaryFile(prefix="kepu-gunicorn-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - gunicorn writes to it until stop() closes it
+            prefix="kepu-gunicorn-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config", "deploy/gunicorn.conf.py"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,

@@ -105,7 +105,7 @@ def test_make_serve_runs_gunicorn_worker_and_beat_on_postgres_and_redis(private_
     env.update(DATABASE_URL=private_postgres.url("kepu_serve"), CELERY_BROKER_URL=private_redis.url(),
                KEPU_BIND=f"127.0.0.1:{port}", KEPU_VAR_DIR=str(var), STATIC_ROOT=str(var / "static"),
                WEB_CONCURRENCY="1", CELERY_CONCURRENCY="1")
-    log = open(var / "serve.log", "w+")
+    log = open(var / "serve.log", "w+")  # noqa: SIM115 - serve.sh writes to it until the test stops it
     proc = subprocess.Popen(["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
 

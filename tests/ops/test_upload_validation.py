@@ -156,5 +156,5 @@ def test_the_field_validator_runs_the_same_checks_and_survives_migrations():
     validator(upload("ok.pdf", PDF))
     with pytest.raises(ValidationError):
         validator(upload("photo.pdf", JPEG))
-    path, args, kwargs = validator.deconstruct()
+    path, _args, kwargs = validator.deconstruct()
     assert path == "common.uploads.UploadValidator" and kwargs == {"kinds": ("pdf",), "max_bytes": MB}

@@ -22,6 +22,7 @@ def seed_units_line_after(heading: str) -> list[str]:
     """The names in the first 〔责任单位:…〕 line after a heading in the seed."""
     start = SEED.index(heading)
     match = re.search(r"〔责任单位:(.*?)〕", SEED[start:])
+    assert match, f"no 〔责任单位〕 line after {heading}"
     return plan_loader.split_units_text(match.group(1))
 
 

@@ -20,5 +20,6 @@ class Command(BaseCommand):
         towns = Region.objects.filter(level=Region.Level.TOWN).count()
         organisations = Organisation.objects.count()
         self.stdout.write(self.style.SUCCESS(
-            f"已载入组织树 {path}: 新建 {created}; 更新 {updated}。现有镇(街道) {towns} 个,基层组织 {organisations} 家"
+            f"已载入组织树 {path}: 新建 {created}; 更新 {updated}。"
+            f"现有镇(街道) {towns} 个,基层组织 {organisations} 家"
         ))
