@@ -38,10 +38,10 @@ class TokenView(ObtainAuthToken):
         tags=["auth"], summary="用户名和密码换取 API token",
         description=(
             "返回当前用户的 API 令牌及其到期时间。"
-            "令牌自创建起 {hours} 小时内有效,有效期内再次请求返回同一令牌,"
+            f"令牌自创建起 {settings.KEPU_TOKEN_TTL_HOURS} 小时内有效,有效期内再次请求返回同一令牌,"
             "到期后返回新令牌;用户退出登录、修改密码或撤销令牌后令牌立即失效。"
             "连续多次密码错误后,该用户名在该地址的登录(页面和此接口)被暂时锁定,返回 429。"
-        ).format(hours=settings.KEPU_TOKEN_TTL_HOURS),
+        ),
         responses={200: TokenResponseSerializer},
     )
     def post(self, request, *args, **kwargs):

@@ -63,7 +63,7 @@ def load_demo(stdout) -> list[tuple[str, str]]:
         if role == Role.OFFICE:
             user.groups.add(group)
         logins.append((username, user.get_role_display()))
-    stdout.write("演示账号 (密码均为 {}):".format(DEMO_PASSWORD))
+    stdout.write(f"演示账号 (密码均为 {DEMO_PASSWORD}):")
     for username, role_label in logins:
         user = User.objects.get(username=username)
         party = user.base or user.organisation or user.unit or user.region or ""

@@ -462,7 +462,7 @@ def settle_owner(user, instance, current: dict | None = None) -> None:
         if not changed:
             return
         if not scope_of(user).writes_all:
-            raise ValidationError({changed[0]: "填报主体不能修改:本记录属于“{}”。".format(_stored_owner_label(instance, current))})
+            raise ValidationError({changed[0]: f"填报主体不能修改:本记录属于“{_stored_owner_label(instance, current)}”。"})
         named = {name: requested[name] for name in changed if requested[name] is not None}
         owner = _office_owner(named or {name: requested[name] for name in fields})
     for name in fields:

@@ -125,19 +125,19 @@ def load_demo(stdout=None, today: dt.date | None = None) -> dict:
                 b.pk = by_key[(b.region_id, b.name)]
         through = Base.themes.through
         through.objects.bulk_create(
-            [through(base_id=b.pk, theme_id=themes[code].pk) for b, s in zip(bases, specs) for code in s["themes"]
+            [through(base_id=b.pk, theme_id=themes[code].pk) for b, s in zip(bases, specs, strict=False) for code in s["themes"]
              if code in themes],
             batch_size=1000,
         )
         certs = []
         serial = {"national": 0, "provincial": 0, "municipal": 0}
-        for base, spec in zip(bases, specs):
+        for base, spec in zip(bases, specs, strict=False):
             for level, start, extra in spec["certs"]:
                 serial[level] += 1
                 certs.extend(_cycle(base, level, start, today, serial[level], extra))
         bulk_create_with_history(certs, Certification, batch_size=500)
         Designation.objects.bulk_create(_designations(rng, bases, specs))
-        reports = [_report(rng, base, spec, year) for base, spec in zip(bases, specs)
+        reports = [_report(rng, base, spec, year) for base, spec in zip(bases, specs, strict=False)
                    for year in range(2021, min(today.year, 2025)) if spec["reports"] and year >= spec["since"].year]
         BaseAnnualReport.objects.bulk_create(reports, batch_size=1000)
     counts = Base.objects.counts_by_level(MEETING_DAY)
@@ -238,7 +238,7 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
     old_municipal = [s for s in by_level["municipal"] if s["certs"][0][1].year < 2021]
     for spec in old_municipal[:4]:
         spec["certs"][0] = ("municipal", spec["certs"][0][1], {"no_renewal": True})
-    for spec, reason in zip(old_municipal[4:6], ["依托单位搬迁,展馆停止对外开放", "年度复核不合格,整改未通过"]):
+    for spec, reason in zip(old_municipal[4:6], ["依托单位搬迁,展馆停止对外开放", "年度复核不合格,整改未通过"], strict=False):
         spec["certs"][0] = ("municipal", spec["certs"][0][1],
                             {"revoked_on": dt.date(2024, 3, 15), "reason": reason})
     # bases that had lapsed before the meeting day (not part of the 274)
@@ -254,7 +254,7 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
             spec["certs"].append(("municipal", on, {}))
     promotable = [s for s in by_level["municipal"] if s["certs"][0][1].year >= 2021]
     for spec, on in zip(promotable[:10], [dt.date(2023, 12, 20)] * 4 + [dt.date(2024, 12, 18)] * 3
-                        + [dt.date(2025, 12, 16)] * 3):
+                        + [dt.date(2025, 12, 16)] * 3, strict=False):
         spec["certs"].append(("provincial", on, {}))
     for spec in specs:
         spec["since"] = min(start for _lv, start, _e in spec["certs"])
@@ -290,7 +290,7 @@ def _cycle(base, level, start, today, serial, extra) -> list[Certification]:
 
 def _designations(rng, bases, specs) -> list[Designation]:
     out = []
-    for base, spec in zip(bases, specs):
+    for base, spec in zip(bases, specs, strict=False):
         if base.name == "华罗庚纪念馆":
             out.append(Designation(base=base, name="全国科学家精神教育基地", awarded_by="中国科协等七部门",
                                    awarded_on=dt.date(2022, 9, 1)))

@@ -7,9 +7,9 @@ from import_export.fields import Field
 
 from accounts import scope
 from common import clock
+from common.imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
 from programs.models import Region
 
-from common.imports import ChoiceWidget, DateWidget, KepuResource, LookupWidget, NamesWidget, NumberWidget
 from .models import Base, BaseAnnualReport, Certification, Theme
 from .services import can_manage_certifications
 

@@ -14,7 +14,6 @@ from django.views.generic import ListView
 from accounts.permissions import RoleRequiredMixin
 from common import clock, imports
 
-
 from . import selectors, services
 from .filters import BaseFilter
 from .forms import AnnualReportForm, BaseForm, CertificationForm, RevokeForm

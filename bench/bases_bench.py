@@ -76,9 +76,9 @@ def xlsx(headers, rows) -> bytes:
 
 
 def bench_import(office):
-    from common.imports import read_upload, run_import
     from bases.models import Base
     from bases.resources import BaseResource
+    from common.imports import read_upload, run_import
 
     headers, rows = make_rows(N_IMPORT)
     data = xlsx(headers, rows)
@@ -121,7 +121,7 @@ def bench_import(office):
             o.pk = ids[o.name]
     through = Base.themes.through
     through.objects.bulk_create([through(base_id=o.pk, theme_id=theme_by_name[t].pk)
-                                 for o, r in zip(objs, rows) for t in r[6].split("、")], batch_size=2000)
+                                 for o, r in zip(objs, rows, strict=False) for t in r[6].split("、")], batch_size=2000)
     t1 = time.perf_counter()
     out("bulk_create_same_rows", f"{N_IMPORT / (t1 - t0):.0f}", "rows/s")
     out("bulk_create_same_rows_time", f"{t1 - t0:.2f}", "s")

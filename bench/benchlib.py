@@ -129,8 +129,7 @@ def generate_registry_and_reports(n_bases: int, n_report_units: int) -> None:
     from django.db import connection
 
     from bases.models import Base, Certification
-    from programs.models import (Plan, PlanTarget, Region, ReportingPeriod, ResponsibleUnit, UnitReport,
-                                 UnitReportFigure)
+    from programs.models import Plan, PlanTarget, Region, ReportingPeriod, ResponsibleUnit, UnitReport, UnitReportFigure
 
     districts = list(Region.objects.districts().values_list("id", flat=True))
     arr = sql_array(districts)

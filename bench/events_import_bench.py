@@ -132,7 +132,7 @@ def bench(n: int, clerk, campaign):
             o.pk = ids[o.title]
     through = ActivityReturn.target_populations.through
     through.objects.bulk_create([through(activityreturn_id=o.pk, targetpopulation_id=by_name[p].pk)
-                                 for o, r in zip(objs, rows) for p in r[12].split("、")], batch_size=2000)
+                                 for o, r in zip(objs, rows, strict=False) for p in r[12].split("、")], batch_size=2000)
     t1 = time.perf_counter()
     out(f"rows_{n}_raw_bulk_create", f"{n / (t1 - t0):.0f}", f"rows/s ({t1 - t0:.2f} s)")
     out(f"rows_{n}_confirm_time_over_raw", f"{confirm_s / (t1 - t0):.1f}", "x")

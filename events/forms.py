@@ -8,15 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scope
-from common import uploads
+from common import clock, uploads
 from common.numbers import CountField, show_readings
+from common.uploads import UploadRejected, check_document
 from common.widgets import PrivateFileInput
-from common import clock
 from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
-from common.uploads import UploadRejected, check_document
-
 
 KEPT_FOR_NEXT = ("campaign", "starts_on", "ends_on", "town", "venue", "organiser", "co_organisers", "contact_name",
                  "contact_phone", "region", "unit", "organisation", "base")  # 「保存并继续新建」 keeps these

@@ -19,8 +19,8 @@ from accounts.scope import OwnedBy
 from common.limits import helpers_limit, online_views_limit, participants_limit, validate_plan_date
 from common.links import validate_http_links
 from common.models import TransitionRecord, WorkflowModel
-from common.workflow import Phase, Transition
 from common.storage import private_storage
+from common.workflow import Phase, Transition
 
 from .querysets import ActivityReturnQuerySet, CampaignQuerySet
 

@@ -15,7 +15,6 @@ from import_export import fields, widgets
 from accounts import scope
 from common.imports import KepuResource, whole_number
 from common.imports.widgets import parse_count, parse_date
-
 from programs.models import Region, TargetPopulation
 
 from .models import ActivityReturn, Brand

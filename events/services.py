@@ -14,17 +14,16 @@ from django.utils import timezone
 
 from accounts import scope
 from accounts.parties import emails_of, owner_party
+from common import clock
 from common.notify import office_recipients, send_digests
 from common.storage import delete_on_commit
+from common.uploads import UploadRejected, check_document, max_photos, stored_name
+from common.uploads import check_photo as check_image
 from common.uploads import content_type as kind_content_type
-from common.uploads import stored_name
-from common import clock
 from common.workflow import ConflictError, InvalidTransition, TransitionNotAllowed, WorkflowError, apply_transition
 
 from .imports import ImportRejected, ImportReport, as_row_errors, read_sheet
 from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
-from common.uploads import UploadRejected, check_document, max_photos
-from common.uploads import check_photo as check_image
 
 LOCKED_MESSAGE = "该活动登记已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 REPORT_LOCKED_MESSAGE = "该活动的补充信息已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
@@ -375,7 +374,7 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
     resource = ActivityReturnResource(user=user, campaign=campaign)
 
     def preview(result):
-        for number, row_result in zip(sheet.row_numbers, result.rows):
+        for number, row_result in zip(sheet.row_numbers, result.rows, strict=False):
             instance = getattr(row_result, "instance", None)
             valid = row_result.import_type not in ("invalid", "error")
             report.rows.append({

@@ -1,7 +1,6 @@
 """Pages for campaigns and activity returns (thin: reads from querysets, writes through services)."""
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,10 +17,11 @@ from django.views.generic import ListView
 
 from accounts import scope
 from accounts.permissions import RoleRequiredMixin
+from common import clock, downloads
 from common.filters import parse_id
 from common.redirects import safe_next
+from common.uploads import UploadRejected, max_photos
 from common.workflow import WorkflowError, available_actions
-from common import clock, downloads
 
 from . import completeness, exports, selectors, services
 from .filters import ActivityReturnFilter
@@ -34,7 +34,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import ActivityPhoto, ActivityReturn, ActivityReturnTransition, Campaign, CampaignFiling
-from common.uploads import UploadRejected, max_photos
 
 
 def _visible(user):

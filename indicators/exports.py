@@ -1,7 +1,6 @@
 """xlsx exports of each dashboard table (the same rows the charts draw)."""
 from __future__ import annotations
 
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 

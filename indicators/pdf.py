@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from common import downloads
 
-
 TIMEOUT_SECONDS = 60
 _STATIC_ATTR = re.compile(r'(src|href)="%s([^"?#]+)[^"]*"' % re.escape(settings.STATIC_URL))
 

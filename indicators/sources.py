@@ -61,7 +61,7 @@ class RunContext:
         return self.cache[key]
 
 
-def _city_id(ctx: "RunContext") -> int:
+def _city_id(ctx: RunContext) -> int:
     Region = apps.get_model("programs", "Region")
     return ctx.memo("city_id", lambda: Region.objects.filter(level="city").values_list("id", flat=True).first())
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.redirects import safe_next
 from common import clock
+from common.redirects import safe_next
 
 from . import services, workbench
 from .forms import PreferenceForm

@@ -51,7 +51,7 @@ def tree_counts(user) -> tuple[list[dict], dict]:
         other = sum(n for (code, kind), n in by_kind.items() if code == district.code and kind not in COUNT_KINDS)
         rows.append({"district": district, "towns": towns.get(district.code, 0), "kinds": kinds, "other": other})
         total["towns"] += rows[-1]["towns"]
-        total["kinds"] = [a + b for a, b in zip(total["kinds"], kinds)]
+        total["kinds"] = [a + b for a, b in zip(total["kinds"], kinds, strict=False)]
         total["other"] += other
     return rows, total
 

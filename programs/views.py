@@ -13,9 +13,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts import scope
 from accounts.permissions import RoleRequiredMixin
+from common import clock, downloads
 from common.workflow import ConflictError, TransitionNotAllowed, WorkflowError, available_actions
 
-from common import clock, downloads
 from .filters import CompletenessFilter, UnitReportFilter
 from .forms import OnBehalfForm, ReportingPeriodForm, UnitReportForm
 from .models import (

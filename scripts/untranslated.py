@@ -19,7 +19,7 @@ KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")
 def unquote(token):
     token = token.strip()
     if len(token) < 2 or token[0] != '"' or token[-1] != '"':
-        raise ValueError("not a quoted string: {!r}".format(token))
+        raise ValueError(f"not a quoted string: {token!r}")
     body, out, i = token[1:-1], [], 0
     while i < len(body):
         if body[i] == "\\" and i + 1 < len(body):
@@ -69,7 +69,7 @@ def entries(text):
 def main(argv):
     po = Path(argv[1]) if len(argv) > 1 else DEFAULT_PO
     if not po.is_file():
-        print("missing {}".format(po), file=sys.stderr)
+        print(f"missing {po}", file=sys.stderr)
         return 2
     bad = 0
     for e in entries(po.read_text(encoding="utf-8")):

@@ -27,13 +27,14 @@ import io
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db.models import Model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -212,8 +213,19 @@ def world(settings, tmp_path, office_user, leader_user, wujin_user, tianning_use
     from bases.models import Base, BaseAnnualReport, Certification, Designation
     from events.models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
     from indicators.services import run_rollup
-    from programs.models import (Organisation, Plan, Programme, Region, ReportingPeriod, ResponsibleUnit,
-                                 TargetPopulation, Task, UnitReport, UnitReportAttachment, UnitReportEntry)
+    from programs.models import (
+        Organisation,
+        Plan,
+        Programme,
+        Region,
+        ReportingPeriod,
+        ResponsibleUnit,
+        TargetPopulation,
+        Task,
+        UnitReport,
+        UnitReportAttachment,
+        UnitReportEntry,
+    )
 
     settings.KEPU_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

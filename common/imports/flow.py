@@ -20,6 +20,7 @@ from .reading import Upload, read_upload
 from .resource import KepuResource
 from .stash import drop_stash, load_stash, stash_upload
 
+
 @dataclass
 class ImportOutcome:
     problems: list[Problem]

@@ -123,7 +123,7 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions 
         wb.close()
     except ImportFileError:
         raise
-    except Exception:  # noqa: BLE001 - any parser failure is a bad file for the user
+    except Exception:
         raise file_problem(options.say("unreadable", _("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。")))
     return out
 

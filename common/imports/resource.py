@@ -2,7 +2,6 @@
 to what the user may touch, in-file duplicate checks and bulk writes with history."""
 from __future__ import annotations
 
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .widgets import LookupWidget, shown, whole_number
+
 
 # --- the resource base -----------------------------------------------------------------------
 class RowRejected(Exception):
@@ -211,7 +211,7 @@ class KepuResource(resources.ModelResource):
                                                    default_user=self._history_user(), default_date=self._stamp)
                 if any(o.pk is None for o in created):  # pragma: no cover - every supported database returns ids
                     raise RuntimeError("bulk_create did not return primary keys")
-                for new, obj in zip(created, objs):
+                for new, obj in zip(created, objs, strict=False):
                     obj.pk = new.pk
                 self._write_m2m(objs, created=True)
         except Exception as e:

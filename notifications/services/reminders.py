@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts import scope
 from accounts.parties import key_of, users_of_parties
-from common.workflow import WorkflowError
 from common import clock
+from common.workflow import WorkflowError
 
 from .. import late
 from ..models import Notification, ReminderLog

@@ -156,7 +156,7 @@ class Task(models.Model):
         return f"{self.code} {self.title}"
 
     @property
-    def assignment_task(self) -> "Task":
+    def assignment_task(self) -> Task:
         """The task whose 〔责任单位〕 line covers this one (a measure inherits its task's)."""
         if self.level == self.Level.MEASURE and self.parent is not None:
             return self.parent

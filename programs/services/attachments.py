@@ -2,7 +2,6 @@
 bytes against its extension, storing an upload on an entry, and removing one."""
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.db import transaction
 

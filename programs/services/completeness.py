@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from common import clock
+
 from ..models import ReportingPeriod, ResponsibleUnit, UnitReport
 
 FILING_LABELS = {

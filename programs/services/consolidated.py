@@ -93,7 +93,7 @@ def consolidated_xlsx(data: dict) -> bytes:
         detail = ";".join(f"{u.name} {plain_number(v)}" for u, v in row["per_unit"])
         total = float(row["total"]) if row["total"] is not None else None
         append_row(ws, [t.code, t.name, t.unit, float(t.value), total, detail])
-    for col, width in zip("ABCDEF", (30, 36, 10, 12, 12, 60)):
+    for col, width in zip("ABCDEF", (30, 36, 10, 12, 12, 60), strict=False):
         ws.column_dimensions[col].width = width
 
     ws2 = wb.create_sheet("任务进展")
@@ -111,7 +111,7 @@ def consolidated_xlsx(data: dict) -> bytes:
                     entry.get_progress_display() if entry else "", entry.narrative if entry else "",
                     figs,
                 ])
-    for col, width in zip("ABCDEF", (20, 36, 18, 10, 80, 40)):
+    for col, width in zip("ABCDEF", (20, 36, 18, 10, 80, 40), strict=False):
         ws2.column_dimensions[col].width = width
     for row in ws2.iter_rows(min_row=2):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")

@@ -4,10 +4,10 @@ nothing; `plan_loaded` then lets other apps (indicators) add what they derive fr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from django.db import transaction

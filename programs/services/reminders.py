@@ -6,9 +6,9 @@ import datetime as _dt
 from django.conf import settings
 
 from accounts.parties import emails_of_parties, key_of
+from common import clock
 from common.notify import office_recipients, send_digests
 
-from common import clock
 from ..models import OverdueDigest, ReportingPeriod, ResponsibleUnit, UnitReport
 
 

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts import scope
+from common import clock
 from common.workflow import ConflictError, WorkflowError, apply_transition
 
-from common import clock
 from ..models import PlanTarget, ReportingPeriod, Task, UnitReport, UnitReportEntry, UnitReportFigure
 from . import attachments as attachment_services
 

@@ -6,7 +6,6 @@ import zipfile
 import pytest
 
 from bases.models import Base, BaseAnnualReport, Certification
-
 from tests.conftest import xlsx_with_raw_numbers, xlsx_with_results
 
 from .conftest import upload, xlsx_bytes

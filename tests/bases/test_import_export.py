@@ -276,7 +276,7 @@ def test_a_bulk_import_keeps_one_history_record_per_row_with_its_themes_and_reim
     (created,) = a.history.all()
     assert (created.history_type, created.history_user) == ("+", wujin_user)
     assert sorted(t.theme.name for t in created.themes.all()) == ["应急", "气象"]
-    Base.objects.filter(pk=a.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    Base.objects.filter(pk=a.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     data = xlsx_bytes(["编号", "基地名称", "所属区域", "地址", "主题"], [[a.pk, "甲馆", "武进区", "新地址", "水情"]])
     first, second = _import(c, "bases", "b.xlsx", data)
     assert second.status_code == 302 and first.context["outcome"].updated == 1
@@ -303,8 +303,8 @@ def test_renaming_a_base_by_id_onto_another_base_of_its_region_is_refused(client
 def test_a_database_error_in_a_later_batch_rolls_back_the_whole_import(office_user, wujin, monkeypatch):
     from django.db import IntegrityError
 
-    from common.imports import resource as imports
     from common.imports import read_upload, run_import
+    from common.imports import resource as imports
 
     calls = {"n": 0}
     real = imports.bulk_create_with_history

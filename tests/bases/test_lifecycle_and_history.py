@@ -2,9 +2,9 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from bases import services
 from bases.models import Base, Certification

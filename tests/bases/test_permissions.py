@@ -128,8 +128,8 @@ def test_district_user_cannot_open_or_post_the_certification_import(client_for, 
 
 def test_a_district_certification_import_is_refused_by_the_resource_too(wujin_user, wujin_base):
     """The import path itself (not only the page) refuses: nothing is written, one Chinese message."""
-    from common.imports import read_upload, run_import
     from bases.resources import CertificationResource
+    from common.imports import read_upload, run_import
 
     from .conftest import xlsx_bytes
 

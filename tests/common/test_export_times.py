@@ -9,7 +9,7 @@ import tablib
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 AT = dt.datetime(2026, 1, 10, 8, 0, tzinfo=UTC)  # 16:00 in Changzhou
 LOCAL = dt.datetime(2026, 1, 10, 16, 0)
 

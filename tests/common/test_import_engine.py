@@ -16,8 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from openpyxl import Workbook
 
-from common.imports import ImportFileError, read_upload, run_import
-from common.imports import stash
+from common.imports import ImportFileError, read_upload, run_import, stash
 from common.imports.reading import ReadOptions
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +146,6 @@ def test_the_bases_import_page_stashes_in_private_storage(client_for, office_use
 def test_an_import_is_all_or_nothing(office_user, wujin):
     from bases.models import Base
     from bases.resources import BaseResource
-
     from tests.bases.conftest import xlsx_bytes
 
     rows = [["甲馆", "武进区"], ["乙馆", "不存在的区"], ["丙馆", "武进区"]]

@@ -179,7 +179,7 @@ def test_the_unit_report_workbooks_show_formula_like_narratives_as_text(client_f
     assert len(tasks) >= 2
     narratives = [PAYLOADS[i % len(PAYLOADS)] for i in range(max(len(tasks), len(PAYLOADS)))][:len(tasks)]
     report_services.save_report(report, liaison_user, entries={
-        task: {"progress": "done", "narrative": text} for task, text in zip(tasks, narratives)})
+        task: {"progress": "done", "narrative": text} for task, text in zip(tasks, narratives, strict=False)})
     report.refresh_from_db()
     stored = [n for n in report.entries.values_list("narrative", flat=True) if n]
     assert any(n.startswith("=") for n in stored)

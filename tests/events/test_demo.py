@@ -4,9 +4,9 @@ import io
 import pytest
 from django.db.models import Sum
 
+from events.completeness import completeness
 from events.demo import load_demo
 from events.models import ActivityReturn, Campaign, CampaignFiling
-from events.completeness import completeness
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from events import services
 from common.uploads import UploadRejected
+from events import services
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes
 
@@ -112,7 +112,6 @@ def test_a_zip_bomb_workbook_is_refused_by_the_events_import_at_once(client_for,
 def test_replacing_a_summary_deletes_the_old_file_once_saved(make_return, wujin, science_day, wujin_user,
                                                              django_capture_on_commit_callbacks):
     from common.storage import private_storage
-
     from events.forms import ActivityReportForm
 
     activity = make_return(wujin, campaign=science_day, status="approved", report_status="draft")

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from events import services
 from events.models import ActivityReturn, Brand
-
 from tests.conftest import xlsx_with_raw_numbers, xlsx_with_results
 
 from .conftest import upload, xlsx_bytes

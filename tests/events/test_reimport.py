@@ -23,7 +23,7 @@ FULL_HEADER = HEADER + ["编号"]
 def five_rows(planned=500, numbers=None):
     rows = [row(i + 1, title=t, start=f"2025-09-{16 + i}", planned=planned) for i, t in enumerate(TITLES)]
     if numbers:
-        rows = [r + [n] for r, n in zip(rows, numbers)]
+        rows = [r + [n] for r, n in zip(rows, numbers, strict=False)]
     return rows
 
 

@@ -2,9 +2,9 @@
 import pytest
 from django.urls import reverse
 
+from common.uploads import UploadRejected
 from events import services
 from events.models import ActivityPhoto
-from common.uploads import UploadRejected
 
 from .conftest import JPEG_BYTES, docx_bytes, png_bytes, upload
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Indicator, IndicatorValue, Observation, RollupRun
 from indicators.audit import recompute_and_compare
+from indicators.models import Indicator, IndicatorValue, Observation, RollupRun
 from indicators.services import RollupError, run_rollup
 from programs.models import Region
 

@@ -215,10 +215,9 @@ def test_in_eager_mode_a_burst_of_approvals_in_one_transaction_runs_exactly_one_
     monkeypatch.setitem(current_app.conf, "task_always_eager", True)
     returns = [make_return(wujin, status="submitted", participants=10 * (i + 1)) for i in range(5)]
     runs = RollupRun.objects.count()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            for activity in returns:
-                apply_transition(activity, "approve_report", office_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for activity in returns:
+            apply_transition(activity, "approve_report", office_user)
     assert len([c for c in callbacks if getattr(c, "kepu_rollup", False)]) == 1
     assert RollupRun.objects.count() == runs + 1
     assert RollupRun.objects.latest().status == "ok"

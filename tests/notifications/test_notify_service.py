@@ -25,11 +25,9 @@ def test_each_recipient_gets_one_notification_and_after_commit_one_email(wujin_u
 
 
 def test_a_rolled_back_change_notifies_nobody(wujin_user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                services.notify([wujin_user], "approved", "会回滚")
-                raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.notify([wujin_user], "approved", "会回滚")
+        raise RuntimeError
     assert not Notification.objects.exists() and mail.outbox == []
 
 

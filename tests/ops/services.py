@@ -8,6 +8,7 @@ up/down, and every fixture stops what it started.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -20,7 +21,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-import contextlib
 
 ROOT = Path(__file__).resolve().parents[2]
 

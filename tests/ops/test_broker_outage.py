@@ -62,11 +62,10 @@ def test_a_write_is_saved_and_the_task_parked_when_the_broker_refuses(monkeypatc
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(common_tasks, "_publish", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            office_user.phone = "0519-8888"
-            office_user.save()
-            enqueue_on_commit(heartbeat_task, "after-outage")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        office_user.phone = "0519-8888"
+        office_user.save()
+        enqueue_on_commit(heartbeat_task, "after-outage")
     office_user.refresh_from_db()
     assert office_user.phone == "0519-8888"
     parked = PendingTask.objects.get()
@@ -78,11 +77,9 @@ def test_a_write_is_saved_and_the_task_parked_when_the_broker_refuses(monkeypatc
 def test_nothing_is_sent_when_the_transaction_rolls_back(monkeypatch, not_eager, django_capture_on_commit_callbacks):
     sent = []
     monkeypatch.setattr(common_tasks, "_publish", lambda *a: sent.append(a))
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                enqueue_on_commit(heartbeat_task, "never")
-                raise RuntimeError("the write failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(heartbeat_task, "never")
+        raise RuntimeError("the write failed")
     assert sent == [] and not PendingTask.objects.exists()
 
 

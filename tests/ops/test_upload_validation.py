@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from common.uploads import MB, Limits, UploadValidator, open_workbook_safely, validate_upload
 
+
 def _image(fmt: str, size=(4, 3)) -> bytes:
     from PIL import Image
 

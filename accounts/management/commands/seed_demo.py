@@ -2,8 +2,8 @@
 from importlib import import_module
 
 from django.core.management import call_command
-from django.db import transaction
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 # bases come before the users: a base contact is tied to a demo base
 DEMO_MODULES = ["programs.demo_organisations", "bases.demo", "accounts.demo", "events.demo", "programs.demo",

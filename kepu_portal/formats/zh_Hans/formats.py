@@ -1,5 +1,5 @@
 # Chinese reports group thousands by three ("2,200,000 人次"), as the office's Excel sheets do.
-from django.conf.locale.zh_Hans.formats import *  # noqa: F401,F403
+from django.conf.locale.zh_Hans.formats import *  # noqa: F403
 
 NUMBER_GROUPING = 3
 THOUSAND_SEPARATOR = ","
