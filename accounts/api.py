@@ -1,5 +1,6 @@
 """/api/v1/auth/token/: POST exchanges a user name and password for a token (locked out like the login page),
 DELETE revokes the caller's token. The token's lifetime and revocation rules are in accounts/tokens.py."""
+
 from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -35,7 +36,8 @@ class TokenView(ObtainAuthToken):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     @extend_schema(
-        tags=["auth"], summary="用户名和密码换取 API token",
+        tags=["auth"],
+        summary="用户名和密码换取 API token",
         description=(
             "返回当前用户的 API 令牌及其到期时间。"
             f"令牌自创建起 {settings.KEPU_TOKEN_TTL_HOURS} 小时内有效,有效期内再次请求返回同一令牌,"
@@ -61,9 +63,11 @@ class TokenView(ObtainAuthToken):
         return Response(TokenResponseSerializer({"token": token.key, "expires": token_expires_at(token)}).data)
 
     @extend_schema(
-        tags=["auth"], summary="撤销当前使用的 API token",
+        tags=["auth"],
+        summary="撤销当前使用的 API token",
         description="删除调用者的 API 令牌(以令牌或登录会话调用均可);之后该令牌返回 401。",
-        request=None, responses={204: OpenApiResponse(description="已撤销")},
+        request=None,
+        responses={204: OpenApiResponse(description="已撤销")},
     )
     def delete(self, request, *args, **kwargs):
         if isinstance(request.auth, Token):

@@ -15,5 +15,8 @@ class AccountsConfig(AppConfig):
         user_model = self.get_model("User")
         user_logged_out.connect(tokens.revoke_tokens_at_logout, dispatch_uid="accounts.revoke_tokens_at_logout")
         pre_save.connect(tokens.note_password_change, sender=user_model, dispatch_uid="accounts.note_password_change")
-        post_save.connect(tokens.revoke_tokens_after_password_change, sender=user_model,
-                          dispatch_uid="accounts.revoke_tokens_after_password_change")
+        post_save.connect(
+            tokens.revoke_tokens_after_password_change,
+            sender=user_model,
+            dispatch_uid="accounts.revoke_tokens_after_password_change",
+        )

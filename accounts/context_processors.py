@@ -4,6 +4,7 @@ The entries are grouped (规划任务 / 基地 / 活动 / 数据 / 管理) so th
 screen for every role, in Chinese and in English: a group with several entries for the user is a drop-down, a
 group with one is that entry's link. ``nav_items`` (the flat list of main entries) feeds the home page's cards.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -27,32 +28,51 @@ class Entry(NamedTuple):
 
 
 NAV_GROUPS = [
-    (pgettext_lazy("navigation", "规划任务"), [
-        Entry(_("规划任务"), "programs:programme-list", ("office", "leader", *FILERS)),
-        Entry(_("责任单位"), "programs:unit-list", ("office", "leader", "district", "unit")),
-        Entry(_("基层组织"), "programs:organisation-list", ("office", "leader", "district")),
-        Entry(_("我的单位"), "programs:my-unit", ("unit",)),
-    ]),
-    (pgettext_lazy("navigation", "基地"), [
-        Entry(_("科普教育基地"), "bases:list", ("office", "district", "leader", "base")),
-        Entry(_("即将到期的认定"), "bases:expiring", ("office", "district", "leader", "base"), home=False),
-    ]),
-    (pgettext_lazy("navigation", "活动"), [
-        Entry(_("科普活动"), "events:list", ("office", "leader", *FILERS)),
-        Entry(_("审核队列"), "events:review-queue", ("office", "district")),
-        Entry(pgettext_lazy("navigation", "活动专项"), "events:campaign-list", ("office", "leader", *FILERS),
-              home=False),
-    ]),
-    (pgettext_lazy("navigation", "数据"), [
-        Entry(_("工作报告"), "programs:report-list", ("office", "district", "unit", "leader")),
-        Entry(_("报送情况"), "programs:report-completeness", ("office", "leader")),
-        Entry(_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
-        Entry(_("驾驶舱"), "indicators:cockpit", ("office", "district", "leader")),
-    ]),
-    (pgettext_lazy("navigation", "管理"), [
-        Entry(_("用户"), "accounts:user-list", ("office",)),
-        Entry(_("变更记录"), "common:audit", ("office",)),
-    ]),
+    (
+        pgettext_lazy("navigation", "规划任务"),
+        [
+            Entry(_("规划任务"), "programs:programme-list", ("office", "leader", *FILERS)),
+            Entry(_("责任单位"), "programs:unit-list", ("office", "leader", "district", "unit")),
+            Entry(_("基层组织"), "programs:organisation-list", ("office", "leader", "district")),
+            Entry(_("我的单位"), "programs:my-unit", ("unit",)),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "基地"),
+        [
+            Entry(_("科普教育基地"), "bases:list", ("office", "district", "leader", "base")),
+            Entry(_("即将到期的认定"), "bases:expiring", ("office", "district", "leader", "base"), home=False),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "活动"),
+        [
+            Entry(_("科普活动"), "events:list", ("office", "leader", *FILERS)),
+            Entry(_("审核队列"), "events:review-queue", ("office", "district")),
+            Entry(
+                pgettext_lazy("navigation", "活动专项"),
+                "events:campaign-list",
+                ("office", "leader", *FILERS),
+                home=False,
+            ),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "数据"),
+        [
+            Entry(_("工作报告"), "programs:report-list", ("office", "district", "unit", "leader")),
+            Entry(_("报送情况"), "programs:report-completeness", ("office", "leader")),
+            Entry(_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
+            Entry(_("驾驶舱"), "indicators:cockpit", ("office", "district", "leader")),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "管理"),
+        [
+            Entry(_("用户"), "accounts:user-list", ("office",)),
+            Entry(_("变更记录"), "common:audit", ("office",)),
+        ],
+    ),
 ]
 # (label, url name, kinds) of the main entries, in order
 NAV_ITEMS = [(e.label, e.url_name, e.kinds) for _group, entries in NAV_GROUPS for e in entries if e.home]
@@ -71,8 +91,11 @@ def navigation(request):
         if items:
             groups.append({"label": label, "items": items})
     # the one current entry: the longest address the page is under (/plan/units/ rather than /plan/)
-    current = max((i for g in groups for i in g["items"] if request.path.startswith(i["url"])),
-                  key=lambda i: len(i["url"]), default=None)
+    current = max(
+        (i for g in groups for i in g["items"] if request.path.startswith(i["url"])),
+        key=lambda i: len(i["url"]),
+        default=None,
+    )
     for group in groups:
         for item in group["items"]:
             item["active"] = item is current

@@ -1,4 +1,5 @@
 """Demo users, one per role. Idempotent: re-running resets nothing but the password."""
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -45,8 +46,10 @@ def load_demo(stdout) -> list[tuple[str, str]]:
     group = office_group()
     logins: list[tuple[str, str]] = []
     for username, role, last, first, region_code, unit_name, staff, superuser in DEMO_USERS:
-        parties = {field: apps.get_model(label).objects.filter(**lookup).first()
-                   for field, (label, lookup) in DEMO_PARTIES.get(username, {}).items()}
+        parties = {
+            field: apps.get_model(label).objects.filter(**lookup).first()
+            for field, (label, lookup) in DEMO_PARTIES.get(username, {}).items()
+        }
         if None in parties.values():  # its organisation or base is not loaded (seed_demo loads them first)
             continue
         user, created = User.objects.get_or_create(username=username)

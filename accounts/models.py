@@ -1,6 +1,7 @@
 """A custom user with one role. A district office or a town clerk is tied to a Region, a liaison to a member
 unit, an organisation contact to an Organisation, a base contact to a Base. What a role may read, change and
 review is decided in accounts/scope.py, never here."""
+
 from __future__ import annotations
 
 import simple_history
@@ -24,19 +25,35 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.LEADER)
     region = models.ForeignKey(
-        "programs.Region", verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.Region",
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     unit = models.ForeignKey(
-        "programs.ResponsibleUnit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.ResponsibleUnit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     organisation = models.ForeignKey(
-        "programs.Organisation", verbose_name=_("所属基层组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.Organisation",
+        verbose_name=_("所属基层组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     base = models.ForeignKey(
-        "bases.Base", verbose_name=_("所属科普教育基地"), null=True, blank=True, on_delete=models.PROTECT,
+        "bases.Base",
+        verbose_name=_("所属科普教育基地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="contacts",
     )
     phone = models.CharField(_("电话"), max_length=32, blank=True)
@@ -102,5 +119,4 @@ class User(AbstractUser):
 # The audit trail of users (who gave whom which role, region, unit, staff rights; shown on /audit/ with every other
 # model's history). Its table belongs to the `common` app (common/migrations 0002 and 0003 created it and hold the
 # trail already written), hence app="common"; password and last_login are never copied into it.
-simple_history.register(User, app="common", excluded_fields=["password", "last_login"],
-                        verbose_name=_("用户变更记录"))
+simple_history.register(User, app="common", excluded_fields=["password", "last_login"], verbose_name=_("用户变更记录"))

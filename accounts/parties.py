@@ -6,6 +6,7 @@ same pairing accounts.scope.Scope makes from a user's role): a district's office
 liaisons, an organisation's or a base's contacts; the city's are the office staff. The campaign and report
 reminders (e-mail digests) and the portal's notifications all ask here, so a party never has two answers.
 """
+
 from __future__ import annotations
 
 from django.db.models import Q
@@ -16,10 +17,14 @@ PartyKey = tuple[str, int]  # (kind, pk): kind is one of scope.OWNER_FIELDS
 
 
 def party_kind(party) -> str:
-    """"region", "unit", "organisation" or "base" (the owner field the party fills on a record)."""
+    """ "region", "unit", "organisation" or "base" (the owner field the party fills on a record)."""
     label = party._meta.label
-    kinds = {"programs.Region": "region", "programs.ResponsibleUnit": "unit",
-             "programs.Organisation": "organisation", "bases.Base": "base"}
+    kinds = {
+        "programs.Region": "region",
+        "programs.ResponsibleUnit": "unit",
+        "programs.Organisation": "organisation",
+        "bases.Base": "base",
+    }
     if label not in kinds:
         raise TypeError(f"{label} is not a filing party")
     return kinds[label]
@@ -67,8 +72,11 @@ def _belongs(user, party) -> bool:
             return user.role == Role.OFFICE
         role = Role.TOWN if party.level == "town" else Role.DISTRICT
         return user.role == role and user.region_id == party.pk
-    field = {"unit": ("liaison", "unit_id"), "organisation": ("organisation", "organisation_id"),
-             "base": ("base", "base_id")}[kind]
+    field = {
+        "unit": ("liaison", "unit_id"),
+        "organisation": ("organisation", "organisation_id"),
+        "base": ("base", "base_id"),
+    }[kind]
     return user.role == field[0] and getattr(user, field[1]) == party.pk
 
 
@@ -96,8 +104,11 @@ def users_of_parties(parties, *, fallback_to_district: bool = False) -> dict[Par
         return {}
     fallbacks = {}
     if fallback_to_district:
-        fallbacks = {key_of(p): district_of(p) for p in parties
-                     if not (party_kind(p) == "region" and p.level in ("district", "city"))}
+        fallbacks = {
+            key_of(p): district_of(p)
+            for p in parties
+            if not (party_kind(p) == "region" and p.level in ("district", "city"))
+        }
     everyone = parties + [d for d in fallbacks.values() if d is not None]
     users = list(User.objects.filter(is_active=True).filter(_users_q(everyone)).order_by("username"))
     found = {key_of(p): [u for u in users if _belongs(u, p)] for p in everyone}
@@ -128,8 +139,11 @@ def emails_of_parties(parties, *, fallback_to_district: bool = False) -> dict[Pa
             emails.add(party.contact_email)
         answer[key] = sorted(emails)
     if fallback_to_district:
-        missing = {key_of(p): district_of(p) for p in parties if not answer[key_of(p)]
-                   and not (party_kind(p) == "region" and p.level in ("district", "city"))}
+        missing = {
+            key_of(p): district_of(p)
+            for p in parties
+            if not answer[key_of(p)] and not (party_kind(p) == "region" and p.level in ("district", "city"))
+        }
         districts = [d for d in missing.values() if d is not None]
         district_emails = emails_of_parties(districts) if districts else {}
         for key, district in missing.items():

@@ -1,4 +1,5 @@
 """Role checks shared by pages and the API."""
+
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin

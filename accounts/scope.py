@@ -28,6 +28,7 @@ is reviewed first by that district's office, then by the city office; a record a
 city owns goes straight to the city office. The chain is derived from the owner's place in the region tree, so
 a deeper tree adds levels without another rule here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -40,8 +41,14 @@ OWNER_FIELDS = ("region", "unit", "organisation", "base")
 FILER_KINDS = frozenset({"district", "town", "organisation", "base", "unit"})
 
 KIND_LABELS = {
-    "office": "领导小组办公室", "leader": "领导", "district": "辖市(区)科协", "town": "镇(街道)科协",
-    "organisation": "基层组织", "base": "科普教育基地", "unit": "成员单位", "none": "",
+    "office": "领导小组办公室",
+    "leader": "领导",
+    "district": "辖市(区)科协",
+    "town": "镇(街道)科协",
+    "organisation": "基层组织",
+    "base": "科普教育基地",
+    "unit": "成员单位",
+    "none": "",
 }
 
 
@@ -139,8 +146,13 @@ class Scope:
     @property
     def party(self):
         """The object the user acts for (a Region, ResponsibleUnit, Organisation or Base), or None."""
-        return {"district": self.region, "town": self.region, "organisation": self.organisation,
-                "base": self.base, "unit": self.unit}.get(self.kind)
+        return {
+            "district": self.region,
+            "town": self.region,
+            "organisation": self.organisation,
+            "base": self.base,
+            "unit": self.unit,
+        }.get(self.kind)
 
     @property
     def party_name(self) -> str:
@@ -295,7 +307,7 @@ def can_review(user, obj) -> bool:
 
 
 def review_level(obj, status_field: str = "status") -> str:
-    """"district" when the record (in the phase whose state is `status_field`) waits for its district office,
+    """ "district" when the record (in the phase whose state is `status_field`) waits for its district office,
     "city" when for the city office."""
     spec = _spec(type(obj))
     if spec.review_chain and getattr(obj, status_field) == "submitted" and is_below_district(obj):
@@ -462,7 +474,9 @@ def settle_owner(user, instance, current: dict | None = None) -> None:
         if not changed:
             return
         if not scope_of(user).writes_all:
-            raise ValidationError({changed[0]: f"填报主体不能修改:本记录属于“{_stored_owner_label(instance, current)}”。"})
+            raise ValidationError(
+                {changed[0]: f"填报主体不能修改:本记录属于“{_stored_owner_label(instance, current)}”。"}
+            )
         named = {name: requested[name] for name in changed if requested[name] is not None}
         owner = _office_owner(named or {name: requested[name] for name in fields})
     for name in fields:

@@ -8,6 +8,7 @@
   (the stored hash differs from the one in the database: the page, admin, `manage.py changepassword`, a shell),
   on the user's /accounts/tokens/ page and by DELETE /api/v1/auth/token/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,6 +59,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
 
 # --- signal receivers (connected in accounts.apps.AccountsConfig.ready) -----------------------------------
+
 
 def revoke_tokens_at_logout(sender, request, user, **kwargs):
     if user is not None:

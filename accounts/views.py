@@ -28,8 +28,12 @@ class TokenListView(LoginRequiredMixin, View):
 
     def get(self, request):
         tokens = [
-            {"hint": token.key[:4], "created": token.created, "expires": token_expires_at(token),
-             "expired": token_expired(token)}
+            {
+                "hint": token.key[:4],
+                "created": token.created,
+                "expires": token_expires_at(token),
+                "expired": token_expired(token),
+            }
             for token in Token.objects.filter(user=request.user).order_by("-created")
         ]
         return render(request, self.template_name, {"tokens": tokens, "ttl_hours": settings.KEPU_TOKEN_TTL_HOURS})

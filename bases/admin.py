@@ -9,8 +9,16 @@ from .resources import AnnualReportResource, BaseResource, CertificationResource
 class CertificationInline(admin.TabularInline):
     model = Certification
     extra = 0
-    fields = ("level", "batch", "certified_on", "valid_until", "certificate_no", "status", "revoked_on",
-              "revoke_reason")
+    fields = (
+        "level",
+        "batch",
+        "certified_on",
+        "valid_until",
+        "certificate_no",
+        "status",
+        "revoked_on",
+        "revoke_reason",
+    )
 
 
 class DesignationInline(admin.TabularInline):

@@ -4,6 +4,7 @@ New certifications since 2021 move towards the plan's targets (≥100 municipal,
 2025); earlier cycles are renewed (复核, not counted as new); a few lapse or are revoked; some expire within
 six months of today. Idempotent: nothing is created when bases already exist.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,15 +24,28 @@ MEETING_DAY = dt.date(2023, 8, 2)
 DISTRIBUTION = {
     "320412": (7, 16, 38),  # 武进区 (seed 004)
     "320411": (3, 13, 39),  # 新北区
-    "320402": (2, 9, 27),   # 天宁区
-    "320404": (1, 9, 26),   # 钟楼区
-    "320481": (1, 7, 26),   # 溧阳市
-    "320413": (1, 7, 24),   # 金坛区
-    "320491": (1, 4, 13),   # 常州经开区
+    "320402": (2, 9, 27),  # 天宁区
+    "320404": (1, 9, 26),  # 钟楼区
+    "320481": (1, 7, 26),  # 溧阳市
+    "320413": (1, 7, 24),  # 金坛区
+    "320491": (1, 4, 13),  # 常州经开区
 }
 
 PLACES = {
-    "320412": ["湖塘", "牛塘", "雪堰", "前黄", "礼嘉", "洛阳", "嘉泽", "湟里", "南夏墅", "西太湖", "滆湖", "武进高新区"],
+    "320412": [
+        "湖塘",
+        "牛塘",
+        "雪堰",
+        "前黄",
+        "礼嘉",
+        "洛阳",
+        "嘉泽",
+        "湟里",
+        "南夏墅",
+        "西太湖",
+        "滆湖",
+        "武进高新区",
+    ],
     "320411": ["薛家", "罗溪", "孟河", "西夏墅", "奔牛", "春江", "魏村", "龙虎塘", "三井", "河海", "新桥"],
     "320402": ["郑陆", "青龙", "雕庄", "红梅", "天宁", "茶山", "兰陵"],
     "320404": ["邹区", "北港", "西林", "永红", "南大街", "荷花池", "五星"],
@@ -68,14 +82,27 @@ KINDS = [
 
 # Real names from the seeds and well-known Changzhou venues: (region, name, host, category, themes, level)
 REAL = [
-    ("320413", "华罗庚纪念馆", "金坛区华罗庚纪念馆管理处", "venue_special", ["scientist-spirit", "history"], "national"),
+    (
+        "320413",
+        "华罗庚纪念馆",
+        "金坛区华罗庚纪念馆管理处",
+        "venue_special",
+        ["scientist-spirit", "history"],
+        "national",
+    ),
     ("320481", "江苏天目湖山水园科普教育基地", "江苏天目湖旅游有限公司", "nature", ["ecology", "water"], "provincial"),
     ("320411", "常州博物馆", "常州博物馆", "venue_general", ["history", "earth"], "national"),
     ("320411", "中华恐龙园", "常州中华恐龙园有限公司", "venue_special", ["earth"], "national"),
     ("320404", "常州市气象科普馆", "常州市气象局", "venue_special", ["meteorology", "emergency"], "provincial"),
     ("320412", "武进区地质矿物科普馆", "武进区科学技术协会", "venue_special", ["earth"], "national"),
-    ("320412", "武进区青少年科技教育中心", "武进区教育局", "venue_general", ["information", "manufacturing"],
-     "provincial"),
+    (
+        "320412",
+        "武进区青少年科技教育中心",
+        "武进区教育局",
+        "venue_general",
+        ["information", "manufacturing"],
+        "provincial",
+    ),
     ("320402", "常州市青少年活动中心科技馆", "常州市青少年活动中心", "venue_general", ["information"], "provincial"),
 ]
 
@@ -112,12 +139,19 @@ def load_demo(stdout=None, today: dt.date | None = None) -> dict:
     themes = {t.code: t for t in Theme.objects.all()}
     specs = _plan_bases(rng, regions)
     with transaction.atomic():
-        bases = [Base(region=s["region"], name=s["name"], host_organisation=s["host"], category=s["category"],
-                      address=f"{s['region'].name}{s['place']}{rng.randint(1, 299)}号",
-                      opening_policy=rng.choices(["free", "discounted", "paid"], weights=[80, 12, 8])[0],
-                      contact_person=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["老师", "主任", "科长", "经理"]),
-                      contact_phone=f"0519-8{rng.randint(1000000, 9999999)}")
-                 for s in specs]
+        bases = [
+            Base(
+                region=s["region"],
+                name=s["name"],
+                host_organisation=s["host"],
+                category=s["category"],
+                address=f"{s['region'].name}{s['place']}{rng.randint(1, 299)}号",
+                opening_policy=rng.choices(["free", "discounted", "paid"], weights=[80, 12, 8])[0],
+                contact_person=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["老师", "主任", "科长", "经理"]),
+                contact_phone=f"0519-8{rng.randint(1000000, 9999999)}",
+            )
+            for s in specs
+        ]
         bases = bulk_create_with_history(bases, Base, batch_size=500)
         if not bases[0].pk:  # backends that don't return pks from bulk_create
             by_key = {(b.region_id, b.name): b.pk for b in Base.objects.all()}
@@ -125,8 +159,12 @@ def load_demo(stdout=None, today: dt.date | None = None) -> dict:
                 b.pk = by_key[(b.region_id, b.name)]
         through = Base.themes.through
         through.objects.bulk_create(
-            [through(base_id=b.pk, theme_id=themes[code].pk) for b, s in zip(bases, specs, strict=False) for code in s["themes"]
-             if code in themes],
+            [
+                through(base_id=b.pk, theme_id=themes[code].pk)
+                for b, s in zip(bases, specs, strict=False)
+                for code in s["themes"]
+                if code in themes
+            ],
             batch_size=1000,
         )
         certs = []
@@ -137,8 +175,12 @@ def load_demo(stdout=None, today: dt.date | None = None) -> dict:
                 certs.extend(_cycle(base, level, start, today, serial[level], extra))
         bulk_create_with_history(certs, Certification, batch_size=500)
         Designation.objects.bulk_create(_designations(rng, bases, specs))
-        reports = [_report(rng, base, spec, year) for base, spec in zip(bases, specs, strict=False)
-                   for year in range(2021, min(today.year, 2025)) if spec["reports"] and year >= spec["since"].year]
+        reports = [
+            _report(rng, base, spec, year)
+            for base, spec in zip(bases, specs, strict=False)
+            for year in range(2021, min(today.year, 2025))
+            if spec["reports"] and year >= spec["since"].year
+        ]
         BaseAnnualReport.objects.bulk_create(reports, batch_size=1000)
     counts = Base.objects.counts_by_level(MEETING_DAY)
     now = Base.objects.counts_by_level(today)
@@ -164,8 +206,16 @@ class _PlannedBases:
 
     def add(self, code, name, host, category, theme_codes, place) -> dict:
         self.used.add((code, name))
-        spec = {"region": self.regions[code], "name": name, "host": host, "category": category,
-                "themes": theme_codes, "place": place, "certs": [], "reports": self.rng.random() < 0.88}
+        spec = {
+            "region": self.regions[code],
+            "name": name,
+            "host": host,
+            "category": category,
+            "themes": theme_codes,
+            "place": place,
+            "certs": [],
+            "reports": self.rng.random() < 0.88,
+        }
         self.specs.append(spec)
         return spec
 
@@ -181,8 +231,9 @@ class _PlannedBases:
         raise RuntimeError("ran out of demo names")  # pragma: no cover
 
 
-def _first_certifications(rng: random.Random, by_level: dict[str, list[dict]], new_provincial: int,
-                          new_municipal: int) -> None:
+def _first_certifications(
+    rng: random.Random, by_level: dict[str, list[dict]], new_provincial: int, new_municipal: int
+) -> None:
     """Each planned base's first certification, valid on the meeting day (certified within the 5 years before
     it); the first `new_provincial` / `new_municipal` of each level (and 4 national, 3 of them 武进's) are new
     since 2021."""
@@ -202,11 +253,19 @@ def _first_certifications(rng: random.Random, by_level: dict[str, list[dict]], n
     rng.shuffle(by_level["municipal"])
     for i, spec in enumerate(by_level["municipal"]):
         if i < new_municipal:
-            start = rng.choice([dt.date(2021, 11, 30), dt.date(2022, 5, 20), dt.date(2022, 11, 28),
-                                dt.date(2023, 5, 26)])
+            start = rng.choice(
+                [dt.date(2021, 11, 30), dt.date(2022, 5, 20), dt.date(2022, 11, 28), dt.date(2023, 5, 26)]
+            )
         else:
-            start = rng.choice([dt.date(2018, 11, 26), dt.date(2019, 5, 28), dt.date(2019, 11, 25),
-                                dt.date(2020, 6, 1), dt.date(2020, 11, 30)])
+            start = rng.choice(
+                [
+                    dt.date(2018, 11, 26),
+                    dt.date(2019, 5, 28),
+                    dt.date(2019, 11, 25),
+                    dt.date(2020, 6, 1),
+                    dt.date(2020, 11, 30),
+                ]
+            )
         spec["certs"].append(("municipal", start, {}))
 
 
@@ -238,23 +297,32 @@ def _plan_bases(rng: random.Random, regions) -> list[dict]:
     old_municipal = [s for s in by_level["municipal"] if s["certs"][0][1].year < 2021]
     for spec in old_municipal[:4]:
         spec["certs"][0] = ("municipal", spec["certs"][0][1], {"no_renewal": True})
-    for spec, reason in zip(old_municipal[4:6], ["依托单位搬迁,展馆停止对外开放", "年度复核不合格,整改未通过"], strict=False):
-        spec["certs"][0] = ("municipal", spec["certs"][0][1],
-                            {"revoked_on": dt.date(2024, 3, 15), "reason": reason})
+    for spec, reason in zip(
+        old_municipal[4:6], ["依托单位搬迁,展馆停止对外开放", "年度复核不合格,整改未通过"], strict=False
+    ):
+        spec["certs"][0] = ("municipal", spec["certs"][0][1], {"revoked_on": dt.date(2024, 3, 15), "reason": reason})
     # bases that had lapsed before the meeting day (not part of the 274)
     for code in ("320412", "320411", "320404"):
         spec = generated(code)
         spec["certs"].append(("municipal", dt.date(2017, 11, 27), {"no_renewal": True}))
     # after the meeting: municipal batches towards ≥100, provincial promotions towards ≥20
-    for on, n in ((dt.date(2023, 11, 27), 14), (dt.date(2024, 5, 27), 8), (dt.date(2024, 11, 25), 10),
-                  (dt.date(2025, 5, 26), 8), (dt.date(2025, 11, 24), 6)):
+    for on, n in (
+        (dt.date(2023, 11, 27), 14),
+        (dt.date(2024, 5, 27), 8),
+        (dt.date(2024, 11, 25), 10),
+        (dt.date(2025, 5, 26), 8),
+        (dt.date(2025, 11, 24), 6),
+    ):
         for _ in range(n):
             code = rng.choices(list(DISTRIBUTION), weights=[22, 20, 13, 12, 12, 11, 6])[0]
             spec = generated(code)
             spec["certs"].append(("municipal", on, {}))
     promotable = [s for s in by_level["municipal"] if s["certs"][0][1].year >= 2021]
-    for spec, on in zip(promotable[:10], [dt.date(2023, 12, 20)] * 4 + [dt.date(2024, 12, 18)] * 3
-                        + [dt.date(2025, 12, 16)] * 3, strict=False):
+    for spec, on in zip(
+        promotable[:10],
+        [dt.date(2023, 12, 20)] * 4 + [dt.date(2024, 12, 18)] * 3 + [dt.date(2025, 12, 16)] * 3,
+        strict=False,
+    ):
         spec["certs"].append(("provincial", on, {}))
     for spec in specs:
         spec["since"] = min(start for _lv, start, _e in spec["certs"])
@@ -269,14 +337,22 @@ def _cycle(base, level, start, today, serial, extra) -> list[Certification]:
     while on <= today:
         until = _cycle_end(on)
         cert = Certification(
-            base=base, level=level, certified_on=on, valid_until=until, batch=_batch_label(level, on),
+            base=base,
+            level=level,
+            certified_on=on,
+            valid_until=until,
+            batch=_batch_label(level, on),
             certificate_no=f"{CODE_PREFIX[level]}-{on.year}-{serial:04d}{'-R' if renewal else ''}",
             recommending_unit=f"{base.region.name}科学技术协会" if level != "national" else "江苏省科学技术协会",
-            is_renewal=renewal, status=Certification.Status.VALID,
+            is_renewal=renewal,
+            status=Certification.Status.VALID,
         )
         if extra.get("revoked_on") and on <= extra["revoked_on"] <= until:
             cert.status, cert.revoked_on, cert.revoke_reason = (
-                Certification.Status.REVOKED, extra["revoked_on"], extra["reason"])
+                Certification.Status.REVOKED,
+                extra["revoked_on"],
+                extra["reason"],
+            )
             out.append(cert)
             break
         if until < today:
@@ -292,11 +368,23 @@ def _designations(rng, bases, specs) -> list[Designation]:
     out = []
     for base, spec in zip(bases, specs, strict=False):
         if base.name == "华罗庚纪念馆":
-            out.append(Designation(base=base, name="全国科学家精神教育基地", awarded_by="中国科协等七部门",
-                                   awarded_on=dt.date(2022, 9, 1)))
+            out.append(
+                Designation(
+                    base=base,
+                    name="全国科学家精神教育基地",
+                    awarded_by="中国科协等七部门",
+                    awarded_on=dt.date(2022, 9, 1),
+                )
+            )
         elif spec.get("level") in ("national", "provincial") and rng.random() < 0.25:
-            out.append(Designation(base=base, name="江苏省青少年科普研学实训基地", awarded_by="江苏省科协",
-                                   awarded_on=dt.date(rng.choice([2021, 2022, 2023]), 10, 1)))
+            out.append(
+                Designation(
+                    base=base,
+                    name="江苏省青少年科普研学实训基地",
+                    awarded_by="江苏省科协",
+                    awarded_on=dt.date(rng.choice([2021, 2022, 2023]), 10, 1),
+                )
+            )
     return out
 
 
@@ -308,10 +396,15 @@ def _report(rng, base, spec, year) -> BaseAnnualReport:
     open_days = rng.randint(180, 320)
     visitors = int(rng.randint(3000, 20000) * scale * covid)
     return BaseAnnualReport(
-        base=base, year=year, open_days=open_days,
+        base=base,
+        year=year,
+        open_days=open_days,
         free_open_days=open_days if base.opening_policy == "free" else rng.randint(10, 60),
-        visitors=visitors, activities=max(4, int(visitors / rng.randint(600, 1500))),
-        staff_full_time=rng.randint(1, 6) * (2 if scale >= 3 else 1), staff_part_time=rng.randint(2, 15),
-        volunteers=rng.randint(5, 80), exhibition_area=rng.choice([300, 500, 800, 1200, 2000, 3500]) * scale,
+        visitors=visitors,
+        activities=max(4, int(visitors / rng.randint(600, 1500))),
+        staff_full_time=rng.randint(1, 6) * (2 if scale >= 3 else 1),
+        staff_part_time=rng.randint(2, 15),
+        volunteers=rng.randint(5, 80),
+        exhibition_area=rng.choice([300, 500, 800, 1200, 2000, 3500]) * scale,
         funding=round(rng.uniform(3, 40) * scale, 2),
     )

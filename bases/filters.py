@@ -1,4 +1,5 @@
 """Filters shared by the list page, the exports and the API (`?region=320412&level=provincial&status=valid`)."""
+
 from __future__ import annotations
 
 import django_filters
@@ -30,10 +31,20 @@ class BaseFilter(KepuFilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("认定状态"))
     expiring = BoundedNumberFilter(method="filter_expiring", label=_("几个月内到期"), min_value=1, max_value=120)
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("region__path", "region"), ("level_rank", "level"), ("updated_at", "updated"),
-                ("next_expiry", "expiry")),
-        field_labels={"name": _("名称"), "region__path": _("区域"), "level_rank": _("级别"),
-                      "updated_at": _("更新时间"), "next_expiry": _("到期日")},
+        fields=(
+            ("name", "name"),
+            ("region__path", "region"),
+            ("level_rank", "level"),
+            ("updated_at", "updated"),
+            ("next_expiry", "expiry"),
+        ),
+        field_labels={
+            "name": _("名称"),
+            "region__path": _("区域"),
+            "level_rank": _("级别"),
+            "updated_at": _("更新时间"),
+            "next_expiry": _("到期日"),
+        },
         label=_("排序"),
     )
 
@@ -51,8 +62,9 @@ class BaseFilter(KepuFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(host_organisation__icontains=value)
-                               | Q(address__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(host_organisation__icontains=value) | Q(address__icontains=value)
+        )
 
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value).first()

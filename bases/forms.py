@@ -19,18 +19,34 @@ class BaseForm(forms.ModelForm):
 
     class Meta:
         model = Base
-        fields = ["name", "host_organisation", "region", "address", "category", "themes", "opening_policy",
-                  "contact_person", "contact_phone", "contact_email", "website", "description"]
+        fields = [
+            "name",
+            "host_organisation",
+            "region",
+            "address",
+            "category",
+            "themes",
+            "opening_policy",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "website",
+            "description",
+        ]
         widgets = {"themes": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = scope.creatable_regions(user, Base).order_by("path") if user is not None \
+        self.fields["region"].queryset = (
+            scope.creatable_regions(user, Base).order_by("path")
+            if user is not None
             else Region.objects.exclude(level="city").order_by("path")
+        )
         for name, field in self.fields.items():
             if name != "themes":
-                field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                              else "form-control")
+                field.widget.attrs.setdefault(
+                    "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                )
 
 
 class CertificationForm(forms.ModelForm):
@@ -46,22 +62,36 @@ class CertificationForm(forms.ModelForm):
         if base is not None:
             self.instance.base = base
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                          else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(label=_("撤销日期"), widget=DateInput(attrs={"class": "form-control"}),
-                                 initial=timezone.localdate)
-    reason = forms.CharField(label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-                             max_length=2000)
+    revoked_on = forms.DateField(
+        label=_("撤销日期"), widget=DateInput(attrs={"class": "form-control"}), initial=timezone.localdate
+    )
+    reason = forms.CharField(
+        label=_("撤销原因"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), max_length=2000
+    )
 
 
 class AnnualReportForm(forms.ModelForm):
     class Meta:
         model = BaseAnnualReport
-        fields = ["year", "open_days", "free_open_days", "visitors", "activities", "staff_full_time",
-                  "staff_part_time", "volunteers", "exhibition_area", "funding", "note"]
+        fields = [
+            "year",
+            "open_days",
+            "free_open_days",
+            "visitors",
+            "activities",
+            "staff_full_time",
+            "staff_part_time",
+            "volunteers",
+            "exhibition_area",
+            "funding",
+            "note",
+        ]
 
     def __init__(self, *args, base=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """Science-education bases (科普教育基地): the registry, certifications, other designations, annual reports."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,9 +58,7 @@ class Base(models.Model):
     address = models.CharField(_("地址"), max_length=255, blank=True)
     category = models.CharField(_("类别"), max_length=32, choices=Category.choices, default=Category.OTHER)
     themes = models.ManyToManyField(Theme, verbose_name=_("主题"), blank=True, related_name="bases")
-    opening_policy = models.CharField(
-        _("开放方式"), max_length=16, choices=Opening.choices, default=Opening.FREE
-    )
+    opening_policy = models.CharField(_("开放方式"), max_length=16, choices=Opening.choices, default=Opening.FREE)
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
@@ -79,7 +78,8 @@ class Base(models.Model):
         ordering = ["region__path", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "name"], name="base_name_unique_in_region",
+                fields=["region", "name"],
+                name="base_name_unique_in_region",
                 violation_error_message=_("该区域已有同名基地。"),
             )
         ]
@@ -107,7 +107,8 @@ class Certification(models.Model):
     certificate_no = models.CharField(_("证书编号"), max_length=64, blank=True)
     recommending_unit = models.CharField(_("推荐单位"), max_length=200, blank=True)
     is_renewal = models.BooleanField(
-        _("复核延续"), default=False,
+        _("复核延续"),
+        default=False,
         help_text=_("到期复核后延续的认定;不计入“新认定”基地数。"),
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.VALID)
@@ -127,16 +128,20 @@ class Certification(models.Model):
         ordering = ["-certified_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["certificate_no"], condition=~Q(certificate_no=""), name="certificate_no_unique_when_set",
+                fields=["certificate_no"],
+                condition=~Q(certificate_no=""),
+                name="certificate_no_unique_when_set",
                 violation_error_message=_("证书编号已被其他认定记录使用。"),
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__gte=models.F("certified_on")), name="certification_valid_after_certified",
+                condition=Q(valid_until__gte=models.F("certified_on")),
+                name="certification_valid_after_certified",
                 violation_error_message=_("有效期至不能早于认定日期。"),
             ),
             # counting goes by revoked_on: a revoked certification without that date would still count as valid
             models.CheckConstraint(
-                condition=~Q(status="revoked") | Q(revoked_on__isnull=False), name="certification_revoked_has_date",
+                condition=~Q(status="revoked") | Q(revoked_on__isnull=False),
+                name="certification_revoked_has_date",
                 violation_error_message=_("撤销的认定必须填写撤销日期。"),
             ),
         ]
@@ -178,10 +183,7 @@ class Certification(models.Model):
             raise ValidationError(errors)
 
     def is_valid_on(self, d: dt.date) -> bool:
-        return (
-            self.certified_on <= d <= self.valid_until
-            and (self.revoked_on is None or self.revoked_on > d)
-        )
+        return self.certified_on <= d <= self.valid_until and (self.revoked_on is None or self.revoked_on > d)
 
 
 class Designation(models.Model):
@@ -228,8 +230,9 @@ class BaseAnnualReport(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     # filed by the base's contact or its district office (or the office on their behalf)
-    owned_by = OwnedBy(region="base__region", base="base", changed_by=frozenset({"district", "base"}),
-                       district_keeps=True)
+    owned_by = OwnedBy(
+        region="base__region", base="base", changed_by=frozenset({"district", "base"}), district_keeps=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -238,7 +241,8 @@ class BaseAnnualReport(models.Model):
         ordering = ["base", "-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["base", "year"], name="annual_report_unique_year",
+                fields=["base", "year"],
+                name="annual_report_unique_year",
                 violation_error_message=_("该基地该年度的年报已存在。"),
             )
         ]

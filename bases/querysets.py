@@ -7,6 +7,7 @@ Counting rules (the indicators app relies on them):
 * a base's level on D is the highest level among its certifications valid on D.
 All counts are SQL aggregates.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,9 +30,8 @@ def _today() -> dt.date:
 
 def valid_on_q(d: dt.date, prefix: str = "") -> Q:
     """Q for 'certification valid on d' (prefix e.g. 'certifications__')."""
-    return (
-        Q(**{f"{prefix}certified_on__lte": d, f"{prefix}valid_until__gte": d})
-        & (Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": d}))
+    return Q(**{f"{prefix}certified_on__lte": d, f"{prefix}valid_until__gte": d}) & (
+        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": d})
     )
 
 
@@ -164,4 +164,3 @@ def add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
-

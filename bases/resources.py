@@ -1,4 +1,5 @@
 """Excel/CSV columns (Chinese headers) for bases, certifications and annual reports."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -17,21 +18,29 @@ from .services import can_manage_certifications
 def _district_scope_error(user, region, column_attr="region"):
     """accounts.scope decides whether the importing user may own a base in `region`."""
     if user is not None and region is not None and not scope.can_create_in(user, Base, region):
-        raise ValidationError({column_attr: _("“%(region)s”不在您的管辖范围(%(own)s)内,不能导入该行。")
-                               % {"region": region.name, "own": scope.scope_of(user).party_name}})
+        raise ValidationError(
+            {
+                column_attr: _("“%(region)s”不在您的管辖范围(%(own)s)内,不能导入该行。")
+                % {"region": region.name, "own": scope.scope_of(user).party_name}
+            }
+        )
 
 
 class BaseResource(KepuResource):
     id = Field(attribute="id", column_name="编号", widget=NumberWidget(), saves_null_values=False)
     name = Field(attribute="name", column_name="基地名称")
-    region = Field(attribute="region", column_name="所属区域",
-                   widget=LookupWidget(Region, fields=("name", "code"), render_field="name", label="区域"))
+    region = Field(
+        attribute="region",
+        column_name="所属区域",
+        widget=LookupWidget(Region, fields=("name", "code"), render_field="name", label="区域"),
+    )
     host_organisation = Field(attribute="host_organisation", column_name="依托单位")
     address = Field(attribute="address", column_name="地址")
     category = Field(attribute="category", column_name="类别", widget=ChoiceWidget(Base.Category.choices))
     themes = Field(attribute="themes", column_name="主题", widget=NamesWidget(Theme, label="主题"))
-    opening_policy = Field(attribute="opening_policy", column_name="开放方式",
-                           widget=ChoiceWidget(Base.Opening.choices))
+    opening_policy = Field(
+        attribute="opening_policy", column_name="开放方式", widget=ChoiceWidget(Base.Opening.choices)
+    )
     contact_person = Field(attribute="contact_person", column_name="联系人")
     contact_phone = Field(attribute="contact_phone", column_name="联系电话")
     contact_email = Field(attribute="contact_email", column_name="联系邮箱")
@@ -43,8 +52,20 @@ class BaseResource(KepuResource):
 
     class Meta:
         model = Base
-        fields = ("id", "name", "region", "host_organisation", "address", "category", "themes", "opening_policy",
-                  "contact_person", "contact_phone", "contact_email", "website")
+        fields = (
+            "id",
+            "name",
+            "region",
+            "host_organisation",
+            "address",
+            "category",
+            "themes",
+            "opening_policy",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "website",
+        )
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
@@ -63,8 +84,9 @@ class BaseResource(KepuResource):
         names = sorted({str(v).strip() for v in dataset["基地名称"] if v not in (None, "")}) if len(dataset) else []
         self._existing = {}
         for i in range(0, len(names), 500):
-            for pk, region_id, name in self.scoped_queryset().filter(name__in=names[i:i + 500]).values_list(
-                    "pk", "region_id", "name"):
+            for pk, region_id, name in (
+                self.scoped_queryset().filter(name__in=names[i : i + 500]).values_list("pk", "region_id", "name")
+            ):
                 self._existing[(region_id, name)] = pk
         self._by_pk.update(self.load_instances(set(self._existing.values()) - set(self._by_pk)))
 
@@ -90,7 +112,10 @@ class _BaseChildResource(KepuResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(user=user, **kwargs)
         self.fields["base"].widget = LookupWidget(
-            Base, fields=("pk",), render_field="pk", label=_("基地编号(不存在或不在您的管辖范围内)"),
+            Base,
+            fields=("pk",),
+            render_field="pk",
+            label=_("基地编号(不存在或不在您的管辖范围内)"),
             queryset=Base.objects.visible_to(user) if user is not None else Base.objects.all(),
         )
 
@@ -99,7 +124,6 @@ class _BaseChildResource(KepuResource):
         if self.user is None:
             return model.objects.all()
         return model.objects.filter(base__in=Base.objects.visible_to(self.user).values("pk"))
-
 
 
 class CertificationResource(_BaseChildResource):
@@ -113,10 +137,15 @@ class CertificationResource(_BaseChildResource):
     valid_until = Field(attribute="valid_until", column_name="有效期至", widget=DateWidget())
     certificate_no = Field(attribute="certificate_no", column_name="证书编号")
     recommending_unit = Field(attribute="recommending_unit", column_name="推荐单位")
-    is_renewal = Field(attribute="is_renewal", column_name="复核延续",
-                       widget=ChoiceWidget([(True, "是"), (False, "否")]), default=False)
-    status = Field(attribute="status", column_name="状态", readonly=True,
-                   widget=ChoiceWidget(Certification.Status.choices))
+    is_renewal = Field(
+        attribute="is_renewal",
+        column_name="复核延续",
+        widget=ChoiceWidget([(True, "是"), (False, "否")]),
+        default=False,
+    )
+    status = Field(
+        attribute="status", column_name="状态", readonly=True, widget=ChoiceWidget(Certification.Status.choices)
+    )
     revoked_on = Field(attribute="revoked_on", column_name="撤销日期", widget=DateWidget())
     revoke_reason = Field(attribute="revoke_reason", column_name="撤销原因")
 
@@ -125,8 +154,22 @@ class CertificationResource(_BaseChildResource):
 
     class Meta:
         model = Certification
-        fields = ("id", "base", "base_name", "region", "level", "batch", "certified_on", "valid_until",
-                  "certificate_no", "recommending_unit", "is_renewal", "status", "revoked_on", "revoke_reason")
+        fields = (
+            "id",
+            "base",
+            "base_name",
+            "region",
+            "level",
+            "batch",
+            "certified_on",
+            "valid_until",
+            "certificate_no",
+            "recommending_unit",
+            "is_renewal",
+            "status",
+            "revoked_on",
+            "revoke_reason",
+        )
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
@@ -188,8 +231,9 @@ class AnnualReportResource(_BaseChildResource):
     staff_full_time = Field(attribute="staff_full_time", column_name="专职人员", widget=NumberWidget(), default=0)
     staff_part_time = Field(attribute="staff_part_time", column_name="兼职人员", widget=NumberWidget(), default=0)
     volunteers = Field(attribute="volunteers", column_name="志愿者", widget=NumberWidget(), default=0)
-    exhibition_area = Field(attribute="exhibition_area", column_name="展厅面积(平方米)",
-                            widget=NumberWidget(decimal=True), default=0)
+    exhibition_area = Field(
+        attribute="exhibition_area", column_name="展厅面积(平方米)", widget=NumberWidget(decimal=True), default=0
+    )
     funding = Field(attribute="funding", column_name="科普经费(万元)", widget=NumberWidget(decimal=True), default=0)
     note = Field(attribute="note", column_name="备注")
 
@@ -198,9 +242,23 @@ class AnnualReportResource(_BaseChildResource):
 
     class Meta:
         model = BaseAnnualReport
-        fields = ("id", "base", "base_name", "region", "year", "open_days", "free_open_days", "visitors",
-                  "activities", "staff_full_time", "staff_part_time", "volunteers", "exhibition_area", "funding",
-                  "note")
+        fields = (
+            "id",
+            "base",
+            "base_name",
+            "region",
+            "year",
+            "open_days",
+            "free_open_days",
+            "visitors",
+            "activities",
+            "staff_full_time",
+            "staff_part_time",
+            "volunteers",
+            "exhibition_area",
+            "funding",
+            "note",
+        )
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_diff = True
@@ -216,4 +274,3 @@ class AnnualReportResource(_BaseChildResource):
         if base is None or year is None:
             return None
         return self.scoped_queryset().filter(base=base, year=year).first()
-

@@ -1,5 +1,6 @@
 """Reads for the bases pages that are more than one queryset: the annotated list, a base's overview and its
 history."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,18 @@ RANK_LABELS = {LEVEL_RANK[level]: label for level, label in Certification.Level.
 def annotated_bases(user):
     """The bases the user may read, with today's level and the date the next valid certification expires."""
     today = clock.today()
-    next_expiry = (Certification.objects.filter(base=OuterRef("pk")).valid_on(today)
-                   .order_by("valid_until").values("valid_until")[:1])
+    next_expiry = (
+        Certification.objects.filter(base=OuterRef("pk"))
+        .valid_on(today)
+        .order_by("valid_until")
+        .values("valid_until")[:1]
+    )
     return (
-        Base.objects.visible_to(user).with_level_on(today).annotate(next_expiry=Subquery(next_expiry))
-        .select_related("region").prefetch_related("themes")
+        Base.objects.visible_to(user)
+        .with_level_on(today)
+        .annotate(next_expiry=Subquery(next_expiry))
+        .select_related("region")
+        .prefetch_related("themes")
     )
 
 
@@ -33,7 +41,10 @@ def base_overview(base: Base, today: dt.date) -> dict:
     reports = list(base.annual_reports.order_by("year"))
     level = max((LEVEL_RANK[c.level] for c in certs if c.is_valid_on(today)), default=0)
     return {
-        "base": base, "certifications": certs, "reports": reports, "history": base_history(base),
+        "base": base,
+        "certifications": certs,
+        "reports": reports,
+        "history": base_history(base),
         "chart": {
             "years": [r.year for r in reports],
             "visitors": [r.visitors for r in reports],
@@ -41,7 +52,9 @@ def base_overview(base: Base, today: dt.date) -> dict:
             "labels": {"visitors": _("参观人次"), "activities": _("举办活动次数")},
         },
         "level_label": RANK_LABELS.get(level, _("无有效认定")),
-        "designations": base.designations.all(), "themes": base.themes.all(), "today": today,
+        "designations": base.designations.all(),
+        "themes": base.themes.all(),
+        "today": today,
     }
 
 
@@ -56,11 +69,18 @@ def base_history(base: Base, limit: int = 50) -> list[dict]:
     rows = []
     for model, qs in parts:
         rows += [
-            {"a_label": model._meta.label_lower, "a_id": h["history_id"], "a_at": h["history_date"],
-             "a_type": h["history_type"], "a_user": h["history_user_id"], "a_pk": str(h["id"]),
-             "a_reason": h["history_change_reason"]}
+            {
+                "a_label": model._meta.label_lower,
+                "a_id": h["history_id"],
+                "a_at": h["history_date"],
+                "a_type": h["history_type"],
+                "a_user": h["history_user_id"],
+                "a_pk": str(h["id"]),
+                "a_reason": h["history_change_reason"],
+            }
             for h in qs.order_by("-history_date", "-history_id").values(
-                "history_id", "history_date", "history_type", "history_user_id", "id", "history_change_reason")[:limit]
+                "history_id", "history_date", "history_type", "history_user_id", "id", "history_change_reason"
+            )[:limit]
         ]
     rows.sort(key=lambda r: (r["a_at"], r["a_id"]), reverse=True)
     return audit.describe(rows[:limit])

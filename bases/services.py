@@ -1,4 +1,5 @@
 """Writes and state changes for the base registry (each in a transaction; history via simple_history)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,9 +67,7 @@ def expire_certifications(today: dt.date | None = None, notify: bool = True) -> 
     listing them and those expiring within six months. Returns the newly expired ones."""
     today = today or clock.today()
     with transaction.atomic():
-        lapsed = list(
-            Certification.objects.lapsed(today).select_for_update().select_related("base__region")
-        )
+        lapsed = list(Certification.objects.lapsed(today).select_for_update().select_related("base__region"))
         for cert in lapsed:
             cert.status = Certification.Status.EXPIRED
             cert._change_reason = _("有效期届满,系统自动标记为已到期")
@@ -92,9 +91,16 @@ def send_expiry_digest(expired: list[Certification], today: dt.date, months: int
         for c in expiring
     ]
     subject = _("科普教育基地认定到期提醒(%(date)s):已到期 %(n)s 个,%(m)s 个月内到期 %(k)s 个") % {
-        "date": today, "n": len(expired), "m": months, "k": len(expiring)}
-    return send_digests(subject, {email: lines for email in office_recipients()},
-                        footer=_("请登录科普工作管理平台查看:/bases/?expiring=6"))
+        "date": today,
+        "n": len(expired),
+        "m": months,
+        "k": len(expiring),
+    }
+    return send_digests(
+        subject,
+        {email: lines for email in office_recipients()},
+        footer=_("请登录科普工作管理平台查看:/bases/?expiring=6"),
+    )
 
 
 @transaction.atomic

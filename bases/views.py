@@ -1,4 +1,5 @@
 """Pages for the base registry (thin: reads from querysets, writes through services and forms)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -38,8 +39,9 @@ class BaseListView(RoleRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filterset = BaseFilter(self.request.GET or None, queryset=selectors.annotated_bases(self.request.user),
-                                    request=self.request)
+        self.filterset = BaseFilter(
+            self.request.GET or None, queryset=selectors.annotated_bases(self.request.user), request=self.request
+        )
         qs = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
         if not self.request.GET.get("ordering"):
             qs = qs.order_by("region__path", "name", "pk")
@@ -75,12 +77,16 @@ class BaseDetailView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         base = _visible_base(request, pk)
-        return render(request, "bases/base_detail.html", {
-            **selectors.base_overview(base, clock.today()),
-            "can_edit": services.can_edit_base(request.user, base),
-            "can_file_report": services.can_file_annual_report(request.user, base),
-            "can_manage_certifications": services.can_manage_certifications(request.user),
-        })
+        return render(
+            request,
+            "bases/base_detail.html",
+            {
+                **selectors.base_overview(base, clock.today()),
+                "can_edit": services.can_edit_base(request.user, base),
+                "can_file_report": services.can_file_annual_report(request.user, base),
+                "can_manage_certifications": services.can_manage_certifications(request.user),
+            },
+        )
 
 
 class EditorMixin(RoleRequiredMixin):
@@ -117,8 +123,11 @@ class CertificationCreateView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         base = _visible_base(request, pk)
-        return render(request, "bases/simple_form.html", {
-            "form": CertificationForm(base=base), "base": base, "title": _("登记认定")})
+        return render(
+            request,
+            "bases/simple_form.html",
+            {"form": CertificationForm(base=base), "base": base, "title": _("登记认定")},
+        )
 
     def post(self, request, pk):
         base = _visible_base(request, pk)
@@ -127,8 +136,9 @@ class CertificationCreateView(RoleRequiredMixin, View):
             services.save_with_history(form.instance, request.user)
             messages.success(request, _("认定已登记。"))
             return redirect("bases:detail", pk=base.pk)
-        return render(request, "bases/simple_form.html", {"form": form, "base": base, "title": _("登记认定")},
-                      status=400)
+        return render(
+            request, "bases/simple_form.html", {"form": form, "base": base, "title": _("登记认定")}, status=400
+        )
 
 
 class CertificationUpdateView(RoleRequiredMixin, View):
@@ -138,8 +148,12 @@ class CertificationUpdateView(RoleRequiredMixin, View):
     allowed = ("office",)
 
     def _render(self, request, cert, form, status=200):
-        return render(request, "bases/simple_form.html", {
-            "form": form, "base": cert.base, "title": _("修改认定:%(c)s") % {"c": cert}}, status=status)
+        return render(
+            request,
+            "bases/simple_form.html",
+            {"form": form, "base": cert.base, "title": _("修改认定:%(c)s") % {"c": cert}},
+            status=status,
+        )
 
     def get(self, request, pk):
         cert = _visible_certification(request, pk)
@@ -160,24 +174,32 @@ class CertificationRevokeView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         cert = _visible_certification(request, pk)
-        return render(request, "bases/simple_form.html", {
-            "form": RevokeForm(), "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}})
+        return render(
+            request,
+            "bases/simple_form.html",
+            {"form": RevokeForm(), "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}},
+        )
 
     def post(self, request, pk):
         cert = _visible_certification(request, pk)
         form = RevokeForm(request.POST)
         if form.is_valid():
             try:
-                services.revoke_certification(cert, request.user, form.cleaned_data["reason"],
-                                              on=form.cleaned_data["revoked_on"])
+                services.revoke_certification(
+                    cert, request.user, form.cleaned_data["reason"], on=form.cleaned_data["revoked_on"]
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, _("认定已撤销。"))
                 return redirect("bases:detail", pk=cert.base_id)
-        return render(request, "bases/simple_form.html", {
-            "form": form, "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}}, status=400)
+        return render(
+            request,
+            "bases/simple_form.html",
+            {"form": form, "base": cert.base, "title": _("撤销认定:%(c)s") % {"c": cert}},
+            status=400,
+        )
 
 
 class AnnualReportFormView(RoleRequiredMixin, View):
@@ -204,8 +226,9 @@ class AnnualReportFormView(RoleRequiredMixin, View):
             services.save_with_history(form.instance, request.user)
             messages.success(request, _("年报已保存。"))
             return redirect("bases:detail", pk=base.pk)
-        return render(request, "bases/simple_form.html", {"form": form, "base": base, "title": _("基地年报")},
-                      status=400)
+        return render(
+            request, "bases/simple_form.html", {"form": form, "base": base, "title": _("基地年报")}, status=400
+        )
 
 
 class ExpiringListView(RoleRequiredMixin, ListView):
@@ -223,8 +246,11 @@ class ExpiringListView(RoleRequiredMixin, ListView):
             return 6
 
     def get_queryset(self):
-        return (Certification.objects.visible_to(self.request.user).expiring_within(self.months())
-                .select_related("base__region"))
+        return (
+            Certification.objects.visible_to(self.request.user)
+            .expiring_within(self.months())
+            .select_related("base__region")
+        )
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -249,14 +275,16 @@ class ExportView(RoleRequiredMixin, View):
             raise Http404
         resource_class, title = RESOURCES[kind]
         resource = resource_class(user=request.user)
-        bases = BaseFilter(request.GET, queryset=Base.objects.visible_to(request.user).with_level_on(),
-                           request=request).qs
+        bases = BaseFilter(
+            request.GET, queryset=Base.objects.visible_to(request.user).with_level_on(), request=request
+        ).qs
         if kind == "bases":
             qs = bases.order_by("region__path", "name", "pk")
         else:
             qs = resource.scoped_queryset().filter(base__in=bases.values("pk")).order_by("base_id", "pk")
-        return imports.export_response(resource, resource.export_queryset(qs), _fmt(request),
-                                       f"{title}-{clock.today():%Y%m%d}")
+        return imports.export_response(
+            resource, resource.export_queryset(qs), _fmt(request), f"{title}-{clock.today():%Y%m%d}"
+        )
 
 
 class BaseExportView(RoleRequiredMixin, View):

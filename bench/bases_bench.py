@@ -9,6 +9,7 @@ that is a failure. Prints plain lines `name: value unit`:
     then the real all-or-nothing run) in rows/s, beside a raw bulk_create of the same rows;
   * the list page's query count at 1,000 and at 10,000 bases (they must be equal).
 """
+
 from __future__ import annotations
 
 import io
@@ -56,9 +57,21 @@ def make_rows(n: int):
     categories = [str(label) for _code, label in Base.Category.choices]
     themes = ["气象", "应急", "卫生健康", "水情", "生态环保", "科学家精神"]
     headers = ["编号", "基地名称", "所属区域", "依托单位", "地址", "类别", "主题", "开放方式", "联系人", "联系电话"]
-    rows = [[None, f"压测科普基地{i:05d}", regions[i % 7], f"压测依托单位{i % 500}", f"测试路{i}号",
-             categories[i % len(categories)], themes[i % 6] + ("、" + themes[(i + 1) % 6] if i % 3 == 0 else ""),
-             "免费开放", "王老师", f"0519-8{i:07d}"] for i in range(n)]
+    rows = [
+        [
+            None,
+            f"压测科普基地{i:05d}",
+            regions[i % 7],
+            f"压测依托单位{i % 500}",
+            f"测试路{i}号",
+            categories[i % len(categories)],
+            themes[i % 6] + ("、" + themes[(i + 1) % 6] if i % 3 == 0 else ""),
+            "免费开放",
+            "王老师",
+            f"0519-8{i:07d}",
+        ]
+        for i in range(n)
+    ]
     return headers, rows
 
 
@@ -111,17 +124,33 @@ def bench_import(office):
     theme_by_name = {t.name: t for t in Theme.objects.all()}
     category_by_label = {str(label): code for code, label in Base.Category.choices}
     t0 = time.perf_counter()
-    objs = [Base(name=r[1], region=region_by_name[r[2]], host_organisation=r[3], address=r[4],
-                 category=category_by_label[r[5]], opening_policy="free", contact_person=r[8], contact_phone=r[9])
-            for r in rows]
+    objs = [
+        Base(
+            name=r[1],
+            region=region_by_name[r[2]],
+            host_organisation=r[3],
+            address=r[4],
+            category=category_by_label[r[5]],
+            opening_policy="free",
+            contact_person=r[8],
+            contact_phone=r[9],
+        )
+        for r in rows
+    ]
     objs = Base.objects.bulk_create(objs, batch_size=1000)
     if not objs[0].pk:
         ids = dict(Base.objects.values_list("name", "pk"))
         for o in objs:
             o.pk = ids[o.name]
     through = Base.themes.through
-    through.objects.bulk_create([through(base_id=o.pk, theme_id=theme_by_name[t].pk)
-                                 for o, r in zip(objs, rows, strict=False) for t in r[6].split("、")], batch_size=2000)
+    through.objects.bulk_create(
+        [
+            through(base_id=o.pk, theme_id=theme_by_name[t].pk)
+            for o, r in zip(objs, rows, strict=False)
+            for t in r[6].split("、")
+        ],
+        batch_size=2000,
+    )
     t1 = time.perf_counter()
     out("bulk_create_same_rows", f"{N_IMPORT / (t1 - t0):.0f}", "rows/s")
     out("bulk_create_same_rows_time", f"{t1 - t0:.2f}", "s")
@@ -142,18 +171,27 @@ def fill(n_total: int):
     assert theme is not None, "no themes: load_plan loads them first"
     levels = ["municipal"] * 8 + ["provincial", "national"]
     objs = Base.objects.bulk_create(
-        [Base(name=f"列表基地{i:05d}", region=regions[i % len(regions)]) for i in range(have, n_total)],
-        batch_size=1000)
+        [Base(name=f"列表基地{i:05d}", region=regions[i % len(regions)]) for i in range(have, n_total)], batch_size=1000
+    )
     if not objs or not objs[0].pk:
         ids = dict(Base.objects.values_list("name", "pk"))
         for o in objs:
             o.pk = ids[o.name]
     Certification.objects.bulk_create(
-        [Certification(base_id=o.pk, level=levels[i % 10], certified_on=dt.date(2022, 1 + i % 12, 1),
-                       valid_until=dt.date(2027, 1 + i % 12, 1) - dt.timedelta(days=1)) for i, o in enumerate(objs)],
-        batch_size=1000)
-    Base.themes.through.objects.bulk_create([Base.themes.through(base_id=o.pk, theme_id=theme.pk) for o in objs],
-                                            batch_size=1000)
+        [
+            Certification(
+                base_id=o.pk,
+                level=levels[i % 10],
+                certified_on=dt.date(2022, 1 + i % 12, 1),
+                valid_until=dt.date(2027, 1 + i % 12, 1) - dt.timedelta(days=1),
+            )
+            for i, o in enumerate(objs)
+        ],
+        batch_size=1000,
+    )
+    Base.themes.through.objects.bulk_create(
+        [Base.themes.through(base_id=o.pk, theme_id=theme.pk) for o in objs], batch_size=1000
+    )
 
 
 def list_queries(client, url="/bases/?ordering=-level"):

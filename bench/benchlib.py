@@ -8,6 +8,7 @@ activity returns take seconds, not the hours the ORM would need.
 Also a command, for the load bench's served portal (it runs in another process):
     DATABASE_URL=postgres://…/kepu_bench_load python bench/benchlib.py generate --bases 10000 --returns 100000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -135,27 +136,39 @@ def generate_registry_and_reports(n_bases: int, n_report_units: int) -> None:
     arr = sql_array(districts)
     insert_series(Base, n_bases, {"name": "'基准基地' || g", "region": f"({arr})[1 + g % {len(districts)}]"})
     first, last = Base.objects.order_by("id").values_list("id", flat=True)[:1][0], Base.objects.latest("id").id
-    insert_series(Certification, last - first + 1, {
-        "base": f"{first} - 1 + g",
-        "level": "(ARRAY['municipal','municipal','municipal','provincial','national'])[1 + g % 5]",
-        "certified_on": "DATE '2016-01-01' + ((g * 37) % 3300)",
-        "valid_until": "DATE '2016-01-01' + ((g * 37) % 3300) + 1826",
-        "certificate_no": "'BENCH-' || g",
-        "status": "'valid'",
-    })
+    insert_series(
+        Certification,
+        last - first + 1,
+        {
+            "base": f"{first} - 1 + g",
+            "level": "(ARRAY['municipal','municipal','municipal','provincial','national'])[1 + g % 5]",
+            "certified_on": "DATE '2016-01-01' + ((g * 37) % 3300)",
+            "valid_until": "DATE '2016-01-01' + ((g * 37) % 3300) + 1826",
+            "certificate_no": "'BENCH-' || g",
+            "status": "'valid'",
+        },
+    )
     # a fifth of the bases were later promoted: a second, higher certification
-    insert_series(Certification, (last - first + 1) // 5, {
-        "base": f"{first} - 1 + g * 5",
-        "level": "'provincial'",
-        "certified_on": "DATE '2021-03-01' + ((g * 11) % 1400)",
-        "valid_until": "DATE '2021-03-01' + ((g * 11) % 1400) + 1826",
-        "certificate_no": "'BENCH-P-' || g",
-        "status": "'valid'",
-    })
+    insert_series(
+        Certification,
+        (last - first + 1) // 5,
+        {
+            "base": f"{first} - 1 + g * 5",
+            "level": "'provincial'",
+            "certified_on": "DATE '2021-03-01' + ((g * 11) % 1400)",
+            "valid_until": "DATE '2021-03-01' + ((g * 11) % 1400) + 1826",
+            "certificate_no": "'BENCH-P-' || g",
+            "status": "'valid'",
+        },
+    )
     plan = Plan.objects.get()
     periods = [
-        ReportingPeriod.objects.get_or_create(plan=plan, year=y, kind="year", defaults=dict(
-            name=f"{y}年度", opens_on=f"{y}-12-01", due_on=f"{y + 1}-01-15", closes_on=f"{y + 1}-01-31"))[0]
+        ReportingPeriod.objects.get_or_create(
+            plan=plan,
+            year=y,
+            kind="year",
+            defaults=dict(name=f"{y}年度", opens_on=f"{y}-12-01", due_on=f"{y + 1}-01-15", closes_on=f"{y + 1}-01-31"),
+        )[0]
         for y in range(2021, 2026)
     ]
     ResponsibleUnit.objects.bulk_create(
@@ -163,13 +176,16 @@ def generate_registry_and_reports(n_bases: int, n_report_units: int) -> None:
     )
     unit_ids = list(ResponsibleUnit.objects.filter(name__startswith="基准单位").values_list("id", flat=True))
     UnitReport.objects.bulk_create(
-        [UnitReport(unit_id=u, period=p, status="accepted" if (u + p.year) % 5 else "submitted")
-         for u in unit_ids for p in periods],
+        [
+            UnitReport(unit_id=u, period=p, status="accepted" if (u + p.year) % 5 else "submitted")
+            for u in unit_ids
+            for p in periods
+        ],
         batch_size=2000,
     )
-    targets = list(PlanTarget.objects.filter(
-        code__in=["high_quality_farmers", "tech_tutors_trained", "skilled_workers_trained"]
-    ))
+    targets = list(
+        PlanTarget.objects.filter(code__in=["high_quality_farmers", "tech_tutors_trained", "skilled_workers_trained"])
+    )
     report_ids = list(UnitReport.objects.filter(unit_id__in=unit_ids).values_list("id", flat=True))
     UnitReportFigure.objects.bulk_create(
         [UnitReportFigure(report_id=r, target=t, value=(r * 7 + t.id) % 97) for r in report_ids for t in targets],
@@ -193,26 +209,38 @@ def generate_returns(n: int, start: int = 1) -> None:
     campaigns = list(Campaign.objects.values_list("id", flat=True)[:3])
     if not campaigns:
         for year in (2023, 2024, 2025):
-            campaigns.append(Campaign.objects.create(
-                name=f"{year}年全国科普日(基准)", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
-                ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25),
-            ).id)
+            campaigns.append(
+                Campaign.objects.create(
+                    name=f"{year}年全国科普日(基准)",
+                    year=year,
+                    kind="science_day",
+                    starts_on=dt.date(year, 9, 15),
+                    ends_on=dt.date(year, 9, 30),
+                    schedule_due=dt.date(year, 9, 12),
+                    summary_due=dt.date(year, 9, 25),
+                ).id
+            )
     categories = list(ActivityReturn.Category.values)  # the field's choices
-    insert_series(ActivityReturn, n, {
-        "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
-                  "'submitted','draft','returned'])[1 + g % 10]",
-        "region": f"({sql_array(districts)})[1 + g % {len(districts)}]",
-        "campaign": f"CASE WHEN g % 4 = 0 THEN ({sql_array(campaigns)})[1 + g % {len(campaigns)}] ELSE NULL END",
-        "category": f"({sql_array(categories, quote=True)})[1 + g % {len(categories)}]",
-        "title": "'基准活动' || g",
-        "starts_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
-        "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
-        "actual_participants": "(g * 7) % 900",
-        "online_views": "(g * 3) % 300",
-        "submitted_at": (
-            "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END"
-        ),
-    }, start=start)
+    insert_series(
+        ActivityReturn,
+        n,
+        {
+            "status": "(ARRAY['approved','approved','approved','approved','approved','approved','approved',"
+            "'submitted','draft','returned'])[1 + g % 10]",
+            "region": f"({sql_array(districts)})[1 + g % {len(districts)}]",
+            "campaign": f"CASE WHEN g % 4 = 0 THEN ({sql_array(campaigns)})[1 + g % {len(campaigns)}] ELSE NULL END",
+            "category": f"({sql_array(categories, quote=True)})[1 + g % {len(categories)}]",
+            "title": "'基准活动' || g",
+            "starts_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
+            "ends_on": "DATE '2021-01-01' + ((g * 13) % 1790)",
+            "actual_participants": "(g * 7) % 900",
+            "online_views": "(g * 3) % 300",
+            "submitted_at": (
+                "CASE WHEN g % 10 IN (8, 9) THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END"
+            ),
+        },
+        start=start,
+    )
     through = ActivityReturn.target_populations.through
     pops = list(TargetPopulation.objects.values_list("id", flat=True))
     with connection.cursor() as cur:

@@ -14,6 +14,7 @@ Prints a table; exits 1 if any query count grows with the data.
 Env: PG_URL (default postgres://postgres@127.0.0.1:5432/kepu), KEPU_BENCH_RETURNS (default 10000,100000),
 KEPU_BENCH_REQUESTS (default 20), KEPU_BENCH_KEEP=1 keeps the database for inspection.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,10 +46,14 @@ def build_campaigns():
         year = 2024 + i // 2
         start = dt.date(year, 9, 15) if i % 2 == 0 else dt.date(year, 5, 17)
         campaign = Campaign.objects.create(
-            kind="science_day" if i % 2 == 0 else "sci_tech_week", year=year,
-            name=f"{year}年{'全国科普日' if i % 2 == 0 else '科技活动周'}(基准)", starts_on=start,
-            ends_on=start + dt.timedelta(days=6), schedule_due=start - dt.timedelta(days=3),
-            summary_due=start + dt.timedelta(days=10))
+            kind="science_day" if i % 2 == 0 else "sci_tech_week",
+            year=year,
+            name=f"{year}年{'全国科普日' if i % 2 == 0 else '科技活动周'}(基准)",
+            starts_on=start,
+            ends_on=start + dt.timedelta(days=6),
+            schedule_due=start - dt.timedelta(days=3),
+            summary_due=start + dt.timedelta(days=10),
+        )
         campaign.regions.set(districts)
         campaign.units.set(units)
         campaigns.append(campaign)
@@ -56,13 +61,19 @@ def build_campaigns():
             if j == len(districts) - 1:
                 continue
             late = dt.timedelta(days=2 if j % 3 == 0 else -1)
-            CampaignFiling.objects.create(campaign=campaign, region=region, kind="schedule",
-                                          filed_at=timezone.make_aware(dt.datetime.combine(
-                                              campaign.schedule_due + late, dt.time(10))))
+            CampaignFiling.objects.create(
+                campaign=campaign,
+                region=region,
+                kind="schedule",
+                filed_at=timezone.make_aware(dt.datetime.combine(campaign.schedule_due + late, dt.time(10))),
+            )
             if j % 2 == 0:
-                CampaignFiling.objects.create(campaign=campaign, region=region, kind="summary",
-                                              filed_at=timezone.make_aware(dt.datetime.combine(
-                                                  campaign.summary_due + late, dt.time(10))))
+                CampaignFiling.objects.create(
+                    campaign=campaign,
+                    region=region,
+                    kind="summary",
+                    filed_at=timezone.make_aware(dt.datetime.combine(campaign.summary_due + late, dt.time(10))),
+                )
     return campaigns, districts, units
 
 
@@ -80,27 +91,32 @@ def add_returns(n: int, start: int, campaigns, districts, units, office_id: int)
     # every 10th return is a member unit's (no region); 1 in 8 is year-round (no campaign)
     status = "(ARRAY['draft','submitted','submitted','approved','approved','approved','returned'])[1 + g % 7]"
     day = f"COALESCE(({starts})[1 + g % {len(campaigns)}], DATE '2025-01-01') + (g % 7)"
-    insert_series(ActivityReturn, n, {
-        "status": status,
-        "campaign": f"CASE WHEN g % 8 = 0 THEN NULL ELSE ({camp})[1 + g % {len(campaigns)}] END",
-        "region": f"CASE WHEN g % 10 = 0 THEN NULL ELSE ({reg})[1 + g % {len(districts)}] END",
-        "unit": f"CASE WHEN g % 10 = 0 THEN ({uni})[1 + g % {len(units)}] ELSE NULL END",
-        "title": "'基准活动' || g",
-        "category": f"({cat})[1 + g % {len(categories)}]",
-        "starts_on": day,
-        "ends_on": day,
-        "planned_participants": "100 + (g * 7) % 900",
-        "actual_participants": "(g * 7) % 900",
-        "online_views": "(g * 3) % 300",
-        "budget": "((g % 50) / 10.0)::numeric(10,2)",
-        "source": "'bench'",
-        "version": "CASE WHEN g % 7 = 0 THEN 1 ELSE 2 END",
-        "submitted_at": "CASE WHEN g % 7 = 0 THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END",
-        "submitted_by": "NULL",
-        "decided_at": "CASE WHEN g % 7 IN (3,4,5,6) THEN now() - ((g % 3000) || ' minutes')::interval END",
-        "decided_by": f"CASE WHEN g % 7 IN (3,4,5,6) THEN {office_id} END",
-        "return_reason": "CASE WHEN g % 7 = 6 THEN '请补充活动照片。' ELSE '' END",
-    }, start=start)
+    insert_series(
+        ActivityReturn,
+        n,
+        {
+            "status": status,
+            "campaign": f"CASE WHEN g % 8 = 0 THEN NULL ELSE ({camp})[1 + g % {len(campaigns)}] END",
+            "region": f"CASE WHEN g % 10 = 0 THEN NULL ELSE ({reg})[1 + g % {len(districts)}] END",
+            "unit": f"CASE WHEN g % 10 = 0 THEN ({uni})[1 + g % {len(units)}] ELSE NULL END",
+            "title": "'基准活动' || g",
+            "category": f"({cat})[1 + g % {len(categories)}]",
+            "starts_on": day,
+            "ends_on": day,
+            "planned_participants": "100 + (g * 7) % 900",
+            "actual_participants": "(g * 7) % 900",
+            "online_views": "(g * 3) % 300",
+            "budget": "((g % 50) / 10.0)::numeric(10,2)",
+            "source": "'bench'",
+            "version": "CASE WHEN g % 7 = 0 THEN 1 ELSE 2 END",
+            "submitted_at": "CASE WHEN g % 7 = 0 THEN NULL ELSE now() - ((g % 5000) || ' minutes')::interval END",
+            "submitted_by": "NULL",
+            "decided_at": "CASE WHEN g % 7 IN (3,4,5,6) THEN now() - ((g % 3000) || ' minutes')::interval END",
+            "decided_by": f"CASE WHEN g % 7 IN (3,4,5,6) THEN {office_id} END",
+            "return_reason": "CASE WHEN g % 7 = 6 THEN '请补充活动照片。' ELSE '' END",
+        },
+        start=start,
+    )
     with connection.cursor() as cur:
         # autovacuum keeps the visibility map current in a live database; do it now for index-only scans
         cur.execute("VACUUM ANALYZE events_activityreturn")
@@ -120,8 +136,12 @@ def measure(client, url: str) -> dict:
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    return {"p50": pct(times, 50), "p95": pct(times, 95), "queries": len(ctx.captured_queries),
-            "slowest_sql": max((float(q["time"]) for q in ctx.captured_queries), default=0.0)}
+    return {
+        "p50": pct(times, 50),
+        "p95": pct(times, 95),
+        "queries": len(ctx.captured_queries),
+        "slowest_sql": max((float(q["time"]) for q in ctx.captured_queries), default=0.0),
+    }
 
 
 def main() -> int:
@@ -137,8 +157,9 @@ def main() -> int:
     try:
         call_command("migrate", verbosity=0)
         call_command("load_plan", verbosity=0, stdout=io.StringIO())
-        office = User.objects.create_user("bench-office", password="x" * 12, role="office", is_staff=True,
-                                          last_name="市科协科普部")
+        office = User.objects.create_user(
+            "bench-office", password="x" * 12, role="office", is_staff=True, last_name="市科协科普部"
+        )
         campaigns, districts, units = build_campaigns()
         target = campaigns[-2]  # a campaign with returns from every region, unit and state
         pages = {
@@ -159,8 +180,11 @@ def main() -> int:
             count = ActivityReturn.objects.count()
             in_campaign = ActivityReturn.objects.filter(campaign=target).count()
             queue = ActivityReturn.objects.submitted().count()
-            print(f"returns: {count} ({in_campaign} in {target.name}, {queue} awaiting review) "
-                  f"generated in {time.perf_counter() - t0:.1f} s", flush=True)
+            print(
+                f"returns: {count} ({in_campaign} in {target.name}, {queue} awaiting review) "
+                f"generated in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
             results[size] = {name: measure(client, url) for name, url in pages.items()}
     finally:
         if os.environ.get("KEPU_BENCH_KEEP") != "1":
@@ -173,8 +197,10 @@ def main() -> int:
     for name in pages:
         for size in SIZES:
             r = results[size][name]
-            print(f"{name:<26}{size:>9}{r['p50'] * 1000:>9.1f}{r['p95'] * 1000:>9.1f}{r['queries']:>9}"
-                  f"{r['slowest_sql'] * 1000:>12.1f}")
+            print(
+                f"{name:<26}{size:>9}{r['p50'] * 1000:>9.1f}{r['p95'] * 1000:>9.1f}{r['queries']:>9}"
+                f"{r['slowest_sql'] * 1000:>12.1f}"
+            )
     grew = [name for name in pages if len({results[s][name]["queries"] for s in SIZES}) > 1]
     small, large = SIZES[0], SIZES[-1]
     print()

@@ -10,6 +10,7 @@ rows of an xlsx (env KEPU_BENCH_IMPORT_ROWS, default "1500,10000"):
   * a raw bulk_create of the same activities and their population rows (no checks, no history), same run — rows/s.
 Prints plain lines `name: value unit`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,12 @@ except Exception as exc:  # no server, no driver, no rights: say so
         sys.exit(2)
     os.environ["KEPU_VAR_DIR"] = _tmp.name
     database_url = f"sqlite:///{_tmp.name}/bench.sqlite3"
-setup_django(database_url, MEDIA_ROOT=os.path.join(_tmp.name, "media"),
-             KEPU_PRIVATE_MEDIA_ROOT=os.path.join(_tmp.name, "private"), KEPU_MAX_IMPORT_BYTES=str(20 * 1024 * 1024))
+setup_django(
+    database_url,
+    MEDIA_ROOT=os.path.join(_tmp.name, "media"),
+    KEPU_PRIVATE_MEDIA_ROOT=os.path.join(_tmp.name, "private"),
+    KEPU_MAX_IMPORT_BYTES=str(20 * 1024 * 1024),
+)
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -61,9 +66,32 @@ def make_rows(n: int):
     for i in range(n):
         day = dt.date(2025, 9, 15) + dt.timedelta(days=i % 7)
         people = POPULATIONS[i % 5] + ("、" + POPULATIONS[(i + 2) % 5] if i % 3 == 0 else "")
-        rows.append([i + 1, f"压测科普活动{i:05d}", CATEGORIES[i % 5], "线下", day, day, "", f"湖塘镇{i % 20}",
-                     "武进区科协", "", f"压测地点{i}", "人工智能", people, "", 100 + i % 400, i % 30, i % 5,
-                     round((i % 50) / 10, 2), f"KPR-{i:05d}", "张老师", "0519-86000000", None])
+        rows.append(
+            [
+                i + 1,
+                f"压测科普活动{i:05d}",
+                CATEGORIES[i % 5],
+                "线下",
+                day,
+                day,
+                "",
+                f"湖塘镇{i % 20}",
+                "武进区科协",
+                "",
+                f"压测地点{i}",
+                "人工智能",
+                people,
+                "",
+                100 + i % 400,
+                i % 30,
+                i % 5,
+                round((i % 50) / 10, 2),
+                f"KPR-{i:05d}",
+                "张老师",
+                "0519-86000000",
+                None,
+            ]
+        )
     return KNOWN_HEADERS, rows
 
 
@@ -111,8 +139,11 @@ def bench(n: int, clerk, campaign):
     out(f"rows_{n}_preview", f"{n / (t1 - t0):.0f}", f"rows/s ({t1 - t0:.2f} s)")
     confirm_s = t2 - t1
     out(f"rows_{n}_confirm", f"{n / confirm_s:.0f}", f"rows/s ({confirm_s:.2f} s)")
-    out(f"rows_{n}_confirm_minus_preview", f"{max(confirm_s - (t1 - t0), 0):.2f}",
-        "s (the writes: bulk rows + history + m2m)")
+    out(
+        f"rows_{n}_confirm_minus_preview",
+        f"{max(confirm_s - (t1 - t0), 0):.2f}",
+        "s (the writes: bulk rows + history + m2m)",
+    )
     out(f"rows_{n}_reimport_unchanged", f"{n / (t3 - t2):.0f}", f"rows/s ({t3 - t2:.2f} s)")
     clear()
 
@@ -120,19 +151,46 @@ def bench(n: int, clerk, campaign):
     by_name = {p.name: p for p in TargetPopulation.objects.all()}
     labels = {str(label): code for code, label in ActivityReturn.Category.choices}
     t0 = time.perf_counter()
-    objs = [ActivityReturn(campaign=campaign, region=clerk.region, title=r[1], category=labels[r[2]], format="offline",
-                           starts_on=r[4], ends_on=r[5], town=r[7], organiser=r[8], venue=r[10], topics=r[11],
-                           general_public=False, planned_participants=r[14], volunteers=r[15], experts=r[16],
-                           budget=r[17], platform_ref=r[18], contact_name=r[19], contact_phone=r[20],
-                           source="import", created_by=clerk) for r in rows]
+    objs = [
+        ActivityReturn(
+            campaign=campaign,
+            region=clerk.region,
+            title=r[1],
+            category=labels[r[2]],
+            format="offline",
+            starts_on=r[4],
+            ends_on=r[5],
+            town=r[7],
+            organiser=r[8],
+            venue=r[10],
+            topics=r[11],
+            general_public=False,
+            planned_participants=r[14],
+            volunteers=r[15],
+            experts=r[16],
+            budget=r[17],
+            platform_ref=r[18],
+            contact_name=r[19],
+            contact_phone=r[20],
+            source="import",
+            created_by=clerk,
+        )
+        for r in rows
+    ]
     objs = ActivityReturn.objects.bulk_create(objs, batch_size=500)
     if not objs[0].pk:
         ids = dict(ActivityReturn.objects.values_list("title", "pk"))
         for o in objs:
             o.pk = ids[o.title]
     through = ActivityReturn.target_populations.through
-    through.objects.bulk_create([through(activityreturn_id=o.pk, targetpopulation_id=by_name[p].pk)
-                                 for o, r in zip(objs, rows, strict=False) for p in r[12].split("、")], batch_size=2000)
+    through.objects.bulk_create(
+        [
+            through(activityreturn_id=o.pk, targetpopulation_id=by_name[p].pk)
+            for o, r in zip(objs, rows, strict=False)
+            for p in r[12].split("、")
+        ],
+        batch_size=2000,
+    )
     t1 = time.perf_counter()
     out(f"rows_{n}_raw_bulk_create", f"{n / (t1 - t0):.0f}", f"rows/s ({t1 - t0:.2f} s)")
     out(f"rows_{n}_confirm_time_over_raw", f"{confirm_s / (t1 - t0):.1f}", "x")
@@ -151,9 +209,15 @@ def main():
 
     wujin = Region.objects.get(code="320412")
     clerk = User.objects.create_user("bench-wujin", password="x" * 12, role="district", region=wujin)
-    campaign = Campaign.objects.create(kind="science_day", year=2025, name="2025年全国科普日",
-                                       starts_on=dt.date(2025, 9, 15), ends_on=dt.date(2025, 9, 21),
-                                       schedule_due=dt.date(2025, 9, 12), summary_due=dt.date(2025, 9, 25))
+    campaign = Campaign.objects.create(
+        kind="science_day",
+        year=2025,
+        name="2025年全国科普日",
+        starts_on=dt.date(2025, 9, 15),
+        ends_on=dt.date(2025, 9, 21),
+        schedule_due=dt.date(2025, 9, 12),
+        summary_due=dt.date(2025, 9, 25),
+    )
     campaign.regions.set(Region.objects.districts())
     for n in SIZES:
         bench(n, clerk, campaign)

@@ -13,6 +13,7 @@ Sizes can be reduced for a quick run: KEPU_BENCH_RETURNS=100000,1000000 KEPU_BEN
 Exit status 1 when the dashboard's query count grows with the number of returns. The roll-up/SQL ratio
 is reported against the 1.5x aim but does not fail the run (timings on a shared machine are noisy).
 """
+
 from __future__ import annotations
 
 import os
@@ -102,18 +103,22 @@ def _hand_sql_text(key: str, sql: str) -> str:
     if sql == "BASES_BY_TOP_LEVEL":
         tops = ", ".join(
             f"MAX({rank}) FILTER (WHERE c.certified_on <= DATE '{d}' AND c.valid_until >= DATE '{d}' "
-            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) t{y}" for y, d in snapshot_ends
+            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) t{y}"
+            for y, d in snapshot_ends
         )
         union = " UNION ALL ".join(
             f"SELECT '{y}', region_id, t{y}, COUNT(*) FROM per_base WHERE t{y} IS NOT NULL GROUP BY 2, 3"
             for y, _d in snapshot_ends
         )
-        return (f"WITH per_base AS (SELECT c.base_id, b.region_id, {tops} FROM bases_certification c "
-                f"JOIN bases_base b ON b.id = c.base_id GROUP BY 1, 2) {union}")
+        return (
+            f"WITH per_base AS (SELECT c.base_id, b.region_id, {tops} FROM bases_certification c "
+            f"JOIN bases_base b ON b.id = c.base_id GROUP BY 1, 2) {union}"
+        )
     if sql == "NEW_CERTIFICATIONS":
         counts = ", ".join(
             f"COUNT(DISTINCT c.base_id) FILTER (WHERE c.certified_on <= DATE '{d}' "
-            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) n{y}" for y, d in ends
+            f"AND (c.revoked_on IS NULL OR c.revoked_on > DATE '{d}')) n{y}"
+            for y, d in ends
         )
         return " UNION ALL ".join(
             f"SELECT b.region_id, {counts} FROM bases_certification c JOIN bases_base b ON b.id = c.base_id "
@@ -129,8 +134,10 @@ def _hand_sql_text(key: str, sql: str) -> str:
         since = today - dt.timedelta(days=366)
         parts = []
         for kind, due in (("schedule", "schedule_due"), ("summary", "summary_due")):
-            for table, col, filing_col in (("events_campaign_regions", "region_id", "region_id"),
-                                           ("events_campaign_units", "responsibleunit_id", "unit_id")):
+            for table, col, filing_col in (
+                ("events_campaign_regions", "region_id", "region_id"),
+                ("events_campaign_units", "responsibleunit_id", "unit_id"),
+            ):
                 parts.append(
                     f"SELECT '{kind}', {'t.region_id' if col == 'region_id' else 'NULL::bigint'}, COUNT(*) "
                     f"FROM {table} t JOIN events_campaign c ON c.id = t.campaign_id "
@@ -217,8 +224,10 @@ def main() -> int:
             t0 = time.perf_counter()
             generate_returns(size - inserted, start=inserted + 1)
             inserted = size
-            print(f"returns: {ActivityReturn.objects.count()} activity returns "
-                  f"(generated in {time.perf_counter() - t0:.1f} s)")
+            print(
+                f"returns: {ActivityReturn.objects.count()} activity returns "
+                f"(generated in {time.perf_counter() - t0:.1f} s)"
+            )
             first = run_rollup(trigger="bench-first")
             print(f"rollup_first_run_{size}: {_seconds(first):.2f} s ({first.rows} values written)")
             rollups, hand = [], []
@@ -234,8 +243,14 @@ def main() -> int:
             print(f"dashboard_p50_{size}: {pct(times, 50) * 1000:.1f} ms")
             print(f"dashboard_p95_{size}: {pct(times, 95) * 1000:.1f} ms")
             print(f"dashboard_queries_{size}: {queries}")
-            results[size] = {"rollup": r, "sql": h, "ratio": r / h, "p50": pct(times, 50) * 1000,
-                             "p95": pct(times, 95) * 1000, "queries": queries}
+            results[size] = {
+                "rollup": r,
+                "sql": h,
+                "ratio": r / h,
+                "p50": pct(times, 50) * 1000,
+                "p95": pct(times, 95) * 1000,
+                "queries": queries,
+            }
     finally:
         if os.environ.get("KEPU_BENCH_KEEP") != "1":
             drop_database(DB_NAME, PG)
@@ -247,8 +262,10 @@ def report(results: dict[int, dict]) -> int:
     print("\n== summary (indicators bench)")
     print(f"{'returns':>10} {'roll-up s':>10} {'SQL s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for size, r in results.items():
-        print(f"{size:>10,} {r['rollup']:>10.2f} {r['sql']:>8.2f} {r['ratio']:>6.2f}x {r['p50']:>8.1f} "
-              f"{r['p95']:>8.1f} {r['queries']:>8}")
+        print(
+            f"{size:>10,} {r['rollup']:>10.2f} {r['sql']:>8.2f} {r['ratio']:>6.2f}x {r['p50']:>8.1f} "
+            f"{r['p95']:>8.1f} {r['queries']:>8}"
+        )
     failed = False
     counts = [r["queries"] for r in results.values()]
     if len(counts) > 1 and max(counts) > counts[0]:
@@ -258,8 +275,10 @@ def report(results: dict[int, dict]) -> int:
         print(f"ok   dashboard query count does not grow: {counts[0]} at every size")
     for size, r in results.items():
         verdict = "within" if r["ratio"] <= AIM_RATIO else "ABOVE"
-        print(f"note roll-up/SQL at {size:,} returns: {r['ratio']:.2f}x, {verdict} the {AIM_RATIO}x aim "
-              "(reported, not enforced: timings on a shared machine are noisy)")
+        print(
+            f"note roll-up/SQL at {size:,} returns: {r['ratio']:.2f}x, {verdict} the {AIM_RATIO}x aim "
+            "(reported, not enforced: timings on a shared machine are noisy)"
+        )
     return 1 if failed else 0
 
 

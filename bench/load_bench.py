@@ -18,6 +18,7 @@ KEPU_BENCH_KEEP_DB=1 keeps the database afterwards.
 Users log in before the timed run (one session per simulated user; the password hash costs ~0.3 s of
 CPU per login and is measured separately) — the timed mix is what logged-in staff do all day.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 PG = pg_server()
 DB_NAME = os.environ.get("KEPU_BENCH_DB", "kepu_bench_load")
-LARGE = {"bases": os.environ.get("KEPU_BENCH_BASES", "10000"), "returns": os.environ.get("KEPU_BENCH_RETURNS", "100000"),
-         "report-units": os.environ.get("KEPU_BENCH_REPORT_UNITS", "200")}
+LARGE = {
+    "bases": os.environ.get("KEPU_BENCH_BASES", "10000"),
+    "returns": os.environ.get("KEPU_BENCH_RETURNS", "100000"),
+    "report-units": os.environ.get("KEPU_BENCH_REPORT_UNITS", "200"),
+}
 
 
 def default_broker() -> str:
@@ -58,12 +62,27 @@ ROLES = {"office": "office", "wujin": "district", "tianning": "district", "jiaoy
 
 # (weight, path): lists and details, the API, the dashboard; submissions are in the locustfile.
 DEFAULT_GETS = [
-    (6, "/"), (8, "/plan/"), (6, "/plan/tasks/{task}/"), (5, "/plan/units/"), (4, "/plan/units/{unit}/"),
-    (3, "/plan/populations/{population}/"), (8, "/indicators/"), (4, "/bases/"), (4, "/events/"),
-    (6, "/api/v1/tasks/"), (5, "/api/v1/tasks/?level=measure&page=1"), (4, "/api/v1/regions/"),
-    (3, "/api/v1/units/"), (3, "/api/v1/regions/{region}/"), (3, "/api/v1/indicators/"),
-    (3, "/api/v1/dashboard/summary/"), (3, "/api/v1/bases/"), (3, "/api/v1/activities/"),
-    (3, "/indicators/?region={region}"), (3, "/events/review/"), (2, "/plan/reports/"),
+    (6, "/"),
+    (8, "/plan/"),
+    (6, "/plan/tasks/{task}/"),
+    (5, "/plan/units/"),
+    (4, "/plan/units/{unit}/"),
+    (3, "/plan/populations/{population}/"),
+    (8, "/indicators/"),
+    (4, "/bases/"),
+    (4, "/events/"),
+    (6, "/api/v1/tasks/"),
+    (5, "/api/v1/tasks/?level=measure&page=1"),
+    (4, "/api/v1/regions/"),
+    (3, "/api/v1/units/"),
+    (3, "/api/v1/regions/{region}/"),
+    (3, "/api/v1/indicators/"),
+    (3, "/api/v1/dashboard/summary/"),
+    (3, "/api/v1/bases/"),
+    (3, "/api/v1/activities/"),
+    (3, "/indicators/?region={region}"),
+    (3, "/events/review/"),
+    (2, "/plan/reports/"),
 ]
 
 
@@ -76,9 +95,17 @@ def free_port() -> int:
 def portal_env(static_root: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update(
-        KEPU_ENV="production", KEPU_HTTPS="false", SECRET_KEY="bench-only-" + "k" * 50, DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=PG + DB_NAME, KEPU_TESTING="false",
-        DB_CONN_MAX_AGE="60", STATIC_ROOT=str(static_root), WEB_CONCURRENCY=str(WORKERS), LOG_LEVEL="WARNING",
+        KEPU_ENV="production",
+        KEPU_HTTPS="false",
+        SECRET_KEY="bench-only-" + "k" * 50,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=PG + DB_NAME,
+        KEPU_TESTING="false",
+        DB_CONN_MAX_AGE="60",
+        STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY=str(WORKERS),
+        LOG_LEVEL="WARNING",
         CELERY_BROKER_URL=BROKER,
     )
     return env
@@ -107,9 +134,17 @@ def login(base: str, username: str) -> dict:
 
     session = requests.Session()
     session.get(base + "/accounts/login/", timeout=30)
-    response = session.post(base + "/accounts/login/", timeout=60, allow_redirects=False, data={
-        "username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
-    }, headers={"Referer": base + "/accounts/login/"})
+    response = session.post(
+        base + "/accounts/login/",
+        timeout=60,
+        allow_redirects=False,
+        data={
+            "username": username,
+            "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken"),
+        },
+        headers={"Referer": base + "/accounts/login/"},
+    )
     if response.status_code != 302:
         raise SystemExit(f"login as {username} failed: HTTP {response.status_code}")
     return {"username": username, "role": ROLES[username], "cookies": session.cookies.get_dict()}
@@ -128,7 +163,9 @@ def preflight(base: str, sessions: list[dict], paths: list[tuple[int, str]]) -> 
             continue
         kept = []
         for weight, path in paths:
-            status = requests.get(base + path, cookies=session["cookies"], timeout=30, allow_redirects=False).status_code
+            status = requests.get(
+                base + path, cookies=session["cookies"], timeout=30, allow_redirects=False
+            ).status_code
             if status in (403, 404):  # refused, or outside the role's remit (another region's page is a 404)
                 continue
             elif status >= 400:
@@ -141,9 +178,11 @@ def preflight(base: str, sessions: list[dict], paths: list[tuple[int, str]]) -> 
 
 
 def rollup_runs(env: dict, since: float) -> int:
-    code = ("import datetime as dt; from indicators.models import RollupRun; "
-            f"print(RollupRun.objects.filter(started_at__gte=dt.datetime.fromtimestamp({since}, dt.timezone.utc), "
-            "status='ok').count())")
+    code = (
+        "import datetime as dt; from indicators.models import RollupRun; "
+        f"print(RollupRun.objects.filter(started_at__gte=dt.datetime.fromtimestamp({since}, dt.timezone.utc), "
+        "status='ok').count())"
+    )
     return int(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
@@ -160,9 +199,13 @@ def _seed(env: dict) -> None:
         if command.strip():
             manage(seed_env, command.strip())
     t0 = time.time()
-    generated = subprocess.run([PY, str(ROOT / "bench" / "benchlib.py"), "generate",
-                                *[f"--{k}={v}" for k, v in LARGE.items()]],
-                               cwd=ROOT, env=seed_env, capture_output=True, text=True)
+    generated = subprocess.run(
+        [PY, str(ROOT / "bench" / "benchlib.py"), "generate", *[f"--{k}={v}" for k, v in LARGE.items()]],
+        cwd=ROOT,
+        env=seed_env,
+        capture_output=True,
+        text=True,
+    )
     if generated.returncode != 0:
         raise SystemExit(f"generating the large data set failed:\n{generated.stdout}\n{generated.stderr}")
     print(f"  {generated.stdout.strip().splitlines()[-1]} in {time.time() - t0:.0f} s")
@@ -172,8 +215,10 @@ def main() -> int:
     started = time.time()
     static_root = ROOT / "var" / "bench-static"
     env = portal_env(static_root)
-    print(f"load bench: {USERS} users × {SECONDS} s, gunicorn {WORKERS} workers, PostgreSQL {DB_NAME}, "
-          f"broker {BROKER or 'none (in-process tasks)'}")
+    print(
+        f"load bench: {USERS} users × {SECONDS} s, gunicorn {WORKERS} workers, PostgreSQL {DB_NAME}, "
+        f"broker {BROKER or 'none (in-process tasks)'}"
+    )
     create_database(DB_NAME, PG)
     server = worker = None
     try:
@@ -189,13 +234,40 @@ def main() -> int:
 
             redis.Redis.from_url(BROKER).flushdb()  # the bench's own Redis database: nothing left from a past run
             worker_log = open(ROOT / "var" / "bench-worker.log", "w")  # noqa: SIM115 - the worker writes to it
-            worker = subprocess.Popen([PY, "-m", "celery", "-A", "kepu_portal", "worker", "--concurrency=1",
-                                       "--loglevel=WARNING", "-n", f"bench-{os.getpid()}@%h"],
-                                      cwd=ROOT, env=env, stdout=worker_log,
-                                      stderr=subprocess.STDOUT)
-        server = subprocess.Popen([PY, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config",
-                                   "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            worker = subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "kepu_portal",
+                    "worker",
+                    "--concurrency=1",
+                    "--loglevel=WARNING",
+                    "-n",
+                    f"bench-{os.getpid()}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=worker_log,
+                stderr=subprocess.STDOUT,
+            )
+        server = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "kepu_portal.wsgi:application",
+                "--config",
+                "deploy/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -216,12 +288,34 @@ def main() -> int:
         (workdir / "sessions.json").write_text(json.dumps(sessions))
         (workdir / "gets.json").write_text(json.dumps(gets_by_role))
         prefix = workdir / "run"
-        locust_env = dict(os.environ, KEPU_BENCH_SESSIONS=str(workdir / "sessions.json"),
-                          KEPU_BENCH_GETS=str(workdir / "gets.json"), KEPU_BENCH_PASSWORD=DEMO_PASSWORD)
+        locust_env = dict(
+            os.environ,
+            KEPU_BENCH_SESSIONS=str(workdir / "sessions.json"),
+            KEPU_BENCH_GETS=str(workdir / "gets.json"),
+            KEPU_BENCH_PASSWORD=DEMO_PASSWORD,
+        )
         exe = Path(PY).with_name("locust")
-        cmd = [str(exe) if exe.exists() else "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-               "-u", str(USERS), "-r", str(max(1, USERS // 5)), "-t", f"{SECONDS}s", "--host", base,
-               "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
+        cmd = [
+            str(exe) if exe.exists() else "locust",
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            str(max(1, USERS // 5)),
+            "-t",
+            f"{SECONDS}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+        ]
         print(f"  running locust: {' '.join(cmd[1:])}")
         t_run = time.time()
         result = subprocess.run(cmd, cwd=ROOT, env=locust_env, capture_output=True, text=True)
@@ -231,8 +325,10 @@ def main() -> int:
         print(f"{'request':48} {'count':>7} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
         for row in rows:
             if row["Name"] != "Aggregated":
-                print(f"{(row['Type'] + ' ' + row['Name'])[:48]:48} {row['Request Count']:>7} {row['Failure Count']:>5} "
-                      f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+                print(
+                    f"{(row['Type'] + ' ' + row['Name'])[:48]:48} {row['Request Count']:>7} {row['Failure Count']:>5} "
+                    f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+                )
         exceptions_csv = Path(f"{prefix}_exceptions.csv")
         exceptions = list(csv.DictReader(exceptions_csv.read_text().splitlines())) if exceptions_csv.exists() else []
         if exceptions:  # an exception inside a locust task is an error of the bench itself: never hide it
@@ -240,22 +336,39 @@ def main() -> int:
             for row in exceptions:
                 print(f"  {row.get('Count')}× {row.get('Message')}\n{row.get('Traceback', '')[-800:]}")
         errors = int(total["Failure Count"]) + sum(int(row.get("Count", 0) or 0) for row in exceptions)
-        conflicts = next((int(line.split("=")[1]) for line in (result.stdout + result.stderr).splitlines()
-                          if line.startswith("KEPU_BENCH_CONFLICTS=")), 0)
+        conflicts = next(
+            (
+                int(line.split("=")[1])
+                for line in (result.stdout + result.stderr).splitlines()
+                if line.startswith("KEPU_BENCH_CONFLICTS=")
+            ),
+            0,
+        )
         rollups = rollup_runs(env, since=t_run)
         summary = {
-            "users": USERS, "seconds": SECONDS, "gunicorn_workers": WORKERS, "requests": int(total["Request Count"]),
-            "rps": round(float(total["Requests/s"]), 1), "p50_ms": int(float(total["50%"])),
-            "p95_ms": int(float(total["95%"])), "p99_ms": int(float(total["99%"])), "errors": errors,
+            "users": USERS,
+            "seconds": SECONDS,
+            "gunicorn_workers": WORKERS,
+            "requests": int(total["Request Count"]),
+            "rps": round(float(total["Requests/s"]), 1),
+            "p50_ms": int(float(total["50%"])),
+            "p95_ms": int(float(total["95%"])),
+            "p99_ms": int(float(total["99%"])),
+            "errors": errors,
             "mix_by_role": {role: len(kept) for role, kept in gets_by_role.items()},
-            "approval_conflicts_409": conflicts, "rollups_during_run": rollups,
+            "approval_conflicts_409": conflicts,
+            "rollups_during_run": rollups,
             "data": {k: int(v) for k, v in LARGE.items()},
         }
         print()
-        print(f"TOTAL  {summary['requests']} requests  {summary['rps']} req/s  p50 {summary['p50_ms']} ms  "
-              f"p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  errors {errors}")
-        print(f"       approvals that lost the race to another reviewer (409, the conflict rule): {conflicts}; "
-              f"roll-ups the worker finished during the run: {rollups}")
+        print(
+            f"TOTAL  {summary['requests']} requests  {summary['rps']} req/s  p50 {summary['p50_ms']} ms  "
+            f"p95 {summary['p95_ms']} ms  p99 {summary['p99_ms']} ms  errors {errors}"
+        )
+        print(
+            f"       approvals that lost the race to another reviewer (409, the conflict rule): {conflicts}; "
+            f"roll-ups the worker finished during the run: {rollups}"
+        )
         out_dir = ROOT / "var" / "bench"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "load_bench.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ opens pages and API lists/details (weighted GET mix), and writes what its role w
     approval enqueues the roll-up on the Celery worker,
   - everybody: a language switch (a CSRF-checked form POST) and an API token request (password check).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -68,29 +69,48 @@ class StaffUser(HttpUser):
             return
         n = next(_counter)
         headers = {"X-CSRFToken": self.csrf, "Referer": self.host + "/"}
-        created = self.client.post("/api/v1/activities/", name="/api/v1/activities/ [create]", json={
-            "title": f"压测活动 {self.username} {n}", "category": "town_main_event", "format": "offline",
-            "starts_on": "2026-09-16", "ends_on": "2026-09-16", "venue": "新时代文明实践站",
-            "planned_participants": 120, "actual_participants": 100 + n % 50,
-        }, headers=headers)
+        created = self.client.post(
+            "/api/v1/activities/",
+            name="/api/v1/activities/ [create]",
+            json={
+                "title": f"压测活动 {self.username} {n}",
+                "category": "town_main_event",
+                "format": "offline",
+                "starts_on": "2026-09-16",
+                "ends_on": "2026-09-16",
+                "venue": "新时代文明实践站",
+                "planned_participants": 120,
+                "actual_participants": 100 + n % 50,
+            },
+            headers=headers,
+        )
         if created.status_code == 201:
             body = created.json()
-            self.client.post(f"/api/v1/activities/{body['id']}/submit/", name="/api/v1/activities/{id}/submit/",
-                             json={"version": body["version"]}, headers=headers)
+            self.client.post(
+                f"/api/v1/activities/{body['id']}/submit/",
+                name="/api/v1/activities/{id}/submit/",
+                json={"version": body["version"]},
+                headers=headers,
+            )
 
     @task(6)
     def approve_the_oldest_submitted_return(self):
         if self.role != "office":
             return
-        queue = self.client.get("/api/v1/activities/?status=submitted&ordering=submitted_at",
-                                name="/api/v1/activities/?status=submitted")
+        queue = self.client.get(
+            "/api/v1/activities/?status=submitted&ordering=submitted_at", name="/api/v1/activities/?status=submitted"
+        )
         results = queue.json().get("results", []) if queue.status_code == 200 else []
         if not results:
             return
         item = results[random.randrange(min(3, len(results)))]  # reviewers pick near the head of the queue
-        with self.client.post(f"/api/v1/activities/{item['id']}/approve/", name="/api/v1/activities/{id}/approve/",
-                              json={"version": item["version"]}, catch_response=True,
-                              headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"}) as response:
+        with self.client.post(
+            f"/api/v1/activities/{item['id']}/approve/",
+            name="/api/v1/activities/{id}/approve/",
+            json={"version": item["version"]},
+            catch_response=True,
+            headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"},
+        ) as response:
             if response.status_code == 409:  # another reviewer was first: the conflict rule, not a failure
                 next(CONFLICTS)
                 response.success()
@@ -98,13 +118,24 @@ class StaffUser(HttpUser):
     @task(2)
     def switch_language(self):
         language = random.choice(["en", "zh-hans"])
-        self.client.post("/i18n/setlang/", name="/i18n/setlang/", allow_redirects=False, data={
-            "language": language, "next": "/", "csrfmiddlewaretoken": self.csrf,
-        }, headers={"Referer": self.host + "/"})
+        self.client.post(
+            "/i18n/setlang/",
+            name="/i18n/setlang/",
+            allow_redirects=False,
+            data={
+                "language": language,
+                "next": "/",
+                "csrfmiddlewaretoken": self.csrf,
+            },
+            headers={"Referer": self.host + "/"},
+        )
 
     @task(1)
     def api_token(self):
         # the session cookie makes DRF check CSRF on this POST, as it would for a browser
-        self.client.post("/api/v1/auth/token/", name="/api/v1/auth/token/",
-                         data={"username": self.username, "password": PASSWORD},
-                         headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"})
+        self.client.post(
+            "/api/v1/auth/token/",
+            name="/api/v1/auth/token/",
+            data={"username": self.username, "password": PASSWORD},
+            headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"},
+        )

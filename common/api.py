@@ -1,4 +1,5 @@
 """API pieces shared by the apps with a review workflow (activity returns, unit reports)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -12,16 +13,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .workflow import WorkflowError
 
-REVIEW_NEEDS_VERSION = "审核操作必须提供您看到的版本号 version(记录的 version 字段),以免审核他人刚修改过、您尚未看到的内容。"
+REVIEW_NEEDS_VERSION = (
+    "审核操作必须提供您看到的版本号 version(记录的 version 字段),以免审核他人刚修改过、您尚未看到的内容。"
+)
 
 
 class WorkflowActionSerializer(serializers.Serializer):
     """Body of POST …/{id}/submit/, approve/, accept/, return/, reopen/."""
 
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text="退回/重新打开时必填的理由")
-    version = serializers.IntegerField(required=False, help_text="您看到的版本号(活动补充信息的操作为 report_version);与当前版本不符时返回 409。"
-                                       "审核操作(通过、退回、接受、重新打开)必须提供")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="退回/重新打开时必填的理由"
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="您看到的版本号(活动补充信息的操作为 report_version);与当前版本不符时返回 409。"
+        "审核操作(通过、退回、接受、重新打开)必须提供",
+    )
 
 
 class ReadableRelatedField(serializers.PrimaryKeyRelatedField):
@@ -58,8 +65,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, (ProtectedError, RestrictedError)):
         blockers = {obj._meta.verbose_name for obj in exc.protected_objects if hasattr(obj, "_meta")}
         what = "、".join(sorted(str(name) for name in blockers)) or "其他记录"
-        return Response({"detail": f"该记录仍被{what}引用,不能删除。请先处理这些记录。"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": f"该记录仍被{what}引用,不能删除。请先处理这些记录。"}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, (WorkflowError, DjangoValidationError)):
         return error_response(exc)
     return drf_exception_handler(exc, context)
@@ -70,6 +78,7 @@ class WorkflowActionsMixin:
     Mixed into a GenericAPIView, whose methods it calls (declared here for the type checker only)."""
 
     if TYPE_CHECKING:
+
         def get_object(self) -> Any: ...
         def get_queryset(self) -> QuerySet: ...
         def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer: ...
@@ -82,14 +91,19 @@ class WorkflowActionsMixin:
         body = WorkflowActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rule = type(obj).TRANSITIONS.get(action)
-        if (rule is not None and rule.who == "reviewer" and body.validated_data.get("version") is None
-                and obj.can_review(request.user)):
+        if (
+            rule is not None
+            and rule.who == "reviewer"
+            and body.validated_data.get("version") is None
+            and obj.can_review(request.user)
+        ):
             # A decision is about the version the reviewer saw: without it, a second reviewer (or a
             # resubmission in between) could be decided on unseen. Refusals of the role stay 403.
             return Response({"version": [REVIEW_NEEDS_VERSION]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            self.transition_service(obj, action, request.user, body.validated_data.get("reason", ""),
-                                    body.validated_data.get("version"))
+            self.transition_service(
+                obj, action, request.user, body.validated_data.get("reason", ""), body.validated_data.get("version")
+            )
         except (WorkflowError, DjangoPermissionDenied, DjangoValidationError) as exc:
             return error_response(exc)
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)

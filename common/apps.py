@@ -16,8 +16,11 @@ class CommonConfig(AppConfig):
 
         # A login only stamps last_login: not a change anyone needs in the audit trail.
         def skip_login_stamp(sender, instance, update_fields=None, **kwargs):
-            if (update_fields is not None and set(update_fields) <= {"last_login"}
-                    and not hasattr(instance, "skip_history_when_saving")):
+            if (
+                update_fields is not None
+                and set(update_fields) <= {"last_login"}
+                and not hasattr(instance, "skip_history_when_saving")
+            ):
                 instance.skip_history_when_saving = True
                 instance._kepu_skip_set = True
 

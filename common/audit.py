@@ -5,6 +5,7 @@ that an app registers with `HistoricalRecords()` appears here without any change
 One UNION query over the history tables gives the page; only the ≤50 rows shown are then loaded
 in full to describe what changed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -62,15 +63,19 @@ def entries(model_label: str | None = None, user_id: int | None = None, date_fro
             qs = qs.filter(history_date__gte=_day_bounds(date_from))
         if date_to:
             qs = qs.filter(history_date__lte=_day_bounds(date_to, end=True))
-        qs = qs.order_by().annotate(
-            a_label=Value(label, output_field=CharField()),
-            a_id=F("history_id"),
-            a_at=F("history_date"),
-            a_type=F("history_type"),
-            a_user=F("history_user_id"),
-            a_pk=Cast(pk_name, output_field=CharField()),
-            a_reason=F("history_change_reason"),
-        ).values("a_label", "a_id", "a_at", "a_type", "a_user", "a_pk", "a_reason")
+        qs = (
+            qs.order_by()
+            .annotate(
+                a_label=Value(label, output_field=CharField()),
+                a_id=F("history_id"),
+                a_at=F("history_date"),
+                a_type=F("history_type"),
+                a_user=F("history_user_id"),
+                a_pk=Cast(pk_name, output_field=CharField()),
+                a_reason=F("history_change_reason"),
+            )
+            .values("a_label", "a_id", "a_at", "a_type", "a_user", "a_pk", "a_reason")
+        )
         parts.append(qs)
     if not parts:
         return None
@@ -110,17 +115,28 @@ def describe(rows: list[dict]) -> list[dict]:
                         delta = record.diff_against(previous)
                     except Exception:
                         delta = None
-                    for change in (delta.changes if delta else []):
+                    for change in delta.changes if delta else []:
                         field = tracked.model._meta.get_field(change.field) if change.field else None
-                        changes.append({
-                            "field": str(getattr(field, "verbose_name", change.field)),
-                            "old": display_value(field, change.old), "new": display_value(field, change.new),
-                        })
-        described.append({
-            "at": row["a_at"], "type": TYPE_LABELS.get(row["a_type"], row["a_type"]),
-            "model": tracked.verbose_name, "label": row["a_label"], "object": obj_repr, "object_pk": row["a_pk"],
-            "user": users.get(row["a_user"]), "reason": row["a_reason"] or "", "changes": changes,
-        })
+                        changes.append(
+                            {
+                                "field": str(getattr(field, "verbose_name", change.field)),
+                                "old": display_value(field, change.old),
+                                "new": display_value(field, change.new),
+                            }
+                        )
+        described.append(
+            {
+                "at": row["a_at"],
+                "type": TYPE_LABELS.get(row["a_type"], row["a_type"]),
+                "model": tracked.verbose_name,
+                "label": row["a_label"],
+                "object": obj_repr,
+                "object_pk": row["a_pk"],
+                "user": users.get(row["a_user"]),
+                "reason": row["a_reason"] or "",
+                "changes": changes,
+            }
+        )
     return described
 
 

@@ -3,6 +3,7 @@ filing windows, certification validity, digests and dashboards uses.
 
 Services take an explicit `today=`; when a caller leaves it out they ask `today()` here, so there is one place a
 test (or a demo loader) fixes the clock: monkeypatch `common.clock.today`."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -2,6 +2,7 @@
 in (private) storage. One place decides the headers: the download name (RFC 6266, UTF-8 for Chinese names, via
 Django's content_disposition_header), `nosniff` so a browser never guesses a type, and `private` caching so a
 shared proxy keeps no copy of a region's data."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,9 @@ def xlsx_download(content: bytes, filename: str) -> HttpResponse:
     return content_download(content, filename, XLSX)
 
 
-def stored_file_download(field_file, filename: str | None = None, content_type: str | None = None, *,
-                         inline: bool = False) -> FileResponse:
+def stored_file_download(
+    field_file, filename: str | None = None, content_type: str | None = None, *, inline: bool = False
+) -> FileResponse:
     """A file kept in storage (an upload): 404 when the record has none or the file is gone from disk. Without a
     known `content_type` it is always an attachment (never rendered by the browser)."""
     if not field_file:
@@ -42,6 +44,10 @@ def stored_file_download(field_file, filename: str | None = None, content_type: 
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=not (inline and content_type),
-                            filename=filename or os.path.basename(field_file.name))
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not (inline and content_type),
+        filename=filename or os.path.basename(field_file.name),
+    )
     return _harden(response)

@@ -6,6 +6,7 @@ technical pages instead, to the people trying the portal; ``FriendlyErrorsMiddle
 then too while ``KEPU_FRIENDLY_ERRORS`` is on (the default). ``KEPU_FRIENDLY_ERRORS=false`` gives a developer
 Django's debug pages back. A crash is logged with its traceback either way.
 """
+
 import logging
 
 from django.conf import settings
@@ -61,8 +62,12 @@ class FriendlyErrorsMiddleware:
             return _handler(request, 404)(request, exception)
         if not isinstance(exception, Exception):  # pragma: no cover - process_exception only receives Exceptions
             return None
-        logger.error("Internal Server Error: %s", request.path, exc_info=exception,
-                     extra={"status_code": 500, "request": request})
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
         response = _handler(request, 500)(request)
         response._has_been_logged = True  # with its traceback, above; Django would log it again without one
         return response

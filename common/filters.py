@@ -1,5 +1,6 @@
 """Filters shared by list pages and the API: ids and numbers bounded to what the database holds, so a query
 string such as ?unit=99999999999999999999 or ?unit=1e400 is a validation error (400), never a database error."""
+
 from __future__ import annotations
 
 import copy
@@ -13,8 +14,11 @@ from .limits import MAX_ID
 
 
 class IdField(forms.IntegerField):
-    default_error_messages = {"invalid": "“%(value)s”不是有效的编号。", "max_value": "编号过大。",
-                              "min_value": "编号不能为负数。"}
+    default_error_messages = {
+        "invalid": "“%(value)s”不是有效的编号。",
+        "max_value": "编号过大。",
+        "min_value": "编号不能为负数。",
+    }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -63,10 +67,21 @@ class KepuFilterSet(django_filters.FilterSet):
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
-        **{field: {"filter_class": BoundedNumberFilter} for field in (
-            models.IntegerField, models.BigIntegerField, models.SmallIntegerField, models.PositiveIntegerField,
-            models.PositiveSmallIntegerField, models.PositiveBigIntegerField, models.AutoField, models.BigAutoField,
-            models.DecimalField, models.FloatField)},
+        **{
+            field: {"filter_class": BoundedNumberFilter}
+            for field in (
+                models.IntegerField,
+                models.BigIntegerField,
+                models.SmallIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+                models.AutoField,
+                models.BigAutoField,
+                models.DecimalField,
+                models.FloatField,
+            )
+        },
         models.ForeignKey: {
             "filter_class": BoundedModelChoiceFilter,
             "extra": lambda f: {"queryset": django_filters.filterset.remote_queryset(f)},

@@ -11,6 +11,7 @@ The first worksheet's XML is scanned directly (openpyxl does not tell a formula 
 whose result is the empty text, t="str"); the upload has passed common.uploads.check_zip_container, so its
 size is capped and its XML is known to parse without a DTD.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,9 @@ def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
     for rel in fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(f"{_PKG_REL}Relationship"):
         if rel.get("Type", "").endswith("/worksheet"):
             target = rel.get("Target", "")
-            targets[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
-                                      else posixpath.normpath(posixpath.join("xl", target)))
+            targets[rel.get("Id")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
     for sheet in fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
         if sheet.get(f"{_DOC_REL}id") in targets:
             return targets[sheet.get(f"{_DOC_REL}id")]

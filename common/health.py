@@ -11,6 +11,7 @@ No login (load balancers and container probes call it). JSON body:
 HTTP 200 while the database answers (a broker outage only delays background work: submissions
 are still saved), 503 when it does not. "degraded" names the part that is down.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -87,8 +88,11 @@ def last_rollup() -> dict | None:
     run = model.objects.exclude(finished_at=None).order_by("-finished_at").first()
     if run is None:
         return {"last_finished_at": None, "age_seconds": None, "status": None}
-    return {"last_finished_at": run.finished_at.isoformat(), "age_seconds": _age(run.finished_at),
-            "status": getattr(run, "status", None)}
+    return {
+        "last_finished_at": run.finished_at.isoformat(),
+        "age_seconds": _age(run.finished_at),
+        "status": getattr(run, "status", None),
+    }
 
 
 def last_heartbeat() -> dict | None:
@@ -97,8 +101,12 @@ def last_heartbeat() -> dict | None:
     beat = WorkerHeartbeat.objects.order_by("-at").first()
     if beat is None:
         return None
-    return {"last_heartbeat_at": beat.at.isoformat(), "age_seconds": _age(beat.at), "name": beat.name,
-            "worker": beat.worker}
+    return {
+        "last_heartbeat_at": beat.at.isoformat(),
+        "age_seconds": _age(beat.at),
+        "name": beat.name,
+        "worker": beat.worker,
+    }
 
 
 @never_cache

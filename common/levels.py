@@ -1,5 +1,6 @@
 """The ranks of certification levels (national > provincial > municipal), shared by the bases' lists and filters
 and by the indicator sources that count bases by their highest valid level."""
+
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Value, When

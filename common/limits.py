@@ -5,6 +5,7 @@ Counts (participants, views, volunteers, experts) have maxima the office sets in
 ± `KEPU_DATE_MARGIN_YEARS` (2021-2035 ± 5: 2016-2040). Limits are callables so a changed setting needs no migration.
 Every message is Chinese and names the limit.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,7 +68,12 @@ def validate_plan_date(value: dt.date) -> None:
             "日期须在 %(first)s 年至 %(last)s 年之间"
             "(规划期 %(start)s-%(end)s 年前后 %(margin)s 年),填写的是 %(value)s。",
             code="date_out_of_range",
-            params={"first": first_year(), "last": last_year(), "start": settings.KEPU_PLAN_START_YEAR,
-                    "end": settings.KEPU_PLAN_END_YEAR, "margin": settings.KEPU_DATE_MARGIN_YEARS,
-                    "value": value.isoformat()},
+            params={
+                "first": first_year(),
+                "last": last_year(),
+                "start": settings.KEPU_PLAN_START_YEAR,
+                "end": settings.KEPU_PLAN_END_YEAR,
+                "margin": settings.KEPU_DATE_MARGIN_YEARS,
+                "value": value.isoformat(),
+            },
         )

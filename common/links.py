@@ -9,6 +9,7 @@
 Both are plain functions, not ``URLValidator`` subclasses, so DRF's ModelSerializer keeps them on the
 API fields too (it drops ``URLValidator`` instances from a URLField's model validators).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -55,7 +56,8 @@ def validate_http_url(value) -> None:
     if text and not _valid(text):
         raise ValidationError(
             _("“%(url)s”不是 http 或 https 链接,请填写以 http:// 或 https:// 开头的网址。") % {"url": _shown(text)},
-            code="http_url")
+            code="http_url",
+        )
 
 
 def validate_http_links(value) -> None:
@@ -64,7 +66,9 @@ def validate_http_links(value) -> None:
     for number, line in enumerate((value or "").splitlines(), start=1):
         text = line.strip()
         if text and not _valid(text):
-            messages.append(_("第 %(line)s 行“%(url)s”不是 http 或 https 链接,请填写以 http:// 或 https:// 开头的网址。")
-                            % {"line": number, "url": _shown(text)})
+            messages.append(
+                _("第 %(line)s 行“%(url)s”不是 http 或 https 链接,请填写以 http:// 或 https:// 开头的网址。")
+                % {"line": number, "url": _shown(text)}
+            )
     if messages:
         raise ValidationError(messages, code="http_url")

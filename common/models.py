@@ -1,4 +1,5 @@
 """Abstract pieces shared by the apps that have a review workflow (returns, reports)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -16,13 +17,23 @@ class WorkflowModel(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     return_reason = models.TextField(_("退回/重开理由"), blank=True, editable=False)
 
@@ -42,8 +53,12 @@ class TransitionRecord(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
     version = models.PositiveIntegerField(_("版本"))
-    level = models.CharField(_("层级"), max_length=16, blank=True,
-                             choices=[("filer", _("填报单位")), ("district", _("辖市(区)")), ("city", _("市级"))])
+    level = models.CharField(
+        _("层级"),
+        max_length=16,
+        blank=True,
+        choices=[("filer", _("填报单位")), ("district", _("辖市(区)")), ("city", _("市级"))],
+    )
     phase = models.CharField(_("阶段"), max_length=16, blank=True, default="")
 
     class Meta:

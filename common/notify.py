@@ -1,4 +1,5 @@
 """Digest e-mails: one message per recipient per run, never one per record."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,7 +24,8 @@ def emails_turned_off(addresses) -> set[str]:
 
     addresses = {a for a in addresses if a}
     users = User.objects.filter(is_active=True, email__in=addresses).values_list(
-        "email", "notification_preference__email_enabled")
+        "email", "notification_preference__email_enabled"
+    )
     wanted: set[str] = set()
     off: set[str] = set()
     for email, enabled in users:

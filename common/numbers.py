@@ -5,6 +5,7 @@ word, a unit, separators, full-width digits, 万): a form shows the reading back
 can say what it read. Anything else — a decimal count, a negative, two numbers, letters — is refused with a
 Chinese message; the caller names the field or the cell.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,7 @@ def read_count(text) -> Reading:
     body = _normalise(raw)
     for word in APPROXIMATE:
         if body.startswith(word):
-            body = body[len(word):]
+            body = body[len(word) :]
             break
     changed = True
     while changed:
@@ -98,11 +99,17 @@ class CountField(forms.IntegerField):
         try:
             reading = read_count(value)
         except CountNotUnderstood as exc:
-            raise forms.ValidationError(self.error_messages["not_understood"], code="not_understood",
-                                        params={"text": str(value)[:40], "why": str(exc)}) from None
+            raise forms.ValidationError(
+                self.error_messages["not_understood"],
+                code="not_understood",
+                params={"text": str(value)[:40], "why": str(exc)},
+            ) from None
         if not reading.exact:
-            raise forms.ValidationError(self.error_messages["check_reading"], code="check_reading",
-                                        params={"text": str(value)[:40], "value": reading.value})
+            raise forms.ValidationError(
+                self.error_messages["check_reading"],
+                code="check_reading",
+                params={"text": str(value)[:40], "value": reading.value},
+            )
         return reading.value
 
 

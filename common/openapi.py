@@ -7,6 +7,7 @@ WWW-Authenticate), 403 (role not allowed), 404 (unknown id or another region's o
 workflow action or an edit) carries a stale `version` (common/workflow.ConflictError); schemathesis checks every
 response against the schema, so each operation lists them. An operation that already documents a code keeps its own.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,19 +31,25 @@ OBJECT_WRITES = ("put", "patch", "post", "delete")
 
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
-    components.setdefault(ERROR_SCHEMA_NAME, {
-        "type": "object",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
-    })
+    components.setdefault(
+        ERROR_SCHEMA_NAME,
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+        },
+    )
     # DRF validation errors: {"field": ["message", …], "non_field_errors": […]} or {"detail": "…"}
     # (nested serializers nest the same shape), or a plain list of messages.
-    components.setdefault(VALIDATION_SCHEMA_NAME, {
-        "oneOf": [
-            {"type": "object", "additionalProperties": {}},
-            {"type": "array", "items": {}},
-        ],
-    })
+    components.setdefault(
+        VALIDATION_SCHEMA_NAME,
+        {
+            "oneOf": [
+                {"type": "object", "additionalProperties": {}},
+                {"type": "array", "items": {}},
+            ],
+        },
+    )
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in ("get", "put", "patch", "post", "delete", "head", "options", "trace"):
@@ -53,10 +60,13 @@ def add_error_responses(result, generator, request, public):
                     continue
                 if code == "409" and not (method in OBJECT_WRITES and "{" in path):
                     continue
-                responses.setdefault(code, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
-                })
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+                    },
+                )
     return result
 
 

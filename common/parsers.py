@@ -1,4 +1,5 @@
 """Request parsers: JSON that cannot exhaust the server."""
+
 from __future__ import annotations
 
 import json

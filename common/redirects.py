@@ -5,6 +5,7 @@
 ``//evil.example/``, ``///evil.example``, ``https://evil.example``, ``javascript:…`` and ``\\\\evil.example``
 all fall back to the default page. Django's own login and language views make the same check.
 """
+
 from __future__ import annotations
 
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,8 +15,7 @@ def is_safe_next(request, url) -> bool:
     """True when `url` stays on this site (same host, and https if the request is https)."""
     if not url or not isinstance(url, str):
         return False
-    return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
+    return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
 
 def safe_next(request, default: str, param: str = "next") -> str:

@@ -5,6 +5,7 @@ foreign key may be empty, so an API answering `"parent": null` contradicts its o
 (found by schemathesis). This reads the model field behind each relation and adds `nullable`.
 Registered on import (common.apps.CommonConfig.ready).
 """
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 

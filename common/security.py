@@ -1,4 +1,5 @@
 """Small security helpers: the client address used by django-axes behind reverse proxies."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -31,6 +32,9 @@ def lockout_response(request, original_response=None, credentials=None):
     message = f"登录失败次数过多(连续 {limit} 次),账户已暂时锁定" + (f",请 {minutes} 分钟后再试。" if minutes else "。")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
-    context = {"failure_limit": limit, "cooloff_minutes": minutes,
-               "username": get_client_username(request, credentials) or ""}
+    context = {
+        "failure_limit": limit,
+        "cooloff_minutes": minutes,
+        "username": get_client_username(request, credentials) or "",
+    }
     return render(request, "common/lockout.html", context, status=429)

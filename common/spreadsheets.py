@@ -32,6 +32,7 @@ Use:
     writer = csv_writer(stream); writer.writerow([...])           # csv
     dataset_xlsx(dataset) / dataset_csv(dataset)                  # a tablib / import-export Dataset
 """
+
 from __future__ import annotations
 
 import csv
@@ -172,7 +173,9 @@ def dataset_xlsx(dataset, title: str | None = None) -> bytes:
                 cell.font = bold
             elif isinstance(cell.value, str) and "\n" in cell.value:
                 cell.alignment = wrap
-            widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value if cell.value is not None else "")))
+            widths[cell.column] = max(
+                widths.get(cell.column, 0), len(str(cell.value if cell.value is not None else ""))
+            )
     if dataset.headers:
         ws.freeze_panes = "A2"
     for column, width in widths.items():

@@ -1,4 +1,5 @@
 """Private file storage: uploads that only a permission-checked view may stream (never /media/)."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ request still succeeds: the task is logged and parked as a `PendingTask` row, wh
 sends. Identical parked tasks (same name and arguments) are sent once, so tasks enqueued this way
 must be idempotent (a roll-up is).
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,9 @@ def send_now_or_park(task_name: str, args: list, kwargs: dict, countdown: int | 
     except Exception as exc:  # broker down or unreachable: never raise into the request
         from .models import PendingTask
 
-        log.warning("broker unavailable, task parked for later: %s", task_name,
-                    extra={"task": task_name, "error": repr(exc)})
+        log.warning(
+            "broker unavailable, task parked for later: %s", task_name, extra={"task": task_name, "error": repr(exc)}
+        )
         PendingTask.objects.create(task_name=task_name, args=list(args), kwargs=dict(kwargs), last_error=repr(exc))
         return False
     resend_pending()
@@ -102,8 +104,9 @@ def resend_pending(limit: int = 200) -> int:
                     _publish(row.task_name, row.args, row.kwargs)
                 except Exception as exc:
                     PendingTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=repr(exc))
-                    log.warning("broker still unavailable, %d parked task(s) wait", len(rows) - sent,
-                                extra={"error": repr(exc)})
+                    log.warning(
+                        "broker still unavailable, %d parked task(s) wait", len(rows) - sent, extra={"error": repr(exc)}
+                    )
                     break
                 seen.add(key)
                 sent += 1

@@ -29,6 +29,7 @@ here, raising `UploadRejected`; programs' attachments; every xlsx/csv import); a
 name, the extension of an allowed kind or .bin) — a client's file name such as ../../etc/passwd.png never reaches a
 path. Pillow's own ceiling (Image.MAX_IMAGE_PIXELS) is set to KEPU_MAX_IMAGE_PIXELS before any image is opened.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,16 +50,41 @@ MAX_UNCOMPRESSED_BYTES = 100 * MB  # total of all members of a docx/xlsx
 MAX_COMPRESSION_RATIO = 100  # uncompressed / compressed, whole archive and per member
 MAX_ZIP_MEMBERS = 2_000
 
-LABELS = {"jpeg": "JPEG 图片", "png": "PNG 图片", "pdf": "PDF 文档", "docx": "Word 文档(.docx)",
-          "xlsx": "Excel 工作簿(.xlsx)", "csv": "CSV 或文本表格(.csv/.txt)"}
-EXTENSIONS = {"jpeg": {".jpg", ".jpeg"}, "png": {".png"}, "pdf": {".pdf"}, "docx": {".docx"}, "xlsx": {".xlsx"},
-              "csv": {".csv", ".txt"}}
+LABELS = {
+    "jpeg": "JPEG 图片",
+    "png": "PNG 图片",
+    "pdf": "PDF 文档",
+    "docx": "Word 文档(.docx)",
+    "xlsx": "Excel 工作簿(.xlsx)",
+    "csv": "CSV 或文本表格(.csv/.txt)",
+}
+EXTENSIONS = {
+    "jpeg": {".jpg", ".jpeg"},
+    "png": {".png"},
+    "pdf": {".pdf"},
+    "docx": {".docx"},
+    "xlsx": {".xlsx"},
+    "csv": {".csv", ".txt"},
+}
 STORED_EXTENSION = {"jpeg": "jpg", "png": "png", "pdf": "pdf", "docx": "docx", "xlsx": "xlsx"}
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-ACTUAL = {"jpeg": "JPG 图片", "png": "PNG 图片", "pdf": "PDF", "docx": "Word 文档", "xlsx": "Excel 工作簿",
-          "zip": "压缩包", "ole": "旧版 Office 文档(.doc/.xls)", "exe": "可执行程序", None: "未知格式"}
+CONTENT_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ACTUAL = {
+    "jpeg": "JPG 图片",
+    "png": "PNG 图片",
+    "pdf": "PDF",
+    "docx": "Word 文档",
+    "xlsx": "Excel 工作簿",
+    "zip": "压缩包",
+    "ole": "旧版 Office 文档(.doc/.xls)",
+    "exe": "可执行程序",
+    None: "未知格式",
+}
 ZIP_MAGIC = (b"PK\x03\x04",)
 
 
@@ -150,7 +176,8 @@ def check_image(data: bytes, name: str, kind: str, label: str = "") -> None:
             width, height = probe.size
             if width * height > limit:
                 raise ValidationError(
-                    f"{label}“{name}”尺寸过大({width}×{height} 像素),不能超过 {limit // 1_000_000} 百万像素,已拒绝。")
+                    f"{label}“{name}”尺寸过大({width}×{height} 像素),不能超过 {limit // 1_000_000} 百万像素,已拒绝。"
+                )
             if probe.format != {"jpeg": "JPEG", "png": "PNG"}[kind]:
                 raise ValidationError(f"{label}“{name}”已损坏或不完整,无法读取,请重新导出后上传。")
             probe.load()  # decodes everything: a truncated file fails here
@@ -214,7 +241,8 @@ def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limi
     compressed = sum(m.compress_size for m in members) or 1
     if total > limits.max_uncompressed:
         raise ValidationError(
-            f"“{name}”解压后过大({_human(total)},上限 {_human(limits.max_uncompressed)}),疑似压缩炸弹,已拒绝。")
+            f"“{name}”解压后过大({_human(total)},上限 {_human(limits.max_uncompressed)}),疑似压缩炸弹,已拒绝。"
+        )
     if total / compressed > limits.max_ratio:
         raise ValidationError(f"“{name}”压缩比异常(约 {total // compressed}:1),疑似压缩炸弹,已拒绝。")
     for member in members:
@@ -229,12 +257,12 @@ def check_zip_container(data: bytes, name: str = "上传的文件", limits: Limi
         with archive.open(member) as raw:
             capped = _CappedReader(raw, limits.max_uncompressed - inflated, name)
             try:
-                for _event, _elem in iterparse(capped, forbid_dtd=True, forbid_entities=True,
-                                               forbid_external=True):
+                for _event, _elem in iterparse(capped, forbid_dtd=True, forbid_entities=True, forbid_external=True):
                     _elem.clear()
             except DefusedXmlException as exc:
                 raise ValidationError(
-                    f"“{name}”的部件 {member.filename} 含有 DTD/实体声明(XML 炸弹或外部实体),已拒绝。") from exc
+                    f"“{name}”的部件 {member.filename} 含有 DTD/实体声明(XML 炸弹或外部实体),已拒绝。"
+                ) from exc
             except ValidationError:
                 raise
             except Exception as exc:  # ParseError and friends
@@ -260,8 +288,13 @@ class _CappedReader(io.RawIOBase):
         return chunk
 
 
-def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_bytes: int | None = None,
-                    limits: Limits = DEFAULT_LIMITS, label: str = "") -> str:
+def validate_upload(
+    upload,
+    kinds=("jpeg", "png", "pdf", "docx", "xlsx"),
+    max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    label: str = "",
+) -> str:
     """Check an uploaded file; return its real kind ("pdf", …) or raise ValidationError (Chinese, naming the file;
     `label` such as 照片 or 附件 goes before the name)."""
     name = _name(upload)
@@ -287,8 +320,10 @@ def validate_upload(upload, kinds=("jpeg", "png", "pdf", "docx", "xlsx"), max_by
         actual = ACTUAL.get(kind if kind is not None else _actual(head), "未知格式")
         if kinds == ("csv",):
             what = f"实际内容:{actual}" if actual != "未知格式" else "含有二进制内容"
-            raise ValidationError(f"{label}“{name}”不是文本格式的 CSV({what}),可能是其他格式改了扩展名。"
-                                  "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。")
+            raise ValidationError(
+                f"{label}“{name}”不是文本格式的 CSV({what}),可能是其他格式改了扩展名。"
+                "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"
+            )
         raise ValidationError(f"{label}“{name}”的文件类型不被接受:只接受 {allowed}(实际内容:{actual}),已拒绝。")
     assert kind is not None  # one of `kinds`
     ext = os.path.splitext(name)[1].lower()
@@ -329,8 +364,13 @@ class CheckedFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
 
-def open_workbook_safely(upload, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS, read_only: bool = True,
-                         data_only: bool = True):
+def open_workbook_safely(
+    upload,
+    max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    read_only: bool = True,
+    data_only: bool = True,
+):
     """Validate an uploaded .xlsx (size, type, zip bomb, XML bomb) and only then open it with openpyxl."""
     import openpyxl
     from django.conf import settings

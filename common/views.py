@@ -24,8 +24,9 @@ class AuditFilterForm(forms.Form):
         ]
         self.fields["user"].queryset = get_user_model().objects.order_by("username")
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)
-                                          else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 class AuditView(RoleRequiredMixin, TemplateView):
@@ -42,7 +43,8 @@ class AuditView(RoleRequiredMixin, TemplateView):
         qs = audit.entries(
             model_label=filters.get("model") or None,
             user_id=filters["user"].pk if filters.get("user") else None,
-            date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
         )
         page = Paginator(qs if qs is not None else [], self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()

@@ -1,4 +1,5 @@
 """Form widgets shared by the apps."""
+
 from __future__ import annotations
 
 import os

@@ -22,6 +22,7 @@ reported on after it): each phase is a `Phase` naming the record's fields that h
 version, submitted/decided stamps, reason), and each `Transition` names its phase. Phases are decided on
 their own — their own status and their own optimistic-lock version — through the same rules.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -137,16 +138,23 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
     model = type(obj)
     phase = phase_of(obj, declared)
     what = f"{phase.label}" if phase.label else "该记录"
-    if (expected_version is not None and int(expected_version) != phase.version_of(obj)
-            and _allowed(obj, user, declared)):
+    if (
+        expected_version is not None
+        and int(expected_version) != phase.version_of(obj)
+        and _allowed(obj, user, declared)
+    ):
         # decided on a version the user no longer has: a conflict, whatever the record's level is now
-        raise ConflictError(f"{what}已被他人修改(当前状态:{status_label(model, phase.status_of(obj))}),"
-                            "您看到的是旧版本。请刷新页面后再操作。")
+        raise ConflictError(
+            f"{what}已被他人修改(当前状态:{status_label(model, phase.status_of(obj))}),"
+            "您看到的是旧版本。请刷新页面后再操作。"
+        )
     rule = rule_for(obj, action, user)
     if rule is None or not _allowed(obj, user, rule):
         if rule is None and declared.who == "reviewer" and obj.can_review(user):
-            raise InvalidTransition(f"{what}当前不在您的审核环节(当前状态:{status_label(model, phase.status_of(obj))}),"
-                                    f"不能执行“{declared.label or action}”。")
+            raise InvalidTransition(
+                f"{what}当前不在您的审核环节(当前状态:{status_label(model, phase.status_of(obj))}),"
+                f"不能执行“{declared.label or action}”。"
+            )
         raise TransitionNotAllowed(f"您无权执行“{declared.label or action}”操作。")
     reason = (reason or "").strip()
     if rule.needs_reason and not reason:
@@ -160,8 +168,10 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
         if current is None:
             raise InvalidTransition("记录不存在。")
         if current[version_field] != version:
-            raise ConflictError(f"{what}已被他人修改(当前状态:{status_label(model, current[status_field])}),"
-                                "您看到的是旧版本。请刷新页面后再操作。")
+            raise ConflictError(
+                f"{what}已被他人修改(当前状态:{status_label(model, current[status_field])}),"
+                "您看到的是旧版本。请刷新页面后再操作。"
+            )
         from_status = current[status_field]
         if from_status not in rule.sources:
             raise InvalidTransition(f"当前状态“{status_label(model, from_status)}”不能执行“{rule.label or action}”。")
@@ -177,12 +187,23 @@ def apply_transition(obj, action: str, user, reason: str = "", expected_version:
         if updated != 1:  # pragma: no cover - guarded by select_for_update above
             raise ConflictError("该记录已被他人修改,请刷新页面后再操作。")
         obj.transitions.create(
-            action=action, from_status=from_status, to_status=rule.target, actor=user, reason=reason,
-            version=version + 1, level="filer" if rule.who == "filer" else review_level_of(user), phase=phase.name,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            actor=user,
+            reason=reason,
+            version=version + 1,
+            level="filer" if rule.who == "filer" else review_level_of(user),
+            phase=phase.name,
         )
         obj.refresh_from_db()
         workflow_transitioned.send(
-            sender=model, instance=obj, action=action, from_status=from_status, to_status=rule.target, actor=user,
+            sender=model,
+            instance=obj,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            actor=user,
             phase=phase.name,
         )
     return obj

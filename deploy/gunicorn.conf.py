@@ -5,6 +5,7 @@ Environment: KEPU_BIND (default 127.0.0.1:8000; the container sets 0.0.0.0:8000)
 X-Forwarded-Proto is trusted, default 127.0.0.1). In production mode (KEPU_ENV=production) gunicorn's
 own error and access logs are JSON lines like the portal's.
 """
+
 import os
 
 bind = os.environ.get("KEPU_BIND", "127.0.0.1:8000")
@@ -30,8 +31,10 @@ if os.environ.get("KEPU_ENV") == "production":
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                     "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            },
         },
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},

@@ -54,8 +54,7 @@ class ActivityReturnAdmin(SimpleHistoryAdmin):
     list_display = ("title", "campaign", "region", "unit", "category", "starts_on", "actual_participants", "status")
     list_filter = ("status", "campaign", "category", "region")
     search_fields = ("title", "venue", "organiser")
-    readonly_fields = ("status", "version", "submitted_at", "submitted_by", "decided_at", "decided_by",
-                       "return_reason")
+    readonly_fields = ("status", "version", "submitted_at", "submitted_by", "decided_at", "decided_by", "return_reason")
     autocomplete_fields = ("region", "unit")
     inlines = [PhotoInline, TransitionInline]
     date_hierarchy = "starts_on"

@@ -1,4 +1,5 @@
 """The office's campaign set-up pages: new, edit, next year's copy, publish (thin: rules in events.campaigns)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -28,11 +29,18 @@ def _save(request, form, save, heading, source=None):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("已保存“%(name)s”。") % {"name": campaign.name}
-                             + ("" if campaign.published_at else " " + _("尚未发布:发布后各单位才能看到并填报。")))
+            messages.success(
+                request,
+                _("已保存“%(name)s”。") % {"name": campaign.name}
+                + ("" if campaign.published_at else " " + _("尚未发布:发布后各单位才能看到并填报。")),
+            )
             return redirect("events:campaign-detail", pk=campaign.pk)
-    return render(request, "events/campaign_form.html", {"form": form, "heading": heading, "source": source},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "events/campaign_form.html",
+        {"form": form, "heading": heading, "source": source},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -47,8 +55,12 @@ def campaign_edit(request, pk):
     _office_only(request)
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     form = CampaignForm(request.POST or None, instance=campaign)
-    return _save(request, form, lambda data: services.update_campaign(campaign, request.user, data),
-                 _("修改活动专项:%(name)s") % {"name": campaign.name})
+    return _save(
+        request,
+        form,
+        lambda data: services.update_campaign(campaign, request.user, data),
+        _("修改活动专项:%(name)s") % {"name": campaign.name},
+    )
 
 
 @login_required
@@ -60,8 +72,13 @@ def campaign_copy(request, pk):
         form = CampaignForm(request.POST)
     else:
         form = CampaignForm(initial=services.copy_campaign(source, request.user))
-    return _save(request, form, lambda data: services.create_campaign(request.user, data),
-                 _("从“%(name)s”复制下一年度的活动专项") % {"name": source.name}, source=source)
+    return _save(
+        request,
+        form,
+        lambda data: services.create_campaign(request.user, data),
+        _("从“%(name)s”复制下一年度的活动专项") % {"name": source.name},
+        source=source,
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ A campaign is a draft until it is published: only the office sees it, nobody can
 about it. Publishing tells every filing party once (the ``campaign_published`` signal, received by notifications);
 publishing again changes nothing and says so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,19 @@ from accounts import scope
 from .models import Campaign
 from .signals import campaign_published
 
-FIELDS = ("kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due", "summary_due",
-          "summary_days_after", "notice")
+FIELDS = (
+    "kind",
+    "year",
+    "name",
+    "theme",
+    "starts_on",
+    "ends_on",
+    "schedule_due",
+    "report_due",
+    "summary_due",
+    "summary_days_after",
+    "notice",
+)
 DATE_FIELDS = ("starts_on", "ends_on", "schedule_due", "report_due", "summary_due")
 
 
@@ -122,9 +134,16 @@ def copy_campaign(source: Campaign, user, *, save: bool = False):
     name = source.name.replace(str(source.year), str(year))
     if name == source.name:
         name = f"{year}年{source.name}"
-    data = {"kind": source.kind, "year": year, "name": name, "theme": "", "notice": "",
-            "summary_days_after": source.summary_days_after,
-            "regions": list(source.regions.all()), "units": list(source.units.all())}
+    data = {
+        "kind": source.kind,
+        "year": year,
+        "name": name,
+        "theme": "",
+        "notice": "",
+        "summary_days_after": source.summary_days_after,
+        "regions": list(source.regions.all()),
+        "units": list(source.units.all()),
+    }
     for field in DATE_FIELDS:
         data[field] = next_year(getattr(source, field))
     return create_campaign(user, data) if save else data

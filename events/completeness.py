@@ -4,6 +4,7 @@ The city sees one row per district that must file (its towns', organisations' an
 one per member unit; a district sees its own row, then each of its towns and organisations (and any base that
 filed); any other party its own row. Which rows a user may see is asked of accounts.scope.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,17 @@ class CompletenessRow:
         return self.summary_filed_at is not None
 
 
-COUNTS = ("returns", "submitted", "forwarded", "returned", "approved", "participants", "reports_submitted",
-          "reports_approved", "reports_missing")
+COUNTS = (
+    "returns",
+    "submitted",
+    "forwarded",
+    "returned",
+    "approved",
+    "participants",
+    "reports_submitted",
+    "reports_approved",
+    "reports_missing",
+)
 REGISTERED = ("submitted", "forwarded", "approved")
 
 
@@ -88,8 +98,9 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
     # (region, unit, organisation, base, kind) → filed_at; all but one of the four owners is None
     filings: dict[tuple[int | None, int | None, int | None, int | None, str], dt.datetime] = {
         (f["region_id"], f["unit_id"], f["organisation_id"], f["base_id"], f["kind"]): f["filed_at"]
-        for f in CampaignFiling.objects.filter(campaign=campaign)
-        .values("region_id", "unit_id", "organisation_id", "base_id", "kind", "filed_at")
+        for f in CampaignFiling.objects.filter(campaign=campaign).values(
+            "region_id", "unit_id", "organisation_id", "base_id", "kind", "filed_at"
+        )
     }
     returns = ActivityReturn.objects.filter(campaign=campaign)
     if district is None:
@@ -106,8 +117,10 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
         from bases.models import Base
 
         with_base = {a["base_id"] for a in aggregates if a["base_id"]} | {k[3] for k in filings if k[3]}
-        parties += [("base", b) for b in Base.objects.filter(pk__in=with_base, region__path__startswith=district.path)
-                    .order_by("name")]
+        parties += [
+            ("base", b)
+            for b in Base.objects.filter(pk__in=with_base, region__path__startswith=district.path).order_by("name")
+        ]
 
     def key_of(agg) -> tuple | None:
         if district is None:  # roll towns, organisations and bases up into their district
@@ -138,9 +151,14 @@ def completeness(campaign: Campaign, district=None) -> list[CompletenessRow]:
         key = (owner["region"], owner["unit"], owner["organisation"], owner["base"])
         schedule_at, summary_at = filings.get(key + ("schedule",)), filings.get(key + ("summary",))
         return CompletenessRow(
-            name=str(party), kind=kind, region_code=party.code if kind == "region" else None,
-            unit_id=owner["unit"], organisation_id=owner["organisation"], base_id=owner["base"],
-            schedule_filed_at=schedule_at, summary_filed_at=summary_at,
+            name=str(party),
+            kind=kind,
+            region_code=party.code if kind == "region" else None,
+            unit_id=owner["unit"],
+            organisation_id=owner["organisation"],
+            base_id=owner["base"],
+            schedule_filed_at=schedule_at,
+            summary_filed_at=summary_at,
             schedule_on_time=None if schedule_at is None else _local_date(schedule_at) <= campaign.schedule_due,
             summary_on_time=None if summary_at is None else _local_date(summary_at) <= campaign.summary_due,
             **totals.get((kind, party.pk), dict.fromkeys(COUNTS, 0)),
@@ -164,6 +182,10 @@ def completeness_for(campaign: Campaign, user) -> list[CompletenessRow]:
     if sc.kind == "district":
         return rows
     own = scope.owner_for(user)
-    return [r for r in rows if (r.base_id, r.organisation_id, r.unit_id) == (
-        getattr(own["base"], "pk", None), getattr(own["organisation"], "pk", None), None)
-        and (r.kind != "region" or r.region_code == own["region"].code)]
+    return [
+        r
+        for r in rows
+        if (r.base_id, r.organisation_id, r.unit_id)
+        == (getattr(own["base"], "pk", None), getattr(own["organisation"], "pk", None), None)
+        and (r.kind != "region" or r.region_code == own["region"].code)
+    ]

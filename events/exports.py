@@ -1,4 +1,5 @@
 """Excel out: the 活动安排表 template and a campaign's 汇总表 (approved returns only)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -48,8 +49,17 @@ def import_template(user=None, campaign: Campaign | None = None, activities=()) 
     set_cell(ws, 1, 1, title).font = TITLE
     headers = [c + ("*" if required else "") for c, _a, required in COLUMNS]
     _header(ws, 2, headers)
-    widths = {"活动名称": 32, "活动类别": 22, "活动地点": 24, "主办单位": 20, "协办单位": 20, "活动主题": 20,
-              "面向人群": 22, "全国科普日平台登记号": 22, "活动品牌": 18}
+    widths = {
+        "活动名称": 32,
+        "活动类别": 22,
+        "活动地点": 24,
+        "主办单位": 20,
+        "协办单位": 20,
+        "活动主题": 20,
+        "面向人群": 22,
+        "全国科普日平台登记号": 22,
+        "活动品牌": 18,
+    }
     for col, (name, _a, _r) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 13)
     ws.freeze_panes = "C3"
@@ -82,8 +92,11 @@ def import_template(user=None, campaign: Campaign | None = None, activities=()) 
         if name in ("活动类别", "活动形式", "活动品牌", "所属辖市(区)") and values:
             target = [c for c, _a, _r in COLUMNS].index(name) + 1
             letter = get_column_letter(col)
-            dv = DataValidation(type="list", allow_blank=True,
-                                formula1=f"'填写说明'!${letter}${start + 1}:${letter}${start + len(values)}")
+            dv = DataValidation(
+                type="list",
+                allow_blank=True,
+                formula1=f"'填写说明'!${letter}${start + 1}:${letter}${start + len(values)}",
+            )
             dv.error, dv.errorTitle = "请从下拉列表中选择", "输入有误"
             ws.add_data_validation(dv)
             dv.add(f"{get_column_letter(target)}3:{get_column_letter(target)}2000")
@@ -99,26 +112,36 @@ def activity_cells(activity: ActivityReturn, number: int) -> list:
     if activity.general_public:
         populations.append("社会公众")
     values = {
-        "title": activity.title, "category": activity.get_category_display(), "format": activity.get_format_display(),
-        "starts_on": activity.starts_on, "ends_on": activity.ends_on, "region": getattr(activity.region, "name", ""),
-        "populations": "、".join(populations), "brand": getattr(activity.brand, "name", ""),
-        "budget": float(activity.budget or 0), "id": activity.pk,
+        "title": activity.title,
+        "category": activity.get_category_display(),
+        "format": activity.get_format_display(),
+        "starts_on": activity.starts_on,
+        "ends_on": activity.ends_on,
+        "region": getattr(activity.region, "name", ""),
+        "populations": "、".join(populations),
+        "brand": getattr(activity.brand, "name", ""),
+        "budget": float(activity.budget or 0),
+        "id": activity.pk,
     }
-    return [number if attribute is None else values.get(attribute, getattr(activity, attribute, ""))
-            for _column, attribute, _r in COLUMNS]
+    return [
+        number if attribute is None else values.get(attribute, getattr(activity, attribute, ""))
+        for _column, attribute, _r in COLUMNS
+    ]
 
 
 def filled_in_workbook(user, campaign: Campaign | None, queryset) -> bytes:
     """下载已填报活动: the template holding the user's activities (`queryset`, already scoped) with their 编号."""
-    activities = queryset.select_related("region", "brand").prefetch_related("target_populations").order_by(
-        "starts_on", "pk")
+    activities = (
+        queryset.select_related("region", "brand").prefetch_related("target_populations").order_by("starts_on", "pk")
+    )
     return import_template(user, campaign, activities)
 
 
 def summary_rows(campaign: Campaign, queryset):
     """Approved returns of the campaign grouped by district (or unit) and category: one query."""
     return (
-        queryset.filter(campaign=campaign).reported()
+        queryset.filter(campaign=campaign)
+        .reported()
         .values("region__path", "unit__name", "category")
         .annotate(
             activities=Count("id"),
@@ -133,9 +156,15 @@ def summary_rows(campaign: Campaign, queryset):
     )
 
 
-METRICS = [("activities", "活动数(项)"), ("participants", "参与人次"), ("online_views", "线上浏览量"),
-           ("volunteers", "志愿者(人)"), ("experts", "专家(人)"), ("budget", "经费(万元)"),
-           ("recommended", "推荐优秀活动(项)")]
+METRICS = [
+    ("activities", "活动数(项)"),
+    ("participants", "参与人次"),
+    ("online_views", "线上浏览量"),
+    ("volunteers", "志愿者(人)"),
+    ("experts", "专家(人)"),
+    ("budget", "经费(万元)"),
+    ("recommended", "推荐优秀活动(项)"),
+]
 
 
 def campaign_summary(campaign: Campaign, queryset) -> dict:
@@ -155,8 +184,9 @@ def campaign_summary(campaign: Campaign, queryset) -> dict:
         cell = parties.setdefault(name, {}).setdefault(row["category"], {k: 0 for k, _l in METRICS})
         for key, _label in METRICS:
             cell[key] += row[key] or 0
-    order = [d.name for d in districts if d.name in parties] + sorted(n for n in parties
-                                                                      if n not in {d.name for d in districts})
+    order = [d.name for d in districts if d.name in parties] + sorted(
+        n for n in parties if n not in {d.name for d in districts}
+    )
     return {"parties": parties, "order": order}
 
 
@@ -165,12 +195,25 @@ def _summary_sheet(ws, campaign: Campaign, parties: dict, order: list, categorie
     returns the grand totals (by category and per metric) for the detail sheet."""
     ws.title = "汇总表"
     set_cell(ws, 1, 1, f"{campaign.name}活动汇总表").font = TITLE
-    set_cell(ws, 2, 1, f"主题:{campaign.theme}    时间:{campaign.starts_on:%Y-%m-%d} 至 "
-                       f"{campaign.ends_on:%Y-%m-%d}    口径:已审核通过的活动")
+    set_cell(
+        ws,
+        2,
+        1,
+        f"主题:{campaign.theme}    时间:{campaign.starts_on:%Y-%m-%d} 至 "
+        f"{campaign.ends_on:%Y-%m-%d}    口径:已审核通过的活动",
+    )
     header = ["辖市(区)/单位"]
     for _code, label in categories:
         header += [f"{label}\n活动数", f"{label}\n参与人次"]
-    header += ["合计\n活动数", "合计\n参与人次", "线上浏览量", "志愿者(人)", "专家(人)", "经费(万元)", "推荐优秀活动(项)"]
+    header += [
+        "合计\n活动数",
+        "合计\n参与人次",
+        "线上浏览量",
+        "志愿者(人)",
+        "专家(人)",
+        "经费(万元)",
+        "推荐优秀活动(项)",
+    ]
     _header(ws, 4, header)
     ws.row_dimensions[4].height = 48
     row_index = 5
@@ -186,9 +229,15 @@ def _summary_sheet(ws, campaign: Campaign, parties: dict, order: list, categorie
             grand["by_cat"][code][1] += metrics["participants"]
             for key, _l in METRICS:
                 party_total[key] += metrics[key]
-        values += [party_total["activities"], party_total["participants"], party_total["online_views"],
-                   party_total["volunteers"], party_total["experts"], float(party_total["budget"]),
-                   party_total["recommended"]]
+        values += [
+            party_total["activities"],
+            party_total["participants"],
+            party_total["online_views"],
+            party_total["volunteers"],
+            party_total["experts"],
+            float(party_total["budget"]),
+            party_total["recommended"],
+        ]
         for key, _l in METRICS:
             grand[key] += party_total[key]
         for col, value in enumerate(values, start=1):
@@ -197,8 +246,15 @@ def _summary_sheet(ws, campaign: Campaign, parties: dict, order: list, categorie
     totals: list = ["合计"]
     for code, _label in categories:
         totals += grand["by_cat"][code]
-    totals += [grand["activities"], grand["participants"], grand["online_views"], grand["volunteers"],
-               grand["experts"], float(grand["budget"] or Decimal(0)), grand["recommended"]]
+    totals += [
+        grand["activities"],
+        grand["participants"],
+        grand["online_views"],
+        grand["volunteers"],
+        grand["experts"],
+        float(grand["budget"] or Decimal(0)),
+        grand["recommended"],
+    ]
     for col, value in enumerate(totals, start=1):
         cell = set_cell(ws, row_index, col, value)
         cell.font, cell.fill, cell.border = BOLD, TOTAL_FILL, BOX
@@ -217,13 +273,15 @@ def _detail_sheet(detail, parties: dict, order: list, categories, grand: dict) -
             metrics = parties[name].get(code)
             if not metrics:
                 continue
-            append_row(detail, [name, str(label)] + [float(metrics[k]) if k == "budget" else metrics[k]
-                                                     for k, _l in METRICS])
+            append_row(
+                detail, [name, str(label)] + [float(metrics[k]) if k == "budget" else metrics[k] for k, _l in METRICS]
+            )
             for key, _l in METRICS:
                 subtotal[key] += metrics[key]
             r += 1
-        append_row(detail, [f"{name} 小计", ""] + [float(subtotal[k]) if k == "budget" else subtotal[k]
-                                                    for k, _l in METRICS])
+        append_row(
+            detail, [f"{name} 小计", ""] + [float(subtotal[k]) if k == "budget" else subtotal[k] for k, _l in METRICS]
+        )
         for cell in detail[r]:
             cell.font, cell.fill = BOLD, TOTAL_FILL
         r += 1
@@ -246,12 +304,26 @@ def campaign_summary_workbook(campaign: Campaign, queryset) -> bytes:
 
     excellent = wb.create_sheet("推荐优秀活动")
     _header(excellent, 1, ["辖市(区)/单位", "活动名称", "活动类别", "开始日期", "参与人次", "推荐理由", "新闻报道链接"])
-    recommended = (queryset.filter(campaign=campaign).reported().filter(recommended=True)
-                   .select_related("region", "unit").order_by("region__path", "starts_on"))
+    recommended = (
+        queryset.filter(campaign=campaign)
+        .reported()
+        .filter(recommended=True)
+        .select_related("region", "unit")
+        .order_by("region__path", "starts_on")
+    )
     for activity in recommended:
-        append_row(excellent, [activity.filer_name, activity.title, activity.get_category_display(),
-                               activity.starts_on, activity.actual_participants, activity.recommendation_reason,
-                               "\n".join(activity.news_link_list)])
+        append_row(
+            excellent,
+            [
+                activity.filer_name,
+                activity.title,
+                activity.get_category_display(),
+                activity.starts_on,
+                activity.actual_participants,
+                activity.recommendation_reason,
+                "\n".join(activity.news_link_list),
+            ],
+        )
     excellent.column_dimensions["B"].width = 36
     excellent.column_dimensions["F"].width = 40
     return _save(wb)

@@ -1,4 +1,5 @@
 """Filters shared by the list page and the API: ?campaign=&region=320412&status=&category=&date_from=&date_to=."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,16 +13,20 @@ from .models import ActivityReturn, Campaign
 
 
 class ActivityReturnFilter(KepuFilterSet):
-    campaign = BoundedModelChoiceFilter(queryset=Campaign.objects.published(), label=_("活动专项"),
-                                        empty_label=_("全部专项"))
+    campaign = BoundedModelChoiceFilter(
+        queryset=Campaign.objects.published(), label=_("活动专项"), empty_label=_("全部专项")
+    )
     year_round = django_filters.BooleanFilter(field_name="campaign", lookup_expr="isnull", label=_("全年常态化活动"))
     region = django_filters.CharFilter(method="filter_region", label=_("区域(含下级)"))
-    status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("登记状态"),
-                                         empty_label=_("全部状态"))
-    report_status = django_filters.ChoiceFilter(choices=ActivityReturn.STATUS_CHOICES, label=_("补充信息状态"),
-                                                empty_label=_("全部状态"))
-    category = django_filters.ChoiceFilter(choices=ActivityReturn.Category.choices, label=_("活动类别"),
-                                           empty_label=_("全部类别"))
+    status = django_filters.ChoiceFilter(
+        choices=ActivityReturn.STATUS_CHOICES, label=_("登记状态"), empty_label=_("全部状态")
+    )
+    report_status = django_filters.ChoiceFilter(
+        choices=ActivityReturn.STATUS_CHOICES, label=_("补充信息状态"), empty_label=_("全部状态")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=ActivityReturn.Category.choices, label=_("活动类别"), empty_label=_("全部类别")
+    )
     date_from = django_filters.DateFilter(field_name="ends_on", lookup_expr="gte", label=_("日期自"))
     date_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("日期至"))
     unit = IdFilter(field_name="unit_id", label=_("单位ID"))
@@ -30,8 +35,17 @@ class ActivityReturnFilter(KepuFilterSet):
 
     class Meta:
         model = ActivityReturn
-        fields = ["campaign", "region", "status", "report_status", "category", "date_from", "date_to", "unit",
-                  "recommended"]
+        fields = [
+            "campaign",
+            "region",
+            "status",
+            "report_status",
+            "category",
+            "date_from",
+            "date_to",
+            "unit",
+            "recommended",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,8 +61,13 @@ class ActivityReturnFilter(KepuFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(venue__icontains=value) | Q(organiser__icontains=value)
-                               | Q(town__icontains=value) | Q(topics__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(venue__icontains=value)
+            | Q(organiser__icontains=value)
+            | Q(town__icontains=value)
+            | Q(topics__icontains=value)
+        )
 
 
 class CampaignFilter(KepuFilterSet):

@@ -1,4 +1,5 @@
 """Forms for pages: fast for a clerk (defaults: the user's region, the open campaign)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -16,8 +17,21 @@ from programs.models import Organisation, Region, TargetPopulation
 
 from .models import ActivityReturn, Campaign, CampaignFiling
 
-KEPT_FOR_NEXT = ("campaign", "starts_on", "ends_on", "town", "venue", "organiser", "co_organisers", "contact_name",
-                 "contact_phone", "region", "unit", "organisation", "base")  # 「保存并继续新建」 keeps these
+KEPT_FOR_NEXT = (
+    "campaign",
+    "starts_on",
+    "ends_on",
+    "town",
+    "venue",
+    "organiser",
+    "co_organisers",
+    "contact_name",
+    "contact_phone",
+    "region",
+    "unit",
+    "organisation",
+    "base",
+)  # 「保存并继续新建」 keeps these
 
 
 def _choices(fields, name: str) -> forms.ModelChoiceField:
@@ -46,11 +60,17 @@ class _PhaseForm(forms.ModelForm):
         if self.instance.pk:
             self.initial[self.version_field] = getattr(self.instance, self.version_field)
         for name, field in self.fields.items():
-            if isinstance(self._meta.model._meta.get_field(name) if name in self._meta.fields else None,
-                          models.PositiveIntegerField):
-                self.fields[name] = field = CountField(label=field.label, required=field.required,
-                                                       initial=field.initial, validators=field.validators,
-                                                       help_text=field.help_text)
+            if isinstance(
+                self._meta.model._meta.get_field(name) if name in self._meta.fields else None,
+                models.PositiveIntegerField,
+            ):
+                self.fields[name] = field = CountField(
+                    label=field.label,
+                    required=field.required,
+                    initial=field.initial,
+                    validators=field.validators,
+                    help_text=field.help_text,
+                )
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.HiddenInput)):
@@ -87,7 +107,9 @@ class ActivityRegistrationForm(_PhaseForm):
     """登记: what, when, where, who organises, for whom — before the event (the 活动安排表's row)."""
 
     target_populations = forms.ModelMultipleChoiceField(
-        queryset=TargetPopulation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=TargetPopulation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("面向重点人群"),
     )
     allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -139,8 +161,9 @@ class ActivityRegistrationForm(_PhaseForm):
         today = clock.today()
         campaigns = f["campaign"].queryset
         asked = self.initial.pop("campaign", None)  # ?campaign= from the campaign page: if the user files for it
-        open_campaign = ((campaigns.filter(pk=asked).first() if asked else None)
-                         or campaigns.filter(summary_due__gte=today).order_by("starts_on").first())
+        open_campaign = (campaigns.filter(pk=asked).first() if asked else None) or campaigns.filter(
+            summary_due__gte=today
+        ).order_by("starts_on").first()
         if open_campaign:
             self.initial.setdefault("campaign", open_campaign.pk)
             self.initial.setdefault("starts_on", max(open_campaign.starts_on, today).isoformat())
@@ -164,9 +187,13 @@ class ActivityRegistrationForm(_PhaseForm):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("allow_duplicate")] = "1"  # saving again means: it is not a duplicate
                 raise forms.ValidationError(
-                    _("可能重复:已有同一填报主体、同一专项、同名且同一开始日期的活动(%(list)s)。"
-                      "如确实是另一场活动,请再次保存。"),
-                    code="duplicate", params={"list": "、".join(f"#{a.pk}" for a in self.duplicates)})
+                    _(
+                        "可能重复:已有同一填报主体、同一专项、同名且同一开始日期的活动(%(list)s)。"
+                        "如确实是另一场活动,请再次保存。"
+                    ),
+                    code="duplicate",
+                    params={"list": "、".join(f"#{a.pk}" for a in self.duplicates)},
+                )
         return data
 
     def _duplicates(self, data) -> list[ActivityReturn]:
@@ -176,8 +203,11 @@ class ActivityRegistrationForm(_PhaseForm):
             owner = {name: data.get(name) for name in scope.OWNER_FIELDS}
         else:
             owner = scope.owner_for(self.user)
-        return list(ActivityReturn.objects.likely_duplicates(
-            owner, data.get("campaign"), data["title"], data["starts_on"], exclude=self.instance.pk)[:5])
+        return list(
+            ActivityReturn.objects.likely_duplicates(
+                owner, data.get("campaign"), data["title"], data["starts_on"], exclude=self.instance.pk
+            )[:5]
+        )
 
 
 class ActivityReportForm(_PhaseForm):
@@ -198,8 +228,12 @@ class ActivityReportForm(_PhaseForm):
         widgets = {
             "news_links": forms.Textarea(attrs={"rows": 2}),
             "video_links": forms.Textarea(attrs={"rows": 2}),
-            "summary_text": forms.Textarea(attrs={"rows": 4, "placeholder": _(
-                "活动基本情况、主要成果成效、特色亮点、形成可复用的科普资源情况、工作体会等")}),
+            "summary_text": forms.Textarea(
+                attrs={
+                    "rows": 4,
+                    "placeholder": _("活动基本情况、主要成果成效、特色亮点、形成可复用的科普资源情况、工作体会等"),
+                }
+            ),
             "recommendation_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -207,7 +241,8 @@ class ActivityReportForm(_PhaseForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["summary_file"].widget = PrivateFileInput(
             attrs={"accept": ".pdf,.docx"},
-            download_url=reverse("events:summary-file", args=[self.instance.pk]) if self.instance.pk else "")
+            download_url=reverse("events:summary-file", args=[self.instance.pk]) if self.instance.pk else "",
+        )
         self.fields["actual_participants"].help_text = _("可写“约200人”“1,200人次”,保存前会显示理解的数字")
 
     def clean_summary_file(self):
@@ -231,14 +266,16 @@ class ActivityReportForm(_PhaseForm):
         """Files chosen on a form that did not save: the browser cannot keep them, the page says so."""
         if not self.is_bound or not self.errors:
             return []
-        return [getattr(upload, "chosen_name", getattr(upload, "name", "")) for upload in self.files.values()
-                if getattr(upload, "name", "")]
+        return [
+            getattr(upload, "chosen_name", getattr(upload, "name", ""))
+            for upload in self.files.values()
+            if getattr(upload, "name", "")
+        ]
 
 
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ActivityReturn.TRANSITIONS])
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             label=_("理由"))
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("理由"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -247,8 +284,9 @@ class PhotoUploadForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("活动专项"),
-                                      empty_label=_("(全年常态化活动)"))
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, label=_("活动专项"), empty_label=_("(全年常态化活动)")
+    )
     file = uploads.CheckedFileField(label=_("活动安排表(.xlsx 或 .csv)"))
 
     def __init__(self, *args, user, campaign_id: int | None = None, **kwargs):
@@ -281,17 +319,38 @@ class CampaignForm(forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                          else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
     class Meta:
         model = Campaign
-        fields = ["kind", "year", "name", "theme", "starts_on", "ends_on", "schedule_due", "report_due", "summary_due",
-                  "summary_days_after", "regions", "units", "notice"]
-        widgets = dict.fromkeys(("starts_on", "ends_on", "schedule_due", "report_due", "summary_due"),
-                                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        widgets.update({"regions": forms.CheckboxSelectMultiple, "units": forms.CheckboxSelectMultiple,
-                        "notice": forms.Textarea(attrs={"rows": 3})})
+        fields = [
+            "kind",
+            "year",
+            "name",
+            "theme",
+            "starts_on",
+            "ends_on",
+            "schedule_due",
+            "report_due",
+            "summary_due",
+            "summary_days_after",
+            "regions",
+            "units",
+            "notice",
+        ]
+        widgets = dict.fromkeys(
+            ("starts_on", "ends_on", "schedule_due", "report_due", "summary_due"),
+            forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
+        widgets.update(
+            {
+                "regions": forms.CheckboxSelectMultiple,
+                "units": forms.CheckboxSelectMultiple,
+                "notice": forms.Textarea(attrs={"rows": 3}),
+            }
+        )
         error_messages = {"name": {"unique": _("已有同名的活动专项,请换一个名称。")}}
 
     def validate_unique(self):

@@ -4,6 +4,7 @@ Seed 002 is the model: a notice with deadlines (活动安排表 by 9月12日, a 
 activity, the 工作总结 by 9月25日), one Excel row per activity, photos and news links added later and
 "excellent" activities recommended upward. Only approved returns count in the indicators.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,16 +42,20 @@ class Campaign(models.Model):
     theme = models.CharField(_("主题"), max_length=300, blank=True)
     starts_on = models.DateField(_("开始日期"), validators=[validate_plan_date])
     ends_on = models.DateField(_("结束日期"), validators=[validate_plan_date])
-    schedule_due = models.DateField(_("活动安排表报送截止"), help_text=_("如:9月12日前报送活动安排表"),
-                                    validators=[validate_plan_date])
-    summary_due = models.DateField(_("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"),
-                                   validators=[validate_plan_date])
-    report_due = models.DateField(
-        _("活动补充信息填报截止"), null=True, blank=True, validators=[validate_plan_date],
-        help_text=_("如:9月25日前完成活动补充信息填报(实际人数、照片、新闻和视频链接);留空则与活动总结报送截止相同"))
-    summary_days_after = models.PositiveSmallIntegerField(
-        _("活动结束后几日内上传活动总结"), default=10
+    schedule_due = models.DateField(
+        _("活动安排表报送截止"), help_text=_("如:9月12日前报送活动安排表"), validators=[validate_plan_date]
     )
+    summary_due = models.DateField(
+        _("活动总结报送截止"), help_text=_("如:9月25日前报送工作总结和汇总表"), validators=[validate_plan_date]
+    )
+    report_due = models.DateField(
+        _("活动补充信息填报截止"),
+        null=True,
+        blank=True,
+        validators=[validate_plan_date],
+        help_text=_("如:9月25日前完成活动补充信息填报(实际人数、照片、新闻和视频链接);留空则与活动总结报送截止相同"),
+    )
+    summary_days_after = models.PositiveSmallIntegerField(_("活动结束后几日内上传活动总结"), default=10)
     regions = models.ManyToManyField(
         "programs.Region", verbose_name=_("须报送的辖市(区)"), blank=True, related_name="campaigns"
     )
@@ -141,14 +146,22 @@ def _chain_rules(phase: str, what: str) -> tuple[dict, dict, dict]:
     suffix = REPORT_SUFFIX if phase else ""
 
     def rule(sources, target, who, label, stamps, reason=False):
-        return Transition(sources=set(sources), target=target, who=who, needs_reason=reason, label=label,
-                          stamps=(stamps,), phase=phase)
+        return Transition(
+            sources=set(sources),
+            target=target,
+            who=who,
+            needs_reason=reason,
+            label=label,
+            stamps=(stamps,),
+            phase=phase,
+        )
 
     declared = {
         f"submit{suffix}": rule({"draft", "returned"}, "submitted", "filer", f"提交{what}", "submitted"),
         f"approve{suffix}": rule({"submitted", "forwarded"}, "approved", "reviewer", f"通过{what}", "decided"),
-        f"return{suffix}": rule({"submitted", "forwarded"}, "returned", "reviewer", f"退回{what}", "decided",
-                                reason=True),
+        f"return{suffix}": rule(
+            {"submitted", "forwarded"}, "returned", "reviewer", f"退回{what}", "decided", reason=True
+        ),
         f"reopen{suffix}": rule({"approved"}, "returned", "reviewer", f"重新打开{what}", "decided", reason=True),
     }
     district = {
@@ -158,8 +171,7 @@ def _chain_rules(phase: str, what: str) -> tuple[dict, dict, dict]:
     city = {
         "approve": rule({"submitted", "forwarded"}, "approved", "reviewer", f"通过{what}", "decided"),
         "return": rule({"submitted"}, "returned", "reviewer", f"退回{what}", "decided", reason=True),
-        "return_forwarded": rule({"forwarded"}, "submitted", "reviewer", f"{what}退回区级", "decided",
-                                 reason=True),
+        "return_forwarded": rule({"forwarded"}, "submitted", "reviewer", f"{what}退回区级", "decided", reason=True),
     }
     return declared, district, city
 
@@ -194,16 +206,50 @@ class ActivityReturn(WorkflowModel):
     COUNTED_PHASE = "report"  # what the dashboards count: accepted post-event reports
     # the fields of each phase: a phase's fields are locked while it is submitted, forwarded or approved
     REGISTRATION_FIELDS = (
-        "campaign", "region", "unit", "organisation", "base", "title", "category", "format", "starts_on", "ends_on",
-        "town", "venue", "organiser", "co_organisers", "topics", "target_populations", "general_public", "brand",
-        "planned_participants", "platform_ref", "contact_name", "contact_phone",
+        "campaign",
+        "region",
+        "unit",
+        "organisation",
+        "base",
+        "title",
+        "category",
+        "format",
+        "starts_on",
+        "ends_on",
+        "town",
+        "venue",
+        "organiser",
+        "co_organisers",
+        "topics",
+        "target_populations",
+        "general_public",
+        "brand",
+        "planned_participants",
+        "platform_ref",
+        "contact_name",
+        "contact_phone",
     )
     REPORT_FIELDS = (
-        "actual_participants", "online_views", "volunteers", "experts", "budget", "news_links", "video_links",
-        "summary_text", "summary_file", "recommended", "recommendation_reason",
+        "actual_participants",
+        "online_views",
+        "volunteers",
+        "experts",
+        "budget",
+        "news_links",
+        "video_links",
+        "summary_text",
+        "summary_file",
+        "recommended",
+        "recommendation_reason",
     )
-    owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base", review_chain=True,
-                       statuses=("status", "report_status"))
+    owned_by = OwnedBy(
+        region="region",
+        unit="unit",
+        organisation="organisation",
+        base="base",
+        review_chain=True,
+        statuses=("status", "report_status"),
+    )
 
     class Category(models.TextChoices):
         MAIN_EVENT = "main_event", _("主场活动")
@@ -224,38 +270,70 @@ class ActivityReturn(WorkflowModel):
 
     status = models.CharField(_("登记状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
     # the post-event report's own state (common.workflow.Phase "report")
-    report_status = models.CharField(_("补充信息状态"), max_length=16, choices=STATUS_CHOICES, default="draft",
-                                     db_index=True)
+    report_status = models.CharField(
+        _("补充信息状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True
+    )
     report_version = models.PositiveIntegerField(_("补充信息版本"), default=1, editable=False)
     report_submitted_at = models.DateTimeField(_("补充信息提交时间"), null=True, blank=True, editable=False)
     report_submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("补充信息提交人"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补充信息提交人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     report_decided_at = models.DateTimeField(_("补充信息审核时间"), null=True, blank=True, editable=False)
     report_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("补充信息审核人"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补充信息审核人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     report_return_reason = models.TextField(_("补充信息退回/重开理由"), blank=True, editable=False)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动专项"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="returns", help_text=_("全年常态化活动可不选"),
+        Campaign,
+        verbose_name=_("活动专项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        help_text=_("全年常态化活动可不选"),
     )
     region = models.ForeignKey(
-        "programs.Region", verbose_name=_("组织区域"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.Region",
+        verbose_name=_("组织区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="activity_returns",
     )
     unit = models.ForeignKey(
-        "programs.ResponsibleUnit", verbose_name=_("组织单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.ResponsibleUnit",
+        verbose_name=_("组织单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="activity_returns",
     )
     organisation = models.ForeignKey(
-        "programs.Organisation", verbose_name=_("基层组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "programs.Organisation",
+        verbose_name=_("基层组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="activity_returns",
     )
     base = models.ForeignKey(
-        "bases.Base", verbose_name=_("科普教育基地"), null=True, blank=True, on_delete=models.PROTECT,
+        "bases.Base",
+        verbose_name=_("科普教育基地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="activity_returns",
     )
     organiser = models.CharField(_("主办单位"), max_length=200, blank=True)
@@ -282,21 +360,37 @@ class ActivityReturn(WorkflowModel):
     experts = models.PositiveIntegerField(_("专家人数"), default=0, validators=[helpers_limit])
     budget = models.DecimalField(_("经费(万元)"), max_digits=10, decimal_places=2, default=0)
     platform_ref = models.CharField(_("全国科普日平台登记号或链接"), max_length=300, blank=True)
-    news_links = models.TextField(_("新闻报道链接"), blank=True, max_length=2000,
-                                  help_text=_("每行一个 http 或 https 链接"), validators=[validate_http_links])
-    video_links = models.TextField(_("活动视频链接"), blank=True, max_length=2000,
-                                   help_text=_("每行一个 http 或 https 链接"), validators=[validate_http_links])
+    news_links = models.TextField(
+        _("新闻报道链接"),
+        blank=True,
+        max_length=2000,
+        help_text=_("每行一个 http 或 https 链接"),
+        validators=[validate_http_links],
+    )
+    video_links = models.TextField(
+        _("活动视频链接"),
+        blank=True,
+        max_length=2000,
+        help_text=_("每行一个 http 或 https 链接"),
+        validators=[validate_http_links],
+    )
     summary_text = models.TextField(_("活动简要总结"), blank=True, max_length=5000)
-    summary_file = models.FileField(_("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True,
-                                    max_length=200)
+    summary_file = models.FileField(
+        _("活动总结附件"), upload_to=upload_summaries, storage=private_storage, blank=True, max_length=200
+    )
     recommended = models.BooleanField(_("推荐为优秀活动"), default=False)
     recommendation_reason = models.TextField(_("推荐理由"), blank=True, max_length=2000)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     source = models.CharField(_("来源"), max_length=16, default="form", editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -314,23 +408,29 @@ class ActivityReturn(WorkflowModel):
             models.Index(fields=["report_status", "report_submitted_at", "id"], name="events_ret_report_queue_idx"),
             # a campaign's completeness table and 汇总表: grouped aggregates answered by an index-only scan
             # (PostgreSQL; other databases get the plain index on the key columns)
-            models.Index(fields=["campaign", "report_status", "region", "unit", "category"],
-                         name="events_ret_campaign_cov_idx",
-                         include=["id", "actual_participants", "online_views", "volunteers", "experts", "budget",
-                                  "recommended"]),
+            models.Index(
+                fields=["campaign", "report_status", "region", "unit", "category"],
+                name="events_ret_campaign_cov_idx",
+                include=["id", "actual_participants", "online_views", "volunteers", "experts", "budget", "recommended"],
+            ),
             models.Index(fields=["starts_on"], name="events_ret_starts_idx"),
         ]
         constraints = [
             # one filing owner: a region (with at most one of organisation/base below it) or a member unit alone
             models.CheckConstraint(
-                condition=(models.Q(region__isnull=False, unit__isnull=True)
-                           & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True)))
+                condition=(
+                    models.Q(region__isnull=False, unit__isnull=True)
+                    & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True))
+                )
                 | models.Q(unit__isnull=False, region__isnull=True, organisation__isnull=True, base__isnull=True),
                 name="events_return_one_owner",
-                violation_error_message=_("一条活动填报只能有一个填报主体:区域(可含其下一个基层组织或基地),或一个成员单位。"),
+                violation_error_message=_(
+                    "一条活动填报只能有一个填报主体:区域(可含其下一个基层组织或基地),或一个成员单位。"
+                ),
             ),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
-                                   name="events_return_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="events_return_ends_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(budget__gte=0), name="events_return_budget_non_negative"),
         ]
 
@@ -459,7 +559,11 @@ class ActivityPhoto(models.Model):
     size = models.PositiveIntegerField(_("大小(字节)"), default=0)
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -480,23 +584,41 @@ class CampaignFiling(models.Model):
         SCHEDULE = "schedule", _("活动安排表")
         SUMMARY = "summary", _("活动总结")
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("活动专项"), on_delete=models.CASCADE,
-                                 related_name="filings")
-    region = models.ForeignKey("programs.Region", verbose_name=_("辖市(区)"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("programs.ResponsibleUnit", verbose_name=_("成员单位"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("programs.Organisation", verbose_name=_("基层组织"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    base = models.ForeignKey("bases.Base", verbose_name=_("科普教育基地"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动专项"), on_delete=models.CASCADE, related_name="filings")
+    region = models.ForeignKey(
+        "programs.Region", verbose_name=_("辖市(区)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "programs.ResponsibleUnit",
+        verbose_name=_("成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        verbose_name=_("基层组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    base = models.ForeignKey(
+        "bases.Base", verbose_name=_("科普教育基地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     filed_at = models.DateTimeField(_("报送时间"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     text = models.TextField(_("说明/总结"), blank=True, max_length=10000)
-    file = models.FileField(_("附件"), upload_to=upload_filings, storage=private_storage, blank=True,
-                            max_length=200)
+    file = models.FileField(_("附件"), upload_to=upload_filings, storage=private_storage, blank=True, max_length=200)
 
     class Meta:
         verbose_name = _("专项报送记录")
@@ -504,23 +626,34 @@ class CampaignFiling(models.Model):
         ordering = ["campaign", "kind", "filed_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(region__isnull=False, unit__isnull=True)
-                           & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True)))
+                condition=(
+                    models.Q(region__isnull=False, unit__isnull=True)
+                    & (models.Q(organisation__isnull=True) | models.Q(base__isnull=True))
+                )
                 | models.Q(region__isnull=True, unit__isnull=False, organisation__isnull=True, base__isnull=True),
                 name="events_filing_one_owner",
                 violation_error_message=_("一条报送记录只能有一个报送主体。"),
             ),
-            models.UniqueConstraint(fields=["campaign", "region", "kind"],
-                                    condition=models.Q(unit__isnull=True, organisation__isnull=True,
-                                                       base__isnull=True),
-                                    name="events_filing_unique_region"),
-            models.UniqueConstraint(fields=["campaign", "organisation", "kind"],
-                                    condition=models.Q(organisation__isnull=False),
-                                    name="events_filing_unique_organisation"),
-            models.UniqueConstraint(fields=["campaign", "base", "kind"], condition=models.Q(base__isnull=False),
-                                    name="events_filing_unique_base"),
-            models.UniqueConstraint(fields=["campaign", "unit", "kind"], condition=models.Q(region__isnull=True),
-                                    name="events_filing_unique_unit"),
+            models.UniqueConstraint(
+                fields=["campaign", "region", "kind"],
+                condition=models.Q(unit__isnull=True, organisation__isnull=True, base__isnull=True),
+                name="events_filing_unique_region",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "kind"],
+                condition=models.Q(organisation__isnull=False),
+                name="events_filing_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "base", "kind"],
+                condition=models.Q(base__isnull=False),
+                name="events_filing_unique_base",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "kind"],
+                condition=models.Q(region__isnull=True),
+                name="events_filing_unique_unit",
+            ),
         ]
 
     owned_by = OwnedBy(region="region", unit="unit", organisation="organisation", base="base")

@@ -1,4 +1,5 @@
 """Reads for campaigns and activity returns (QuerySet methods exposed through managers)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +80,7 @@ class ActivityReturnQuerySet(models.QuerySet):
         lookups = {}
         for name, value in owner.items():
             lookups[f"{name}_id" if not name.endswith("_id") else name] = getattr(value, "pk", value)
-        qs = self.filter(**lookups, campaign=campaign, starts_on=starts_on,
-                         title__iexact=" ".join(title.split()))
+        qs = self.filter(**lookups, campaign=campaign, starts_on=starts_on, title__iexact=" ".join(title.split()))
         return qs.exclude(pk=exclude) if exclude else qs
 
     def in_region(self, region):
@@ -90,8 +90,10 @@ class ActivityReturnQuerySet(models.QuerySet):
     def review_queue(self, user):
         """The user's review queue, the longest waiting first (a registration waits since it was submitted, a
         post-event report since the report was)."""
-        waiting = models.Case(models.When(status__in=("submitted", "forwarded"), then=models.F("submitted_at")),
-                              default=models.F("report_submitted_at"))
+        waiting = models.Case(
+            models.When(status__in=("submitted", "forwarded"), then=models.F("submitted_at")),
+            default=models.F("report_submitted_at"),
+        )
         return (
             self.awaiting(user)
             .select_related("campaign", "region", "unit", "organisation", "base")

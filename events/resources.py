@@ -5,6 +5,7 @@ Columns follow the notice: one row per activity with its name, category (主场�
 and the national platform registration. Every widget raises ValueError with a Chinese message, so a
 bad cell becomes a (row, column, message) entry in the preview.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -50,9 +51,15 @@ COLUMNS = [
 REQUIRED_HEADERS = [c for c, _a, req in COLUMNS if req]
 KNOWN_HEADERS = [c for c, _a, _r in COLUMNS]
 COLUMN_FOR_ATTRIBUTE = {a: c for c, a, _r in COLUMNS if a}
-COLUMN_FOR_ATTRIBUTE.update({"_populations": "面向人群", "target_populations": "面向人群", "general_public": "面向人群",
-                             "campaign": "活动专项",
-                             "unit": "组织单位"})
+COLUMN_FOR_ATTRIBUTE.update(
+    {
+        "_populations": "面向人群",
+        "target_populations": "面向人群",
+        "general_public": "面向人群",
+        "campaign": "活动专项",
+        "unit": "组织单位",
+    }
+)
 GENERAL_PUBLIC_LABELS = {"社会公众", "公众", "全体公众", "社会公众(全体)"}
 SEPARATORS = ("、", ",", ",", ";", ";", "/", " ")
 
@@ -251,8 +258,9 @@ class ActivityReturnResource(KepuResource):
                 widget = TextWidget(model_fields[attribute].max_length, column)
             target = "_populations" if attribute == "populations" else attribute
             # 编号 is read by get_or_init_instance, never assigned from the cell (a blank one would drop the pk)
-            self.fields[attribute] = fields.Field(attribute=target, column_name=column, widget=widget,
-                                                  readonly=attribute == "id")
+            self.fields[attribute] = fields.Field(
+                attribute=target, column_name=column, widget=widget, readonly=attribute == "id"
+            )
         self._snapshots: dict[int, tuple] = {}
 
     class Meta:
@@ -281,12 +289,18 @@ class ActivityReturnResource(KepuResource):
         super().before_import(dataset, **kwargs)
         self._snapshots = {}
         self._stamp_owner = None if scope.scope_of(self.user).writes_all else _owner_ids(scope.owner_for(self.user))
-        mine = self.get_queryset().filter(campaign=self.campaign) if self.campaign else \
-            self.get_queryset().filter(campaign__isnull=True)
+        mine = (
+            self.get_queryset().filter(campaign=self.campaign)
+            if self.campaign
+            else self.get_queryset().filter(campaign__isnull=True)
+        )
         self._by_key = {}
         for activity in mine.order_by("pk"):
-            key = (*_owner_ids({n: getattr(activity, n) for n in scope.OWNER_FIELDS}), activity.title,
-                   activity.starts_on)
+            key = (
+                *_owner_ids({n: getattr(activity, n) for n in scope.OWNER_FIELDS}),
+                activity.title,
+                activity.starts_on,
+            )
             self._by_key.setdefault(key, self._by_pk.get(activity.pk, activity))
 
     def natural_key_lookup(self, row):
@@ -312,14 +326,19 @@ class ActivityReturnResource(KepuResource):
         else:
             chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
             populations, general = sorted(p.pk for p in chosen["populations"]), chosen["general_public"]
-        plain = [getattr(instance, ActivityReturn._meta.get_field(a).attname) for _c, a, _r in COLUMNS
-                 if a and a not in ("id", "populations")]
+        plain = [
+            getattr(instance, ActivityReturn._meta.get_field(a).attname)
+            for _c, a, _r in COLUMNS
+            if a and a not in ("id", "populations")
+        ]
         return (*plain, tuple(populations), general)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if not new:
-            instance._populations = {"populations": list(instance.target_populations.all()),
-                                     "general_public": instance.general_public}
+            instance._populations = {
+                "populations": list(instance.target_populations.all()),
+                "general_public": instance.general_public,
+            }
             return
         user = self.user
         instance.campaign = self.campaign
@@ -336,8 +355,13 @@ class ActivityReturnResource(KepuResource):
         stored = self._snapshots.get(instance.pk) if instance.pk else None
         if stored is not None and instance.status not in self.EDITABLE:
             number = self._spreadsheet_row(kwargs.get("row_number"))
-            raise ValidationError({"id": ValidationError(
-                "第%(row)s行:编号%(pk)s的活动已提交,不能通过导入修改。" % {"row": number, "pk": instance.pk})})
+            raise ValidationError(
+                {
+                    "id": ValidationError(
+                        "第%(row)s行:编号%(pk)s的活动已提交,不能通过导入修改。" % {"row": number, "pk": instance.pk}
+                    )
+                }
+            )
         current = {f"{n}_id": getattr(instance, f"{n}_id") for n in scope.OWNER_FIELDS} if instance.pk else None
         try:
             super().import_instance(instance, row, **kwargs)

@@ -3,6 +3,7 @@
 Transitions go through common.workflow.apply_transition (optimistic lock, transition log, signal on
 commit). Functions that depend on the date take `today=` so tests run on a fixed clock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,7 @@ from .models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
 LOCKED_MESSAGE = "该活动登记已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 REPORT_LOCKED_MESSAGE = "该活动的补充信息已提交、正在审核或已通过,已锁定,不能修改。如需修改,请联系审核单位退回。"
 PHASE_FIELDS = {"": ActivityReturn.REGISTRATION_FIELDS, "report": ActivityReturn.REPORT_FIELDS}
-_COLUMNS = [f for f in ActivityReturn.REGISTRATION_FIELDS + ActivityReturn.REPORT_FIELDS
-            if f != "target_populations"]
+_COLUMNS = [f for f in ActivityReturn.REGISTRATION_FIELDS + ActivityReturn.REPORT_FIELDS if f != "target_populations"]
 
 
 class ReturnLocked(TransitionNotAllowed):
@@ -58,8 +58,9 @@ def _changed_phases(activity: ActivityReturn, current: dict, populations) -> set
     for phase, names in PHASE_FIELDS.items():
         for name in names:
             if name == "target_populations":
-                if populations is not None and {p.pk if hasattr(p, "pk") else int(p) for p in populations} \
-                        != set(activity.target_populations.values_list("pk", flat=True)):
+                if populations is not None and {p.pk if hasattr(p, "pk") else int(p) for p in populations} != set(
+                    activity.target_populations.values_list("pk", flat=True)
+                ):
                     changed.add(phase)
                 continue
             value = getattr(activity, _column(name))
@@ -71,8 +72,15 @@ def _changed_phases(activity: ActivityReturn, current: dict, populations) -> set
 
 
 @transaction.atomic
-def save_return(activity: ActivityReturn, user, *, populations=None, expected_version: int | None = None,
-                expected_report_version: int | None = None, source: str = "form") -> ActivityReturn:
+def save_return(
+    activity: ActivityReturn,
+    user,
+    *,
+    populations=None,
+    expected_version: int | None = None,
+    expected_report_version: int | None = None,
+    source: str = "form",
+) -> ActivityReturn:
     """Create or update an activity with an optimistic lock per phase on updates.
 
     Each phase's fields change only while that phase is a draft or returned (the registration's while it is,
@@ -88,10 +96,22 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
         activity.save()
     else:
         columns = [_column(name) for name in _COLUMNS]
-        current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
-                   .values("status", "version", "report_status", "report_version", "region_id", "unit_id",
-                           "organisation_id", "base_id", *columns)
-                   .first())
+        current = (
+            ActivityReturn.objects.select_for_update()
+            .filter(pk=activity.pk)
+            .values(
+                "status",
+                "version",
+                "report_status",
+                "report_version",
+                "region_id",
+                "unit_id",
+                "organisation_id",
+                "base_id",
+                *columns,
+            )
+            .first()
+        )
         if current is None:
             raise WorkflowError("记录不存在。")
         if not ActivityReturn.objects.changeable_by(user).filter(pk=activity.pk).exists():
@@ -112,7 +132,9 @@ def save_return(activity: ActivityReturn, user, *, populations=None, expected_ve
         activity.save()
         if current["summary_file"] and current["summary_file"] != activity.summary_file.name:
             # replaced or cleared on the form: the old file goes once this commits
-            delete_on_commit(type(activity.summary_file)(activity, activity.summary_file.field, current["summary_file"]))
+            delete_on_commit(
+                type(activity.summary_file)(activity, activity.summary_file.field, current["summary_file"])
+            )
     if populations is not None:
         activity.target_populations.set(populations)
     return activity
@@ -124,13 +146,21 @@ def delete_draft(activity: ActivityReturn, user) -> None:
     if not activity.can_file(user):
         raise TransitionNotAllowed("只能删除本区域(单位)的草稿。")
     if activity.status != "draft" or activity.report_status != "draft":
-        raise TransitionNotAllowed(f"只能删除草稿,该活动登记{activity.get_status_display()}、"
-                                   f"补充信息{activity.get_report_status_display()},不能删除。")
+        raise TransitionNotAllowed(
+            f"只能删除草稿,该活动登记{activity.get_status_display()}、"
+            f"补充信息{activity.get_report_status_display()},不能删除。"
+        )
     activity.delete()
 
 
-def transition(activity: ActivityReturn, action: str, user, reason: str = "",
-               expected_version: int | None = None, today: dt.date | None = None) -> ActivityReturn:
+def transition(
+    activity: ActivityReturn,
+    action: str,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ActivityReturn:
     """An action of either phase (submit, approve, return, reopen; submit_report …). Raises WorkflowError
     subclasses with Chinese messages."""
     if action == "submit" and activity.status in ("draft", "returned"):
@@ -180,8 +210,9 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
         raise UploadRejected("请选择要上传的照片。")
     have = activity.photos.count()
     if have + len(uploads) > max_photos():
-        raise UploadRejected(f"每个活动最多上传 {max_photos()} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。"
-                             "本次照片均未保存。")
+        raise UploadRejected(
+            f"每个活动最多上传 {max_photos()} 张照片(已有 {have} 张,本次选择了 {len(uploads)} 张)。本次照片均未保存。"
+        )
     checked, problems = [], []
     for upload in uploads:
         try:
@@ -194,17 +225,25 @@ def add_photos(activity: ActivityReturn, user, uploads) -> list[ActivityPhoto]:
     stored: list[ActivityPhoto] = []
     try:
         with transaction.atomic():
-            current = (ActivityReturn.objects.select_for_update().filter(pk=activity.pk)
-                       .values("report_status", "report_version").first())
+            current = (
+                ActivityReturn.objects.select_for_update()
+                .filter(pk=activity.pk)
+                .values("report_status", "report_version")
+                .first()
+            )
             if current is None:
                 raise WorkflowError("记录不存在。")
             activity.report_status = current["report_status"]
             check_can_edit(activity, user, "report")
             for upload, content_type in checked:
-                photo = ActivityPhoto(activity=activity, content_type=content_type, size=upload.size or 0,
-                                      original_name=(upload.name or "")[:200], uploaded_by=user)
-                photo.file.save(stored_name(
-                    "png" if content_type == "image/png" else "jpeg"), upload, save=False)
+                photo = ActivityPhoto(
+                    activity=activity,
+                    content_type=content_type,
+                    size=upload.size or 0,
+                    original_name=(upload.name or "")[:200],
+                    uploaded_by=user,
+                )
+                photo.file.save(stored_name("png" if content_type == "image/png" else "jpeg"), upload, save=False)
                 stored.append(photo)
                 photo.save()
             ActivityReturn.objects.filter(pk=activity.pk).update(report_version=current["report_version"] + 1)
@@ -236,7 +275,8 @@ def summaries_due(queryset, today: dt.date, horizon_days: int) -> list[tuple[Act
     `horizon_days` or overdue by at most SUMMARY_OVERDUE_DAYS. Two queries whatever the data size."""
     longest = Campaign.objects.aggregate(m=Max("summary_days_after"))["m"] or 0
     candidates = queryset.summary_outstanding(
-        today - dt.timedelta(days=longest + SUMMARY_OVERDUE_DAYS), today + dt.timedelta(days=horizon_days))
+        today - dt.timedelta(days=longest + SUMMARY_OVERDUE_DAYS), today + dt.timedelta(days=horizon_days)
+    )
     rows = []
     for activity in candidates:
         left = activity.summary_days_left(today)
@@ -255,8 +295,9 @@ def filer_party(user) -> dict:
 
 
 @transaction.atomic
-def file_campaign(campaign: Campaign, user, kind: str, *, text: str = "", upload=None,
-                  now: dt.datetime | None = None) -> CampaignFiling:
+def file_campaign(
+    campaign: Campaign, user, kind: str, *, text: str = "", upload=None, now: dt.datetime | None = None
+) -> CampaignFiling:
     """Record the region's (unit's) schedule or summary. Filing the schedule submits its drafts."""
     party = filer_party(user)
     if campaign.published_at is None:
@@ -309,19 +350,25 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
     overdue_lines: list[str] = []
     due_fields = (("schedule", "schedule_due", "活动安排表"), ("summary", "summary_due", "活动总结"))
     horizon = today + dt.timedelta(days=max(days_before or [0]))
-    campaigns = Campaign.objects.published().filter(
-        Q(schedule_due__gte=today - dt.timedelta(days=60), schedule_due__lte=horizon)
-        | Q(summary_due__gte=today - dt.timedelta(days=60), summary_due__lte=horizon)
-    ).prefetch_related("regions", "units")
+    campaigns = (
+        Campaign.objects.published()
+        .filter(
+            Q(schedule_due__gte=today - dt.timedelta(days=60), schedule_due__lte=horizon)
+            | Q(summary_due__gte=today - dt.timedelta(days=60), summary_due__lte=horizon)
+        )
+        .prefetch_related("regions", "units")
+    )
     for campaign in campaigns:
-        filed = set(CampaignFiling.objects.filter(campaign=campaign, organisation__isnull=True, base__isnull=True)
-                    .values_list("region_id", "unit_id", "kind"))
+        filed = set(
+            CampaignFiling.objects.filter(campaign=campaign, organisation__isnull=True, base__isnull=True).values_list(
+                "region_id", "unit_id", "kind"
+            )
+        )
         parties = [(r, None) for r in campaign.regions.all()] + [(None, u) for u in campaign.units.all()]
         for kind, due_field, label in due_fields:
             due = getattr(campaign, due_field)
             days_left = (due - today).days
-            missing = [(r, u) for r, u in parties
-                       if (r.pk if r else None, u.pk if u else None, kind) not in filed]
+            missing = [(r, u) for r, u in parties if (r.pk if r else None, u.pk if u else None, kind) not in filed]
             if days_left in days_before:
                 for region, unit in missing:
                     line = f"{campaign.name}:{label}须于 {due:%Y年%m月%d日} 前报送,还有 {days_left} 天。"
@@ -335,7 +382,9 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
     filers: dict = {}
     for activity, due, left in summaries_due(ActivityReturn.objects.all(), today, max(days_before or [0])):
         assert activity.campaign is not None  # only a campaign's activities have a summary due
-        where = f"{activity.campaign.name}:活动“{activity.title}”({activity.filer_name},{activity.ends_on:%m月%d日}结束)"
+        where = (
+            f"{activity.campaign.name}:活动“{activity.title}”({activity.filer_name},{activity.ends_on:%m月%d日}结束)"
+        )
         if left in days_before:
             line = f"{where}的活动总结须于 {due:%Y年%m月%d日} 前上传,还有 {left} 天。"
         elif left < 0:
@@ -344,12 +393,14 @@ def send_deadline_reminders(today: dt.date | None = None) -> dict:
             continue
         for email in _filer_emails_for(activity, filers):
             reminder_lines.setdefault(email, []).append(line)
-    sent = send_digests("【科普工作管理平台】活动报送提醒", reminder_lines,
-                        footer=f"请登录 {settings.SITE_URL}/events/ 报送。")
+    sent = send_digests(
+        "【科普工作管理平台】活动报送提醒", reminder_lines, footer=f"请登录 {settings.SITE_URL}/events/ 报送。"
+    )
     overdue_sent = 0
     if overdue_lines:
         overdue_sent = send_digests(
-            "【科普工作管理平台】逾期未报送汇总", {email: overdue_lines for email in office_recipients()},
+            "【科普工作管理平台】逾期未报送汇总",
+            {email: overdue_lines for email in office_recipients()},
             footer=f"完整情况见 {settings.SITE_URL}/events/campaigns/",
         )
     return {"reminders": sent, "overdue": overdue_sent}
@@ -377,17 +428,19 @@ def import_returns(upload, user, campaign: Campaign | None, *, dry_run: bool) ->
         for number, row_result in zip(sheet.row_numbers, result.rows, strict=False):
             instance = getattr(row_result, "instance", None)
             valid = row_result.import_type not in ("invalid", "error")
-            report.rows.append({
-                "row": number,
-                "number": instance.pk if instance is not None and row_result.import_type != "new" else None,
-                "title": instance.title if instance else "",
-                "category": instance.get_category_display() if instance and instance.category else "",
-                "starts_on": getattr(instance, "starts_on", None),
-                "region": instance.filer_name if instance and valid else "",
-                "planned": getattr(instance, "planned_participants", ""),
-                "valid": valid,
-                "change": row_result.import_type if valid else "",
-            })
+            report.rows.append(
+                {
+                    "row": number,
+                    "number": instance.pk if instance is not None and row_result.import_type != "new" else None,
+                    "title": instance.title if instance else "",
+                    "category": instance.get_category_display() if instance and instance.category else "",
+                    "starts_on": getattr(instance, "starts_on", None),
+                    "region": instance.filer_name if instance and valid else "",
+                    "planned": getattr(instance, "planned_participants", ""),
+                    "valid": valid,
+                    "change": row_result.import_type if valid else "",
+                }
+            )
 
     outcome = run_import(resource, sheet, dry_run=dry_run, on_result=preview)
     report.errors = as_row_errors(outcome.problems)

@@ -8,6 +8,7 @@ re-derives them. Each item carries the version the user saw, so a stale one is r
 others pass. The whole request is one transaction with a savepoint per item: a refused item leaves nothing behind
 and does not undo the others.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,12 +74,13 @@ class BulkResult:
             parts.append(_("%(verb)s %(n)d 项") % {"verb": verb, "n": len(self.done)})
         refused = self.refused
         if refused:
-            reasons = "".join(_("“%(title)s”:%(reason)s") % {"title": o.title, "reason": o.message.rstrip("。")}
-                              + "。" for o in refused[:MAX_LISTED_REFUSALS])
+            reasons = "".join(
+                _("“%(title)s”:%(reason)s") % {"title": o.title, "reason": o.message.rstrip("。")} + "。"
+                for o in refused[:MAX_LISTED_REFUSALS]
+            )
             if len(refused) > MAX_LISTED_REFUSALS:
                 reasons += _("另有 %(n)d 项未列出。") % {"n": len(refused) - MAX_LISTED_REFUSALS}
-            parts.append(ngettext("%(n)d 项未处理:", "%(n)d 项未处理:", len(refused)) % {"n": len(refused)}
-                         + reasons)
+            parts.append(ngettext("%(n)d 项未处理:", "%(n)d 项未处理:", len(refused)) % {"n": len(refused)} + reasons)
         return ";".join(parts)
 
 
@@ -86,8 +88,9 @@ def _check_size(items: list) -> None:
     if not items:
         raise BulkRejected(_("请先勾选要处理的活动。"))
     if len(items) > MAX_BULK:
-        raise BulkRejected(_("一次最多处理 %(max)d 项,您选择了 %(n)d 项。请分批操作。")
-                           % {"max": MAX_BULK, "n": len(items)})
+        raise BulkRejected(
+            _("一次最多处理 %(max)d 项,您选择了 %(n)d 项。请分批操作。") % {"max": MAX_BULK, "n": len(items)}
+        )
 
 
 def _unique(items):
@@ -101,8 +104,14 @@ def _unique(items):
 
 
 def _not_found(item: BulkItem) -> Outcome:
-    return Outcome(item.pk, item.action, False, title=_("编号 %(pk)d") % {"pk": item.pk},
-                   message=_("活动不存在,或不在您的范围内"), status_code=404)
+    return Outcome(
+        item.pk,
+        item.action,
+        False,
+        title=_("编号 %(pk)d") % {"pk": item.pk},
+        message=_("活动不存在,或不在您的范围内"),
+        status_code=404,
+    )
 
 
 def _run(user, items: list[BulkItem], act) -> BulkResult:
@@ -120,15 +129,24 @@ def _run(user, items: list[BulkItem], act) -> BulkResult:
                 continue
             title = activity.title
             if item.version is None:
-                result.outcomes.append(Outcome(item.pk, item.action, False, title=title, status_code=400,
-                                               message=_("缺少版本号,请刷新页面后重试")))
+                result.outcomes.append(
+                    Outcome(
+                        item.pk,
+                        item.action,
+                        False,
+                        title=title,
+                        status_code=400,
+                        message=_("缺少版本号,请刷新页面后重试"),
+                    )
+                )
                 continue
             try:
                 with transaction.atomic():
                     act(activity, item)
             except WorkflowError as exc:
-                result.outcomes.append(Outcome(item.pk, item.action, False, title=title, message=str(exc),
-                                               status_code=exc.status_code))
+                result.outcomes.append(
+                    Outcome(item.pk, item.action, False, title=title, message=str(exc), status_code=exc.status_code)
+                )
             else:
                 result.outcomes.append(Outcome(item.pk, item.action, True, title=title))
     return result
@@ -155,8 +173,10 @@ def bulk_delete_drafts(user, items: list[BulkItem]) -> BulkResult:
         if current is None:
             raise WorkflowError(_("活动不存在,或已被删除"))
         if current.version != item.version:
-            raise ConflictError(_("该活动已被他人修改(当前状态:%(status)s),您看到的是旧版本。请刷新页面后再操作。")
-                                % {"status": current.get_status_display()})
+            raise ConflictError(
+                _("该活动已被他人修改(当前状态:%(status)s),您看到的是旧版本。请刷新页面后再操作。")
+                % {"status": current.get_status_display()}
+            )
         services.delete_draft(current, user)
 
     return _run(user, [BulkItem(i.pk, "delete", i.version) for i in items], act)

@@ -1,4 +1,5 @@
 """Thin Celery wrappers over events.services."""
+
 from celery import shared_task
 
 from . import services

@@ -1,4 +1,5 @@
 """Pages for campaigns and activity returns (thin: reads from querysets, writes through services)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -68,9 +69,7 @@ class ActivityListView(LoginRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()
-        ctx["status_counts"] = dict(
-            _visible(user).values_list("status").annotate(n=Count("id")).order_by()
-        )
+        ctx["status_counts"] = dict(_visible(user).values_list("status").annotate(n=Count("id")).order_by())
         return ctx
 
 
@@ -129,10 +128,12 @@ def _save_phase(request, form, activity, phase: str):
     """Save one phase's form through the service; None when saved, else the form shows why."""
     try:
         services.save_return(
-            activity, request.user,
+            activity,
+            request.user,
             populations=form.cleaned_data.get("target_populations") if phase == "" else None,
             expected_version=form.cleaned_data.get("version") if phase == "" else None,
-            expected_report_version=form.cleaned_data.get("report_version") if phase == "report" else None)
+            expected_report_version=form.cleaned_data.get("report_version") if phase == "report" else None,
+        )
     except WorkflowError as exc:
         form.add_error(None, str(exc))
     except ValidationError as exc:
@@ -151,8 +152,9 @@ def activity_create(request):
     if request.method == "GET" and parse_id(request.GET.get("from")):
         copy_from = ActivityReturn.objects.changeable_by(user).filter(pk=parse_id(request.GET["from"])).first()
     asked = parse_id(request.GET.get("campaign")) if request.method == "GET" else None
-    form = ActivityRegistrationForm(request.POST or None, user=user, copy_from=copy_from,
-                                    initial={"campaign": asked} if asked else None)
+    form = ActivityRegistrationForm(
+        request.POST or None, user=user, copy_from=copy_from, initial={"campaign": asked} if asked else None
+    )
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         if _save_phase(request, form, activity, "") is None:
@@ -163,8 +165,11 @@ def activity_create(request):
             if then == "another":
                 return redirect(f"{reverse('events:create')}?from={activity.pk}")
             return redirect("events:detail", pk=activity.pk)
-    return render(request, "events/activity_form.html", {"form": form, "creating": True, "phase": "registration",
-                                                         "copied": copy_from})
+    return render(
+        request,
+        "events/activity_form.html",
+        {"form": form, "creating": True, "phase": "registration", "copied": copy_from},
+    )
 
 
 @login_required
@@ -183,8 +188,11 @@ def activity_edit(request, pk):
                 return _do_transition(request, activity, "submit", "", activity.version)
             messages.success(request, _("已保存。"))
             return redirect("events:detail", pk=activity.pk)
-    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False,
-                                                         "phase": "registration"})
+    return render(
+        request,
+        "events/activity_form.html",
+        {"form": form, "activity": activity, "creating": False, "phase": "registration"},
+    )
 
 
 @login_required
@@ -204,8 +212,9 @@ def activity_report(request, pk):
                 return _do_transition(request, activity, "submit_report", "", activity.report_version)
             messages.success(request, _("活动补充信息已保存。"))
             return redirect("events:detail", pk=activity.pk)
-    return render(request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False,
-                                                         "phase": "report"})
+    return render(
+        request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False, "phase": "report"}
+    )
 
 
 @login_required
@@ -230,11 +239,16 @@ def _do_transition(request, activity, action, reason, version):
             return HttpResponse(str(exc), status=status)
         return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
     forwarded = (activity.report_status if action.endswith("_report") else activity.status) == "forwarded"
-    labels = {"submit": _("活动登记已提交,等待审核。"), "submit_report": _("活动补充信息已提交,等待审核。"),
-              "approve": _("活动登记已审核通过并报送市级。") if forwarded else _("活动登记已审核通过。"),
-              "approve_report": _("活动补充信息已审核通过并报送市级。") if forwarded else _("活动补充信息已审核通过。"),
-              "return": _("活动登记已退回,理由已通知填报单位。"), "return_report": _("活动补充信息已退回,理由已通知填报单位。"),
-              "reopen": _("活动登记已重新打开并退回填报单位。"), "reopen_report": _("活动补充信息已重新打开并退回填报单位。")}
+    labels = {
+        "submit": _("活动登记已提交,等待审核。"),
+        "submit_report": _("活动补充信息已提交,等待审核。"),
+        "approve": _("活动登记已审核通过并报送市级。") if forwarded else _("活动登记已审核通过。"),
+        "approve_report": _("活动补充信息已审核通过并报送市级。") if forwarded else _("活动补充信息已审核通过。"),
+        "return": _("活动登记已退回,理由已通知填报单位。"),
+        "return_report": _("活动补充信息已退回,理由已通知填报单位。"),
+        "reopen": _("活动登记已重新打开并退回填报单位。"),
+        "reopen_report": _("活动补充信息已重新打开并退回填报单位。"),
+    }
     messages.success(request, f"“{activity.title}”{labels.get(action, '')}")
     return redirect(safe_next(request, reverse("events:detail", args=[activity.pk])))
 
@@ -247,8 +261,9 @@ def activity_transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("请求不完整,请刷新页面后重试。"))
         return redirect("events:detail", pk=pk)
-    return _do_transition(request, activity, form.cleaned_data["action"], form.cleaned_data["reason"],
-                          form.cleaned_data["version"])
+    return _do_transition(
+        request, activity, form.cleaned_data["action"], form.cleaned_data["reason"], form.cleaned_data["version"]
+    )
 
 
 @login_required
@@ -305,8 +320,13 @@ def _preview_context(request, token: str, rows: list, page_number) -> dict:
 
     page = Paginator(rows, PREVIEW_PAGE_ROWS).get_page(page_number)
     kinds = [r.get("change") for r in rows]
-    return {"token": token, "page": page, "preview_rows": page.object_list, "total_rows": len(rows),
-            "counts": {"new": kinds.count("new"), "update": kinds.count("update"), "skip": kinds.count("skip")}}
+    return {
+        "token": token,
+        "page": page,
+        "preview_rows": page.object_list,
+        "total_rows": len(rows),
+        "counts": {"new": kinds.count("new"), "update": kinds.count("update"), "skip": kinds.count("skip")},
+    }
 
 
 @login_required
@@ -323,8 +343,9 @@ def import_upload(request):
             messages.error(request, _("导入已过期,请重新上传文件。"))
             return redirect("events:import")
         return render(request, "events/import.html", _preview_context(request, token, rows, request.GET.get("page")))
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user,
-                            campaign_id=parse_id(request.GET.get("campaign")))
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, user=user, campaign_id=parse_id(request.GET.get("campaign"))
+    )
     ctx = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -333,8 +354,9 @@ def import_upload(request):
         ctx["report"] = report
         if report.ok:
             upload.seek(0)
-            token = stash.stash_upload(request, IMPORT_KEY, upload.read(), upload.name,
-                                       campaign=campaign.pk if campaign else None)
+            token = stash.stash_upload(
+                request, IMPORT_KEY, upload.read(), upload.name, campaign=campaign.pk if campaign else None
+            )
             rows = [{**r, "starts_on": r["starts_on"].isoformat() if r["starts_on"] else ""} for r in report.rows]
             stash.save_preview(token, rows)
             ctx.update(_preview_context(request, token, rows, 1))
@@ -359,8 +381,11 @@ def import_confirm(request):
     if not report.ok:
         form = ImportUploadForm(user=user)
         return render(request, "events/import.html", {"form": form, "report": report})
-    messages.success(request, _("已导入:新增 %(new)d 条,更新 %(updated)d 条,无变化 %(same)d 条(草稿)。请核对后提交。")
-                     % {"new": report.created, "updated": report.updated, "same": report.unchanged})
+    messages.success(
+        request,
+        _("已导入:新增 %(new)d 条,更新 %(updated)d 条,无变化 %(same)d 条(草稿)。请核对后提交。")
+        % {"new": report.created, "updated": report.updated, "same": report.unchanged},
+    )
     url = reverse("events:list") + "?status=draft"
     if campaign:
         url += f"&campaign={campaign.pk}"
@@ -393,9 +418,13 @@ class CampaignListView(LoginRequiredMixin, ListView):
     context_object_name = "campaigns"
 
     def get_queryset(self):
-        return Campaign.objects.listed_for(self.request.user).annotate(
-            n_returns=Count("returns", filter=Q(returns__in=_visible(self.request.user))),
-        ).order_by("-year", "-starts_on")
+        return (
+            Campaign.objects.listed_for(self.request.user)
+            .annotate(
+                n_returns=Count("returns", filter=Q(returns__in=_visible(self.request.user))),
+            )
+            .order_by("-year", "-starts_on")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, can_manage=scope.can_manage_campaigns(self.request.user))
@@ -436,8 +465,13 @@ def campaign_file(request, pk):
         messages.error(request, _("请求不完整,请重试。"))
         return redirect("events:campaign-detail", pk=pk)
     try:
-        services.file_campaign(campaign, request.user, form.cleaned_data["kind"], text=form.cleaned_data["text"],
-                               upload=form.cleaned_data.get("file"))
+        services.file_campaign(
+            campaign,
+            request.user,
+            form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            upload=form.cleaned_data.get("file"),
+        )
     except (WorkflowError, UploadRejected) as exc:
         messages.error(request, str(exc))
     else:
@@ -447,8 +481,7 @@ def campaign_file(request, pk):
 
 @login_required
 def filing_file(request, pk, filing_pk):
-    filing = get_object_or_404(scope.readable(request.user, CampaignFiling.objects.all()), pk=filing_pk,
-                               campaign_id=pk)
+    filing = get_object_or_404(scope.readable(request.user, CampaignFiling.objects.all()), pk=filing_pk, campaign_id=pk)
     return _serve(filing.file, None)
 
 

@@ -1,4 +1,5 @@
 """The bulk-action endpoint of the activity list and the review queue (thin: events.services_bulk decides)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -19,8 +20,13 @@ CLERK_VERBS = ("submit", "submit_report", "delete")
 
 
 def _verb_label(verb: str) -> str:
-    return {"submit": _("已提交"), "submit_report": _("已提交补充信息"), "delete": _("已删除"),
-            "approve": _("已审核通过"), "return": _("已退回")}[verb]
+    return {
+        "submit": _("已提交"),
+        "submit_report": _("已提交补充信息"),
+        "delete": _("已删除"),
+        "approve": _("已审核通过"),
+        "return": _("已退回"),
+    }[verb]
 
 
 def _items(request, verb: str) -> list[BulkItem]:

@@ -15,8 +15,17 @@ class IndicatorBaselineInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "unit", "kind", "source", "population", "on_dashboard", "on_cockpit",
-                    "cockpit_order")
+    list_display = (
+        "code",
+        "name",
+        "unit",
+        "kind",
+        "source",
+        "population",
+        "on_dashboard",
+        "on_cockpit",
+        "cockpit_order",
+    )
     list_editable = ("on_cockpit", "cockpit_order")
     list_filter = ("source", "kind", "population")
     search_fields = ("code", "name")

@@ -1,5 +1,6 @@
 """The self-audit: recompute every indicator value from the sources without writing, and list what differs from
 the stored values (`manage.py check_indicators`, the nightly check that an incremental roll-up equals a full one)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,7 @@ def recompute_and_compare(today: dt.date | None = None) -> list[str]:
     ctx = RunContext(today=today, first_year=settings.KEPU_ROLLUP_FIRST_YEAR)
     ancestors = _ancestors()
     stored = {
-        (v.indicator_id, v.period, v.region_id, v.dimension, v.key): v.value
-        for v in IndicatorValue.objects.all()
+        (v.indicator_id, v.period, v.region_id, v.dimension, v.key): v.value for v in IndicatorValue.objects.all()
     }
     problems = []
     fresh = {}

@@ -4,6 +4,7 @@ Headline (literacy against 21.5% by 2025 and the pace needed), the key indicator
 (Indicator.on_cockpit), a district ranking with the last places marked, a schematic tile map, a campaign
 compared with the same kind of campaign in earlier years. Whose figures: Dashboard (accounts.scope).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,16 @@ from .models import Indicator
 
 PLAN_START_YEAR = settings.KEPU_PLAN_START_YEAR
 # until the office chooses (Indicator.on_cockpit), these are the cockpit's key indicators, in this order
-DEFAULT_KEY_CODES = ("bases_total", "new_municipal_bases", "new_provincial_plus_bases", "national_demo_districts",
-                     "activities", "activity_participants", "activities_since_2021", "elderly_tech_university_coverage")
+DEFAULT_KEY_CODES = (
+    "bases_total",
+    "new_municipal_bases",
+    "new_provincial_plus_bases",
+    "national_demo_districts",
+    "activities",
+    "activity_participants",
+    "activities_since_2021",
+    "elderly_tech_university_coverage",
+)
 MAX_KEY_INDICATORS = 8
 # metrics a ranking or the tile map may use: code → flow (a year's figure) or stock (at the year end)
 METRICS = ("activities", "activity_participants", "bases_total", "new_municipal_bases", "literacy_rate")
@@ -56,11 +65,15 @@ def parse_year(raw: str | None, today: dt.date | None = None) -> int | None:
     try:
         year = int(str(raw).strip())
     except ValueError:
-        raise YearError(_("年份“%(raw)s”无效:请选择 %(first)d 至 %(last)d 年之间的年份。")
-                        % {"raw": raw, "first": choices[0], "last": choices[-1]}) from None
+        raise YearError(
+            _("年份“%(raw)s”无效:请选择 %(first)d 至 %(last)d 年之间的年份。")
+            % {"raw": raw, "first": choices[0], "last": choices[-1]}
+        ) from None
     if year not in choices:
-        raise YearError(_("年份 %(year)d 不在规划期内:请选择 %(first)d 至 %(last)d 年之间的年份。")
-                        % {"year": year, "first": choices[0], "last": choices[-1]})
+        raise YearError(
+            _("年份 %(year)d 不在规划期内:请选择 %(first)d 至 %(last)d 年之间的年份。")
+            % {"year": year, "first": choices[0], "last": choices[-1]}
+        )
     return year
 
 
@@ -118,8 +131,13 @@ class Cockpit:
             years_left = max((target_year or year) - max(year, self.year - 1), 0)
             pace = (gap / years_left).quantize(Decimal("0.01")) if years_left and gap > 0 else None
         return {
-            "value": value, "year": year, "target": target, "target_year": target_year, "gap": gap,
-            "pace": pace, "reached": gap is not None and gap <= 0,
+            "value": value,
+            "year": year,
+            "target": target,
+            "target_year": target_year,
+            "gap": gap,
+            "pace": pace,
+            "reached": gap is not None and gap <= 0,
             "status_state": card.status.state if card and card.status else "",
             "status_label": card.status.label if card and card.status else "",
             "expected": card.status.expected if card and card.status else None,
@@ -130,8 +148,13 @@ class Cockpit:
         for indicator in key_indicators():
             card = self._cards.get(indicator.code)
             if card is not None:
-                figure = KeyFigure(indicator=indicator, value=card.actual, year=card.year, city_only=card.city_only,
-                                   target_year=card.target_year)
+                figure = KeyFigure(
+                    indicator=indicator,
+                    value=card.actual,
+                    year=card.year,
+                    city_only=card.city_only,
+                    target_year=card.target_year,
+                )
                 if card.status:
                     figure.target = card.status.target
                     figure.status_state, figure.status_label = card.status.state, card.status.label
@@ -180,8 +203,16 @@ class Cockpit:
             bucket = None
             if value is not None:
                 bucket = 0 if high == low else int((value - low) * (TILE_BUCKETS - 1) / (high - low) + Decimal("0.5"))
-            tiles.append({"region": region, "row": row, "col": col, "visible": region.id in visible,
-                          "value": value, "bucket": bucket})
+            tiles.append(
+                {
+                    "region": region,
+                    "row": row,
+                    "col": col,
+                    "visible": region.id in visible,
+                    "value": value,
+                    "bucket": bucket,
+                }
+            )
         return tiles
 
     def metric_choices(self) -> list[Indicator]:

@@ -2,6 +2,7 @@
 
 A fixed number of queries whatever the number of raw returns, bases or reports.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +96,14 @@ def as_of() -> AsOf:
 
     pending = bool(state and state.pending)
     parked = PendingTask.objects.filter(task_name="indicators.rollup_task").exists()
-    return AsOf(at=at, stale=stale, failed=failed, pending=pending, parked=parked,
-                waiting_since=state.requested_at if state is not None and state.pending else None)
+    return AsOf(
+        at=at,
+        stale=stale,
+        failed=failed,
+        pending=pending,
+        parked=parked,
+        waiting_since=state.requested_at if state is not None and state.pending else None,
+    )
 
 
 class Dashboard:
@@ -124,9 +131,11 @@ class Dashboard:
         # One query for every value the page shows.
         # (code, region_id, dimension) → {(period, key): (value, label)}
         self._values: defaultdict[tuple, dict] = defaultdict(dict)
-        rows = IndicatorValue.objects.within(region_ids).filter(
-            indicator__in=[*self.indicators.values(), *self.forwarded_indicators]
-        ).values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
+        rows = (
+            IndicatorValue.objects.within(region_ids)
+            .filter(indicator__in=[*self.indicators.values(), *self.forwarded_indicators])
+            .values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
+        )
         for code, region_id, dimension, period, key, label, value in rows:
             self._values[(code, region_id, dimension)][(period, key)] = (value, label)
         self.as_of = as_of()
@@ -175,20 +184,35 @@ class Dashboard:
                 target = targets[-1]
                 # A completed year is judged against the full-year target; the current one pro rata.
                 when = self.today if year in (None, self.today.year) else dt.date(year, 12, 31)
-                status = status_for("flow", indicator.direction, target.value, target.year, actual, when,
-                                    margin=indicator.margin)
+                status = status_for(
+                    "flow", indicator.direction, target.value, target.year, actual, when, margin=indicator.margin
+                )
             else:
                 target = next((t for t in targets if t.year >= self.today.year), targets[-1])
                 base = next(((b.year, b.value) for b in reversed(baselines) if b.year < target.year), None)
                 if indicator.kind == Indicator.Kind.LEVEL and year is not None:
                     observed = self.yearly(indicator.code)
                     base = max(((y, v) for y, v in observed.items() if y < self.today.year), default=base)
-                status = status_for(indicator.kind, indicator.direction, target.value, target.year, actual,
-                                    self.today, baseline=base, margin=indicator.margin)
+                status = status_for(
+                    indicator.kind,
+                    indicator.direction,
+                    target.value,
+                    target.year,
+                    actual,
+                    self.today,
+                    baseline=base,
+                    margin=indicator.margin,
+                )
             if self.region != self.city and indicator.kind != Indicator.Kind.LEVEL:
                 status = None  # plan targets are city-wide; a region shows its contribution only
-            card = Card(indicator=indicator, year=year, actual=actual, status=status,
-                        target_year=target.year, series=sorted(self.yearly(indicator.code).items()))
+            card = Card(
+                indicator=indicator,
+                year=year,
+                actual=actual,
+                status=status,
+                target_year=target.year,
+                series=sorted(self.yearly(indicator.code).items()),
+            )
             if self.region != self.city and actual is None:
                 city_year, card.city_actual = self.latest(indicator.code, self.city)
                 if card.city_actual is None:
@@ -247,11 +271,13 @@ class Dashboard:
         regions = self.districts if self.region == self.city else [self.region]
         rows = []
         for region in regions:
-            rows.append([
-                region.name,
-                int(self.yearly("activities", region).get(year, 0)),
-                int(self.yearly("activity_participants", region).get(year, 0)),
-            ])
+            rows.append(
+                [
+                    region.name,
+                    int(self.yearly("activities", region).get(year, 0)),
+                    int(self.yearly("activity_participants", region).get(year, 0)),
+                ]
+            )
         return rows
 
     def activities_by(self, dimension: str, year: int) -> list[list]:
@@ -266,9 +292,16 @@ class Dashboard:
         people = self.yearly("activity_participants")
         cum_counts = self.yearly("activities_since_2021")
         cum_people = self.yearly("activity_participants_since_2021")
-        return [[y, int(counts.get(y, 0)), int(people.get(y, 0)),
-                 int(cum_counts[y]) if y in cum_counts else None, int(cum_people[y]) if y in cum_people else None]
-                for y in sorted(set(counts) | set(people))]
+        return [
+            [
+                y,
+                int(counts.get(y, 0)),
+                int(people.get(y, 0)),
+                int(cum_counts[y]) if y in cum_counts else None,
+                int(cum_people[y]) if y in cum_people else None,
+            ]
+            for y in sorted(set(counts) | set(people))
+        ]
 
     def population_panels(self, year: int) -> list[dict]:
         by_pop = {k: (lbl, v) for k, lbl, v in self.breakdown("activities", "population", year)}
@@ -281,8 +314,14 @@ class Dashboard:
                 y, v = self.latest(indicator.code)
                 figures.append({"indicator": indicator, "year": y, "value": v})
             _lbl, n = by_pop.get(population.code, (population.name, 0))
-            panels.append({"population": population, "activities": int(n),
-                           "participants": int(people.get(population.code, 0)), "figures": figures})
+            panels.append(
+                {
+                    "population": population,
+                    "activities": int(n),
+                    "participants": int(people.get(population.code, 0)),
+                    "figures": figures,
+                }
+            )
         return panels
 
     def region_comparison(self, year: int) -> list[list]:
@@ -293,13 +332,17 @@ class Dashboard:
             _, total = self.latest("bases_total", region)
             _, new_municipal = self.latest("new_municipal_bases", region)
             _, literacy = self.latest("literacy_rate", region)
-            rows.append([
-                region.name, region.code,
-                float(literacy) if literacy is not None else None,
-                int(total or 0), int(new_municipal or 0),
-                int(self.yearly("activities", region).get(year, 0)),
-                int(self.yearly("activity_participants", region).get(year, 0)),
-            ])
+            rows.append(
+                [
+                    region.name,
+                    region.code,
+                    float(literacy) if literacy is not None else None,
+                    int(total or 0),
+                    int(new_municipal or 0),
+                    int(self.yearly("activities", region).get(year, 0)),
+                    int(self.yearly("activity_participants", region).get(year, 0)),
+                ]
+            )
         return rows
 
     def overdue(self) -> dict:
@@ -311,6 +354,7 @@ class Dashboard:
 
     def headline(self, year: int) -> list[dict]:
         """The few big numbers a meeting opens with (print view)."""
+
         def figure(label, code, unit, year_=None):
             y, v = (year_, self.yearly(code).get(year_)) if year_ else self.latest(code)
             return {"label": label, "code": code, "value": v, "unit": unit, "year": y}
@@ -322,8 +366,13 @@ class Dashboard:
             figure("新评定市级科普教育基地", "new_municipal_bases", "家"),
             figure(f"{year}年科普活动", "activities", "项", year),
             figure(f"{year}年活动参与", "activity_participants", "人次", year),
-            {"label": "逾期未报", "code": "overdue", "value": overdue["returns"] + overdue["reports"], "unit": "份",
-             "year": None},
+            {
+                "label": "逾期未报",
+                "code": "overdue",
+                "value": overdue["returns"] + overdue["reports"],
+                "unit": "份",
+                "year": None,
+            },
         ]
 
     def population_rows(self, year: int) -> list[list]:
@@ -334,15 +383,24 @@ class Dashboard:
             rows.append([name, f"{year}年科普活动项数", panel["activities"], "项", year])
             rows.append([name, f"{year}年科普活动参与人次", panel["participants"], "人次", year])
             for f in panel["figures"]:
-                rows.append([name, f["indicator"].name, float(f["value"]) if f["value"] is not None else None,
-                             f["indicator"].unit, f["year"]])
+                rows.append(
+                    [
+                        name,
+                        f["indicator"].name,
+                        float(f["value"]) if f["value"] is not None else None,
+                        f["indicator"].unit,
+                        f["year"],
+                    ]
+                )
         return rows
 
     def overdue_rows(self) -> list[list]:
         """Overdue filings of the region shown, then (on the city board) of each district the user may see."""
         regions = [self.region] + (self.districts if self.region == self.city else [])
-        return [[r.name, int(self.latest("overdue_returns", r)[1] or 0), int(self.latest("overdue_reports", r)[1] or 0)]
-                for r in regions]
+        return [
+            [r.name, int(self.latest("overdue_returns", r)[1] or 0), int(self.latest("overdue_reports", r)[1] or 0)]
+            for r in regions
+        ]
 
     def activity_year(self) -> int:
         if self.year is not None:
@@ -356,20 +414,26 @@ def summary(dashboard: Dashboard) -> dict:
     cards = []
     for card in dashboard.cards():
         status = card.status
-        cards.append({
-            "code": card.indicator.code, "name": card.indicator.name, "unit": card.indicator.unit,
-            "kind": card.indicator.kind, "year": card.year,
-            "actual": float(card.actual) if card.actual is not None else None,
-            "target": float(status.target) if status else None,
-            "target_year": card.target_year,
-            "expected": float(status.expected) if status and status.expected is not None else None,
-            "status": status.state if status else NO_DATA,
-        })
+        cards.append(
+            {
+                "code": card.indicator.code,
+                "name": card.indicator.name,
+                "unit": card.indicator.unit,
+                "kind": card.indicator.kind,
+                "year": card.year,
+                "actual": float(card.actual) if card.actual is not None else None,
+                "target": float(status.target) if status else None,
+                "target_year": card.target_year,
+                "expected": float(status.expected) if status and status.expected is not None else None,
+                "status": status.state if status else NO_DATA,
+            }
+        )
     as_of_info = dashboard.as_of
     return {
         "region": {"code": dashboard.region.code, "name": dashboard.region.name},
         "as_of": as_of_info.at.isoformat() if as_of_info.at else None,
-        "stale": as_of_info.stale, "warning": as_of_info.warning,
+        "stale": as_of_info.stale,
+        "warning": as_of_info.warning,
         "cards": cards,
         "awaiting_city": dashboard.awaiting_city(),
     }

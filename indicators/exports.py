@@ -1,4 +1,5 @@
 """xlsx exports of each dashboard table (the same rows the charts draw)."""
+
 from __future__ import annotations
 
 from openpyxl import Workbook
@@ -15,15 +16,28 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
         rows = []
         for c in board.cards():
             s = c.status
-            rows.append([c.indicator.name, c.indicator.unit, c.year, _num(c.actual), _num(s.expected) if s else None,
-                         _num(s.target) if s else None, c.target_year, s.label if s else "—"])
+            rows.append(
+                [
+                    c.indicator.name,
+                    c.indicator.unit,
+                    c.year,
+                    _num(c.actual),
+                    _num(s.expected) if s else None,
+                    _num(s.target) if s else None,
+                    c.target_year,
+                    s.label if s else "—",
+                ]
+            )
         return "目标进度", ["指标", "单位", "数据年份", "实际值", "当前应达", "目标值", "目标年份", "状态"], rows
     if name == "literacy":
         lit = board.literacy()
         return "公民科学素质比例", ["年份", "比例(%)"], [list(r) for r in lit["rows"]]
     if name == "bases":
-        return "科普教育基地分级分区", ["区域"] + [lbl for _c, lbl in BASE_LEVEL_CODES] + ["合计"], \
-            board.bases_by_region()
+        return (
+            "科普教育基地分级分区",
+            ["区域"] + [lbl for _c, lbl in BASE_LEVEL_CODES] + ["合计"],
+            board.bases_by_region(),
+        )
     if name == "bases-year":
         return "历年科普教育基地", ["年末"] + [lbl for _c, lbl in BASE_LEVEL_CODES] + ["合计"], board.bases_by_year()
     if name == "activities-region":
@@ -33,11 +47,17 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
     if name == "activities-month":
         return f"{year}年分月活动", ["月份", "活动项数", "参与人次"], board.activities_by("month", year)
     if name == "activities-year":
-        return "历年科普活动", ["年份", "活动项数", "参与人次", "2021年起累计项数", "2021年起累计人次"], \
-            board.activities_by_year()
+        return (
+            "历年科普活动",
+            ["年份", "活动项数", "参与人次", "2021年起累计项数", "2021年起累计人次"],
+            board.activities_by_year(),
+        )
     if name == "regions":
-        return f"{year}年区域对比", ["区域", "区划代码", "科学素质比例(%)", "基地总数", "新评定市级基地",
-                                    "活动项数", "参与人次"], board.region_comparison(year)
+        return (
+            f"{year}年区域对比",
+            ["区域", "区划代码", "科学素质比例(%)", "基地总数", "新评定市级基地", "活动项数", "参与人次"],
+            board.region_comparison(year),
+        )
     if name == "populations":
         return f"{year}年重点人群", ["重点人群", "指标", "数值", "单位", "数据年份"], board.population_rows(year)
     if name == "overdue":

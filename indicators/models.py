@@ -1,4 +1,5 @@
 """Indicators: definitions, targets, manual observations, rolled-up values and roll-up runs."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -50,8 +51,11 @@ class Indicator(models.Model):
     margin = models.DecimalField(_("预警幅度"), max_digits=4, decimal_places=3, default=0.1)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     on_dashboard = models.BooleanField(_("在看板显示"), default=True)
-    on_cockpit = models.BooleanField(_("在驾驶舱显示"), default=False,
-                                     help_text=_("驾驶舱显示六至八项重点指标,由办公室勾选并排序;均未勾选时显示默认的八项"))
+    on_cockpit = models.BooleanField(
+        _("在驾驶舱显示"),
+        default=False,
+        help_text=_("驾驶舱显示六至八项重点指标,由办公室勾选并排序;均未勾选时显示默认的八项"),
+    )
     cockpit_order = models.PositiveSmallIntegerField(_("驾驶舱排序"), default=0)
 
     objects = IndicatorQuerySet.as_manager()
@@ -82,9 +86,7 @@ class IndicatorTarget(models.Model):
 
 
 class IndicatorBaseline(models.Model):
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="baselines"
-    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="baselines")
     year = models.PositiveSmallIntegerField(_("年份"))
     value = models.DecimalField(_("基线值"), max_digits=14, decimal_places=2)
     source = models.CharField(_("出处"), max_length=200, blank=True)
@@ -107,7 +109,10 @@ class Observation(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年份"))
     region = models.ForeignKey(
-        "programs.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+",
+        "programs.Region",
+        verbose_name=_("区域"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("全市数据选择常州市"),
     )
     value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
@@ -116,7 +121,11 @@ class Observation(models.Model):
     source = models.CharField(_("出处"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)

@@ -1,6 +1,7 @@
 """A print page as PDF: the page is rendered here, its static assets pointed at files on disk, and headless
 Chromium (Debian's /usr/bin/chromium, KEPU_CHROMIUM) prints it in a subprocess with a timeout. Nothing is fetched
 over the network and no session is handed to the browser: the HTML is the one the user may already read."""
+
 from __future__ import annotations
 
 import os
@@ -42,6 +43,7 @@ def _static_file(name: str) -> str | None:
 
 def localise_static(html: str) -> str:
     """/static/… → file:///…/static/… so that the browser needs no server (and no login)."""
+
     def repl(m):
         path = _static_file(m.group(2))
         return f'{m.group(1)}="{Path(path).as_uri()}"' if path else m.group(0)
@@ -56,15 +58,29 @@ def html_to_pdf(html: str, timeout: int = TIMEOUT_SECONDS) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kepu-pdf-") as tmp:
         page, out = Path(tmp, "page.html"), Path(tmp, "page.pdf")
         page.write_text(html, encoding="utf-8")
-        command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   f"--user-data-dir={tmp}/profile", "--allow-file-access-from-files", "--no-pdf-header-footer",
-                   "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
-                   f"--print-to-pdf={out}", page.as_uri()]
+        command = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp}/profile",
+            "--allow-file-access-from-files",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            "--virtual-time-budget=10000",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
         try:
             subprocess.run(command, capture_output=True, timeout=timeout, check=False, cwd=tmp)
         except subprocess.TimeoutExpired:
-            raise PdfError(_("生成 PDF 超时(超过 %(n)d 秒),请稍后重试或使用打印版页面打印。") % {"n": timeout}) from None
+            raise PdfError(
+                _("生成 PDF 超时(超过 %(n)d 秒),请稍后重试或使用打印版页面打印。") % {"n": timeout}
+            ) from None
         except OSError as exc:
             raise PdfError(_("无法启动 Chromium 浏览器生成 PDF:%(e)s") % {"e": exc}) from None
         if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):

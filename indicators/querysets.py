@@ -1,4 +1,5 @@
 """Reads for indicators. Dashboards read only IndicatorValue rows."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -42,8 +43,4 @@ class IndicatorValueQuerySet(models.QuerySet):
         return self.filter(period__regex=r"^\d{4}$")
 
     def series(self, indicator, region, dimension: str = ""):
-        return (
-            self.filter(indicator=indicator, region=region, dimension=dimension)
-            .yearly()
-            .order_by("year", "key")
-        )
+        return self.filter(indicator=indicator, region=region, dimension=dimension).yearly().order_by("year", "key")

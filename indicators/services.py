@@ -1,4 +1,5 @@
 """Writes for indicators: the catalogue from the plan file, the roll-up, coalesced requests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +49,9 @@ class RollupBusy(RollupError):
 RUN_TIMEOUT = dt.timedelta(minutes=settings.KEPU_ROLLUP_RUN_TIMEOUT_MINUTES)
 # How long a second roll-up waits for the running one before giving up (RollupBusy).
 LOCK_WAIT_SECONDS = float(settings.KEPU_ROLLUP_LOCK_WAIT_SECONDS)
-ADVISORY_LOCK_KEY = 7_165_746_006  # pg_advisory_lock key of the roll-up: any constant no other lock in the database uses
+ADVISORY_LOCK_KEY = (
+    7_165_746_006  # pg_advisory_lock key of the roll-up: any constant no other lock in the database uses
+)
 POLL_SECONDS = 0.2
 
 
@@ -136,11 +139,14 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
             "description": item.get("description", ""),
             "plan_target": plan_target,
             "population": TargetPopulation.objects.filter(code=item.get("population")).first()
-            if item.get("population") else (plan_target.population if plan_target else None),
+            if item.get("population")
+            else (plan_target.population if plan_target else None),
             "programme": Programme.objects.filter(plan=plan, code=item.get("programme")).first()
-            if item.get("programme") else None,
+            if item.get("programme")
+            else None,
             "task": Task.objects.filter(plan=plan, code=item.get("task")).first()
-            if item.get("task") else (plan_target.task if plan_target else None),
+            if item.get("task")
+            else (plan_target.task if plan_target else None),
             "kind": item["kind"],
             "direction": item.get("direction", "up"),
             "source": item["source"],
@@ -162,8 +168,11 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
         if plan_target and plan_target.year and not any(t["year"] == plan_target.year for t in targets):
             targets.append({"year": plan_target.year, "value": plan_target.value, "note": plan_target.quote[:200]})
         for t in targets:
-            _, created = _upsert(IndicatorTarget, {"indicator": indicator, "year": t["year"]},
-                                 {"value": Decimal(str(t["value"])), "note": t.get("note", "")[:200]})
+            _, created = _upsert(
+                IndicatorTarget,
+                {"indicator": indicator, "year": t["year"]},
+                {"value": Decimal(str(t["value"])), "note": t.get("note", "")[:200]},
+            )
             counts["target"] += created
         # the file is the source of truth: a target or baseline taken out of it goes
         counts["target"] += indicator.targets.exclude(year__in=[t["year"] for t in targets]).delete()[0]
@@ -171,17 +180,22 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
         if plan_target:
             baselines += [
                 {"year": b.year, "value": b.value, "source": "规划 " + (plan_target.clause or "")}
-                for b in plan_target.baselines.all() if not any(x["year"] == b.year for x in baselines)
+                for b in plan_target.baselines.all()
+                if not any(x["year"] == b.year for x in baselines)
             ]
         for b in baselines:
-            _, created = _upsert(IndicatorBaseline, {"indicator": indicator, "year": b["year"]},
-                                 {"value": Decimal(str(b["value"])), "source": b.get("source", "")[:200]})
+            _, created = _upsert(
+                IndicatorBaseline,
+                {"indicator": indicator, "year": b["year"]},
+                {"value": Decimal(str(b["value"])), "source": b.get("source", "")[:200]},
+            )
             counts["baseline"] += created
         counts["baseline"] += indicator.baselines.exclude(year__in=[b["year"] for b in baselines]).delete()[0]
         for o in item.get("observations") or []:
             region = Region.objects.get(code=str(o["region"])) if o.get("region") else city
             _, created = _upsert(
-                Observation, {"indicator": indicator, "year": o["year"], "region": region},
+                Observation,
+                {"indicator": indicator, "year": o["year"], "region": region},
                 {"value": Decimal(str(o["value"])), "source": o.get("source", ""), "note": o.get("note", "")},
             )
             counts["observation"] += created
@@ -237,9 +251,11 @@ def compute_values(indicator: Indicator, ctx: RunContext, ancestors: dict[int, l
         {"region_id": r, "period": p, "year": y, "dimension": d, "key": k, "value": v, "label": label}
         for (r, p, y, d, k), (v, _, _, label) in totals.items()
     ]
-    if indicator.kind == Indicator.Kind.STOCK and indicator.params.get(
-        "accumulate", indicator.source == "report_sum"
-    ) and indicator.source in ("report_sum", "activity_count", "activity_sum"):
+    if (
+        indicator.kind == Indicator.Kind.STOCK
+        and indicator.params.get("accumulate", indicator.source == "report_sum")
+        and indicator.source in ("report_sum", "activity_count", "activity_sum")
+    ):
         if indicator.source != "report_sum":  # activities: the running total starts with the plan period
             rows = [r for r in rows if r["year"] >= ctx.first_year]
         rows = _accumulate(rows, ctx)  # running totals: unit-report stocks, activities since 2021
@@ -250,8 +266,17 @@ def _observation_values(indicator, facts, ancestors) -> list[dict]:
     """Observations are not summed; a missing city ratio is Σnumerator/Σdenominator of its regions."""
     rows = {(f.region_id, f.period): f for f in facts}
     out = [
-        {"region_id": f.region_id, "period": f.period, "year": f.year, "dimension": "", "key": "", "label": "",
-         "value": f.value, "numerator": f.numerator, "denominator": f.denominator}
+        {
+            "region_id": f.region_id,
+            "period": f.period,
+            "year": f.year,
+            "dimension": "",
+            "key": "",
+            "label": "",
+            "value": f.value,
+            "numerator": f.numerator,
+            "denominator": f.denominator,
+        }
         for f in facts
     ]
     if indicator.is_ratio:
@@ -265,9 +290,19 @@ def _observation_values(indicator, facts, ancestors) -> list[dict]:
                     s[0] += f.numerator
                     s[1] += f.denominator
         for (region_id, period, year), (num, den, _) in sums.items():
-            out.append({"region_id": region_id, "period": period, "year": year, "dimension": "", "key": "",
-                        "label": "", "value": (num / den * HUNDRED).quantize(Decimal("0.0001")),
-                        "numerator": num, "denominator": den})
+            out.append(
+                {
+                    "region_id": region_id,
+                    "period": period,
+                    "year": year,
+                    "dimension": "",
+                    "key": "",
+                    "label": "",
+                    "value": (num / den * HUNDRED).quantize(Decimal("0.0001")),
+                    "numerator": num,
+                    "denominator": den,
+                }
+            )
     return out
 
 
@@ -284,13 +319,26 @@ def _accumulate(rows: list[dict], ctx: RunContext) -> list[dict]:
         running = Decimal(0)
         for year in range(min(by_year), ctx.today.year + 1):
             running += by_year.get(year, Decimal(0))
-            out.append({"region_id": region_id, "period": str(year), "year": year, "dimension": dimension,
-                        "key": key, "value": running, "label": labels[(region_id, dimension, key)]})
+            out.append(
+                {
+                    "region_id": region_id,
+                    "period": str(year),
+                    "year": year,
+                    "dimension": dimension,
+                    "key": key,
+                    "value": running,
+                    "label": labels[(region_id, dimension, key)],
+                }
+            )
     return out
 
 
-def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after: str | None = None,
-               wait_seconds: float | None = None) -> RollupRun:
+def run_rollup(
+    trigger: str = "manual",
+    today: dt.date | None = None,
+    fail_after: str | None = None,
+    wait_seconds: float | None = None,
+) -> RollupRun:
     """Recompute every IndicatorValue. Atomic: on any failure the previous values stay untouched.
 
     One roll-up runs at a time (rollup_lock). A second one waits for the running one; if a run that
@@ -304,8 +352,11 @@ def run_rollup(trigger: str = "manual", today: dt.date | None = None, fail_after
     today = today or clock.today()
     requested_at = timezone.now()
     with rollup_lock(wait_seconds) as others_are_dead:
-        done = (RollupRun.objects.filter(status=RollupRun.Status.OK, started_at__gte=requested_at)
-                .order_by("-started_at").first())
+        done = (
+            RollupRun.objects.filter(status=RollupRun.Status.OK, started_at__gte=requested_at)
+            .order_by("-started_at")
+            .first()
+        )
         if done is not None and fail_after is None:
             done.coalesced = True
             return done
@@ -376,8 +427,11 @@ def _compute_or_report(indicator, ctx, ancestors) -> list[dict] | None:
         log.exception("indicator %s could not be computed", indicator.code)
         ctx.warn(f"指标“{indicator.name}”({indicator.code})本次未能汇总,保留上次结果:{type(exc).__name__}: {exc}")
         return None
-    too_large = [r for r in rows if any(r.get(f) is not None and abs(Decimal(r[f])) >= STORABLE
-                                        for f in ("value", "numerator", "denominator"))]
+    too_large = [
+        r
+        for r in rows
+        if any(r.get(f) is not None and abs(Decimal(r[f])) >= STORABLE for f in ("value", "numerator", "denominator"))
+    ]
     if too_large:
         ctx.warn(f"指标“{indicator.name}”({indicator.code})有 {len(too_large)} 个值超出可存储范围,保留上次结果。")
         return None
@@ -390,8 +444,12 @@ def _write_values(new_rows: list[IndicatorValue], kept: Set[int] = frozenset()) 
 
     Returns the number of rows inserted, updated or deleted."""
     key = lambda v: (v.indicator_id, v.period, v.region_id, v.dimension, v.key)  # noqa: E731
-    stored = {key(v): v for v in IndicatorValue.objects.select_for_update().exclude(indicator_id__in=kept).only(
-        "id", "indicator_id", "period", "region_id", "dimension", "key", *VALUE_FIELDS)}
+    stored = {
+        key(v): v
+        for v in IndicatorValue.objects.select_for_update()
+        .exclude(indicator_id__in=kept)
+        .only("id", "indicator_id", "period", "region_id", "dimension", "key", *VALUE_FIELDS)
+    }
     fresh = {key(v): v for v in new_rows}
     gone = [v.pk for k, v in stored.items() if k not in fresh]
     create, update = [], []
@@ -479,10 +537,16 @@ def start_queued_rollup(trigger: str) -> RollupRun:
 def save_observation(data: dict, user) -> Observation:
     """Record (or correct) a manual observation; the roll-up follows on commit."""
     observation, _ = Observation.objects.update_or_create(
-        indicator=data["indicator"], year=data["year"], region=data["region"],
+        indicator=data["indicator"],
+        year=data["year"],
+        region=data["region"],
         defaults={
-            "value": data["value"], "numerator": data.get("numerator"), "denominator": data.get("denominator"),
-            "source": data.get("source", ""), "note": data.get("note", ""), "entered_by": user,
+            "value": data["value"],
+            "numerator": data.get("numerator"),
+            "denominator": data.get("denominator"),
+            "source": data.get("source", ""),
+            "note": data.get("note", ""),
+            "entered_by": user,
         },
     )
     return observation

@@ -1,4 +1,5 @@
 """Indicators listen; the source apps never import this app."""
+
 from __future__ import annotations
 
 from . import services

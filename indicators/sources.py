@@ -5,6 +5,7 @@ A source returns *facts*: aggregated rows at the finest region the data carries
 The roll-up (services.py) adds facts up the region tree — a loop over aggregated
 groups (regions × periods × keys), never over raw records.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,9 +74,7 @@ def _dec(value) -> Decimal:
 # --- manual observations ---------------------------------------------------------------------
 def observation_facts(indicator, ctx: RunContext) -> list[Fact]:
     rows = indicator.observations.values_list("region_id", "year", "value", "numerator", "denominator")
-    return [
-        Fact(region_id=r, period=str(y), year=y, value=v, numerator=n, denominator=d) for r, y, v, n, d in rows
-    ]
+    return [Fact(region_id=r, period=str(y), year=y, value=v, numerator=n, denominator=d) for r, y, v, n, d in rows]
 
 
 # --- science-education bases ----------------------------------------------------------------
@@ -146,7 +145,8 @@ def base_new_facts(indicator, ctx: RunContext) -> list[Fact]:
     years = list(ctx.years)
     counts = {
         f"n{y}": Count(
-            "base_id", distinct=True,
+            "base_id",
+            distinct=True,
             filter=Q(certified_on__lte=ctx.as_of(y)) & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=ctx.as_of(y))),
         )
         for y in years
@@ -159,7 +159,9 @@ def base_new_facts(indicator, ctx: RunContext) -> list[Fact]:
     )
     return [
         Fact(region_id=row["base__region_id"], period=str(y), year=y, value=_dec(row[f"n{y}"]))
-        for row in rows for y in years if row[f"n{y}"]
+        for row in rows
+        for y in years
+        if row[f"n{y}"]
     ]
 
 
@@ -180,9 +182,14 @@ def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approve
     counted = ActivityReturn.objects.filter(report_status=status, region__isnull=False)
     unusable = _unusable_activities(counted)
     if unusable:
-        ctx.memo(("unusable", status), lambda: ctx.warn(
-            "以下活动填报的数字超出上限,未计入汇总(请核实后重新打开修改):" + "、".join(f"#{pk}" for pk in unusable[:50])
-            + (f" 等 {len(unusable)} 条" if len(unusable) > 50 else "")))
+        ctx.memo(
+            ("unusable", status),
+            lambda: ctx.warn(
+                "以下活动填报的数字超出上限,未计入汇总(请核实后重新打开修改):"
+                + "、".join(f"#{pk}" for pk in unusable[:50])
+                + (f" 等 {len(unusable)} 条" if len(unusable) > 50 else "")
+            ),
+        )
         counted = counted.exclude(pk__in=unusable)
     qs = counted.annotate(y=ExtractYear("starts_on"))
     group = ["region_id", "y"]
@@ -207,9 +214,13 @@ def _unusable_activities(returns) -> list[int]:
     they would overflow the sums and the stored values, so the roll-up leaves them out and says so."""
     from common import limits
 
-    over = (Q(actual_participants__gt=limits.max_participants()) | Q(planned_participants__gt=limits.max_participants())
-            | Q(online_views__gt=limits.max_online_views()) | Q(volunteers__gt=limits.max_helpers())
-            | Q(experts__gt=limits.max_helpers()))
+    over = (
+        Q(actual_participants__gt=limits.max_participants())
+        | Q(planned_participants__gt=limits.max_participants())
+        | Q(online_views__gt=limits.max_online_views())
+        | Q(volunteers__gt=limits.max_helpers())
+        | Q(experts__gt=limits.max_helpers())
+    )
     return list(returns.filter(over).order_by("pk").values_list("pk", flat=True)[:1000])
 
 
@@ -236,8 +247,9 @@ def activity_facts(indicator, ctx: RunContext) -> list[Fact]:
     facts = []
     for dimension in [""] + list(indicator.params.get("breakdowns", [])):
         labels = _activity_labels(dimension)
-        for row in ctx.memo(("activities", dimension, status),
-                            lambda d=dimension: _activity_aggregates(ctx, d, status)):
+        for row in ctx.memo(
+            ("activities", dimension, status), lambda d=dimension: _activity_aggregates(ctx, d, status)
+        ):
             if row["y"] is None:
                 continue
             key = ""
@@ -245,8 +257,15 @@ def activity_facts(indicator, ctx: RunContext) -> list[Fact]:
                 key = f"{row['k']:02d}" if dimension == "month" else str(row["k"])
             value = _dec(row[field] if field else row["n"])
             facts.append(
-                Fact(region_id=row["region_id"], period=str(row["y"]), year=row["y"], value=value,
-                     dimension=dimension, key=key, label=labels.get(key, key))
+                Fact(
+                    region_id=row["region_id"],
+                    period=str(row["y"]),
+                    year=row["y"],
+                    value=value,
+                    dimension=dimension,
+                    key=key,
+                    label=labels.get(key, key),
+                )
             )
     return facts
 
@@ -257,8 +276,13 @@ def _report_sums(ctx: RunContext) -> dict[str, list[tuple]]:
     UnitReportFigure = apps.get_model("programs", "UnitReportFigure")
     rows = (
         UnitReportFigure.objects.filter(report__status="accepted")
-        .values_list("target__code", "report__unit__region_id", "report__period__year", "report__period__kind",
-                     "report__period__half")
+        .values_list(
+            "target__code",
+            "report__unit__region_id",
+            "report__period__year",
+            "report__period__kind",
+            "report__period__half",
+        )
         .annotate(total=Sum("value"))
         .order_by()
     )
@@ -297,12 +321,18 @@ def overdue_returns_facts(indicator, ctx: RunContext) -> list[Fact]:
     for kind, due_field in (("schedule", "schedule_due"), ("summary", "summary_due")):
         window = {f"campaign__{due_field}__lt": ctx.today, f"campaign__{due_field}__gte": since}
         for through, party in ((Campaign.regions.through, "region"), (Campaign.units.through, "responsibleunit")):
-            filed = CampaignFiling.objects.filter(campaign=OuterRef("campaign_id"), kind=kind,
-                                                  **{"region" if party == "region" else "unit": OuterRef(f"{party}_id")})
+            filed = CampaignFiling.objects.filter(
+                campaign=OuterRef("campaign_id"),
+                kind=kind,
+                **{"region" if party == "region" else "unit": OuterRef(f"{party}_id")},
+            )
             rows = (
-                through.objects.filter(**window).annotate(filed=Exists(filed)).filter(filed=False)
+                through.objects.filter(**window)
+                .annotate(filed=Exists(filed))
+                .filter(filed=False)
                 .values_list(f"{party}_id" if party == "region" else "campaign_id")
-                .annotate(n=Count("pk")).order_by()
+                .annotate(n=Count("pk"))
+                .order_by()
             )
             for key, n in rows:
                 region_id = key if party == "region" else city_id
@@ -325,8 +355,12 @@ def overdue_reports_facts(indicator, ctx: RunContext) -> list[Fact]:
     for period in ReportingPeriod.objects.filter(due_on__lt=ctx.today, due_on__gte=since):
         filed = UnitReport.objects.filed().filter(unit=OuterRef("pk"), period=period)
         rows = (
-            ResponsibleUnit.objects.expected_to_report(period.plan).annotate(filed=Exists(filed))
-            .filter(filed=False).values_list("region_id").annotate(n=Count("pk")).order_by()
+            ResponsibleUnit.objects.expected_to_report(period.plan)
+            .annotate(filed=Exists(filed))
+            .filter(filed=False)
+            .values_list("region_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
         for region_id, n in rows:
             totals[region_id or city_id] = totals.get(region_id or city_id, 0) + n

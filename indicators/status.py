@@ -1,4 +1,5 @@
 """Status of an indicator against its target: actual vs. the pro-rated expectation for today."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,14 @@ def _fraction(start: dt.date, end: dt.date, today: dt.date) -> Decimal:
     return Decimal((today - start).days) / Decimal((end - start).days)
 
 
-def expected_value(kind: str, target: Decimal, target_year: int, today: dt.date,
-                   baseline: tuple[int, Decimal] | None, plan_start_year: int = 2021) -> Decimal:
+def expected_value(
+    kind: str,
+    target: Decimal,
+    target_year: int,
+    today: dt.date,
+    baseline: tuple[int, Decimal] | None,
+    plan_start_year: int = 2021,
+) -> Decimal:
     """What the actual should be today if progress were even.
 
     stock/level: linear from the baseline (end of its year; 0 at the plan start if none) to the target at
@@ -45,16 +52,13 @@ def expected_value(kind: str, target: Decimal, target_year: int, today: dt.date,
     """
     if kind == "flow":
         year = today.year
-        return (target * _fraction(dt.date(year - 1, 12, 31), dt.date(year, 12, 31), today)).quantize(
-            Decimal("0.01")
-        )
+        return (target * _fraction(dt.date(year - 1, 12, 31), dt.date(year, 12, 31), today)).quantize(Decimal("0.01"))
     base_year, base_value = baseline if baseline else (plan_start_year - 1, Decimal(0))
     start, end = dt.date(base_year, 12, 31), dt.date(target_year, 12, 31)
     return (base_value + (target - base_value) * _fraction(start, end, today)).quantize(Decimal("0.01"))
 
 
-def classify(actual: Decimal | None, expected: Decimal, direction: str = "up",
-             margin: Decimal = Decimal("0.1")) -> str:
+def classify(actual: Decimal | None, expected: Decimal, direction: str = "up", margin: Decimal = Decimal("0.1")) -> str:
     """on track when at least the expectation (at most, for 'down'); at risk within the margin; else behind."""
     if actual is None:
         return NO_DATA
@@ -67,9 +71,22 @@ def classify(actual: Decimal | None, expected: Decimal, direction: str = "up",
     return AT_RISK if actual >= expected * (1 - margin) else BEHIND
 
 
-def status_for(kind: str, direction: str, target: Decimal, target_year: int, actual: Decimal | None,
-               today: dt.date, baseline: tuple[int, Decimal] | None = None, margin: Decimal = Decimal("0.1"),
-               plan_start_year: int = 2021) -> Status:
+def status_for(
+    kind: str,
+    direction: str,
+    target: Decimal,
+    target_year: int,
+    actual: Decimal | None,
+    today: dt.date,
+    baseline: tuple[int, Decimal] | None = None,
+    margin: Decimal = Decimal("0.1"),
+    plan_start_year: int = 2021,
+) -> Status:
     expected = expected_value(kind, target, target_year, today, baseline, plan_start_year)
-    return Status(actual=actual, expected=expected, target=target, target_year=target_year,
-                  state=classify(actual, expected, direction, margin))
+    return Status(
+        actual=actual,
+        expected=expected,
+        target=target,
+        target_year=target_year,
+        state=classify(actual, expected, direction, margin),
+    )

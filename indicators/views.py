@@ -1,4 +1,5 @@
 """Dashboard pages (thin): the Dashboard object reads IndicatorValue rows only."""
+
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -93,8 +94,12 @@ class PrintPdfView(PrintView):
     def render_to_response(self, context, **response_kwargs):
         from . import pdf
 
-        return pdf.response(self.request, self.get_template_names()[0], context,
-                            f"{context['region'].name}-{self.filename}-{context['year']}.pdf")
+        return pdf.response(
+            self.request,
+            self.get_template_names()[0],
+            context,
+            f"{context['region'].name}-{self.filename}-{context['year']}.pdf",
+        )
 
 
 class ExportView(DashboardAccessMixin, TemplateView):
@@ -115,15 +120,17 @@ class IndicatorDetailView(DashboardAccessMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         indicator = get_object_or_404(Indicator.objects.with_targets(), code=self.kwargs["code"])
         values = (
-            IndicatorValue.objects.visible_to(self.request.user).totals().filter(indicator=indicator)
-            .select_related("region").order_by("region__path", "year", "period")
+            IndicatorValue.objects.visible_to(self.request.user)
+            .totals()
+            .filter(indicator=indicator)
+            .select_related("region")
+            .order_by("region__path", "year", "period")
         )
         table: dict = {}
         periods = sorted({v.period for v in values})
         for v in values:
             table.setdefault(v.region, {})[v.period] = v.value
-        ctx.update(indicator=indicator, periods=periods,
-                   table=[(r, [table[r].get(p) for p in periods]) for r in table])
+        ctx.update(indicator=indicator, periods=periods, table=[(r, [table[r].get(p) for p in periods]) for r in table])
         return ctx
 
 
@@ -139,4 +146,3 @@ class ObservationCreateView(RoleRequiredMixin, FormView):
 
         services.save_observation(form.cleaned_data, user=self.request.user)
         return redirect("indicators:dashboard")
-

@@ -1,4 +1,5 @@
 """/api/v1/: each app contributes its own router; apps not built yet are simply absent."""
+
 from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, include, path

@@ -1,4 +1,5 @@
 """Celery application. Tasks live in each app's tasks.py as thin wrappers over services."""
+
 import os
 
 from celery import Celery

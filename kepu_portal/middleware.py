@@ -3,6 +3,7 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language; the office wants Chinese pages
 for everyone by default, whatever the browser says.
 """
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers

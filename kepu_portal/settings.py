@@ -5,6 +5,7 @@ run in-process (eager, errors propagate), e-mail printed to the console.
 Set DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… to use real services.
 KEPU_ENV=production turns on production mode: SECRET_KEY is required, DEBUG must be off.
 """
+
 from __future__ import annotations
 
 import os
@@ -251,8 +252,11 @@ from celery.schedules import crontab  # noqa: E402
 
 # Periodic jobs (django-celery-beat copies these into its database schedule; editable in admin).
 CELERY_BEAT_SCHEDULE: dict = {
-    "nightly-rollup": {"task": "indicators.rollup_task", "schedule": crontab(hour=2, minute=0),
-                       "kwargs": {"trigger": "nightly"}},
+    "nightly-rollup": {
+        "task": "indicators.rollup_task",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"trigger": "nightly"},
+    },
     "certification-expiry": {"task": "bases.expire_certifications_task", "schedule": crontab(hour=1, minute=0)},
     "campaign-reminders": {"task": "events.send_deadline_reminders_task", "schedule": crontab(hour=8, minute=0)},
     "report-reminders": {"task": "programs.send_report_reminders_task", "schedule": crontab(hour=8, minute=30)},
@@ -391,7 +395,9 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 ]
 
 # --- the plan file loaded by `manage.py load_plan` -----------------------------------------
-KEPU_PLAN_FILE = Path(env_str("KEPU_PLAN_FILE", str(BASE_DIR / "programs" / "fixtures" / "changzhou_plan_2021_2035.yaml")))
+KEPU_PLAN_FILE = Path(
+    env_str("KEPU_PLAN_FILE", str(BASE_DIR / "programs" / "fixtures" / "changzhou_plan_2021_2035.yaml"))
+)
 AXES_VERBOSE = False
 
 # --- indicators roll-up --------------------------------------------------------------------

@@ -32,8 +32,13 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI with its script served as a file (CSP: no inline script); its template's <style>
     # block is the one inline style the portal allows, on this page only.
-    path("api/docs/", login_required(csp_update({"style-src": ["'unsafe-inline'"]})(
-        SpectacularSwaggerSplitView.as_view(url_name="schema"))), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(
+            csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+        ),
+        name="api-docs",
+    ),
     path("healthz", healthz, name="healthz"),
     path("audit/", include("common.urls")),
 ]

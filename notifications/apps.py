@@ -17,7 +17,10 @@ class NotificationsConfig(AppConfig):
 
         workflow_transitioned.connect(receivers.on_workflow_transition, dispatch_uid="notifications-workflow")
         for through in (Campaign.regions.through, Campaign.units.through):
-            m2m_changed.connect(receivers.on_campaign_parties_added, sender=through,
-                                dispatch_uid=f"notifications-campaign-{through._meta.model_name}")
+            m2m_changed.connect(
+                receivers.on_campaign_parties_added,
+                sender=through,
+                dispatch_uid=f"notifications-campaign-{through._meta.model_name}",
+            )
         campaign_published.connect(receivers.on_campaign_published, dispatch_uid="notifications-campaign-published")
         post_save.connect(receivers.on_period_saved, sender=ReportingPeriod, dispatch_uid="notifications-period")

@@ -1,4 +1,5 @@
 """The unread count for the navigation's badge (templates/notifications/_nav_badge.html)."""
+
 from django.utils.functional import SimpleLazyObject
 
 

@@ -4,6 +4,7 @@ The demo's review chain (events.demo) and unit reports (programs.demo) already t
 workflow signal. On top: today's daily notices (deadlines, periods and campaigns open), and one 催报 by the office
 for each reporting period open today with units that have not filed, so the period page shows a log.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,8 @@ def load_demo(stdout) -> dict:
         except (services.ReminderRefused, PermissionDenied):
             continue
         chased += 1
-    stdout.write(f"通知演示数据:共 {Notification.objects.count()} 条通知,今日到期/开启提醒 "
-                 f"{sum(counts.values())} 条,催报 {chased} 次")
+    stdout.write(
+        f"通知演示数据:共 {Notification.objects.count()} 条通知,今日到期/开启提醒 "
+        f"{sum(counts.values())} 条,催报 {chased} 次"
+    )
     return {"chased": chased, **counts}

@@ -4,6 +4,7 @@ A campaign's completeness (events.completeness) at one level — the city's dist
 district's towns, organisations and bases — and a reporting period's (programs.services.completeness). The 催报
 pages, the daily deadline job and the 工作台 all ask here, so they agree on who is late.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,13 +46,17 @@ def _parties_of_rows(rows) -> dict:
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     units = ResponsibleUnit.objects.in_bulk({r.unit_id for r in rows if r.kind == "unit"})
     organisations = Organisation.objects.select_related("region").in_bulk(
-        {r.organisation_id for r in rows if r.kind == "organisation"})
+        {r.organisation_id for r in rows if r.kind == "organisation"}
+    )
     bases = Base.objects.select_related("region").in_bulk({r.base_id for r in rows if r.kind == "base"})
     found = {}
     for r in rows:
-        party = {"region": lambda row: regions.get(row.region_code), "unit": lambda row: units.get(row.unit_id),
-                 "organisation": lambda row: organisations.get(row.organisation_id),
-                 "base": lambda row: bases.get(row.base_id)}[r.kind](r)
+        party = {
+            "region": lambda row: regions.get(row.region_code),
+            "unit": lambda row: units.get(row.unit_id),
+            "organisation": lambda row: organisations.get(row.organisation_id),
+            "base": lambda row: bases.get(row.base_id),
+        }[r.kind](r)
         if party is not None:
             found[id(r)] = party
     return found
@@ -92,8 +97,14 @@ def campaign_late_parties(campaign, district, today: dt.date, rows=None) -> list
             continue
         kinds = [(kind, day) for kind, day in due if not getattr(r, f"{kind}_filed")]
         if kinds:
-            late.append(LateParty(party=parties[id(r)], name=r.name, kinds=[k for k, _d in kinds],
-                                  items=[due_text(KIND_LABELS[k], d, today) for k, d in kinds]))
+            late.append(
+                LateParty(
+                    party=parties[id(r)],
+                    name=r.name,
+                    kinds=[k for k, _d in kinds],
+                    items=[due_text(KIND_LABELS[k], d, today) for k, d in kinds],
+                )
+            )
     return late
 
 

@@ -5,6 +5,7 @@ deadline job writes the same notice every day it runs, so a notice that must rea
 ``dedupe_key`` (unique per recipient). A ReminderLog is one 催报 action on a completeness page: who sent it, when,
 at which level, and to whom — the page lists them.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,15 +24,29 @@ class ReminderLog(models.Model):
         PERIOD = "period", _("工作报告周期")
 
     target = models.CharField(_("催报对象"), max_length=16, choices=Target.choices)
-    campaign = models.ForeignKey("events.Campaign", verbose_name=_("活动专项"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey("programs.ReportingPeriod", verbose_name=_("报送周期"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        "events.Campaign", verbose_name=_("活动专项"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        "programs.ReportingPeriod",
+        verbose_name=_("报送周期"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # the level the reminder was sent at: None for the city, else the district whose towns were chased
-    district = models.ForeignKey("programs.Region", verbose_name=_("层级(辖市(区))"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催报人"), null=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    district = models.ForeignKey(
+        "programs.Region",
+        verbose_name=_("层级(辖市(区))"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("催报人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(_("催报时间"), default=timezone.now, db_index=True)
     # [{"party": name, "items": ["活动安排表(截止 …,已逾期 2 天)"], "recipients": ["湖塘镇科协"]}, …]
     parties = models.JSONField(_("催报单位"), default=list, blank=True)
@@ -45,9 +60,12 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(target="campaign", campaign__isnull=False, period__isnull=True)
-                           | models.Q(target="period", period__isnull=False, campaign__isnull=True)),
-                name="notifications_reminder_one_target"),
+                condition=(
+                    models.Q(target="campaign", campaign__isnull=False, period__isnull=True)
+                    | models.Q(target="period", period__isnull=False, campaign__isnull=True)
+                ),
+                name="notifications_reminder_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,8 +94,9 @@ class Notification(models.Model):
         FAILED = "failed", _("发送失败")
         DIGEST = "digest", _("已随当天的提醒邮件发送")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True, max_length=4000)
@@ -87,8 +106,14 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("去重键"), max_length=200, blank=True, default="")
     email_status = models.CharField(_("邮件"), max_length=16, choices=Email.choices, default=Email.PENDING)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
-    reminder = models.ForeignKey(ReminderLog, verbose_name=_("催报记录"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="notifications")
+    reminder = models.ForeignKey(
+        ReminderLog,
+        verbose_name=_("催报记录"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -103,8 +128,11 @@ class Notification(models.Model):
         ]
         constraints = [
             # a daily job never tells the same user the same thing twice
-            models.UniqueConstraint(fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="notifications_unique_dedupe_key"),
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notifications_unique_dedupe_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,8 +146,12 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """A user's choice about e-mail; without a row, e-mail is on."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
-                                related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
     email_enabled = models.BooleanField(_("同时发送邮件通知"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -1,4 +1,5 @@
 """Reads for notifications and reminder logs (QuerySet methods exposed through managers)."""
+
 from __future__ import annotations
 
 from django.db import models

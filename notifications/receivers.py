@@ -3,6 +3,7 @@
 Each runs inside the transaction that made the change, in a savepoint: the notifications roll back with the change,
 and a fault here is logged, never allowed to undo a reviewer's decision or a campaign's save.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,12 +41,20 @@ def on_campaign_parties_added(sender, instance, action, reverse, model, pk_set, 
         if instance.published_at is None:  # a draft: its parties hear of it when it is published
             return
         added = list(model.objects.filter(pk__in=pk_set))
-        _safely("campaign opened", services.notify_campaign_opened, instance,
-                **{field: added, ("units" if field == "regions" else "regions"): []})
+        _safely(
+            "campaign opened",
+            services.notify_campaign_opened,
+            instance,
+            **{field: added, ("units" if field == "regions" else "regions"): []},
+        )
         return
     for campaign in Campaign.objects.published().filter(pk__in=pk_set):
-        _safely("campaign opened", services.notify_campaign_opened, campaign,
-                **{field: [instance], ("units" if field == "regions" else "regions"): []})
+        _safely(
+            "campaign opened",
+            services.notify_campaign_opened,
+            campaign,
+            **{field: [instance], ("units" if field == "regions" else "regions"): []},
+        )
 
 
 def on_campaign_published(sender, campaign, actor=None, **kwargs):

@@ -1,4 +1,5 @@
 """Thin Celery wrappers over notifications.services (the deadline job is scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
 from __future__ import annotations
 
 import datetime as dt

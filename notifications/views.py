@@ -1,5 +1,6 @@
 """Pages: the 工作台 home, the user's own notifications and e-mail preference, and the 催报 actions (thin: reads
 from notifications.workbench / querysets, writes through notifications.services)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -38,9 +39,15 @@ def inbox(request):
     if unread_only:
         notifications = notifications.unread()
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {
-        "page": page, "unread_only": unread_only,
-        "unread_count": Notification.objects.for_user(request.user).unread().count()})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_count": Notification.objects.for_user(request.user).unread().count(),
+        },
+    )
 
 
 @login_required
@@ -81,8 +88,11 @@ def preferences(request):
 
 def _chased(request, log, back):
     parties = len(log.parties)
-    messages.success(request, _("已向 %(parties)d 个未报送单位的 %(users)d 位用户发送催报通知。")
-                     % {"parties": parties, "users": log.recipients})
+    messages.success(
+        request,
+        _("已向 %(parties)d 个未报送单位的 %(users)d 位用户发送催报通知。")
+        % {"parties": parties, "users": log.recipients},
+    )
     if any(not entry["recipients"] for entry in log.parties):
         messages.warning(request, _("部分单位在平台中没有账号,未能通知,请电话联系(见催报记录)。"))
     return redirect(back + "#reminders")

@@ -85,7 +85,6 @@ class PlanTargetAdmin(admin.ModelAdmin):
 # --- member-unit work reports ---------------------------------------------------------------
 
 
-
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "kind", "half", "opens_on", "due_on", "closes_on", "is_open")

@@ -4,6 +4,7 @@ Which regions a user may pick is accounts.scope's answer (``scope.region_choices
 given set in the order and the words a person reads: the city, each district in the plan's order, its towns
 indented beneath it.
 """
+
 from __future__ import annotations
 
 INDENT = "\u3000"  # an ideographic space: kept by browsers at the start of an <option>, unlike a plain one

@@ -4,6 +4,7 @@ Idempotent: a unit's report for a period is created once; a second run adds noth
 Each unit files on a simulated day inside the period's window (`today=` to the services), so the
 demo loads whatever the real date; on 2026-12-01 2025年度 (closed 2026-03-31) shows as closed and
 2026年上半年 (closing 2026-12-31) as open with its late and missing units."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,12 +24,26 @@ PERIODS = [
 
 # Figures for the 2025 annual report (accepted); the half-year uses roughly half of the flows.
 FIGURES_2025 = {
-    "市农业农村局": {"high_quality_farmers": 4650, "agri_business_leaders": 112, "rural_tech_talent": 215,
-                "agri_technicians_to_villages": 126, "agri_tech_demo_entities": 1030},
-    "市教育局": {"tech_tutors_trained": 342, "sci_edu_demo_schools_provincial": 8, "sci_edu_demo_schools_municipal": 41,
-             "stem_bases_provincial": 4, "stem_bases_municipal": 9},
-    "市人社局": {"skilled_workers_trained": 103500, "high_skilled_talent_trained": 10870,
-             "enterprise_chief_technicians": 12, "master_skill_studios": 11},
+    "市农业农村局": {
+        "high_quality_farmers": 4650,
+        "agri_business_leaders": 112,
+        "rural_tech_talent": 215,
+        "agri_technicians_to_villages": 126,
+        "agri_tech_demo_entities": 1030,
+    },
+    "市教育局": {
+        "tech_tutors_trained": 342,
+        "sci_edu_demo_schools_provincial": 8,
+        "sci_edu_demo_schools_municipal": 41,
+        "stem_bases_provincial": 4,
+        "stem_bases_municipal": 9,
+    },
+    "市人社局": {
+        "skilled_workers_trained": 103500,
+        "high_skilled_talent_trained": 10870,
+        "enterprise_chief_technicians": 12,
+        "master_skill_studios": 11,
+    },
     "市总工会": {"worker_education_subsidy": 2150},
     "市科协": {"elderly_tech_university_coverage": 6},
 }
@@ -62,9 +77,13 @@ NARRATIVES = {
 # Units left out entirely (missing) and special fates per period.
 MISSING = {2025: {"市社科联", "市财政局"}, 2026: {"市社科联", "市财政局", "市文联", "市体育局", "常州经开区管委会"}}
 LATE = {2025: {"市住建局", "市水利局", "钟楼区人民政府"}, 2026: {"市民政局", "金坛区人民政府"}}
-RETURNED = {2025: {"市气象局": "“四.3 深化应急科普力度”只写了计划,没有写本年度完成情况,请补充。"},
-            2026: {"市卫健委": "附件中的活动场次与正文不一致,请核对后重新提交。",
-                   "新北区人民政府": "请补充辖区老年科技大学分校建设进展。"}}
+RETURNED = {
+    2025: {"市气象局": "“四.3 深化应急科普力度”只写了计划,没有写本年度完成情况,请补充。"},
+    2026: {
+        "市卫健委": "附件中的活动场次与正文不一致,请核对后重新提交。",
+        "新北区人民政府": "请补充辖区老年科技大学分校建设进展。",
+    },
+}
 SUBMITTED_ONLY = {2025: set(), 2026: {"市教育局", "市人社局", "市科技局", "武进区人民政府"}}
 DRAFT_ONLY = {2025: set(), 2026: {"市工信局", "溧阳市人民政府"}}
 
@@ -102,8 +121,16 @@ def load_demo(stdout) -> None:
     for year, kind, half, opens_on, due_on, closes_on in PERIODS:
         period = ReportingPeriod.objects.filter(plan=plan, year=year, kind=kind, half=half).first()
         if period is None:
-            period = period_services.open_period(plan, year=year, kind=kind, half=half, opens_on=opens_on,
-                                                 due_on=due_on, closes_on=closes_on, user=office)
+            period = period_services.open_period(
+                plan,
+                year=year,
+                kind=kind,
+                half=half,
+                opens_on=opens_on,
+                due_on=due_on,
+                closes_on=closes_on,
+                user=office,
+            )
         units = ResponsibleUnit.objects.expected_to_report(plan).order_by("order")
         for index, unit in enumerate(units):
             if unit.name in MISSING[year] or UnitReport.objects.filter(unit=unit, period=period).exists():
@@ -112,19 +139,28 @@ def load_demo(stdout) -> None:
             late = unit.name in LATE[year]
             day = due_on + dt.timedelta(days=4 + index % 5) if late else due_on - dt.timedelta(days=1 + index % 10)
             report, _ = report_services.start_report(
-                unit, period, filer, source_note="" if filer != office else f"{unit.name}邮件报送的 Word 材料",
+                unit,
+                period,
+                filer,
+                source_note="" if filer != office else f"{unit.name}邮件报送的 Word 材料",
                 today=day,
             )
             created_reports += 1
             entries = {}
             for entry in report.entries.select_related("task"):
                 text = NARRATIVES.get(entry.task.code, "按照规划分工推进相关工作。")
-                entries[entry.task_id] = {"progress": "done" if kind == "year" else "under_way",
-                                          "narrative": f"{unit.name}{text}"}
+                entries[entry.task_id] = {
+                    "progress": "done" if kind == "year" else "under_way",
+                    "narrative": f"{unit.name}{text}",
+                }
             figures = _figures_for(unit, period, report_services.report_targets(unit, plan))
             report = report_services.save_report(
-                report, filer, entries=entries, figures=figures,
-                summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。", today=day,
+                report,
+                filer,
+                entries=entries,
+                figures=figures,
+                summary=f"{unit.name}{period.name}全民科学素质工作总体进展顺利。",
+                today=day,
             )
             if unit.name in DRAFT_ONLY[year]:
                 continue
@@ -136,13 +172,16 @@ def load_demo(stdout) -> None:
                 report = report_services.transition_report(report, "accept", office)
             decided = submitted + dt.timedelta(days=3)
             UnitReport.objects.filter(pk=report.pk).update(
-                first_submitted_at=submitted, submitted_at=submitted,
+                first_submitted_at=submitted,
+                submitted_at=submitted,
                 decided_at=decided if report.decided_at else None,
             )
             for t in UnitReportTransition.objects.filter(report=report):
                 UnitReportTransition.objects.filter(pk=t.pk).update(at=submitted if t.action == "submit" else decided)
-    counts = {s: UnitReport.objects.filter(period__plan=plan, status=s).count()
-              for s in ("draft", "submitted", "accepted", "returned")}
+    counts = {
+        s: UnitReport.objects.filter(period__plan=plan, status=s).count()
+        for s in ("draft", "submitted", "accepted", "returned")
+    }
     stdout.write(
         f"工作报告演示数据:{ReportingPeriod.objects.filter(plan=plan).count()} 个报送周期,新建报告 {created_reports} 份"
         f"(草稿 {counts['draft']},已提交 {counts['submitted']},"

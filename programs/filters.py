@@ -58,10 +58,23 @@ class UnitReportFilter(KepuFilterSet):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         reports = self.queryset  # the reports the user may read (the view asked the scope rule)
-        self.offer("period", lambda: [(p.pk, p.label) for p in ReportingPeriod.objects.filter(
-            pk__in=reports.values("period_id")).order_by("-year", "kind", "half")], _("全部周期"))
-        self.offer("unit", lambda: ResponsibleUnit.objects.filter(pk__in=reports.values("unit_id"))
-                   .order_by("order").values_list("pk", "name"), _("全部单位"))
+        self.offer(
+            "period",
+            lambda: [
+                (p.pk, p.label)
+                for p in ReportingPeriod.objects.filter(pk__in=reports.values("period_id")).order_by(
+                    "-year", "kind", "half"
+                )
+            ],
+            _("全部周期"),
+        )
+        self.offer(
+            "unit",
+            lambda: ResponsibleUnit.objects.filter(pk__in=reports.values("unit_id"))
+            .order_by("order")
+            .values_list("pk", "name"),
+            _("全部单位"),
+        )
         # member units sit at the city or a district, never at a town
         self.offer("region", lambda: region_options(scope.region_choices(user).exclude(level="town")), _("全部区域"))
         self.offer("programme", programme_options, _("全部工程"))

@@ -1,4 +1,5 @@
 """Forms for reporting periods and unit reports (validation of figures lives in services)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,8 +18,13 @@ class DateInput(forms.DateInput):
 class ReportingPeriodForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2021, max_value=2035)
     kind = forms.ChoiceField(label=_("类型"), choices=ReportingPeriod.Kind.choices)
-    half = forms.TypedChoiceField(label=_("半年"), choices=[("", "—"), (1, _("上半年")), (2, _("下半年"))],
-                                  coerce=int, empty_value=None, required=False)
+    half = forms.TypedChoiceField(
+        label=_("半年"),
+        choices=[("", "—"), (1, _("上半年")), (2, _("下半年"))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     opens_on = forms.DateField(label=_("开始填报"), widget=DateInput)
     due_on = forms.DateField(label=_("截止报送"), widget=DateInput)
     closes_on = forms.DateField(label=_("关闭日期"), widget=DateInput)
@@ -26,8 +32,9 @@ class ReportingPeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
-                                          else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
     def clean(self):
         data = super().clean()
@@ -41,8 +48,9 @@ class ReportingPeriodForm(forms.Form):
 
 class OnBehalfForm(forms.Form):
     unit: forms.ModelChoiceField[ResponsibleUnit] = forms.ModelChoiceField(label=_("代哪个单位录入"), queryset=None)
-    source_note = forms.CharField(label=_("材料来源"), max_length=200, required=False,
-                                  help_text=_("例如:2026-01-10 邮件报送的 Word 材料"))
+    source_note = forms.CharField(
+        label=_("材料来源"), max_length=200, required=False, help_text=_("例如:2026-01-10 邮件报送的 Word 材料")
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +61,9 @@ class UnitReportForm(forms.Form):
     """One row per assigned task (progress, narrative, attachment) plus the unit's figures."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    summary = forms.CharField(label=_("总体情况(可选)"), required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("总体情况(可选)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, report, entries, targets, figures, show_source=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,17 +78,24 @@ class UnitReportForm(forms.Form):
         for entry in entries:
             p, n, f = f"progress_{entry.task_id}", f"narrative_{entry.task_id}", f"file_{entry.task_id}"
             self.fields[p] = forms.ChoiceField(
-                label=_("进展"), choices=UnitReportEntry.Progress.choices, initial=entry.progress,
+                label=_("进展"),
+                choices=UnitReportEntry.Progress.choices,
+                initial=entry.progress,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm js-progress"}),
             )
             self.fields[n] = forms.CharField(
-                label=_("工作情况"), required=False, max_length=5000, initial=entry.narrative,
+                label=_("工作情况"),
+                required=False,
+                max_length=5000,
+                initial=entry.narrative,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm js-narrative"}),
             )
             self.fields[f] = CheckedFileField(  # checked by save_report
-                label=_("附件"), required=False,
-                widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm",
-                                                       "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}),
+                label=_("附件"),
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"class": "form-control form-control-sm", "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}
+                ),
             )
             self.rows.append({"entry": entry, "progress": p, "narrative": n, "file": f})
         self.figure_rows = []
@@ -88,9 +104,12 @@ class UnitReportForm(forms.Form):
             name = f"figure_{target.pk}"
             value = current.get(target.pk)
             self.fields[name] = forms.CharField(
-                label=target.name, required=False, initial=plain_number(value),
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control form-control-sm",
-                                              "autocomplete": "off"}),
+                label=target.name,
+                required=False,
+                initial=plain_number(value),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "form-control form-control-sm", "autocomplete": "off"}
+                ),
             )
             self.figure_rows.append({"target": target, "field": name})
 
@@ -106,7 +125,8 @@ class UnitReportForm(forms.Form):
     def entries_data(self) -> dict:
         return {
             row["entry"].task_id: {
-                "progress": self.cleaned_data[row["progress"]], "narrative": self.cleaned_data[row["narrative"]],
+                "progress": self.cleaned_data[row["progress"]],
+                "narrative": self.cleaned_data[row["narrative"]],
             }
             for row in self.rows
         }
@@ -115,7 +135,9 @@ class UnitReportForm(forms.Form):
         return {row["target"].pk: self.cleaned_data[row["field"]] for row in self.figure_rows}
 
     def uploads(self) -> list:
-        return [(row["entry"], self.cleaned_data[row["file"]]) for row in self.rows if self.cleaned_data.get(row["file"])]
+        return [
+            (row["entry"], self.cleaned_data[row["file"]]) for row in self.rows if self.cleaned_data.get(row["file"])
+        ]
 
     def add_service_errors(self, error) -> None:
         """Map a services ValidationError (field → messages) onto the form."""

@@ -2,6 +2,7 @@
 
 Region choices come from `accounts.scope.region_choices(user)`; nothing here decides who sees what.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -38,11 +39,20 @@ def district_choices(user):
 
 
 class OrganisationFilterForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("辖市(区)"), queryset=Region.objects.none(), required=False,
-                                      to_field_name="code", empty_label=_("全部辖市(区)"))
+    district = forms.ModelChoiceField(
+        label=_("辖市(区)"),
+        queryset=Region.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部辖市(区)"),
+    )
     kind = forms.ChoiceField(label=_("类别"), required=False)
-    q = forms.CharField(label=_("名称或编码"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("搜索名称或编码")}))
+    q = forms.CharField(
+        label=_("名称或编码"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("搜索名称或编码")}),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,8 +60,9 @@ class OrganisationFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("全部类别")), *Organisation.Kind.choices]
         _style(self)
         for field in self.fields.values():
-            field.widget.attrs["class"] += " form-select-sm" if isinstance(field.widget, forms.Select) \
-                else " form-control-sm"
+            field.widget.attrs["class"] += (
+                " form-select-sm" if isinstance(field.widget, forms.Select) else " form-control-sm"
+            )
 
 
 class OrganisationForm(forms.ModelForm):
@@ -65,8 +76,10 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = (
-            region_choices(user).filter(level__in=[Region.Level.DISTRICT, Region.Level.TOWN])
-            .select_related("parent").order_by("path")
+            region_choices(user)
+            .filter(level__in=[Region.Level.DISTRICT, Region.Level.TOWN])
+            .select_related("parent")
+            .order_by("path")
         )
         _style(self)
 
@@ -85,7 +98,8 @@ class TownForm(forms.ModelForm):
 
     parent = RegionChoiceField(label=_("所属辖市(区)"), queryset=Region.objects.none())
     is_local = forms.BooleanField(
-        label=_("本地代码(未核实统计用区划代码)"), required=False,
+        label=_("本地代码(未核实统计用区划代码)"),
+        required=False,
         help_text=_("统计用区划代码为 9 位数字;未核实时请勾选此项并使用如 320412L01 的本地代码。"),
     )
 

@@ -4,6 +4,7 @@ YAML file, idempotently: an upsert by code, like `services.load_plan_file` does 
 The whole file is checked before anything is written, and the load runs in one transaction: a bad file changes
 nothing and gets a Chinese message naming the entry (section, position, code and name).
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,8 @@ def town_code_problem(code: str, local: bool) -> str | None:
     if local:
         if code.isdigit():
             return _("本地代码“%(code)s”不能全是数字(以免与统计用区划代码混淆),请使用如 320412L01 的形式。") % {
-                "code": code}
+                "code": code
+            }
         return None
     if not STATISTICAL_TOWN_CODE.match(code):
         return _("代码“%(code)s”不是 9 位统计用区划代码;未核实的代码请标记为本地代码。") % {"code": code}
@@ -52,7 +54,7 @@ def split_note(note: str) -> tuple[bool, str]:
     if note == LOCAL_NOTE:
         return True, ""
     if note.startswith(LOCAL_NOTE + NOTE_SEPARATOR):
-        return True, note[len(LOCAL_NOTE) + len(NOTE_SEPARATOR):]
+        return True, note[len(LOCAL_NOTE) + len(NOTE_SEPARATOR) :]
     return False, note
 
 
@@ -97,8 +99,9 @@ def _read(path) -> dict:
 def _check_towns(items) -> list[dict]:
     """Validated town rows: code, name, parent (a district Region), note."""
     districts = {r.code: r for r in Region.objects.filter(level=Region.Level.DISTRICT)}
-    existing = {r.code: r for r in Region.objects.filter(code__in=[_text(i.get("code")) for i in items
-                                                                     if isinstance(i, dict)])}
+    existing = {
+        r.code: r for r in Region.objects.filter(code__in=[_text(i.get("code")) for i in items if isinstance(i, dict)])
+    }
     seen: dict[str, int] = {}
     rows = []
     for index, item in enumerate(items, start=1):
@@ -118,8 +121,9 @@ def _check_towns(items) -> list[dict]:
         if not parent_code:
             raise OrganisationFileError(f"{label}:缺少上级辖市(区)代码(parent)")
         if parent_code not in districts:
-            raise OrganisationFileError(f"{label}:上级代码 {parent_code} 不是已载入的辖市(区);请先运行 load_plan,"
-                                        f"或改正代码")
+            raise OrganisationFileError(
+                f"{label}:上级代码 {parent_code} 不是已载入的辖市(区);请先运行 load_plan,或改正代码"
+            )
         other = existing.get(code)
         if other is not None and other.level != Region.Level.TOWN:
             raise OrganisationFileError(f"{label}:代码 {code} 已被{other.get_level_display()}“{other.name}”使用")
@@ -165,8 +169,17 @@ def _check_organisations(items, town_codes: set[str]) -> list[dict]:
         note = _text(item.get("note"))
         if len(note) > _max_length(Organisation, "note"):
             raise OrganisationFileError(f"{label}:备注过长")
-        rows.append({"code": code, "name": name, "kind": kind, "region_code": region_code, "order": order,
-                     "note": note, "is_active": bool(item.get("active", True))})
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "region_code": region_code,
+                "order": order,
+                "note": note,
+                "is_active": bool(item.get("active", True)),
+            }
+        )
     return rows
 
 
@@ -180,15 +193,32 @@ def load_organisations_file(path: str | Path = DEFAULT_FILE) -> LoadStats:
     towns = {}
     for order, row in enumerate(town_rows):
         towns[row["code"]] = _upsert(
-            stats, "town", Region, {"code": row["code"]},
-            {"name": row["name"], "level": Region.Level.TOWN, "parent": row["parent"], "order": order,
-             "note": row["note"]},
+            stats,
+            "town",
+            Region,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "level": Region.Level.TOWN,
+                "parent": row["parent"],
+                "order": order,
+                "note": row["note"],
+            },
         )
     regions = {r.code: r for r in Region.objects.filter(code__in={row["region_code"] for row in org_rows})}
     for row in org_rows:
         _upsert(
-            stats, "organisation", Organisation, {"code": row["code"]},
-            {"name": row["name"], "kind": row["kind"], "region": regions[row["region_code"]],
-             "order": row["order"], "note": row["note"], "is_active": row["is_active"]},
+            stats,
+            "organisation",
+            Organisation,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "kind": row["kind"],
+                "region": regions[row["region_code"]],
+                "order": row["order"],
+                "note": row["note"],
+                "is_active": row["is_active"],
+            },
         )
     return stats

@@ -2,6 +2,7 @@
 (园区科协, 学会, 企业科协, 农技协). The office keeps the tree; a district office reads its own part; leaders read
 everything. Who sees what comes from accounts.scope (readable, changeable, region_choices), never from here.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,12 @@ from .organisation_forms import OrganisationFilterForm, OrganisationForm, TownFo
 from .organisation_loader import split_note
 
 # the columns of the counts table: towns, then the organisation kinds seed 004 counts
-COUNT_KINDS = [Organisation.Kind.PARK, Organisation.Kind.SOCIETY, Organisation.Kind.ENTERPRISE,
-               Organisation.Kind.RURAL_TECH]
+COUNT_KINDS = [
+    Organisation.Kind.PARK,
+    Organisation.Kind.SOCIETY,
+    Organisation.Kind.ENTERPRISE,
+    Organisation.Kind.RURAL_TECH,
+]
 
 
 def _district_code(path: str) -> str | None:
@@ -37,11 +42,21 @@ def _district_code(path: str) -> str | None:
 def tree_counts(user) -> tuple[list[dict], dict]:
     """Per district the user may see: its towns and its organisations of each kind (its subtree's)."""
     districts = list(district_choices(user))
-    towns = dict(region_choices(user).filter(level=Region.Level.TOWN).order_by().values("parent__code")
-                 .annotate(n=Count("pk")).values_list("parent__code", "n"))
+    towns = dict(
+        region_choices(user)
+        .filter(level=Region.Level.TOWN)
+        .order_by()
+        .values("parent__code")
+        .annotate(n=Count("pk"))
+        .values_list("parent__code", "n")
+    )
     by_kind: dict[tuple[str | None, str], int] = {}  # (district code, kind); None: above any district
-    for path, kind, n in (readable(user, Organisation.objects.all()).order_by()
-                          .values_list("region__path", "kind").annotate(n=Count("pk"))):
+    for path, kind, n in (
+        readable(user, Organisation.objects.all())
+        .order_by()
+        .values_list("region__path", "kind")
+        .annotate(n=Count("pk"))
+    ):
         key = (_district_code(path), kind)
         by_kind[key] = by_kind.get(key, 0) + n
     rows: list[dict] = []
@@ -107,8 +122,10 @@ class OrganisationListView(TreeReaderMixin, ListView):
             count_total=total,
             count_kinds=[kind.label for kind in COUNT_KINDS],
             show_other=any(row["other"] for row in rows),
-            towns=[{"town": t, "local": split_note(t.note)[0], "note": split_note(t.note)[1]}
-                   for t in towns.order_by("path")],
+            towns=[
+                {"town": t, "local": split_note(t.note)[0], "note": split_note(t.note)[1]}
+                for t in towns.order_by("path")
+            ],
             can_edit=scope.scope_of(user).writes_all,
             query=urlencode(params),
         )

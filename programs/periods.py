@@ -12,6 +12,7 @@ code                    中文                 English
 
 Anything else (a dated snapshot such as ``2023-08-02``, which reads the same in both languages) is shown as it is.
 """
+
 from __future__ import annotations
 
 import datetime as dt

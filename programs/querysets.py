@@ -1,4 +1,5 @@
 """Reads for the plan: QuerySet methods exposed through managers."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -70,13 +71,15 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def with_window(self, today):
         """Annotate `window_state`: "not_yet" / "open" / "closed" for filers on `today`
         (the same rule as ReportingPeriod.window)."""
-        return self.annotate(window_state=models.Case(
-            models.When(is_open=False, then=models.Value("closed")),
-            models.When(opens_on__gt=today, then=models.Value("not_yet")),
-            models.When(closes_on__lt=today, then=models.Value("closed")),
-            default=models.Value("open"),
-            output_field=models.CharField(),
-        ))
+        return self.annotate(
+            window_state=models.Case(
+                models.When(is_open=False, then=models.Value("closed")),
+                models.When(opens_on__gt=today, then=models.Value("not_yet")),
+                models.When(closes_on__lt=today, then=models.Value("closed")),
+                default=models.Value("open"),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class UnitReportQuerySet(models.QuerySet):
@@ -105,9 +108,7 @@ class UnitReportQuerySet(models.QuerySet):
     def with_detail(self):
         return self.select_related(
             "unit", "period", "entered_by", "last_edited_by", "submitted_by", "decided_by"
-        ).prefetch_related(
-            "entries__task", "entries__attachments", "figures__target", "transitions__actor"
-        )
+        ).prefetch_related("entries__task", "entries__attachments", "figures__target", "transitions__actor")
 
 
 def plain_number(value) -> str:
@@ -162,7 +163,11 @@ def report_change_log(report):
         what = {"+": "创建报告", "~": "修改报告", "-": "删除报告"}[h.history_type]
         prev = h.prev_record
         if prev is not None:
-            changed = [c.field for c in h.diff_against(prev).changes if c.field not in ("updated_at", "version", "last_edited_by")]
+            changed = [
+                c.field
+                for c in h.diff_against(prev).changes
+                if c.field not in ("updated_at", "version", "last_edited_by")
+            ]
             labels = {"summary": "总体情况", "source_note": "材料来源", "entered_by": "录入人", "status": "状态"}
             if changed:
                 what += ":" + "、".join(labels.get(f, f) for f in changed)
@@ -172,13 +177,20 @@ def report_change_log(report):
         if h.history_type == "+":
             continue  # entries are created with the report
         state = progress.get(h.progress, h.progress)
-        rows.append((h.history_date, h.history_user,
-                     f"{h.task.code} {h.task.title}:进展“{state}”,工作情况 {len(h.narrative)} 字"))
+        rows.append(
+            (
+                h.history_date,
+                h.history_user,
+                f"{h.task.code} {h.task.title}:进展“{state}”,工作情况 {len(h.narrative)} 字",
+            )
+        )
     for h in UnitReportFigure.history.filter(report_id=report.pk).select_related("history_user", "target"):
         if h.history_type == "-":
             rows.append((h.history_date, h.history_user, f"清除数据“{h.target.name}”"))
         else:
-            rows.append((h.history_date, h.history_user, f"数据“{h.target.name}” = {plain_number(h.value)}{h.target.unit}"))
+            rows.append(
+                (h.history_date, h.history_user, f"数据“{h.target.name}” = {plain_number(h.value)}{h.target.unit}")
+            )
     entry_ids = list(report.entries.values_list("pk", flat=True))
     for h in UnitReportAttachment.history.filter(entry_id__in=entry_ids).select_related("history_user"):
         verb = {"+": "上传附件", "~": "修改附件", "-": "删除附件"}[h.history_type]

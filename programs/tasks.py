@@ -1,4 +1,5 @@
 """Thin Celery wrappers over programs.services (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
 from __future__ import annotations
 
 import datetime as dt

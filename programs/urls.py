@@ -13,8 +13,7 @@ urlpatterns = [
     # the organisation tree: towns and streets, grassroots organisations
     path("organisations/", organisation_views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/new/", organisation_views.OrganisationCreateView.as_view(), name="organisation-create"),
-    path("organisations/<int:pk>/edit/", organisation_views.OrganisationUpdateView.as_view(),
-         name="organisation-edit"),
+    path("organisations/<int:pk>/edit/", organisation_views.OrganisationUpdateView.as_view(), name="organisation-edit"),
     path("organisations/towns/new/", organisation_views.TownCreateView.as_view(), name="town-create"),
     path("organisations/towns/<int:pk>/edit/", organisation_views.TownUpdateView.as_view(), name="town-edit"),
     # member-unit work reports
@@ -26,13 +25,15 @@ urlpatterns = [
     path("reports/periods/<int:pk>/mine/", views.MyReportView.as_view(), name="period-mine"),
     path("reports/periods/<int:pk>/on-behalf/", views.OnBehalfStartView.as_view(), name="period-on-behalf"),
     path("reports/periods/<int:pk>/consolidated/", views.ConsolidatedView.as_view(), name="period-consolidated"),
-    path("reports/periods/<int:pk>/consolidated.xlsx", views.ConsolidatedXlsxView.as_view(),
-         name="period-consolidated-xlsx"),
+    path(
+        "reports/periods/<int:pk>/consolidated.xlsx",
+        views.ConsolidatedXlsxView.as_view(),
+        name="period-consolidated-xlsx",
+    ),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report-edit"),
     path("reports/<int:pk>/export.xlsx", views.ReportXlsxView.as_view(), name="report-xlsx"),
     path("reports/<int:pk>/<str:action>/", views.ReportTransitionView.as_view(), name="report-transition"),
     path("reports/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="report-attachment"),
-    path("reports/attachments/<int:pk>/delete/", views.AttachmentDeleteView.as_view(),
-         name="report-attachment-delete"),
+    path("reports/attachments/<int:pk>/delete/", views.AttachmentDeleteView.as_view(), name="report-attachment-delete"),
 ]

@@ -1,5 +1,6 @@
 """Pages for the plan and the member units' work reports (thin: reads come from querysets,
 writes and transitions from services)."""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,8 +42,8 @@ class ProgrammeListView(LoginRequiredMixin, ListView):
     context_object_name = "programmes"
 
     def get_queryset(self):
-        tasks = Task.objects.tasks().with_tree().prefetch_related(
-            Prefetch("children", queryset=Task.objects.with_tree())
+        tasks = (
+            Task.objects.tasks().with_tree().prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
         )
         return Programme.objects.filter(plan=Plan.objects.current()).prefetch_related(Prefetch("tasks", queryset=tasks))
 
@@ -51,7 +52,9 @@ class ProgrammeListView(LoginRequiredMixin, ListView):
         plan = Plan.objects.current()
         ctx["plan"] = plan
         ctx["safeguards"] = (
-            Task.objects.tasks().filter(plan=plan, programme__isnull=True).with_tree()
+            Task.objects.tasks()
+            .filter(plan=plan, programme__isnull=True)
+            .with_tree()
             .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
         )
         ctx["plan_targets"] = plan.targets.filter(task__isnull=True).prefetch_related("baselines") if plan else []
@@ -82,7 +85,7 @@ class UnitListView(LoginRequiredMixin, ListView):
 
 
 class UnitDetailView(LoginRequiredMixin, DetailView):
-    """"What is my unit responsible for?" — tasks, their measures and targets."""
+    """ "What is my unit responsible for?" — tasks, their measures and targets."""
 
     template_name = "programs/unit_detail.html"
     context_object_name = "unit"
@@ -91,7 +94,8 @@ class UnitDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["tasks"] = (
-            Task.objects.assigned_to(self.object).with_tree()
+            Task.objects.assigned_to(self.object)
+            .with_tree()
             .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
             .order_by("order")
         )
@@ -115,7 +119,9 @@ class PopulationDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["tasks"] = (
-            Task.objects.tasks().filter(populations=self.object).with_tree()
+            Task.objects.tasks()
+            .filter(populations=self.object)
+            .with_tree()
             .prefetch_related(Prefetch("children", queryset=Task.objects.with_tree()))
         )
         ctx["targets"] = self.object.plantarget_set.select_related("task")
@@ -123,8 +129,6 @@ class PopulationDetailView(LoginRequiredMixin, DetailView):
 
 
 # === member-unit work reports ===========================================================
-
-
 
 
 def _visible_report(user, pk):
@@ -192,8 +196,10 @@ class PeriodDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         ctx["period"] = period
         ctx["reports"] = (
-            UnitReport.objects.visible_to(user).filter(period=period)
-            .select_related("unit", "entered_by").order_by("unit__order")
+            UnitReport.objects.visible_to(user)
+            .filter(period=period)
+            .select_related("unit", "entered_by")
+            .order_by("unit__order")
         )
         if scope.scope_of(user).writes_all:
             units = ResponsibleUnit.objects.expected_to_report(period.plan).order_by("order")
@@ -288,8 +294,12 @@ class ReportEditView(LoginRequiredMixin, View):
     def _form(self, request, report, data=None, files=None):
         plan = report.period.plan
         return UnitReportForm(
-            data, files, report=report, entries=report.entries.select_related("task").order_by("task__order"),
-            targets=report_services.report_targets(report.unit, plan), figures=report.figures.all(),
+            data,
+            files,
+            report=report,
+            entries=report.entries.select_related("task").order_by("task__order"),
+            targets=report_services.report_targets(report.unit, plan),
+            figures=report.figures.all(),
             show_source=scope.scope_of(request.user).writes_all,
         )
 
@@ -311,8 +321,12 @@ class ReportEditView(LoginRequiredMixin, View):
             return self._render(request, report, form, status=400)
         try:
             report = report_services.save_report(
-                report, request.user, entries=form.entries_data(), figures=form.figures_data(),
-                summary=form.cleaned_data["summary"], source_note=form.cleaned_data.get("source_note"),
+                report,
+                request.user,
+                entries=form.entries_data(),
+                figures=form.figures_data(),
+                summary=form.cleaned_data["summary"],
+                source_note=form.cleaned_data.get("source_note"),
                 expected_version=form.cleaned_data["version"],
                 uploads=[(entry.task_id, f) for entry, f in form.uploads()],
             )
@@ -347,19 +361,35 @@ class ReportTransitionView(LoginRequiredMixin, View):
             raise Http404
         version = (request.POST.get("version") or "").strip()
         if not version.isdigit():
-            return render(request, "programs/report_detail.html",
-                          _detail_context(request, report, error=_("缺少报告版本号,请刷新页面后再操作。")), status=400)
+            return render(
+                request,
+                "programs/report_detail.html",
+                _detail_context(request, report, error=_("缺少报告版本号,请刷新页面后再操作。")),
+                status=400,
+            )
         try:
             report_services.transition_report(
-                report, action, request.user, reason=request.POST.get("reason", ""), expected_version=int(version),
+                report,
+                action,
+                request.user,
+                reason=request.POST.get("reason", ""),
+                expected_version=int(version),
             )
         except TransitionNotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except WorkflowError as exc:
             report = _visible_report(request.user, pk)
-            return render(request, "programs/report_detail.html",
-                          _detail_context(request, report, error=str(exc)), status=exc.status_code)
-        done = {"submit": _("已提交,等待审核。"), "accept": _("已审核通过。"), "return": _("已退回,并通知填报单位修改。")}
+            return render(
+                request,
+                "programs/report_detail.html",
+                _detail_context(request, report, error=str(exc)),
+                status=exc.status_code,
+            )
+        done = {
+            "submit": _("已提交,等待审核。"),
+            "accept": _("已审核通过。"),
+            "return": _("已退回,并通知填报单位修改。"),
+        }
         messages.success(request, done[action])
         return redirect("programs:report-detail", pk=pk)
 
@@ -368,7 +398,8 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(
             UnitReportAttachment.objects.select_related("entry__report"),
-            pk=pk, entry__report__in=UnitReport.objects.visible_to(request.user),
+            pk=pk,
+            entry__report__in=UnitReport.objects.visible_to(request.user),
         )
         return downloads.stored_file_download(attachment.file, attachment.original_name, attachment.content_type)
 
@@ -377,7 +408,8 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
         attachment = get_object_or_404(
             UnitReportAttachment.objects.select_related("entry__report__period"),
-            pk=pk, entry__report__in=UnitReport.objects.visible_to(request.user),
+            pk=pk,
+            entry__report__in=UnitReport.objects.visible_to(request.user),
         )
         report = attachment.entry.report
         if not report.can_file(request.user):
@@ -438,7 +470,9 @@ class ReportXlsxView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         report = _visible_report(request.user, pk)
-        data = consolidated_services.consolidated_report(report.period, UnitReport.objects.filter(pk=report.pk),
-                                                         statuses=None)
-        return _xlsx_response(consolidated_services.consolidated_xlsx(data),
-                              f"{report.period.name}{report.unit.name}工作报告.xlsx")
+        data = consolidated_services.consolidated_report(
+            report.period, UnitReport.objects.filter(pk=report.pk), statuses=None
+        )
+        return _xlsx_response(
+            consolidated_services.consolidated_xlsx(data), f"{report.period.name}{report.unit.name}工作报告.xlsx"
+        )

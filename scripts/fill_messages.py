@@ -9,6 +9,7 @@ empty ones are filled (msgmerge --compendium, no fuzzy matching); makemessages' 
 Used after merging branches that each added messages: take one side's django.po, run makemessages, then fill from
 the other side's django.po and the lists the branches wrote. Standard library plus gettext's msgmerge only.
 """
+
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ def tsv_to_po(path: Path) -> str:
         if "\t" not in line or line.startswith("#"):
             continue
         msgid, msgstr = line.split("\t", 1)
-        unescape = (lambda s: s.replace("\\n", "\n").replace("\\t", "\t"))
+        unescape = lambda s: s.replace("\\n", "\n").replace("\\t", "\t")
         out.append(f"msgid {quote(unescape(msgid))}\nmsgstr {quote(unescape(msgstr.strip()))}\n\n")
     return "".join(out)
 
@@ -48,8 +49,9 @@ def main(sources: list[str]) -> int:
                 converted = Path(tmp) / f"list{i}.po"
                 converted.write_text(tsv_to_po(source), encoding="utf-8")
                 args.append(f"--compendium={converted}")
-        subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", *args, "-o", str(PO), str(PO),
-                        str(PO)], check=True)
+        subprocess.run(
+            ["msgmerge", "--quiet", "--no-fuzzy-matching", *args, "-o", str(PO), str(PO), str(PO)], check=True
+        )
     return 0
 
 

@@ -7,6 +7,7 @@ Prints one line per offending entry: "fuzzy" or "empty", the source reference, a
 msgid (with msgctxt, if any). Obsolete (#~) entries and the header are ignored.
 Standard library only, so it can run in CI before anything is installed.
 """
+
 import re
 import sys
 from pathlib import Path

@@ -3,6 +3,7 @@
 Service-backed tests (PostgreSQL, Redis, a Celery worker, Chromium) run whenever those are present.
 Under CI=true their absence is a failure, never a skip; elsewhere they skip and say why.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,15 +48,19 @@ def port_open(host: str, port: int) -> bool:
 def require_postgres_and_redis(settings):
     from django.db import connection
 
-    require(connection.vendor == "postgresql", "this test needs DATABASE_URL=postgres://… (PostgreSQL pass of make test)")
+    require(
+        connection.vendor == "postgresql", "this test needs DATABASE_URL=postgres://… (PostgreSQL pass of make test)"
+    )
     require(bool(settings.CELERY_BROKER_URL.startswith("redis://")), "this test needs CELERY_BROKER_URL=redis://…")
     require(port_open("127.0.0.1", 6379), "Redis is not reachable on 127.0.0.1:6379")
 
 
 @pytest.fixture
 def require_chromium():
-    require(shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium"),
-            "Chromium is not installed (apt-get install -y chromium)")
+    require(
+        shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium"),
+        "Chromium is not installed (apt-get install -y chromium)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +104,10 @@ def _make_user(username, role, region_code=None, unit_name=None, **extra):
     from programs.models import Region, ResponsibleUnit
 
     user = User.objects.create_user(
-        username=username, password="pw-" + username, role=role, email=f"{username}@example.invalid",
+        username=username,
+        password="pw-" + username,
+        role=role,
+        email=f"{username}@example.invalid",
         region=Region.objects.get(code=region_code) if region_code else None,
         unit=ResponsibleUnit.objects.get(name=unit_name) if unit_name else None,
         **extra,
@@ -175,8 +183,9 @@ def hongmei_clerk(db):
 def wujin_society(db):
     from programs.models import Organisation, Region
 
-    return Organisation.objects.create(code="T-320412-S01", name="武进区测试学会", kind="society",
-                                       region=Region.objects.get(code="320412"))
+    return Organisation.objects.create(
+        code="T-320412-S01", name="武进区测试学会", kind="society", region=Region.objects.get(code="320412")
+    )
 
 
 @pytest.fixture
@@ -242,8 +251,15 @@ def api_for():
 
 # --- one Playwright (Debian Chromium) per test session, shared by every browser test -----------------------
 CHROMIUM = os.environ.get("KEPU_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -271,8 +287,6 @@ def browser(_playwright):
         yield browser
     finally:
         browser.close()
-
-
 
 
 @pytest.fixture(autouse=True)
@@ -324,7 +338,10 @@ def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
             content = source.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 for ref, text in results.items():
-                    content = re.sub(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
-                                     functools.partial(_cell_with_result, ref=ref, text=escape(text)), content)
+                    content = re.sub(
+                        rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
+                        functools.partial(_cell_with_result, ref=ref, text=escape(text)),
+                        content,
+                    )
             target.writestr(info, content)
     return out.getvalue()

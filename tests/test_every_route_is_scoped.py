@@ -18,6 +18,7 @@ test never re-derives the rule, it checks that every route keeps it:
 * the parties who may read an object do see it (a 200 and its string), so the test cannot pass by everything
   being a 404; leaders read everything and none of their writes changes anything.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,8 +41,19 @@ from django.utils import timezone
 
 from accounts import scope
 
-PERSONAS = ["anonymous", "office_user", "leader_user", "wujin_user", "tianning_user", "hutang_clerk",
-            "hongmei_clerk", "society_contact", "base_contact", "liaison_user", "other_liaison_user"]
+PERSONAS = [
+    "anonymous",
+    "office_user",
+    "leader_user",
+    "wujin_user",
+    "tianning_user",
+    "hutang_clerk",
+    "hongmei_clerk",
+    "society_contact",
+    "base_contact",
+    "liaison_user",
+    "other_liaison_user",
+]
 
 MISSING_PK = 999999
 TIANNING_PARTICIPANTS = 987654  # the distinctive figure of the dashboards
@@ -82,8 +94,12 @@ def api_operations() -> tuple[tuple[str, str], ...]:
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return tuple((method.upper(), path) for path, item in schema["paths"].items() for method in item
-                 if method in ("get", "post", "put", "patch", "delete"))
+    return tuple(
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -207,9 +223,26 @@ def quiet_request_log():
 
 
 @pytest.fixture
-def world(settings, tmp_path, office_user, leader_user, wujin_user, tianning_user, hutang_clerk, hongmei_clerk,
-          society_contact, base_contact, liaison_user, other_liaison_user, wujin_society, wujin_base, wujin, tianning,
-          hutang, hongmei):
+def world(
+    settings,
+    tmp_path,
+    office_user,
+    leader_user,
+    wujin_user,
+    tianning_user,
+    hutang_clerk,
+    hongmei_clerk,
+    society_contact,
+    base_contact,
+    liaison_user,
+    other_liaison_user,
+    wujin_society,
+    wujin_base,
+    wujin,
+    tianning,
+    hutang,
+    hongmei,
+):
     from bases.models import Base, BaseAnnualReport, Certification, Designation
     from events.models import ActivityPhoto, ActivityReturn, Campaign, CampaignFiling
     from indicators.services import run_rollup
@@ -241,15 +274,22 @@ def world(settings, tmp_path, office_user, leader_user, wujin_user, tianning_use
     plan = Plan.objects.order_by("-start_year").first()
 
     campaign = Campaign.objects.create(
-        kind="science_day", year=today.year, name="泄露检查专项(共享)", starts_on=today - dt.timedelta(days=3),
-        ends_on=today + dt.timedelta(days=10), schedule_due=today + dt.timedelta(days=5),
-        summary_due=today + dt.timedelta(days=30))
+        kind="science_day",
+        year=today.year,
+        name="泄露检查专项(共享)",
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=10),
+        schedule_due=today + dt.timedelta(days=5),
+        summary_due=today + dt.timedelta(days=30),
+    )
     campaign.regions.set(Region.objects.districts())
     campaign.units.set([jyj, nync])
-    tianning_society = Organisation.objects.create(code="T-320402-LEAK", name="泄露检查·天宁区·学会", kind="society",
-                                                   region=tianning)
-    tianning_base = Base.objects.create(name="泄露检查·天宁区·基地", region=tianning,
-                                        host_organisation="泄露检查·天宁区·依托单位")
+    tianning_society = Organisation.objects.create(
+        code="T-320402-LEAK", name="泄露检查·天宁区·学会", kind="society", region=tianning
+    )
+    tianning_base = Base.objects.create(
+        name="泄露检查·天宁区·基地", region=tianning, host_organisation="泄露检查·天宁区·依托单位"
+    )
     Base.objects.filter(pk=wujin_base.pk).update(host_organisation="泄露检查·武进区·依托单位")
     wujin_base.refresh_from_db()
 
@@ -268,76 +308,153 @@ def world(settings, tmp_path, office_user, leader_user, wujin_user, tianning_use
         title = f"泄露检查·{label}·活动"
         participants = {"天宁区": TIANNING_PARTICIPANTS, "基地": WUJIN_PARTICIPANTS}.get(label, 0)
         activity = ActivityReturn.objects.create(
-            campaign=campaign, status=status, report_status=status, title=title, category="other", starts_on=campaign.starts_on,
-            ends_on=campaign.starts_on, actual_participants=participants, planned_participants=10, created_by=creator,
+            campaign=campaign,
+            status=status,
+            report_status=status,
+            title=title,
+            category="other",
+            starts_on=campaign.starts_on,
+            ends_on=campaign.starts_on,
+            actual_participants=participants,
+            planned_participants=10,
+            created_by=creator,
             submitted_at=now if status != "draft" else None,
             decided_at=now if status in ("approved", "returned") else None,
-            summary_file=_file("summary.pdf", f"{title}·总结", b"%PDF-1.4\n"), **owner)
-        photos[activity.pk] = ActivityPhoto.objects.create(activity=activity, file=ContentFile(JPEG, name="p.jpg"),
-                                                           content_type="image/jpeg", size=len(JPEG),
-                                                           original_name="现场.jpg", uploaded_by=creator)
+            summary_file=_file("summary.pdf", f"{title}·总结", b"%PDF-1.4\n"),
+            **owner,
+        )
+        photos[activity.pk] = ActivityPhoto.objects.create(
+            activity=activity,
+            file=ContentFile(JPEG, name="p.jpg"),
+            content_type="image/jpeg",
+            size=len(JPEG),
+            original_name="现场.jpg",
+            uploaded_by=creator,
+        )
         strings = (title,) + ((str(TIANNING_PARTICIPANTS), f"{TIANNING_PARTICIPANTS:,}") if label == "天宁区" else ())
         returns.append(Owned(activity, strings, label, reverse("events:detail", args=[activity.pk])))
         text = f"泄露检查·{label}·报送"
-        filing = CampaignFiling.objects.create(campaign=campaign, kind="schedule", filed_at=now, filed_by=creator,
-                                               text=text, file=_file("filing.pdf", text, b"%PDF-1.4\n"), **owner)
+        filing = CampaignFiling.objects.create(
+            campaign=campaign,
+            kind="schedule",
+            filed_at=now,
+            filed_by=creator,
+            text=text,
+            file=_file("filing.pdf", text, b"%PDF-1.4\n"),
+            **owner,
+        )
         filings.append(Owned(filing, (text,), label))
 
     bases, certifications, reports, designations = [], [], [], []
     for label, base in (("武进区", wujin_base), ("天宁区", tianning_base)):
         bases.append(Owned(base, (base.name, base.host_organisation), label, reverse("bases:detail", args=[base.pk])))
         cert = Certification.objects.create(  # valid, and expiring within two months (the 即将到期 list)
-            base=base, level="municipal", certified_on=today - dt.timedelta(days=400),
-            valid_until=today + dt.timedelta(days=60), certificate_no=f"泄露检查·{label}·证书",
-            batch=f"泄露检查·{label}·批次", note=f"泄露检查·{label}·认定")
+            base=base,
+            level="municipal",
+            certified_on=today - dt.timedelta(days=400),
+            valid_until=today + dt.timedelta(days=60),
+            certificate_no=f"泄露检查·{label}·证书",
+            batch=f"泄露检查·{label}·批次",
+            note=f"泄露检查·{label}·认定",
+        )
         certifications.append(Owned(cert, (cert.certificate_no, cert.batch), label))
-        report = BaseAnnualReport.objects.create(base=base, year=today.year - 1, open_days=200, visitors=1000,
-                                                 note=f"泄露检查·{label}·年报")
+        report = BaseAnnualReport.objects.create(
+            base=base, year=today.year - 1, open_days=200, visitors=1000, note=f"泄露检查·{label}·年报"
+        )
         reports.append(Owned(report, (report.note,), label))
         designation = Designation.objects.create(base=base, name=f"泄露检查·{label}·称号")
         designations.append(Owned(designation, (designation.name,), label))
 
-    period = ReportingPeriod.objects.create(plan=plan, year=today.year - 1, kind="year", name=f"{today.year - 1}年度",
-                                            opens_on=today - dt.timedelta(days=30),
-                                            due_on=today + dt.timedelta(days=10),
-                                            closes_on=today + dt.timedelta(days=60), is_open=True)
+    period = ReportingPeriod.objects.create(
+        plan=plan,
+        year=today.year - 1,
+        kind="year",
+        name=f"{today.year - 1}年度",
+        opens_on=today - dt.timedelta(days=30),
+        due_on=today + dt.timedelta(days=10),
+        closes_on=today + dt.timedelta(days=60),
+        is_open=True,
+    )
     unit_reports, attachments = [], {}
-    for label, unit, status, user in (("教育局", jyj, "submitted", liaison_user),
-                                      ("农业局", nync, "draft", other_liaison_user),
-                                      ("武进区政府", wjgov, "accepted", office_user)):
+    for label, unit, status, user in (
+        ("教育局", jyj, "submitted", liaison_user),
+        ("农业局", nync, "draft", other_liaison_user),
+        ("武进区政府", wjgov, "accepted", office_user),
+    ):
         summary = f"泄露检查·{label}·报告"
-        report = UnitReport.objects.create(unit=unit, period=period, status=status, summary=summary, entered_by=user,
-                                           first_submitted_at=now if status != "draft" else None,
-                                           submitted_at=now if status != "draft" else None)
-        task = (Task.objects.filter(plan=plan, level="task", assignments__unit=unit).order_by("order").first()
-                or Task.objects.filter(plan=plan).order_by("order").first())
+        report = UnitReport.objects.create(
+            unit=unit,
+            period=period,
+            status=status,
+            summary=summary,
+            entered_by=user,
+            first_submitted_at=now if status != "draft" else None,
+            submitted_at=now if status != "draft" else None,
+        )
+        task = (
+            Task.objects.filter(plan=plan, level="task", assignments__unit=unit).order_by("order").first()
+            or Task.objects.filter(plan=plan).order_by("order").first()
+        )
         narrative = f"泄露检查·{label}·工作情况"
         entry = UnitReportEntry.objects.create(report=report, task=task, progress="under_way", narrative=narrative)
         name = f"泄露检查·{label}·附件.txt"
         attachments[report.pk] = UnitReportAttachment.objects.create(
-            entry=entry, file=_file("a.txt", name), original_name=name, content_type="text/plain",
+            entry=entry,
+            file=_file("a.txt", name),
+            original_name=name,
+            content_type="text/plain",
             size=len(name.encode()),
-            uploaded_by=user)
-        unit_reports.append(Owned(report, (summary, narrative, name), label,
-                                  reverse("programs:report-detail", args=[report.pk])))
+            uploaded_by=user,
+        )
+        unit_reports.append(
+            Owned(report, (summary, narrative, name), label, reverse("programs:report-detail", args=[report.pk]))
+        )
 
-    organisations = [Owned(wujin_society, (wujin_society.name,), "武进区学会"),
-                     Owned(tianning_society, (tianning_society.name,), "天宁区学会")]
+    organisations = [
+        Owned(wujin_society, (wujin_society.name,), "武进区学会"),
+        Owned(tianning_society, (tianning_society.name,), "天宁区学会"),
+    ]
 
     run_rollup()  # the dashboards read IndicatorValue rows only
 
-    users = {"office_user": office_user, "leader_user": leader_user, "wujin_user": wujin_user,
-             "tianning_user": tianning_user, "hutang_clerk": hutang_clerk, "hongmei_clerk": hongmei_clerk,
-             "society_contact": society_contact, "base_contact": base_contact, "liaison_user": liaison_user,
-             "other_liaison_user": other_liaison_user, "anonymous": None}
-    owned = {"returns": returns, "filings": filings, "bases": bases, "certifications": certifications,
-             "annual_reports": reports, "designations": designations, "unit_reports": unit_reports,
-             "organisations": organisations}
-    world = World(users=users, owned=owned, campaign=campaign, period=period,
-                  task=Task.objects.filter(plan=plan).order_by("order").first(), hutang=hutang, wujin=wujin,
-                  tianning=tianning, unit_pk=jyj.pk,
-                  population_code=TargetPopulation.objects.order_by("order").first().code,
-                  programme_pk=Programme.objects.order_by("order").first().pk, photos=photos, attachments=attachments)
+    users = {
+        "office_user": office_user,
+        "leader_user": leader_user,
+        "wujin_user": wujin_user,
+        "tianning_user": tianning_user,
+        "hutang_clerk": hutang_clerk,
+        "hongmei_clerk": hongmei_clerk,
+        "society_contact": society_contact,
+        "base_contact": base_contact,
+        "liaison_user": liaison_user,
+        "other_liaison_user": other_liaison_user,
+        "anonymous": None,
+    }
+    owned = {
+        "returns": returns,
+        "filings": filings,
+        "bases": bases,
+        "certifications": certifications,
+        "annual_reports": reports,
+        "designations": designations,
+        "unit_reports": unit_reports,
+        "organisations": organisations,
+    }
+    world = World(
+        users=users,
+        owned=owned,
+        campaign=campaign,
+        period=period,
+        task=Task.objects.filter(plan=plan).order_by("order").first(),
+        hutang=hutang,
+        wujin=wujin,
+        tianning=tianning,
+        unit_pk=jyj.pk,
+        population_code=TargetPopulation.objects.order_by("order").first().code,
+        programme_pk=Programme.objects.order_by("order").first().pk,
+        photos=photos,
+        attachments=attachments,
+    )
     world.snapshots = {id(o): snapshot(o.obj) for o in world.all_owned()}
     return world
 
@@ -404,8 +521,16 @@ def read(target, kwargs=None, shows=True, variants=ONE, mixed=None):
 
 
 def write(target, body=None, kwargs=None, variants=ONE, get_too=False, fmt="multipart", mixed=None):
-    return Rule("WRITE", target=target, kwargs=kwargs or PK, body=body or (lambda w, o, v: {}), variants=variants,
-                get_too=get_too, fmt=fmt, mixed=mixed)
+    return Rule(
+        "WRITE",
+        target=target,
+        kwargs=kwargs or PK,
+        body=body or (lambda w, o, v: {}),
+        variants=variants,
+        get_too=get_too,
+        fmt=fmt,
+        mixed=mixed,
+    )
 
 
 def create(model, body, target=None, kwargs=None, fmt="multipart", get_too=False):
@@ -413,8 +538,16 @@ def create(model, body, target=None, kwargs=None, fmt="multipart", get_too=False
 
 
 def office(why, model=None, body=None, kwargs=None, get_too=False, fmt="multipart", target=None):
-    return Rule("OFFICE", why, model=model, body=body or (lambda w, o, v: {}), kwargs=kwargs, get_too=get_too,
-                fmt=fmt, target=target)
+    return Rule(
+        "OFFICE",
+        why,
+        model=model,
+        body=body or (lambda w, o, v: {}),
+        kwargs=kwargs,
+        get_too=get_too,
+        fmt=fmt,
+        target=target,
+    )
 
 
 def PK(w, o, me):
@@ -430,10 +563,22 @@ _day = lambda: timezone.localdate().isoformat()  # noqa: E731
 
 
 def _return_form(w, o, v):
-    return {"campaign": w.campaign.pk, "title": TAMPER, "category": "other", "format": "offline",
-            "starts_on": w.campaign.starts_on.isoformat(), "ends_on": w.campaign.starts_on.isoformat(),
-            "planned_participants": 1, "actual_participants": 1, "online_views": 0, "volunteers": 0, "experts": 0,
-            "budget": "0", "general_public": "on", "version": getattr(o, "version", 1)}
+    return {
+        "campaign": w.campaign.pk,
+        "title": TAMPER,
+        "category": "other",
+        "format": "offline",
+        "starts_on": w.campaign.starts_on.isoformat(),
+        "ends_on": w.campaign.starts_on.isoformat(),
+        "planned_participants": 1,
+        "actual_participants": 1,
+        "online_views": 0,
+        "volunteers": 0,
+        "experts": 0,
+        "budget": "0",
+        "general_public": "on",
+        "version": getattr(o, "version", 1),
+    }
 
 
 def _return_create_form(w, o, v):
@@ -447,8 +592,12 @@ def _return_create_form(w, o, v):
 
 
 def _return_create_json(w, o, v):
-    data = {"campaign": w.campaign.pk, "title": "泄露检查·越权新建·活动", "starts_on": w.campaign.starts_on.isoformat(),
-            "ends_on": w.campaign.starts_on.isoformat()}
+    data = {
+        "campaign": w.campaign.pk,
+        "title": "泄露检查·越权新建·活动",
+        "starts_on": w.campaign.starts_on.isoformat(),
+        "ends_on": w.campaign.starts_on.isoformat(),
+    }
     if o.region_id:
         data["region"] = o.region.code
     for name in ("unit", "organisation", "base"):
@@ -467,8 +616,13 @@ def _bulk(w, o, v):
     """A bulk action (events:bulk) naming the object by id, with the versions the page would carry."""
     verb = v.kwargs.get("_verb", "")
     token = f"{o.pk}:report" if v.kwargs.get("_phase") == "report" else f"{o.pk}"
-    return {"action": verb, "ids": [token], "reason": "越权操作", f"version_{o.pk}": getattr(o, "version", 1),
-            f"report_version_{o.pk}": getattr(o, "report_version", 1)}
+    return {
+        "action": verb,
+        "ids": [token],
+        "reason": "越权操作",
+        f"version_{o.pk}": getattr(o, "version", 1),
+        f"report_version_{o.pk}": getattr(o, "report_version", 1),
+    }
 
 
 def _api_action(w, o, v):
@@ -488,33 +642,81 @@ def _pdf(name="越权.pdf"):
 
 
 def _base_form(w, o, v):
-    return {"name": TAMPER, "region": getattr(o, "region_id", MISSING_PK), "category": "other",
-            "opening_policy": "free"}
+    return {
+        "name": TAMPER,
+        "region": getattr(o, "region_id", MISSING_PK),
+        "category": "other",
+        "opening_policy": "free",
+    }
 
 
 def _annual_form(w, o, v):
-    return {"year": getattr(o, "year", 2020), "open_days": 1, "free_open_days": 0, "visitors": 1, "activities": 1,
-            "staff_full_time": 0, "staff_part_time": 0, "volunteers": 0, "exhibition_area": "0", "funding": "0",
-            "note": TAMPER}
+    return {
+        "year": getattr(o, "year", 2020),
+        "open_days": 1,
+        "free_open_days": 0,
+        "visitors": 1,
+        "activities": 1,
+        "staff_full_time": 0,
+        "staff_part_time": 0,
+        "volunteers": 0,
+        "exhibition_area": "0",
+        "funding": "0",
+        "note": TAMPER,
+    }
 
 
 def _cert_form(w, o, v):
     certified = getattr(o, "certified_on", None)
-    return {"level": "municipal", "certified_on": certified.isoformat() if certified else "2024-01-01",
-            "note": TAMPER, "batch": TAMPER}
+    return {
+        "level": "municipal",
+        "certified_on": certified.isoformat() if certified else "2024-01-01",
+        "note": TAMPER,
+        "batch": TAMPER,
+    }
 
 
-TRANSITIONS = tuple(V(kwargs={"_action": a}) for a in ("submit", "approve", "return", "reopen", "submit_report",
-                                                        "approve_report", "return_report", "reopen_report"))
-BULK_ACTIONS = tuple(V(kwargs={"_verb": verb, "_phase": phase}) for verb, phase in (
-    ("submit", ""), ("submit_report", ""), ("delete", ""), ("approve", ""), ("return", ""), ("approve", "report"),
-    ("return", "report")))
+TRANSITIONS = tuple(
+    V(kwargs={"_action": a})
+    for a in (
+        "submit",
+        "approve",
+        "return",
+        "reopen",
+        "submit_report",
+        "approve_report",
+        "return_report",
+        "reopen_report",
+    )
+)
+BULK_ACTIONS = tuple(
+    V(kwargs={"_verb": verb, "_phase": phase})
+    for verb, phase in (
+        ("submit", ""),
+        ("submit_report", ""),
+        ("delete", ""),
+        ("approve", ""),
+        ("return", ""),
+        ("approve", "report"),
+        ("return", "report"),
+    )
+)
 REPORT_ACTIONS = tuple(V(kwargs={"action": a}) for a in ("submit", "accept", "return"))
 BASE_KINDS = ("bases", "certifications", "reports")
 FORMATS = ("xlsx", "csv")
 REGION_QUERIES = ("", "?region=320402", "?region=320412", "?region=320412100")
-SECTIONS = ("cards", "literacy", "bases", "bases-year", "activities-region", "activities-campaign", "activities-month",
-            "activities-year", "regions", "populations")
+SECTIONS = (
+    "cards",
+    "literacy",
+    "bases",
+    "bases-year",
+    "activities-region",
+    "activities-campaign",
+    "activities-month",
+    "activities-year",
+    "regions",
+    "populations",
+)
 HTML = "text/html"
 
 
@@ -537,154 +739,290 @@ ROUTE_RULES: dict[str, Rule] = {
     "healthz": public("liveness probe: database/broker/roll-up status, no records"),
     "common:audit": listing("the office's audit trail (others: 403)"),
     "admin:*": Rule("ADMIN", "the Django admin: staff (the office) only; every other persona is sent to its login"),
-    "<unnamed> ^media/(?P<path>.*)$": Rule("PUBLIC", "DEBUG only: public uploads (private files are never under "
-                                                     "MEDIA_ROOT, see common.storage)", optional=True),
+    "<unnamed> ^media/(?P<path>.*)$": Rule(
+        "PUBLIC",
+        "DEBUG only: public uploads (private files are never under MEDIA_ROOT, see common.storage)",
+        optional=True,
+    ),
     # --- the plan (shared data every signed-in user reads) ---------------------------------------------------------
     "programs:programme-list": listing("the plan: shared"),
     "programs:task-detail": listing("a plan task: shared", kwargs=lambda w, o, me: {"code": w.task.code}),
     "programs:unit-list": listing("member units: shared"),
     "programs:my-unit": listing("a liaison's redirect to its unit page"),
-    "programs:unit-detail": listing("a member unit's tasks: shared",
-                                    kwargs=lambda w, o, me: {"pk": w.unit_pk}),
-    "programs:population-detail": listing("a target population's tasks: shared",
-                                          kwargs=lambda w, o, me: {"code": w.population_code}),
+    "programs:unit-detail": listing("a member unit's tasks: shared", kwargs=lambda w, o, me: {"pk": w.unit_pk}),
+    "programs:population-detail": listing(
+        "a target population's tasks: shared", kwargs=lambda w, o, me: {"code": w.population_code}
+    ),
     # --- the organisation tree -------------------------------------------------------------------------------------
-    "programs:organisation-list": listing(variants=_q("", "?q=泄露检查", "?district={tianning_pk}",
-                                                      "?district={wujin_pk}"), shows="organisations"),
-    "programs:organisation-create": office("the office keeps the organisation tree", model="programs.Organisation",
-                                           body=lambda w, o, v: {"name": "泄露检查·越权新建·组织", "kind": "society",
-                                                                 "region": w.tianning.pk, "code": "LEAK-NEW-1",
-                                                                 "order": 0, "is_active": "on"}, get_too=True),
-    "programs:organisation-edit": write("organisations", get_too=True, body=lambda w, o, v: {
-        "name": TAMPER, "kind": "society", "region": getattr(o, "region_id", MISSING_PK),
-        "code": getattr(o, "code", "X"), "order": 0, "is_active": "on"}),
-    "programs:town-create": office("the office keeps the towns", model="programs.Region", get_too=True,
-                                   body=lambda w, o, v: {"name": "越权镇", "code": "320412999", "parent": w.wujin.pk}),
-    "programs:town-edit": office("the office keeps the towns (a town is a Region, not an owned record)",
-                                 model="programs.Region", kwargs=lambda w, o, me: {"pk": w.hutang.pk}, get_too=True,
-                                 body=lambda w, o, v: {"name": TAMPER, "code": w.hutang.code, "parent": w.wujin.pk}),
+    "programs:organisation-list": listing(
+        variants=_q("", "?q=泄露检查", "?district={tianning_pk}", "?district={wujin_pk}"), shows="organisations"
+    ),
+    "programs:organisation-create": office(
+        "the office keeps the organisation tree",
+        model="programs.Organisation",
+        body=lambda w, o, v: {
+            "name": "泄露检查·越权新建·组织",
+            "kind": "society",
+            "region": w.tianning.pk,
+            "code": "LEAK-NEW-1",
+            "order": 0,
+            "is_active": "on",
+        },
+        get_too=True,
+    ),
+    "programs:organisation-edit": write(
+        "organisations",
+        get_too=True,
+        body=lambda w, o, v: {
+            "name": TAMPER,
+            "kind": "society",
+            "region": getattr(o, "region_id", MISSING_PK),
+            "code": getattr(o, "code", "X"),
+            "order": 0,
+            "is_active": "on",
+        },
+    ),
+    "programs:town-create": office(
+        "the office keeps the towns",
+        model="programs.Region",
+        get_too=True,
+        body=lambda w, o, v: {"name": "越权镇", "code": "320412999", "parent": w.wujin.pk},
+    ),
+    "programs:town-edit": office(
+        "the office keeps the towns (a town is a Region, not an owned record)",
+        model="programs.Region",
+        kwargs=lambda w, o, me: {"pk": w.hutang.pk},
+        get_too=True,
+        body=lambda w, o, v: {"name": TAMPER, "code": w.hutang.code, "parent": w.wujin.pk},
+    ),
     # --- member-unit reports ---------------------------------------------------------------------------------------
     "programs:report-list": listing(shows="unit_reports"),
     "programs:report-completeness": listing("units × periods: the office's and leaders' (others: 403)"),
-    "programs:period-create": office("the office opens reporting periods", model="programs.ReportingPeriod",
-                                     get_too=True, body=lambda w, o, v: {
-                                         "year": 2031, "kind": "year", "opens_on": "2031-12-01",
-                                         "due_on": "2032-01-15", "closes_on": "2032-03-31"}),
-    "programs:period-detail": listing("a period (shared) with the reports the user may read",
-                                      kwargs=lambda w, o, me: {"pk": w.period.pk}, shows="unit_reports"),
-    "programs:period-toggle": office("the office opens and closes periods", model="programs.ReportingPeriod",
-                                     kwargs=lambda w, o, me: {"pk": w.period.pk},
-                                     body=lambda w, o, v: {"open": "0"}),
-    "programs:period-mine": create("programs.UnitReport", kwargs=lambda w, o, me: {"pk": w.period.pk},
-                                   body=lambda w, o, v: {}),
-    "programs:period-on-behalf": office("the office enters a report on a unit's behalf", model="programs.UnitReport",
-                                        kwargs=lambda w, o, me: {"pk": w.period.pk},
-                                        body=lambda w, o, v: {"unit": w.unit_pk, "source_note": "越权"}),
-    "programs:period-consolidated": listing("the consolidated report of what the user may read",
-                                            kwargs=lambda w, o, me: {"pk": w.period.pk}),
+    "programs:period-create": office(
+        "the office opens reporting periods",
+        model="programs.ReportingPeriod",
+        get_too=True,
+        body=lambda w, o, v: {
+            "year": 2031,
+            "kind": "year",
+            "opens_on": "2031-12-01",
+            "due_on": "2032-01-15",
+            "closes_on": "2032-03-31",
+        },
+    ),
+    "programs:period-detail": listing(
+        "a period (shared) with the reports the user may read",
+        kwargs=lambda w, o, me: {"pk": w.period.pk},
+        shows="unit_reports",
+    ),
+    "programs:period-toggle": office(
+        "the office opens and closes periods",
+        model="programs.ReportingPeriod",
+        kwargs=lambda w, o, me: {"pk": w.period.pk},
+        body=lambda w, o, v: {"open": "0"},
+    ),
+    "programs:period-mine": create(
+        "programs.UnitReport", kwargs=lambda w, o, me: {"pk": w.period.pk}, body=lambda w, o, v: {}
+    ),
+    "programs:period-on-behalf": office(
+        "the office enters a report on a unit's behalf",
+        model="programs.UnitReport",
+        kwargs=lambda w, o, me: {"pk": w.period.pk},
+        body=lambda w, o, v: {"unit": w.unit_pk, "source_note": "越权"},
+    ),
+    "programs:period-consolidated": listing(
+        "the consolidated report of what the user may read", kwargs=lambda w, o, me: {"pk": w.period.pk}
+    ),
     "programs:period-consolidated-xlsx": export(kwargs=lambda w, o, me: {"pk": w.period.pk}),
     "programs:report-detail": read("unit_reports"),
-    "programs:report-edit": write("unit_reports", get_too=True,
-                                  body=lambda w, o, v: {"summary": TAMPER, "version": getattr(o, "version", 1)}),
+    "programs:report-edit": write(
+        "unit_reports", get_too=True, body=lambda w, o, v: {"summary": TAMPER, "version": getattr(o, "version", 1)}
+    ),
     "programs:report-xlsx": read("unit_reports"),
-    "programs:report-transition": write("unit_reports", variants=REPORT_ACTIONS,
-                                        kwargs=lambda w, o, me: {"pk": o.pk},
-                                        body=lambda w, o, v: {"version": getattr(o, "version", 1), "reason": "越权"}),
+    "programs:report-transition": write(
+        "unit_reports",
+        variants=REPORT_ACTIONS,
+        kwargs=lambda w, o, me: {"pk": o.pk},
+        body=lambda w, o, v: {"version": getattr(o, "version", 1), "reason": "越权"},
+    ),
     "programs:report-attachment": read("unit_reports", kwargs=lambda w, o, me: {"pk": w.attachment_of(o).pk}),
     "programs:report-attachment-delete": write("unit_reports", kwargs=lambda w, o, me: {"pk": w.attachment_of(o).pk}),
     # --- bases -----------------------------------------------------------------------------------------------------
     "bases:list": listing(variants=_q("", "?q=泄露检查", "?region=320402", "?region=320412"), shows="bases"),
-    "bases:create": create("bases.Base", target="bases", get_too=True, body=lambda w, o, v: {
-        "name": "泄露检查·越权新建·基地", "region": o.region_id, "category": "other", "opening_policy": "free"}),
+    "bases:create": create(
+        "bases.Base",
+        target="bases",
+        get_too=True,
+        body=lambda w, o, v: {
+            "name": "泄露检查·越权新建·基地",
+            "region": o.region_id,
+            "category": "other",
+            "opening_policy": "free",
+        },
+    ),
     "bases:expiring": listing(variants=_q("", "?months=60"), shows="certifications"),
-    "bases:export": export(variants=tuple(V(kwargs={"kind": k}, query=f"?format={f}") for k in BASE_KINDS
-                                          for f in FORMATS)
-                           + tuple(V(kwargs={"kind": k}, query="?format=xlsx&region=320402") for k in BASE_KINDS),
-                           shows="bases"),
+    "bases:export": export(
+        variants=tuple(V(kwargs={"kind": k}, query=f"?format={f}") for k in BASE_KINDS for f in FORMATS)
+        + tuple(V(kwargs={"kind": k}, query="?format=xlsx&region=320402") for k in BASE_KINDS),
+        shows="bases",
+    ),
     "bases:template": export("a blank import template", variants=tuple(V(kwargs={"kind": k}) for k in BASE_KINDS)),
     "bases:import": Rule("IMPORT", "spreadsheet import of bases, certifications and annual reports"),
     "bases:detail": read("bases"),
     "bases:update": write("bases", get_too=True, body=_base_form),
-    "bases:base-export": read("bases", kwargs=PK, variants=tuple(
-        V(kwargs={"kind": k}, query=f"?format={f}") for k in BASE_KINDS for f in FORMATS)),
+    "bases:base-export": read(
+        "bases",
+        kwargs=PK,
+        variants=tuple(V(kwargs={"kind": k}, query=f"?format={f}") for k in BASE_KINDS for f in FORMATS),
+    ),
     "bases:certification-create": write("bases", get_too=True, body=_cert_form),
     "bases:certification-update": write("certifications", get_too=True, body=_cert_form),
-    "bases:certification-revoke": write("certifications", get_too=True,
-                                        body=lambda w, o, v: {"revoked_on": _day(), "reason": "越权撤销"}),
-    "bases:report-create": write("bases", get_too=True, body=lambda w, o, v: _annual_form(w, MISSING, v) | {
-        "year": 2019}),
-    "bases:report-update": write("annual_reports", get_too=True, body=_annual_form,
-                                 kwargs=lambda w, o, me: {"pk": o.base_id, "report_pk": o.pk},
-                                 mixed=lambda w, o, me: (lambda b: b and {"pk": b.pk, "report_pk": o.pk})(
-                                     me.own("bases"))),
+    "bases:certification-revoke": write(
+        "certifications", get_too=True, body=lambda w, o, v: {"revoked_on": _day(), "reason": "越权撤销"}
+    ),
+    "bases:report-create": write(
+        "bases", get_too=True, body=lambda w, o, v: _annual_form(w, MISSING, v) | {"year": 2019}
+    ),
+    "bases:report-update": write(
+        "annual_reports",
+        get_too=True,
+        body=_annual_form,
+        kwargs=lambda w, o, me: {"pk": o.base_id, "report_pk": o.pk},
+        mixed=lambda w, o, me: (lambda b: b and {"pk": b.pk, "report_pk": o.pk})(me.own("bases")),
+    ),
     # --- events ----------------------------------------------------------------------------------------------------
-    "events:list": listing(variants=_q("", "?q=泄露检查", "?region=320402", "?region=320412", "?status=approved",
-                                       "?status=submitted", "?campaign={campaign_pk}"), shows="returns"),
+    "events:list": listing(
+        variants=_q(
+            "",
+            "?q=泄露检查",
+            "?region=320402",
+            "?region=320412",
+            "?status=approved",
+            "?status=submitted",
+            "?campaign={campaign_pk}",
+        ),
+        shows="returns",
+    ),
     "events:review-queue": listing("the review queue (office, district)", variants=_q("", "?campaign={campaign_pk}")),
     "events:create": create("events.ActivityReturn", target="returns", body=_return_create_form, get_too=True),
     "events:import": Rule("IMPORT", "the 活动安排表 import (xlsx → draft returns)"),
     "events:import-confirm": create("events.ActivityReturn", body=lambda w, o, v: {"token": "0" * 32}),
     "events:import-template": export("the blank 活动安排表 template", variants=_q("", "?campaign={campaign_pk}")),
-    "events:import-export": export("下载已填报活动: the activities the user may change, with their 编号",
-                                   variants=_q("", "?campaign={campaign_pk}")),
+    "events:import-export": export(
+        "下载已填报活动: the activities the user may change, with their 编号",
+        variants=_q("", "?campaign={campaign_pk}"),
+    ),
     "events:detail": read("returns"),
     "events:edit": write("returns", get_too=True, body=_return_form),
     "events:delete": write("returns"),
     "events:transition": write("returns", variants=TRANSITIONS, body=_action),
     "events:bulk": write("returns", variants=BULK_ACTIONS, body=_bulk, kwargs=lambda w, o, me: {}),
     "events:photo-upload": write("returns", body=lambda w, o, v: {"photo": _jpeg()}),
-    "events:photo": read("returns", kwargs=lambda w, o, me: {"pk": o.pk, "photo_pk": w.photo_of(o).pk}, shows=False,
-                         mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(
-                             me.own("returns"))),
-    "events:photo-delete": write("returns", kwargs=lambda w, o, me: {"pk": o.pk, "photo_pk": w.photo_of(o).pk},
-                                 mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(
-                                     me.own("returns"))),
+    "events:photo": read(
+        "returns",
+        kwargs=lambda w, o, me: {"pk": o.pk, "photo_pk": w.photo_of(o).pk},
+        shows=False,
+        mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(me.own("returns")),
+    ),
+    "events:photo-delete": write(
+        "returns",
+        kwargs=lambda w, o, me: {"pk": o.pk, "photo_pk": w.photo_of(o).pk},
+        mixed=lambda w, o, me: (lambda r: r and {"pk": r.pk, "photo_pk": w.photo_of(o).pk})(me.own("returns")),
+    ),
     "events:summary-file": read("returns"),
-    "events:report": write("returns", get_too=True, body=lambda w, o, v: {
-        "report_version": getattr(o, "report_version", 1), "summary_text": TAMPER, "summary_file": _pdf(),
-        "actual_participants": 1, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0"}),
+    "events:report": write(
+        "returns",
+        get_too=True,
+        body=lambda w, o, v: {
+            "report_version": getattr(o, "report_version", 1),
+            "summary_text": TAMPER,
+            "summary_file": _pdf(),
+            "actual_participants": 1,
+            "online_views": 0,
+            "volunteers": 0,
+            "experts": 0,
+            "budget": "0",
+        },
+    ),
     "events:campaign-list": listing("campaigns (shared) with counts of the returns the user may read"),
-    "events:campaign-detail": listing("a campaign (shared): completeness rows and summary of what the user may read",
-                                      kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
-    "events:campaign-create": office("the office sets campaigns up", model="events.Campaign", get_too=True,
-                                     body=lambda w, o, v: {"name": "越权专项", "year": 2030, "kind": "other",
-                                                           "starts_on": "2030-09-01", "ends_on": "2030-09-02",
-                                                           "schedule_due": "2030-08-01", "summary_due": "2030-09-30",
-                                                           "summary_days_after": 10,
-                                                           "regions": [w.campaign.regions.first().pk]}),
-    "events:campaign-edit": office("the office sets campaigns up", model="events.Campaign", get_too=True,
-                                   kwargs=lambda w, o, me: {"pk": w.campaign.pk},
-                                   body=lambda w, o, v: {"name": TAMPER, "year": w.campaign.year, "kind": "other",
-                                                         "starts_on": w.campaign.starts_on.isoformat(),
-                                                         "ends_on": w.campaign.ends_on.isoformat(),
-                                                         "schedule_due": w.campaign.schedule_due.isoformat(),
-                                                         "summary_due": w.campaign.summary_due.isoformat(),
-                                                         "summary_days_after": 10,
-                                                         "regions": [w.campaign.regions.first().pk]}),
-    "events:campaign-copy": office("the office sets campaigns up", model="events.Campaign", get_too=True,
-                                   kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
-    "events:campaign-publish": office("the office publishes campaigns", model="events.Campaign",
-                                      kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
-    "events:campaign-file": create("events.CampaignFiling", kwargs=lambda w, o, me: {"pk": w.campaign.pk},
-                                   body=lambda w, o, v: {"kind": "summary", "text": "越权报送"}),
+    "events:campaign-detail": listing(
+        "a campaign (shared): completeness rows and summary of what the user may read",
+        kwargs=lambda w, o, me: {"pk": w.campaign.pk},
+    ),
+    "events:campaign-create": office(
+        "the office sets campaigns up",
+        model="events.Campaign",
+        get_too=True,
+        body=lambda w, o, v: {
+            "name": "越权专项",
+            "year": 2030,
+            "kind": "other",
+            "starts_on": "2030-09-01",
+            "ends_on": "2030-09-02",
+            "schedule_due": "2030-08-01",
+            "summary_due": "2030-09-30",
+            "summary_days_after": 10,
+            "regions": [w.campaign.regions.first().pk],
+        },
+    ),
+    "events:campaign-edit": office(
+        "the office sets campaigns up",
+        model="events.Campaign",
+        get_too=True,
+        kwargs=lambda w, o, me: {"pk": w.campaign.pk},
+        body=lambda w, o, v: {
+            "name": TAMPER,
+            "year": w.campaign.year,
+            "kind": "other",
+            "starts_on": w.campaign.starts_on.isoformat(),
+            "ends_on": w.campaign.ends_on.isoformat(),
+            "schedule_due": w.campaign.schedule_due.isoformat(),
+            "summary_due": w.campaign.summary_due.isoformat(),
+            "summary_days_after": 10,
+            "regions": [w.campaign.regions.first().pk],
+        },
+    ),
+    "events:campaign-copy": office(
+        "the office sets campaigns up",
+        model="events.Campaign",
+        get_too=True,
+        kwargs=lambda w, o, me: {"pk": w.campaign.pk},
+    ),
+    "events:campaign-publish": office(
+        "the office publishes campaigns", model="events.Campaign", kwargs=lambda w, o, me: {"pk": w.campaign.pk}
+    ),
+    "events:campaign-file": create(
+        "events.CampaignFiling",
+        kwargs=lambda w, o, me: {"pk": w.campaign.pk},
+        body=lambda w, o, v: {"kind": "summary", "text": "越权报送"},
+    ),
     "events:filing-file": read("filings", kwargs=lambda w, o, me: {"pk": w.campaign.pk, "filing_pk": o.pk}),
     "events:campaign-export": export(kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
     # --- dashboards ------------------------------------------------------------------------------------------------
     "indicators:dashboard": listing("dashboard", variants=_q(*REGION_QUERIES)),
     "indicators:print": listing("the meeting sheet", variants=_q(*REGION_QUERIES)),
-    "indicators:print-pdf": export("the meeting sheet as PDF (Chromium): read page by page",
-                                   variants=_q("", "?region=320402", "?region=320412")),
+    "indicators:print-pdf": export(
+        "the meeting sheet as PDF (Chromium): read page by page", variants=_q("", "?region=320402", "?region=320412")
+    ),
     "indicators:cockpit": listing("the cockpit", variants=_q(*REGION_QUERIES)),
     "indicators:cockpit-print": listing("the cockpit's print page", variants=_q(*REGION_QUERIES)),
-    "indicators:cockpit-pdf": export("the cockpit as PDF (Chromium): read page by page",
-                                     variants=_q("", "?region=320402", "?region=320412")),
-    "indicators:export": export(variants=tuple(V(kwargs={"section": s}) for s in SECTIONS)
-                                + tuple(V(kwargs={"section": s}, query="?region=320402") for s in SECTIONS
-                                        if s.startswith(("activities", "regions")))),
-    "indicators:observation-create": office("the office records survey results", model="indicators.Observation",
-                                            get_too=True),
-    "indicators:indicator-detail": listing(kwargs=lambda w, o, me: {"code": "activity_participants"},
-                                           variants=_q(*REGION_QUERIES)),
+    "indicators:cockpit-pdf": export(
+        "the cockpit as PDF (Chromium): read page by page", variants=_q("", "?region=320402", "?region=320412")
+    ),
+    "indicators:export": export(
+        variants=tuple(V(kwargs={"section": s}) for s in SECTIONS)
+        + tuple(
+            V(kwargs={"section": s}, query="?region=320402")
+            for s in SECTIONS
+            if s.startswith(("activities", "regions"))
+        )
+    ),
+    "indicators:observation-create": office(
+        "the office records survey results", model="indicators.Observation", get_too=True
+    ),
+    "indicators:indicator-detail": listing(
+        kwargs=lambda w, o, me: {"code": "activity_participants"}, variants=_q(*REGION_QUERIES)
+    ),
     # --- API: shared plan data -------------------------------------------------------------------------------------
     "api-root": listing("the API root: links to the collections"),
     "POST /api/v1/auth/token/": public("exchanges a username and password for the caller's own token"),
@@ -699,49 +1037,111 @@ ROUTE_RULES: dict[str, Rule] = {
     "GET /api/v1/programmes/{id}/": listing(kwargs=lambda w, o, me: {"id": w.programme_pk}),
     "GET /api/v1/tasks/": listing(),
     "GET /api/v1/tasks/{id}/": listing(kwargs=lambda w, o, me: {"id": w.task.pk}),
-    "GET /api/v1/organisations/": listing(variants=_q("", "?region=320402", "?region=320412", "?kind=society")
-                                          + _q("", accept=HTML), shows="organisations"),
+    "GET /api/v1/organisations/": listing(
+        variants=_q("", "?region=320402", "?region=320412", "?kind=society") + _q("", accept=HTML),
+        shows="organisations",
+    ),
     "GET /api/v1/organisations/{id}/": read("organisations", kwargs=ID),
     "GET /api/v1/reporting-periods/": listing(),
-    "POST /api/v1/reporting-periods/": office("the office opens periods", model="programs.ReportingPeriod", fmt="json",
-                                              body=lambda w, o, v: {"year": 2032, "kind": "year",
-                                                                    "opens_on": "2032-12-01", "due_on": "2033-01-15",
-                                                                    "closes_on": "2033-03-31"}),
+    "POST /api/v1/reporting-periods/": office(
+        "the office opens periods",
+        model="programs.ReportingPeriod",
+        fmt="json",
+        body=lambda w, o, v: {
+            "year": 2032,
+            "kind": "year",
+            "opens_on": "2032-12-01",
+            "due_on": "2033-01-15",
+            "closes_on": "2033-03-31",
+        },
+    ),
     "GET /api/v1/reporting-periods/{id}/": listing(kwargs=lambda w, o, me: {"id": w.period.pk}),
     # --- API: campaigns and activities -----------------------------------------------------------------------------
     "GET /api/v1/campaigns/": listing(variants=_q("", accept=HTML) + _q("")),
-    "POST /api/v1/campaigns/": office("the office keeps campaigns", model="events.Campaign", fmt="json",
-                                      body=lambda w, o, v: {"name": "越权专项", "year": 2030, "kind": "other",
-                                                            "starts_on": "2030-09-01", "ends_on": "2030-09-02",
-                                                            "schedule_due": "2030-08-01",
-                                                            "summary_due": "2030-09-30"}),
+    "POST /api/v1/campaigns/": office(
+        "the office keeps campaigns",
+        model="events.Campaign",
+        fmt="json",
+        body=lambda w, o, v: {
+            "name": "越权专项",
+            "year": 2030,
+            "kind": "other",
+            "starts_on": "2030-09-01",
+            "ends_on": "2030-09-02",
+            "schedule_due": "2030-08-01",
+            "summary_due": "2030-09-30",
+        },
+    ),
     "GET /api/v1/campaigns/{id}/": listing(kwargs=lambda w, o, me: {"id": w.campaign.pk}),
-    "PUT /api/v1/campaigns/{id}/": office("the office keeps campaigns", model="events.Campaign", fmt="json",
-                                          target="campaign", kwargs=lambda w, o, me: {"id": w.campaign.pk},
-                                          body=lambda w, o, v: {"name": TAMPER, "year": 2030, "kind": "other",
-                                                                "starts_on": "2030-09-01", "ends_on": "2030-09-02",
-                                                                "schedule_due": "2030-08-01",
-                                                                "summary_due": "2030-09-30"}),
-    "PATCH /api/v1/campaigns/{id}/": office("the office keeps campaigns", model="events.Campaign", fmt="json",
-                                            target="campaign", kwargs=lambda w, o, me: {"id": w.campaign.pk},
-                                            body=lambda w, o, v: {"name": TAMPER}),
-    "DELETE /api/v1/campaigns/{id}/": office("the office keeps campaigns", model="events.Campaign",
-                                             target="campaign", kwargs=lambda w, o, me: {"id": w.campaign.pk}),
-    "POST /api/v1/campaigns/{id}/publish/": office("the office publishes campaigns", model="events.Campaign",
-                                                   fmt="json", target="campaign",
-                                                   kwargs=lambda w, o, me: {"id": w.campaign.pk}),
+    "PUT /api/v1/campaigns/{id}/": office(
+        "the office keeps campaigns",
+        model="events.Campaign",
+        fmt="json",
+        target="campaign",
+        kwargs=lambda w, o, me: {"id": w.campaign.pk},
+        body=lambda w, o, v: {
+            "name": TAMPER,
+            "year": 2030,
+            "kind": "other",
+            "starts_on": "2030-09-01",
+            "ends_on": "2030-09-02",
+            "schedule_due": "2030-08-01",
+            "summary_due": "2030-09-30",
+        },
+    ),
+    "PATCH /api/v1/campaigns/{id}/": office(
+        "the office keeps campaigns",
+        model="events.Campaign",
+        fmt="json",
+        target="campaign",
+        kwargs=lambda w, o, me: {"id": w.campaign.pk},
+        body=lambda w, o, v: {"name": TAMPER},
+    ),
+    "DELETE /api/v1/campaigns/{id}/": office(
+        "the office keeps campaigns",
+        model="events.Campaign",
+        target="campaign",
+        kwargs=lambda w, o, me: {"id": w.campaign.pk},
+    ),
+    "POST /api/v1/campaigns/{id}/publish/": office(
+        "the office publishes campaigns",
+        model="events.Campaign",
+        fmt="json",
+        target="campaign",
+        kwargs=lambda w, o, me: {"id": w.campaign.pk},
+    ),
     "GET /api/v1/campaigns/{id}/completeness/": listing(kwargs=lambda w, o, me: {"id": w.campaign.pk}),
-    "GET /api/v1/activities/": listing(variants=_q("", "?search=泄露检查", "?region=320402", "?region=320412",
-                                                   "?status=approved", "?campaign={campaign_pk}", "?page_size=500")
-                                       + _q("", accept=HTML), shows="returns"),
+    "GET /api/v1/activities/": listing(
+        variants=_q(
+            "",
+            "?search=泄露检查",
+            "?region=320402",
+            "?region=320412",
+            "?status=approved",
+            "?campaign={campaign_pk}",
+            "?page_size=500",
+        )
+        + _q("", accept=HTML),
+        shows="returns",
+    ),
     "POST /api/v1/activities/": create("events.ActivityReturn", target="returns", body=_return_create_json, fmt="json"),
     "GET /api/v1/activities/{id}/": read("returns", kwargs=ID),
-    "PUT /api/v1/activities/{id}/": write("returns", kwargs=ID, fmt="json", body=lambda w, o, v: {
-        "title": TAMPER, "starts_on": w.campaign.starts_on.isoformat(), "ends_on": w.campaign.starts_on.isoformat(),
-        "category": "other", "format": "offline", "version": getattr(o, "version", 1)}),
-    "PATCH /api/v1/activities/{id}/": write("returns", kwargs=ID, fmt="json",
-                                            body=lambda w, o, v: {"title": TAMPER,
-                                                                  "version": getattr(o, "version", 1)}),
+    "PUT /api/v1/activities/{id}/": write(
+        "returns",
+        kwargs=ID,
+        fmt="json",
+        body=lambda w, o, v: {
+            "title": TAMPER,
+            "starts_on": w.campaign.starts_on.isoformat(),
+            "ends_on": w.campaign.starts_on.isoformat(),
+            "category": "other",
+            "format": "offline",
+            "version": getattr(o, "version", 1),
+        },
+    ),
+    "PATCH /api/v1/activities/{id}/": write(
+        "returns", kwargs=ID, fmt="json", body=lambda w, o, v: {"title": TAMPER, "version": getattr(o, "version", 1)}
+    ),
     "DELETE /api/v1/activities/{id}/": write("returns", kwargs=ID),
     "POST /api/v1/activities/{id}/submit/": write("returns", kwargs=ID, fmt="json", body=_api_action),
     "POST /api/v1/activities/{id}/approve/": write("returns", kwargs=ID, fmt="json", body=_api_action),
@@ -752,46 +1152,86 @@ ROUTE_RULES: dict[str, Rule] = {
     "POST /api/v1/activities/{id}/return-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
     "POST /api/v1/activities/{id}/reopen-report/": write("returns", kwargs=ID, fmt="json", body=_api_report_action),
     # --- API: bases ------------------------------------------------------------------------------------------------
-    "GET /api/v1/bases/": listing(variants=_q("", "?search=泄露检查", "?region=320402", "?region=320412")
-                                  + _q("", accept=HTML), shows="bases"),
-    "POST /api/v1/bases/": create("bases.Base", target="bases", fmt="json", body=lambda w, o, v: {
-        "name": "泄露检查·越权新建·基地", "region": o.region.code}),
+    "GET /api/v1/bases/": listing(
+        variants=_q("", "?search=泄露检查", "?region=320402", "?region=320412") + _q("", accept=HTML), shows="bases"
+    ),
+    "POST /api/v1/bases/": create(
+        "bases.Base",
+        target="bases",
+        fmt="json",
+        body=lambda w, o, v: {"name": "泄露检查·越权新建·基地", "region": o.region.code},
+    ),
     "GET /api/v1/bases/{id}/": read("bases", kwargs=ID),
-    "PUT /api/v1/bases/{id}/": write("bases", kwargs=ID, fmt="json", body=lambda w, o, v: {
-        "name": TAMPER, "region": getattr(getattr(o, "region", None), "code", "320412")}),
+    "PUT /api/v1/bases/{id}/": write(
+        "bases",
+        kwargs=ID,
+        fmt="json",
+        body=lambda w, o, v: {"name": TAMPER, "region": getattr(getattr(o, "region", None), "code", "320412")},
+    ),
     "PATCH /api/v1/bases/{id}/": write("bases", kwargs=ID, fmt="json", body=lambda w, o, v: {"name": TAMPER}),
-    "GET /api/v1/base-certifications/": listing(variants=_q("", "?base={tianning_base_pk}") + _q("", accept=HTML),
-                                                shows="certifications"),
+    "GET /api/v1/base-certifications/": listing(
+        variants=_q("", "?base={tianning_base_pk}") + _q("", accept=HTML), shows="certifications"
+    ),
     "GET /api/v1/base-certifications/{id}/": read("certifications", kwargs=ID),
-    "GET /api/v1/base-annual-reports/": listing(variants=_q("", "?base={tianning_base_pk}") + _q("", accept=HTML),
-                                                shows="annual_reports"),
-    "POST /api/v1/base-annual-reports/": create("bases.BaseAnnualReport", target="bases", fmt="json",
-                                                body=lambda w, o, v: {"base": o.pk, "year": 2018, "note": TAMPER}),
+    "GET /api/v1/base-annual-reports/": listing(
+        variants=_q("", "?base={tianning_base_pk}") + _q("", accept=HTML), shows="annual_reports"
+    ),
+    "POST /api/v1/base-annual-reports/": create(
+        "bases.BaseAnnualReport",
+        target="bases",
+        fmt="json",
+        body=lambda w, o, v: {"base": o.pk, "year": 2018, "note": TAMPER},
+    ),
     "GET /api/v1/base-annual-reports/{id}/": read("annual_reports", kwargs=ID),
-    "PUT /api/v1/base-annual-reports/{id}/": write("annual_reports", kwargs=ID, fmt="json", body=lambda w, o, v: {
-        "base": getattr(o, "base_id", MISSING_PK), "year": getattr(o, "year", 2020), "note": TAMPER}),
-    "PATCH /api/v1/base-annual-reports/{id}/": write("annual_reports", kwargs=ID, fmt="json",
-                                                     body=lambda w, o, v: {"note": TAMPER}),
+    "PUT /api/v1/base-annual-reports/{id}/": write(
+        "annual_reports",
+        kwargs=ID,
+        fmt="json",
+        body=lambda w, o, v: {
+            "base": getattr(o, "base_id", MISSING_PK),
+            "year": getattr(o, "year", 2020),
+            "note": TAMPER,
+        },
+    ),
+    "PATCH /api/v1/base-annual-reports/{id}/": write(
+        "annual_reports", kwargs=ID, fmt="json", body=lambda w, o, v: {"note": TAMPER}
+    ),
     "DELETE /api/v1/base-annual-reports/{id}/": write("annual_reports", kwargs=ID),
     # --- API: unit reports -----------------------------------------------------------------------------------------
-    "GET /api/v1/unit-reports/": listing(variants=_q("", "?search=泄露检查") + _q("", accept=HTML),
-                                         shows="unit_reports"),
-    "POST /api/v1/unit-reports/": create("programs.UnitReport", target="unit_reports", fmt="json",
-                                         body=lambda w, o, v: {"unit": o.unit_id, "period": w.period.pk}),
+    "GET /api/v1/unit-reports/": listing(
+        variants=_q("", "?search=泄露检查") + _q("", accept=HTML), shows="unit_reports"
+    ),
+    "POST /api/v1/unit-reports/": create(
+        "programs.UnitReport",
+        target="unit_reports",
+        fmt="json",
+        body=lambda w, o, v: {"unit": o.unit_id, "period": w.period.pk},
+    ),
     "GET /api/v1/unit-reports/{id}/": read("unit_reports", kwargs=ID),
-    "PATCH /api/v1/unit-reports/{id}/": write("unit_reports", kwargs=ID, fmt="json", body=lambda w, o, v: {
-        "summary": TAMPER, "version": getattr(o, "version", 1)}),
+    "PATCH /api/v1/unit-reports/{id}/": write(
+        "unit_reports",
+        kwargs=ID,
+        fmt="json",
+        body=lambda w, o, v: {"summary": TAMPER, "version": getattr(o, "version", 1)},
+    ),
     "POST /api/v1/unit-reports/{id}/submit/": write("unit_reports", kwargs=ID, fmt="json", body=_api_action),
     "POST /api/v1/unit-reports/{id}/accept/": write("unit_reports", kwargs=ID, fmt="json", body=_api_action),
     "POST /api/v1/unit-reports/{id}/return/": write("unit_reports", kwargs=ID, fmt="json", body=_api_action),
-    "POST /api/v1/unit-reports/{id}/attachments/": write("unit_reports", kwargs=ID, body=lambda w, o, v: {
-        "task": w.task.code, "version": getattr(o, "version", 1),
-        "file": SimpleUploadedFile("越权.pdf", b"%PDF-1.4\n%x\n", content_type="application/pdf")}),
+    "POST /api/v1/unit-reports/{id}/attachments/": write(
+        "unit_reports",
+        kwargs=ID,
+        body=lambda w, o, v: {
+            "task": w.task.code,
+            "version": getattr(o, "version", 1),
+            "file": SimpleUploadedFile("越权.pdf", b"%PDF-1.4\n%x\n", content_type="application/pdf"),
+        },
+    ),
     # --- API: indicators and the dashboard -------------------------------------------------------------------------
     "GET /api/v1/indicators/": listing("the indicator catalogue (definitions, targets): shared"),
     "GET /api/v1/indicators/{code}/": listing(kwargs=lambda w, o, me: {"code": "activity_participants"}),
-    "GET /api/v1/indicators/{code}/values/": listing(kwargs=lambda w, o, me: {"code": "activity_participants"},
-                                                     variants=_q(*REGION_QUERIES, "?dimension=month")),
+    "GET /api/v1/indicators/{code}/values/": listing(
+        kwargs=lambda w, o, me: {"code": "activity_participants"}, variants=_q(*REGION_QUERIES, "?dimension=month")
+    ),
     "GET /api/v1/dashboard/summary/": listing(variants=_q(*REGION_QUERIES)),
     # --- notifications: each user's own; 催报 on the completeness pages --------------------------------------------
     "notifications:inbox": Rule("OWN", method="GET"),
@@ -824,11 +1264,15 @@ def text_of(response) -> str:
 
                 book = openpyxl.load_workbook(io.BytesIO(data))
                 cells = [ws.title for ws in book.worksheets]
-                cells += [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
-                          if c.value is not None]
+                cells += [
+                    str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+                ]
                 return "\n".join(cells)
-            return "\n".join(re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8", "replace"))
-                             for n in names if n.endswith((".xml", ".rels", ".txt", ".csv")))
+            return "\n".join(
+                re.sub(r"<[^>]+>", " ", archive.read(n).decode("utf-8", "replace"))
+                for n in names
+                if n.endswith((".xml", ".rels", ".txt", ".csv"))
+            )
     for encoding in ("utf-8", "utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -862,8 +1306,12 @@ def snapshot(obj) -> tuple | None:
 
     model = type(obj)
     children = CHILDREN[model._meta.label]
-    return (model._default_manager.filter(pk=obj.pk)
-            .annotate(**{f"_n_{name}": Count(name, distinct=True) for name in children}).values().first())
+    return (
+        model._default_manager.filter(pk=obj.pk)
+        .annotate(**{f"_n_{name}": Count(name, distinct=True) for name in children})
+        .values()
+        .first()
+    )
 
 
 def model_counts(labels) -> dict:
@@ -889,8 +1337,12 @@ class Walker:
         self.foreign = [o for o in world.all_owned() if not self.visible[id(o)]]
         self.foreign_strings = [(s, o) for o in self.foreign for s in o.strings]
         self._missing_status: dict = {}
-        self.url_values = {"campaign_pk": world.campaign.pk, "tianning_pk": world.tianning.pk,
-                           "wujin_pk": world.wujin.pk, "tianning_base_pk": world.owned["bases"][1].obj.pk}
+        self.url_values = {
+            "campaign_pk": world.campaign.pk,
+            "tianning_pk": world.tianning.pk,
+            "wujin_pk": world.wujin.pk,
+            "tianning_base_pk": world.owned["bases"][1].obj.pk,
+        }
 
     # --- oracle -----------------------------------------------------------------------------------------------------
     def _readable(self, obj) -> bool:
@@ -952,8 +1404,13 @@ class Walker:
         text = text_of(response) if text is None else text
         for string, owned in self.foreign_strings:
             if string in text:
-                self.problem(key, method, path, response, f"shows “{string}” of {owned}, which accounts.scope says "
-                                                          f"{self.persona} may not read")
+                self.problem(
+                    key,
+                    method,
+                    path,
+                    response,
+                    f"shows “{string}” of {owned}, which accounts.scope says {self.persona} may not read",
+                )
         if self.user is None and response.status_code not in (302, 401, 403):
             self.problem(key, method, path, response, "answers an anonymous visitor (expected login / 401 / 403)")
         elif self.user is None and response.status_code == 302 and "login" not in response.get("Location", ""):
@@ -999,8 +1456,9 @@ class Walker:
             return
         from django.contrib import admin
 
-        paths = ["/admin/"] + [reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
-                               for m in admin.site._registry]
+        paths = ["/admin/"] + [
+            reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry
+        ]
         for path in paths:
             response = self.send("GET", path)
             if response.status_code != 302 or "/admin/login/" not in response.get("Location", ""):
@@ -1056,8 +1514,9 @@ class Walker:
                     self.check_body(key, method, path, response)
                     self.expect_refused(key, method, path, response, rule, variant, builder, owned, suffix=suffix)
 
-    def expect_refused(self, key, method, path, response, rule, variant, builder, owned, suffix="",
-                       method_override=None):
+    def expect_refused(
+        self, key, method, path, response, rule, variant, builder, owned, suffix="", method_override=None
+    ):
         status = response.status_code
         if self.user is not None and status not in REFUSED:
             self.problem(key, method, path, response, f"does not refuse {owned} (expected 404, or the role's 403/405)")
@@ -1070,8 +1529,14 @@ class Walker:
         else:
             missing = self.missing_status(key, rule, variant, builder, method_override)
         if status != missing:
-            self.problem(key, method, path, response, f"answers {owned} with {status} but a missing object with "
-                                                      f"{missing}: another party's object must look missing")
+            self.problem(
+                key,
+                method,
+                path,
+                response,
+                f"answers {owned} with {status} but a missing object with "
+                f"{missing}: another party's object must look missing",
+            )
 
     def _suffix_missing(self, key, rule, variant):
         cache_key = (key, id(variant), "suffix")
@@ -1097,16 +1562,19 @@ class Walker:
                         response = self.send("GET", path)
                         self.check_body(key, "GET", path, response)
                         if not visible:
-                            self.expect_refused(key, "GET", path, response, rule, variant, builder, owned,
-                                                method_override="GET")
+                            self.expect_refused(
+                                key, "GET", path, response, rule, variant, builder, owned, method_override="GET"
+                            )
                     response = self.send(method, path, rule.body(self.w, owned.obj, variant), rule.fmt)
                     self.check_body(key, method, path, response)
                     if not visible:
-                        self.expect_refused(key, method, path, response, rule, variant, builder, owned,
-                                            method_override=method)
+                        self.expect_refused(
+                            key, method, path, response, rule, variant, builder, owned, method_override=method
+                        )
                     if self.changed(owned):
-                        self.problem(key, method, path, response, f"changed {owned}, which {self.persona} may not "
-                                                                  f"change")
+                        self.problem(
+                            key, method, path, response, f"changed {owned}, which {self.persona} may not change"
+                        )
 
     def probe_undocumented_methods(self, key, rule):
         """PUT/PATCH/DELETE on an API object path that the schema does not list: refused, nothing changes."""
@@ -1123,8 +1591,7 @@ class Walker:
 
         model = apps.get_model(rule.model)
         leader = self.kind == "leader"  # leaders create nothing, whoever they name
-        targets = ([o for o in self.exercised(rule.target) if leader or not self.sees(o)] if rule.target
-                   else [None])
+        targets = [o for o in self.exercised(rule.target) if leader or not self.sees(o)] if rule.target else [None]
         if self.kind == "office":
             return  # the office files on behalf of anyone
         for owned in targets:
@@ -1150,15 +1617,26 @@ class Walker:
         created = model._default_manager.filter(pk__gt=last)
         for obj in created:
             if self.user is None or not scope.can_change(self.user, obj):
-                self.problem(key, method, path, response,
-                             f"created {model.__name__} {obj.pk} ({obj}) outside {self.persona}'s scope"
-                             + (f" (asked for the owner of {owned})" if owned else ""))
+                self.problem(
+                    key,
+                    method,
+                    path,
+                    response,
+                    f"created {model.__name__} {obj.pk} ({obj}) outside {self.persona}'s scope"
+                    + (f" (asked for the owner of {owned})" if owned else ""),
+                )
 
     def do_office(self, key, rule):
         if self.kind == "office":
             return
-        labels = ["programs.Organisation", "programs.Region", "programs.ReportingPeriod", "programs.UnitReport",
-                  "events.Campaign", "indicators.Observation"]
+        labels = [
+            "programs.Organisation",
+            "programs.Region",
+            "programs.ReportingPeriod",
+            "programs.UnitReport",
+            "events.Campaign",
+            "indicators.Observation",
+        ]
         target = getattr(self.w, rule.target) if rule.target else None
         kwargs = rule.kwargs(self.w, target, self) if rule.kwargs else {}
         method, path = self.url(key, kwargs, V())
@@ -1184,14 +1662,25 @@ class Walker:
         from notifications.models import Notification, NotificationPreference
 
         other = self.w.users["tianning_user" if self.persona != "tianning_user" else "wujin_user"]
-        foreign = Notification.objects.create(recipient=other, kind="returned", title="泄露检查·他人的通知",
-                                              body="泄露检查·他人的通知内容", link="/events/")
-        mine = (Notification.objects.create(recipient=self.user, kind="approved", title=f"本人通知·{self.persona}",
-                                            link="/events/") if self.user is not None else None)
+        foreign = Notification.objects.create(
+            recipient=other,
+            kind="returned",
+            title="泄露检查·他人的通知",
+            body="泄露检查·他人的通知内容",
+            link="/events/",
+        )
+        mine = (
+            Notification.objects.create(
+                recipient=self.user, kind="approved", title=f"本人通知·{self.persona}", link="/events/"
+            )
+            if self.user is not None
+            else None
+        )
 
         def prefs():
-            return sorted(NotificationPreference.objects.exclude(user=self.user)
-                          .values_list("user_id", "email_enabled"))
+            return sorted(
+                NotificationPreference.objects.exclude(user=self.user).values_list("user_id", "email_enabled")
+            )
 
         before = prefs()
         body = rule.body or (lambda w, o, v: {})
@@ -1231,18 +1720,28 @@ class Walker:
 
         today = timezone.localdate()
         if label == "events.Campaign":
-            campaign = Campaign.objects.create(kind="other", year=today.year, name="催报检查专项",
-                                               starts_on=today + dt.timedelta(days=5),
-                                               ends_on=today + dt.timedelta(days=6),
-                                               schedule_due=today + dt.timedelta(days=2),
-                                               summary_due=today + dt.timedelta(days=20))
+            campaign = Campaign.objects.create(
+                kind="other",
+                year=today.year,
+                name="催报检查专项",
+                starts_on=today + dt.timedelta(days=5),
+                ends_on=today + dt.timedelta(days=6),
+                schedule_due=today + dt.timedelta(days=2),
+                summary_due=today + dt.timedelta(days=20),
+            )
             campaign.regions.set(Region.objects.districts())
             campaign.units.set(ResponsibleUnit.objects.filter(name__in=["市教育局", "市农业农村局"]))
             return campaign
-        return ReportingPeriod.objects.create(plan=Plan.objects.order_by("-start_year").first(), year=today.year + 3,
-                                              kind="year", name="催报检查周期", opens_on=today - dt.timedelta(days=1),
-                                              due_on=today + dt.timedelta(days=2),
-                                              closes_on=today + dt.timedelta(days=30), is_open=True)
+        return ReportingPeriod.objects.create(
+            plan=Plan.objects.order_by("-start_year").first(),
+            year=today.year + 3,
+            kind="year",
+            name="催报检查周期",
+            opens_on=today - dt.timedelta(days=1),
+            due_on=today + dt.timedelta(days=2),
+            closes_on=today + dt.timedelta(days=30),
+            is_open=True,
+        )
 
     def do_chase(self, key, rule):
         """催报 on a target of its own whose parties have not filed: only the parties accounts.scope.chase_level
@@ -1251,7 +1750,7 @@ class Walker:
         sends anything. The target and everything sent are removed afterwards."""
         from notifications.models import Notification, ReminderLog
 
-        first = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        first = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         target = self._chase_target(rule.model)
         level = scope.chase_level(self.user)
         campaign = rule.model == "events.Campaign"
@@ -1276,8 +1775,13 @@ class Walker:
                 else:
                     fits = theirs.kind in ("town", "organisation", "base") and theirs.district == level[1]
                 if not fits:
-                    self.problem(key, "POST", path, response,
-                                 f"reminded {notice.recipient} ({theirs.kind}), outside {self.persona}'s level")
+                    self.problem(
+                        key,
+                        "POST",
+                        path,
+                        response,
+                        f"reminded {notice.recipient} ({theirs.kind}), outside {self.persona}'s level",
+                    )
         finally:
             Notification.objects.filter(pk__gt=first).delete()
             ReminderLog.objects.all().delete()
@@ -1317,14 +1821,22 @@ class Walker:
 
         path = reverse(key)
         self.check_body(key, "GET", path, self.send("GET", path))
-        for owned in [o for o in self.exercised("returns")
-                      if (self.kind == "leader" or not self.sees(o)) and o.obj.region_id]:
-            values = {"活动名称": "泄露检查·越权导入·活动", "活动类别": "其他", "开始日期": _day(), "结束日期": _day(),
-                      "所属辖市(区)": owned.obj.region.name, "所在镇(街道)": owned.obj.region.name}
+        for owned in [
+            o for o in self.exercised("returns") if (self.kind == "leader" or not self.sees(o)) and o.obj.region_id
+        ]:
+            values = {
+                "活动名称": "泄露检查·越权导入·活动",
+                "活动类别": "其他",
+                "开始日期": _day(),
+                "结束日期": _day(),
+                "所属辖市(区)": owned.obj.region.name,
+                "所在镇(街道)": owned.obj.region.name,
+            }
             last = ActivityReturn.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             data = _xlsx(KNOWN_HEADERS, values)
-            response = self.send("POST", path, {"file": SimpleUploadedFile("import.xlsx", data),
-                                                "campaign": self.w.campaign.pk})
+            response = self.send(
+                "POST", path, {"file": SimpleUploadedFile("import.xlsx", data), "campaign": self.w.campaign.pk}
+            )
             self.check_body(key, "POST", path, response)
             token = _token(response)
             if token:
@@ -1342,8 +1854,11 @@ class Walker:
         regions = {r.code for r in scope.dashboard_regions(self.user)}
         if not (self.sees(tianning_return) and "320402" in regions):
             return
-        for path in ("/indicators/?region=320402", "/api/v1/indicators/activity_participants/values/?region=320402",
-                     "/indicators/export/activities-region.xlsx?region=320402"):
+        for path in (
+            "/indicators/?region=320402",
+            "/api/v1/indicators/activity_participants/values/?region=320402",
+            "/indicators/export/activities-region.xlsx?region=320402",
+        ):
             response = self.send("GET", path)
             text = text_of(response)
             if response.status_code != 200 or not any(s in text for s in tianning_return.strings[1:]):
@@ -1374,14 +1889,36 @@ def _xlsx(headers, values: dict) -> bytes:
 
 
 BASE_IMPORTS = (  # kind, collection, rows: (update the other party's record by its id) and (create under it)
-    ("bases", "bases", (lambda b: {"编号": b.pk, "基地名称": TAMPER, "所属区域": b.region.name},
-                        lambda b: {"基地名称": "泄露检查·越权导入·基地", "所属区域": b.region.name})),
-    ("reports", "annual_reports", (lambda r: {"编号": r.pk, "基地编号": r.base_id, "年度": r.year, "备注": TAMPER},
-                                   lambda r: {"基地编号": r.base_id, "年度": 2017, "备注": TAMPER})),
-    ("certifications", "certifications", (
-        lambda c: {"编号": c.pk, "基地编号": c.base_id, "级别": "市级", "认定日期": c.certified_on.isoformat(),
-                   "批次": TAMPER},
-        lambda c: {"基地编号": c.base_id, "级别": "市级", "认定日期": "2024-01-01", "批次": TAMPER})),
+    (
+        "bases",
+        "bases",
+        (
+            lambda b: {"编号": b.pk, "基地名称": TAMPER, "所属区域": b.region.name},
+            lambda b: {"基地名称": "泄露检查·越权导入·基地", "所属区域": b.region.name},
+        ),
+    ),
+    (
+        "reports",
+        "annual_reports",
+        (
+            lambda r: {"编号": r.pk, "基地编号": r.base_id, "年度": r.year, "备注": TAMPER},
+            lambda r: {"基地编号": r.base_id, "年度": 2017, "备注": TAMPER},
+        ),
+    ),
+    (
+        "certifications",
+        "certifications",
+        (
+            lambda c: {
+                "编号": c.pk,
+                "基地编号": c.base_id,
+                "级别": "市级",
+                "认定日期": c.certified_on.isoformat(),
+                "批次": TAMPER,
+            },
+            lambda c: {"基地编号": c.base_id, "级别": "市级", "认定日期": "2024-01-01", "批次": TAMPER},
+        ),
+    ),
 )
 
 
@@ -1390,10 +1927,15 @@ def _rule_coverage_problems() -> list[str]:
     found = discovered_routes()
     required = {k for k, r in ROUTE_RULES.items() if not r.optional or k in found}
     problems = [f"route {k} ({found[k]}) has no scope rule in ROUTE_RULES" for k in sorted(set(found) - required)]
-    problems += [f"ROUTE_RULES has a rule for {k}, but no such route exists (removed or renamed?)"
-                 for k in sorted(required - set(found))]
-    problems += [f"ROUTE_RULES[{k!r}] is not exercised ({r.kind}) and must say why in one line"
-                 for k, r in ROUTE_RULES.items() if r.kind in ("PUBLIC", "UNSCOPED", "ADMIN") and not r.why]
+    problems += [
+        f"ROUTE_RULES has a rule for {k}, but no such route exists (removed or renamed?)"
+        for k in sorted(required - set(found))
+    ]
+    problems += [
+        f"ROUTE_RULES[{k!r}] is not exercised ({r.kind}) and must say why in one line"
+        for k, r in ROUTE_RULES.items()
+        if r.kind in ("PUBLIC", "UNSCOPED", "ADMIN") and not r.why
+    ]
     return problems
 
 
@@ -1411,6 +1953,8 @@ def test_every_route_keeps_each_persona_to_its_own_scope(persona, world):
     started = time.monotonic()
     walker = Walker(world, persona)
     walker.run()
-    print(f"\n{persona}: {walker.requests} requests in {time.monotonic() - started:.1f}s; "
-          f"{len(walker.foreign)} objects it may not read; {walker.confirmed_imports} imports confirmed")
+    print(
+        f"\n{persona}: {walker.requests} requests in {time.monotonic() - started:.1f}s; "
+        f"{len(walker.foreign)} objects it may not read; {walker.confirmed_imports} imports confirmed"
+    )
     assert not walker.problems, f"{len(walker.problems)} scope problems:\n" + "\n".join(walker.problems)

@@ -16,8 +16,20 @@ class CertificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certification
-        fields = ["id", "base", "level", "batch", "certified_on", "valid_until", "certificate_no",
-                  "recommending_unit", "is_renewal", "status", "revoked_on", "revoke_reason"]
+        fields = [
+            "id",
+            "base",
+            "level",
+            "batch",
+            "certified_on",
+            "valid_until",
+            "certificate_no",
+            "recommending_unit",
+            "is_renewal",
+            "status",
+            "revoked_on",
+            "revoke_reason",
+        ]
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):
@@ -25,16 +37,30 @@ class AnnualReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BaseAnnualReport
-        fields = ["id", "base", "year", "open_days", "free_open_days", "visitors", "activities", "staff_full_time",
-                  "staff_part_time", "volunteers", "exhibition_area", "funding", "note"]
+        fields = [
+            "id",
+            "base",
+            "year",
+            "open_days",
+            "free_open_days",
+            "visitors",
+            "activities",
+            "staff_full_time",
+            "staff_part_time",
+            "volunteers",
+            "exhibition_area",
+            "funding",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "base" in self.fields:
             safe = request.method in ("GET", "HEAD", "OPTIONS")
-            self.fields["base"].queryset = (Base.objects.visible_to(request.user) if safe
-                                            else scope.filable_bases(request.user, BaseAnnualReport))
+            self.fields["base"].queryset = (
+                Base.objects.visible_to(request.user) if safe else scope.filable_bases(request.user, BaseAnnualReport)
+            )
 
     def validate(self, attrs):
         """The model's own rules (open days ≤ 366, free days ≤ open days) on the report as it would be saved
@@ -72,9 +98,26 @@ class BaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Base
-        fields = ["id", "name", "host_organisation", "region", "region_name", "address", "category", "themes",
-                  "opening_policy", "contact_person", "contact_phone", "contact_email", "website", "description",
-                  "level", "updated_at", "certifications", "annual_reports"]
+        fields = [
+            "id",
+            "name",
+            "host_organisation",
+            "region",
+            "region_name",
+            "address",
+            "category",
+            "themes",
+            "opening_policy",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "website",
+            "description",
+            "level",
+            "updated_at",
+            "certifications",
+            "annual_reports",
+        ]
 
     def get_level(self, obj) -> str | None:
         return RANK_LEVEL.get(getattr(obj, "level_rank", 0))

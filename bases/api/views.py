@@ -35,8 +35,13 @@ class OfficeWritesPermission(BasesPermission):
         return scope_of(request.user).writes_all
 
 
-class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class BaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Science-education bases with their certifications and annual reports (`?region=&level=&status=`).
 
     No DELETE (405): deleting a base would cascade to its certifications and reports, and no page offers it;
@@ -49,13 +54,17 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     queryset = Base.objects.none()
 
     def get_queryset(self):
-        qs = (Base.objects.visible_to(self.request.user).with_level_on(clock.today())
-              .select_related("region").order_by("region__path", "name", "pk")
-              .prefetch_related(
-                  "themes",
-                  Prefetch("certifications", queryset=Certification.objects.order_by("-certified_on", "-pk")),
-                  Prefetch("annual_reports", queryset=BaseAnnualReport.objects.order_by("year")),
-              ))
+        qs = (
+            Base.objects.visible_to(self.request.user)
+            .with_level_on(clock.today())
+            .select_related("region")
+            .order_by("region__path", "name", "pk")
+            .prefetch_related(
+                "themes",
+                Prefetch("certifications", queryset=Certification.objects.order_by("-certified_on", "-pk")),
+                Prefetch("annual_reports", queryset=BaseAnnualReport.objects.order_by("year")),
+            )
+        )
         if self.action != "list":
             qs = qs.prefetch_related("designations")
         return qs
@@ -65,8 +74,10 @@ class BaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_object(self):
         obj = super().get_object()
-        if self.request.method not in SAFE_METHODS and not Base.objects.changeable_by(self.request.user).filter(
-                pk=obj.pk).exists():
+        if (
+            self.request.method not in SAFE_METHODS
+            and not Base.objects.changeable_by(self.request.user).filter(pk=obj.pk).exists()
+        ):
             raise PermissionDenied("您无权修改该基地。")
         return obj
 

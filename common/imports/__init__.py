@@ -8,6 +8,7 @@
 * stash — pending imports in the private storage under a session-bound random token.
 * flow — ``run_import`` (all-or-nothing, one transaction), downloads and the preview → confirm view.
 """
+
 from .flow import ImportFlowView, ImportOutcome, dataset_response, export_response, run_import, template_response
 from .problems import ImportFileError, Problem, collect_problems, file_problem, problems_json, too_large
 from .reading import XLSX_CONTENT_TYPE, Upload, read_upload
@@ -15,28 +16,28 @@ from .resource import KepuResource, RowRejected
 from .widgets import ChoiceWidget, DateWidget, LookupWidget, NamesWidget, NumberWidget, shown, whole_number
 
 __all__ = [
-                   "XLSX_CONTENT_TYPE",
-                   "ChoiceWidget",
-                   "DateWidget",
-                   "ImportFileError",
-                   "ImportFlowView",
-                   "ImportOutcome",
-                   "KepuResource",
-                   "LookupWidget",
-                   "NamesWidget",
-                   "NumberWidget",
-                   "Problem",
-                   "RowRejected",
-                   "Upload",
-                   "collect_problems",
-                   "dataset_response",
-                   "export_response",
-                   "file_problem",
-                   "problems_json",
-                   "read_upload",
-                   "run_import",
-                   "shown",
-                   "template_response",
-                   "too_large",
-                   "whole_number",
+    "XLSX_CONTENT_TYPE",
+    "ChoiceWidget",
+    "DateWidget",
+    "ImportFileError",
+    "ImportFlowView",
+    "ImportOutcome",
+    "KepuResource",
+    "LookupWidget",
+    "NamesWidget",
+    "NumberWidget",
+    "Problem",
+    "RowRejected",
+    "Upload",
+    "collect_problems",
+    "dataset_response",
+    "export_response",
+    "file_problem",
+    "problems_json",
+    "read_upload",
+    "run_import",
+    "shown",
+    "template_response",
+    "too_large",
+    "whole_number",
 ]

@@ -1,4 +1,5 @@
 """Preview → confirm: the import run in one transaction (all-or-nothing), downloads, and the flow view."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,7 +52,10 @@ def run_import(resource: KepuResource, upload: Upload, dry_run: bool, on_result=
     try:
         with transaction.atomic():
             result = resource.import_data(
-                upload.dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True,
+                upload.dataset,
+                dry_run=dry_run,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
                 raise_errors=False,
             )
             outcome.problems = collect_problems(result, resource, upload.row_numbers)
@@ -83,7 +87,6 @@ def export_response(resource: KepuResource, queryset, fmt: str, filename: str) -
 
 def template_response(resource_class, fmt: str, filename: str) -> HttpResponse:
     return dataset_response(tablib.Dataset(headers=resource_class.column_names()), fmt, filename)
-
 
 
 class ImportFlowView(View):
@@ -126,33 +129,53 @@ class ImportFlowView(View):
             return self.confirm(request)
         upload_file = request.FILES.get("file")
         if upload_file is None:
-            return render(request, self.template_name, self.context(
-                problems=[Problem(None, "", _("请选择要上传的文件。"))]), status=400)
+            return render(
+                request,
+                self.template_name,
+                self.context(problems=[Problem(None, "", _("请选择要上传的文件。"))]),
+                status=400,
+            )
         try:
             if upload_file.size > settings.KEPU_MAX_IMPORT_BYTES:  # refused without reading it into memory
                 raise too_large(upload_file.size)
             data = upload_file.read()
             upload = self.parse(data, upload_file.name)
         except ImportFileError as exc:
-            return render(request, self.template_name, self.context(problems=exc.problems,
-                                                                    filename=upload_file.name), status=400)
+            return render(
+                request, self.template_name, self.context(problems=exc.problems, filename=upload_file.name), status=400
+            )
         outcome = run_import(self.get_resource(), upload, dry_run=True)
         if not outcome.ok:
-            return render(request, self.template_name, self.context(problems=outcome.problems, outcome=outcome,
-                                                                    filename=upload_file.name), status=400)
+            return render(
+                request,
+                self.template_name,
+                self.context(problems=outcome.problems, outcome=outcome, filename=upload_file.name),
+                status=400,
+            )
         token = stash_upload(request, self.key, data, upload_file.name)
         preview = upload.dataset.dict[:20]
-        return render(request, self.template_name, self.context(
-            outcome=outcome, token=token, filename=upload_file.name,
-            preview_headers=upload.dataset.headers, preview_rows=[list(r.values()) for r in preview],
-        ))
+        return render(
+            request,
+            self.template_name,
+            self.context(
+                outcome=outcome,
+                token=token,
+                filename=upload_file.name,
+                preview_headers=upload.dataset.headers,
+                preview_rows=[list(r.values()) for r in preview],
+            ),
+        )
 
     def confirm(self, request):
         token = request.POST.get("token", "")
         data, filename = load_stash(request, self.key, token)
         if data is None:
-            return render(request, self.template_name, self.context(
-                problems=[Problem(None, "", _("导入已过期或不存在,请重新上传文件。"))]), status=400)
+            return render(
+                request,
+                self.template_name,
+                self.context(problems=[Problem(None, "", _("导入已过期或不存在,请重新上传文件。"))]),
+                status=400,
+            )
         try:
             upload = self.parse(data, filename)
         except ImportFileError as exc:  # pragma: no cover - checked at upload
@@ -161,9 +184,14 @@ class ImportFlowView(View):
         outcome = run_import(self.get_resource(), upload, dry_run=False)
         drop_stash(request, token)
         if not outcome.ok:
-            return render(request, self.template_name, self.context(problems=outcome.problems, outcome=outcome,
-                                                                    filename=filename), status=400)
-        messages.success(request, _("导入成功:新增 %(new)s 条,更新 %(updated)s 条。")
-                         % {"new": outcome.new, "updated": outcome.updated})
+            return render(
+                request,
+                self.template_name,
+                self.context(problems=outcome.problems, outcome=outcome, filename=filename),
+                status=400,
+            )
+        messages.success(
+            request,
+            _("导入成功:新增 %(new)s 条,更新 %(updated)s 条。") % {"new": outcome.new, "updated": outcome.updated},
+        )
         return redirect(self.success_url)
-

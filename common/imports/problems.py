@@ -1,4 +1,5 @@
 """Problems of an import: (spreadsheet row, column, Chinese message), and the whole-file refusal."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,10 @@ def file_problem(message: str) -> ImportFileError:
 
 def too_large(size: int, max_bytes: int | None = None) -> ImportFileError:
     max_bytes = max_bytes or settings.KEPU_MAX_IMPORT_BYTES
-    return file_problem(_("文件过大(%(size).2f MB),上限为 %(limit).2f MB。请分批导入。")
-                        % {"size": size / 1048576, "limit": max_bytes / 1048576})
+    return file_problem(
+        _("文件过大(%(size).2f MB),上限为 %(limit).2f MB。请分批导入。")
+        % {"size": size / 1048576, "limit": max_bytes / 1048576}
+    )
 
 
 def _message(error) -> str:
@@ -67,7 +70,6 @@ def collect_problems(result, resource, row_numbers: list[int]) -> list[Problem]:
                 problems.append(Problem(rownum(invalid.number), resource.column_for(attribute), str(m)))
     problems.sort(key=lambda p: (p.row or 0, p.column))
     return problems
-
 
 
 def problems_json(problems: list[Problem]) -> str:

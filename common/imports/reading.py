@@ -1,5 +1,6 @@
 """Reading an uploaded sheet: xlsx or csv (UTF-8, GBK, UTF-16), the header row found below title rows, a row
 cap, formula cells without a result refused; every refusal an ImportFileError carrying Chinese Problems."""
+
 from __future__ import annotations
 
 import codecs
@@ -63,9 +64,16 @@ def header_name(value) -> str:
     return "" if value is None else str(value).strip().rstrip(REQUIRED_MARKS).strip()
 
 
-def read_upload(data: bytes, filename: str, headers: list[str], required: list[str],
-                max_bytes: int | None = None, max_rows: int | None = None,
-                options: ReadOptions = DEFAULT_OPTIONS, checked: bool = False) -> Upload:
+def read_upload(
+    data: bytes,
+    filename: str,
+    headers: list[str],
+    required: list[str],
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    checked: bool = False,
+) -> Upload:
     """Validate and parse an uploaded file. `headers`: every column the resource knows (order of the
     template); `required`: columns that must be present. Raises ImportFileError with Chinese problems.
     `checked`: the caller already passed the bytes through common.uploads.validate_upload (zip and XML bombs)."""
@@ -85,15 +93,19 @@ def read_upload(data: bytes, filename: str, headers: list[str], required: list[s
             _check_text(data, filename, max_bytes)
         fmt, rows = "csv", _csv_rows(data, filename, max_rows)
     else:
-        raise file_problem(_("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。")
-                           % {"ext": ext or _("无扩展名")})
+        raise file_problem(
+            _("不支持的文件类型“%(ext)s”,请上传 .xlsx 或 .csv 文件(可先下载模板)。") % {"ext": ext or _("无扩展名")}
+        )
     return _to_dataset(rows, headers, required, max_rows, fmt, formulas, options)
 
 
-def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions = DEFAULT_OPTIONS,
-               checked: bool = False):
+def _xlsx_rows(
+    data: bytes, max_bytes: int, max_rows: int, options: ReadOptions = DEFAULT_OPTIONS, checked: bool = False
+):
     if not data.startswith(b"PK\x03\x04"):
-        raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能是其他格式改了扩展名。请用 Excel 另存为 .xlsx 后重试。"))
+        raise file_problem(
+            _("文件不是有效的 Excel(.xlsx)文件,可能是其他格式改了扩展名。请用 Excel 另存为 .xlsx 后重试。")
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -105,9 +117,11 @@ def _xlsx_rows(data: bytes, max_bytes: int, max_rows: int, options: ReadOptions 
     # the one upload checker: declared and actual inflated sizes, compression ratio, defused XML (DTDs refused)
     try:
         if not checked:
-            uploads.check_zip_container(data, "上传的文件",
-                                        uploads.Limits(max_uncompressed=max_bytes * MAX_UNCOMPRESSED_FACTOR,
-                                                       max_ratio=MAX_COMPRESSION_RATIO))
+            uploads.check_zip_container(
+                data,
+                "上传的文件",
+                uploads.Limits(max_uncompressed=max_bytes * MAX_UNCOMPRESSED_FACTOR, max_ratio=MAX_COMPRESSION_RATIO),
+            )
     except ValidationError as exc:
         raise file_problem(" ".join(exc.messages)) from None
     import openpyxl
@@ -133,8 +147,12 @@ def _check_text(data: bytes, filename: str, max_bytes: int) -> None:
     from django.core.files.base import ContentFile
 
     try:
-        uploads.validate_upload(ContentFile(data, name=os.path.basename(filename or "") or "import.csv"),
-                                kinds=("csv",), max_bytes=max_bytes, label="文件")
+        uploads.validate_upload(
+            ContentFile(data, name=os.path.basename(filename or "") or "import.csv"),
+            kinds=("csv",),
+            max_bytes=max_bytes,
+            label="文件",
+        )
     except ValidationError as exc:
         raise file_problem(" ".join(exc.messages)) from None
 
@@ -158,8 +176,10 @@ def _decode_text(data: bytes, filename: str) -> str:
             raise unknown
         return text
     if b"\x00" in data[:4096]:
-        raise file_problem(_("文件“%(name)s”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。")
-                           % {"name": name} + _save_as_advice())
+        raise file_problem(
+            _("文件“%(name)s”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。") % {"name": name}
+            + _save_as_advice()
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -170,7 +190,7 @@ def _decode_text(data: bytes, filename: str) -> str:
 
 def _delimiter(text: str) -> str:
     """A tab for Excel's "Unicode 文本" (and any file whose first lines have more tabs than commas), else a comma."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS + 1]
+    lines = [line for line in text.splitlines()[:50] if line.strip()][: HEADER_SEARCH_ROWS + 1]
     return "\t" if sum(line.count("\t") for line in lines) > sum(line.count(",") for line in lines) else ","
 
 
@@ -194,8 +214,15 @@ def _clean_cell(value):
     return value
 
 
-def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fmt: str,
-                formulas: set[tuple[int, int]] = frozenset(), options: ReadOptions = DEFAULT_OPTIONS) -> Upload:
+def _to_dataset(
+    rows,
+    headers: list[str],
+    required: list[str],
+    max_rows: int,
+    fmt: str,
+    formulas: set[tuple[int, int]] = frozenset(),
+    options: ReadOptions = DEFAULT_OPTIONS,
+) -> Upload:
     """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
     rows = [tuple(_clean_cell(v) for v in row) for row in rows]
     filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
@@ -203,11 +230,15 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
         raise file_problem(options.say("empty", _("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。")))
     # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
     # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
-    start = next((i for i in filled[:HEADER_SEARCH_ROWS]
-                  if any(header_name(v) in headers for v in rows[i] if v is not None)), None)
+    start = next(
+        (i for i in filled[:HEADER_SEARCH_ROWS] if any(header_name(v) in headers for v in rows[i] if v is not None)),
+        None,
+    )
     if start is None:
-        raise file_problem(_("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
-                           % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)})
+        raise file_problem(
+            _("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
+            % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)}
+        )
     header_row = [header_name(v) for v in rows[start]]
     while header_row and not header_row[-1]:
         header_row.pop()
@@ -219,15 +250,26 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
         if not name:
             problems.append(Problem(start + 1, "", _("第 %(col)s 列缺少列名。") % {"col": col}))
         elif name not in headers:
-            problems.append(Problem(start + 1, name, _("未知的列名“%(name)s”,请使用模板中的列名:%(known)s。")
-                                    % {"name": name, "known": "、".join(headers)}))
+            problems.append(
+                Problem(
+                    start + 1,
+                    name,
+                    _("未知的列名“%(name)s”,请使用模板中的列名:%(known)s。")
+                    % {"name": name, "known": "、".join(headers)},
+                )
+            )
         elif name in seen:
             problems.append(Problem(start + 1, name, _("列名“%(name)s”重复。") % {"name": name}))
         seen.add(name)
     missing = [h for h in required if h not in seen]
     if missing:
-        problems.append(Problem(start + 1, "", options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"),
-                                                           cols="、".join(missing))))
+        problems.append(
+            Problem(
+                start + 1,
+                "",
+                options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing)),
+            )
+        )
     if problems:
         raise ImportFileError(problems)
     width = len(header_row)
@@ -235,11 +277,18 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
     numbers = []
     # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
     uncomputed, in_blank_rows = [], []
-    for index, row in enumerate(rows[start + 1:], start + 2):
+    for index, row in enumerate(rows[start + 1 :], start + 2):
         values = list(row[:width]) + [None] * (width - len(row[:width]))
-        formula_cells = [Problem(index, header_row[col], _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,"
-                                                           "或粘贴为数值后再上传。") % {"cell": cell_name(index, col + 1)})
-                         for col in range(width) if values[col] is None and (index, col + 1) in formulas]
+        formula_cells = [
+            Problem(
+                index,
+                header_row[col],
+                _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。")
+                % {"cell": cell_name(index, col + 1)},
+            )
+            for col in range(width)
+            if values[col] is None and (index, col + 1) in formulas
+        ]
         if all(v is None for v in values):
             in_blank_rows += formula_cells  # (a 序号 formula filled down a template): only for a file of nothing else
             continue
@@ -249,14 +298,14 @@ def _to_dataset(rows, headers: list[str], required: list[str], max_rows: int, fm
         numbers.append(index)
         dataset.append(values)
         if len(numbers) > max_rows:
-            raise file_problem(options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows))
+            raise file_problem(
+                options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows)
+            )
     if uncomputed or (not numbers and in_blank_rows):
         raise ImportFileError(uncomputed or in_blank_rows)
     if not numbers:
         raise file_problem(_("文件只有表头,没有数据行。"))
     return Upload(dataset=dataset, row_numbers=numbers, fmt=fmt)
-
-
 
 
 def _known_columns(rows, start, header_row, headers, required, max_rows, fmt, formulas, options) -> Upload:
@@ -267,20 +316,30 @@ def _known_columns(rows, start, header_row, headers, required, max_rows, fmt, fo
             positions[name] = col
     missing = [h for h in required if h not in positions]
     if missing:
-        raise file_problem(options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing)))
+        raise file_problem(
+            options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing))
+        )
     dataset = tablib.Dataset(headers=list(positions))
     numbers, uncomputed, in_blank_rows = [], [], []
-    for index, row in enumerate(rows[start + 1:], start + 2):
+    for index, row in enumerate(rows[start + 1 :], start + 2):
         values = [row[col] if col < len(row) else None for col in positions.values()]
-        formula_cells = [Problem(index, name, _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,"
-                                                "或粘贴为数值后再上传。") % {"cell": cell_name(index, col + 1)})
-                         for name, col in positions.items()
-                         if (col >= len(row) or row[col] is None) and (index, col + 1) in formulas]
+        formula_cells = [
+            Problem(
+                index,
+                name,
+                _("单元格 %(cell)s 是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。")
+                % {"cell": cell_name(index, col + 1)},
+            )
+            for name, col in positions.items()
+            if (col >= len(row) or row[col] is None) and (index, col + 1) in formulas
+        ]
         if all(v is None for v in values):
             in_blank_rows += formula_cells
             continue
         if len(numbers) >= max_rows:
-            raise file_problem(options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows))
+            raise file_problem(
+                options.say("too_many_rows", _("数据行数超过上限 %(limit)s 行,请分批导入。"), limit=max_rows)
+            )
         uncomputed += formula_cells
         numbers.append(index)
         dataset.append(values)

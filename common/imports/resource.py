@@ -1,5 +1,6 @@
 """KepuResource: a ModelResource with a user, a stable id column (编号), a natural-key fallback, a queryset limited
 to what the user may touch, in-file duplicate checks and bulk writes with history."""
+
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -72,7 +73,7 @@ class KepuResource(resources.ModelResource):
     def load_instances(self, ids) -> dict:
         ids, found = sorted(ids), {}
         for i in range(0, len(ids), 500):
-            found.update({obj.pk: obj for obj in self.get_queryset().filter(pk__in=ids[i:i + 500])})
+            found.update({obj.pk: obj for obj in self.get_queryset().filter(pk__in=ids[i : i + 500])})
         return found
 
     # instances
@@ -93,8 +94,12 @@ class KepuResource(resources.ModelResource):
         if raw not in (None, ""):
             pk = whole_number(raw)
             if pk is None:
-                raise ValidationError({"id": _("编号“%(value)s”不是有效的编号:请保留导出文件中的编号,新记录留空。")
-                                       % {"value": shown(raw)}})
+                raise ValidationError(
+                    {
+                        "id": _("编号“%(value)s”不是有效的编号:请保留导出文件中的编号,新记录留空。")
+                        % {"value": shown(raw)}
+                    }
+                )
             cache = getattr(self, "_by_pk", None)
             instance = cache.get(pk) if cache is not None else self.get_queryset().filter(pk=pk).first()
             if instance is None:
@@ -135,8 +140,9 @@ class KepuResource(resources.ModelResource):
             first = self._seen.setdefault(spec, {}).setdefault(key, kwargs.get("row_number"))
             if first != kwargs.get("row_number"):
                 shown = " / ".join(str(getattr(instance, a)) for a in attributes)
-                errors[attributes[-1]] = [_("“%(value)s”与文件中第 %(row)s 行重复。")
-                                          % {"value": shown, "row": self._spreadsheet_row(first)}]
+                errors[attributes[-1]] = [
+                    _("“%(value)s”与文件中第 %(row)s 行重复。") % {"value": shown, "row": self._spreadsheet_row(first)}
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -192,8 +198,11 @@ class KepuResource(resources.ModelResource):
         if not self._meta.use_bulk:
             super().save_m2m(instance, row, **kwargs)
             return
-        values = {field.attribute: field.clean(row, **kwargs) for field in self.get_import_fields()
-                  if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row}
+        values = {
+            field.attribute: field.clean(row, **kwargs)
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+        }
         if values:  # a missing column leaves the relation as it is
             self._pending_m2m[id(instance)] = (instance, values)
 
@@ -207,8 +216,13 @@ class KepuResource(resources.ModelResource):
             return
         try:
             with transaction.atomic():
-                created = bulk_create_with_history(objs, self._meta.model, batch_size=self._meta.batch_size,
-                                                   default_user=self._history_user(), default_date=self._stamp)
+                created = bulk_create_with_history(
+                    objs,
+                    self._meta.model,
+                    batch_size=self._meta.batch_size,
+                    default_user=self._history_user(),
+                    default_date=self._stamp,
+                )
                 if any(o.pk is None for o in created):  # pragma: no cover - every supported database returns ids
                     raise RuntimeError("bulk_create did not return primary keys")
                 for new, obj in zip(created, objs, strict=False):
@@ -230,8 +244,14 @@ class KepuResource(resources.ModelResource):
                     for f in fields:
                         if getattr(f, "auto_now", False):
                             setattr(obj, f.attname, self._stamp)
-                bulk_update_with_history(objs, model, [f.name for f in fields], batch_size=self._meta.batch_size,
-                                         default_user=self._history_user(), default_date=self._stamp)
+                bulk_update_with_history(
+                    objs,
+                    model,
+                    [f.name for f in fields],
+                    batch_size=self._meta.batch_size,
+                    default_user=self._history_user(),
+                    default_date=self._stamp,
+                )
                 self._write_m2m(objs, created=False)
         except Exception as e:
             self.handle_import_error(result, e, raise_errors)
@@ -258,15 +278,24 @@ class KepuResource(resources.ModelResource):
             rows = [(obj, values[name]) for obj, values in pending if name in values]
             if not created:
                 through.objects.filter(**{f"{src}_id__in": [obj.pk for obj, _v in rows]}).delete()
-            through.objects.bulk_create([through(**{f"{src}_id": obj.pk, f"{dst}_id": target.pk})
-                                         for obj, targets in rows for target in targets], batch_size=2000)
+            through.objects.bulk_create(
+                [
+                    through(**{f"{src}_id": obj.pk, f"{dst}_id": target.pk})
+                    for obj, targets in rows
+                    for target in targets
+                ],
+                batch_size=2000,
+            )
         history = model.history.model
         tracked = getattr(history, "_history_m2m_fields", [])
         if not tracked:
             return
         pk_name = model._meta.pk.attname
-        records = list(history.objects.filter(history_date=self._stamp, **{f"{pk_name}__in": [o.pk for o in objs]})
-                       .values_list("history_id", pk_name))
+        records = list(
+            history.objects.filter(history_date=self._stamp, **{f"{pk_name}__in": [o.pk for o in objs]}).values_list(
+                "history_id", pk_name
+            )
+        )
         for field in tracked:
             m2m_history = getattr(history, field.name).model
             through = field.remote_field.through
@@ -275,9 +304,14 @@ class KepuResource(resources.ModelResource):
             current: dict = {}
             for values in through.objects.filter(**{f"{src}_id__in": [pk for _h, pk in records]}).values(*names):
                 current.setdefault(values[f"{src}_id"], []).append(values)
-            m2m_history.objects.bulk_create([m2m_history(history_id=history_id, **values)
-                                             for history_id, pk in records for values in current.get(pk, [])],
-                                            batch_size=2000)
+            m2m_history.objects.bulk_create(
+                [
+                    m2m_history(history_id=history_id, **values)
+                    for history_id, pk in records
+                    for values in current.get(pk, [])
+                ],
+                batch_size=2000,
+            )
 
     @staticmethod
     def _constraint_errors_to_columns(instance, errors: dict) -> dict:
@@ -305,5 +339,3 @@ class KepuResource(resources.ModelResource):
     def _spreadsheet_row(self, number):
         numbers = getattr(self, "row_numbers", None)
         return numbers[number - 1] if numbers and number else number
-
-

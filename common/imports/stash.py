@@ -1,6 +1,7 @@
 """Pending imports between the preview and the confirm: in the PRIVATE storage (common/storage.py, never served),
 under a random token bound to the user's session. The path is the token only — never the user's file name, which
 stays in the session for the messages. Files older than STASH_MAX_AGE_SECONDS are removed at each new stash."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Chinese widgets for django-import-export: every error a Chinese ValueError, which becomes a column error."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,7 +68,8 @@ class NumberWidget(widgets.Widget):
             return None
         text = shown(value)
         not_a_number = (_("“%(value)s”不是有效的数字。") if self.decimal else _("“%(value)s”不是有效的整数。")) % {
-            "value": text}
+            "value": text
+        }
         try:
             number = Decimal(text.replace(",", ""))
         except InvalidOperation:
@@ -104,8 +106,10 @@ class ChoiceWidget(widgets.Widget):
         for code, label in self.choices:
             if text in (code, label):
                 return code
-        raise ValueError(_("“%(value)s”不是有效选项,可选:%(options)s。")
-                         % {"value": text, "options": "、".join(label for _c, label in self.choices)})
+        raise ValueError(
+            _("“%(value)s”不是有效选项,可选:%(options)s。")
+            % {"value": text, "options": "、".join(label for _c, label in self.choices)}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return dict(self.choices).get(str(value), value or "") if value else ""
@@ -169,8 +173,6 @@ class NamesWidget(widgets.ManyToManyWidget):
         if unknown:
             raise ValueError(_("未知的%(label)s:%(names)s。") % {"label": self.label, "names": "、".join(unknown)})
         return [self._index[n] for n in dict.fromkeys(names)]
-
-
 
 
 # --- plain cell parsers (events' 活动安排表 widgets use these) ------------------------------------

@@ -1,4 +1,5 @@
 """{% load links %}: `{% if url|is_http_url %}<a href="{{ url }}">…{% else %}{{ url }}{% endif %}` (common.links)."""
+
 from django import template
 
 from common.links import is_http_url as _is_http_url

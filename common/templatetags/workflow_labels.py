@@ -16,6 +16,7 @@ phase — the history shows the phase in a column of its own — so the first ph
 (``DISTRICT_RULES = {"": {...}, "report": {...}}``). Status names come from the model's ``STATUS_CHOICES``.
 Labels are plain Chinese strings on the rules (error messages quote them), translated here through the catalogue.
 """
+
 from __future__ import annotations
 
 from django import template

@@ -1,4 +1,5 @@
 """/api/v1/campaigns/ (with publish/) and /api/v1/activities/ with submit/approve/return/reopen actions."""
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -52,8 +53,11 @@ class CampaignViewSet(viewsets.ModelViewSet):
     search_fields = ["name", "theme"]
 
     def get_queryset(self):
-        return (Campaign.objects.visible_to(self.request.user).prefetch_related("regions", "units")
-                .order_by("-year", "-starts_on"))
+        return (
+            Campaign.objects.visible_to(self.request.user)
+            .prefetch_related("regions", "units")
+            .order_by("-year", "-starts_on")
+        )
 
     def _through_service(self, serializer, write):
         try:
@@ -65,11 +69,15 @@ class CampaignViewSet(viewsets.ModelViewSet):
         self._through_service(serializer, lambda data: campaigns.create_campaign(self.request.user, data))
 
     def perform_update(self, serializer):
-        self._through_service(serializer,
-                              lambda data: campaigns.update_campaign(serializer.instance, self.request.user, data))
+        self._through_service(
+            serializer, lambda data: campaigns.update_campaign(serializer.instance, self.request.user, data)
+        )
 
-    @extend_schema(request=None, responses=CampaignPublishedSerializer,
-                   summary="发布活动专项(领导小组办公室):须报送的单位可见并收到通知;重复发布不再通知")
+    @extend_schema(
+        request=None,
+        responses=CampaignPublishedSerializer,
+        summary="发布活动专项(领导小组办公室):须报送的单位可见并收到通知;重复发布不再通知",
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         campaign = self.get_object()
@@ -79,25 +87,50 @@ class CampaignViewSet(viewsets.ModelViewSet):
             result = campaigns.publish_campaign(campaign, request.user)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
-        return Response({"id": result.campaign.pk, "published_at": result.campaign.published_at,
-                         "published_now": result.now, "detail": result.message})
+        return Response(
+            {
+                "id": result.campaign.pk,
+                "published_at": result.campaign.published_at,
+                "published_now": result.now,
+                "detail": result.message,
+            }
+        )
 
-    @extend_schema(summary="报送完成情况(区域/单位 × 安排表、总结、活动数、参与人次)",
-                   responses=CompletenessRowSerializer(many=True))
+    @extend_schema(
+        summary="报送完成情况(区域/单位 × 安排表、总结、活动数、参与人次)",
+        responses=CompletenessRowSerializer(many=True),
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def completeness(self, request, pk=None):
         campaign = self.get_object()
         user = request.user
         rows = completeness.completeness_for(campaign, user)
-        return Response([{
-            "name": r.name, "region": r.region_code, "unit": r.unit_id,
-            "schedule_filed": r.schedule_filed, "schedule_on_time": r.schedule_on_time,
-            "summary_filed": r.summary_filed, "summary_on_time": r.summary_on_time,
-            "kind": r.kind, "organisation": r.organisation_id, "base": r.base_id,
-            "returns": r.returns, "submitted": r.submitted, "forwarded": r.forwarded, "returned": r.returned,
-            "approved": r.approved, "participants": r.participants, "reports_submitted": r.reports_submitted,
-            "reports_approved": r.reports_approved, "reports_missing": r.reports_missing,
-        } for r in rows])
+        return Response(
+            [
+                {
+                    "name": r.name,
+                    "region": r.region_code,
+                    "unit": r.unit_id,
+                    "schedule_filed": r.schedule_filed,
+                    "schedule_on_time": r.schedule_on_time,
+                    "summary_filed": r.summary_filed,
+                    "summary_on_time": r.summary_on_time,
+                    "kind": r.kind,
+                    "organisation": r.organisation_id,
+                    "base": r.base_id,
+                    "returns": r.returns,
+                    "submitted": r.submitted,
+                    "forwarded": r.forwarded,
+                    "returned": r.returned,
+                    "approved": r.approved,
+                    "participants": r.participants,
+                    "reports_submitted": r.reports_submitted,
+                    "reports_approved": r.reports_approved,
+                    "reports_missing": r.reports_missing,
+                }
+                for r in rows
+            ]
+        )
 
 
 class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
@@ -107,9 +140,12 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
     ordering_fields = ["starts_on", "submitted_at", "actual_participants", "id"]
 
     def get_queryset(self):
-        return (ActivityReturn.objects.visible_to(self.request.user)
-                .with_list_relations().prefetch_related("target_populations", "transitions__actor", "photos")
-                .order_by("-starts_on", "-id"))
+        return (
+            ActivityReturn.objects.visible_to(self.request.user)
+            .with_list_relations()
+            .prefetch_related("target_populations", "transitions__actor", "photos")
+            .order_by("-starts_on", "-id")
+        )
 
     def _check_writer(self):
         if not scope.scope_of(self.request.user).files:
@@ -140,12 +176,17 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
             value = request.data.get(name)
             versions[name] = None if isinstance(value, (bool, list, dict)) else parse_id(value)
             if value is not None and versions[name] is None:
-                return Response({name: [f"版本号 {name} 必须是正整数(记录的 {name} 字段)。"]},
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {name: [f"版本号 {name} 必须是正整数(记录的 {name} 字段)。"]}, status=status.HTTP_400_BAD_REQUEST
+                )
         try:
-            services.save_return(activity, request.user, populations=populations,
-                                 expected_version=versions["version"],
-                                 expected_report_version=versions["report_version"])
+            services.save_return(
+                activity,
+                request.user,
+                populations=populations,
+                expected_version=versions["version"],
+                expected_report_version=versions["report_version"],
+            )
         except WorkflowError as exc:
             return error_response(exc)
         return Response(self.get_serializer(activity).data)
@@ -166,14 +207,17 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
     def submit(self, request, pk=None):
         return self.run_transition(request, "submit")
 
-    @extend_schema(request=WorkflowActionSerializer,
-                   summary="审核通过(辖市(区)科协审核其下级填报:通过即报送市级;领导小组办公室终审)")
+    @extend_schema(
+        request=WorkflowActionSerializer,
+        summary="审核通过(辖市(区)科协审核其下级填报:通过即报送市级;领导小组办公室终审)",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self.run_transition(request, "approve")
 
-    @extend_schema(request=WorkflowActionSerializer,
-                   summary="退回(须填写理由;市级退回区级已审核的填报时退回该辖市(区))")
+    @extend_schema(
+        request=WorkflowActionSerializer, summary="退回(须填写理由;市级退回区级已审核的填报时退回该辖市(区))"
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         return self.run_transition(request, "return")
@@ -184,8 +228,10 @@ class ActivityReturnViewSet(WorkflowActionsMixin, viewsets.ModelViewSet):
         return self.run_transition(request, "reopen")
 
     # the post-event report (活动补充信息): its own submission and review, with `report_version`
-    @extend_schema(request=WorkflowActionSerializer,
-                   summary="提交活动补充信息(活动登记已提交、活动已开始;version 为 report_version)")
+    @extend_schema(
+        request=WorkflowActionSerializer,
+        summary="提交活动补充信息(活动登记已提交、活动已开始;version 为 report_version)",
+    )
     @action(detail=True, methods=["post"], url_path="submit-report")
     def submit_report(self, request, pk=None):
         return self.run_transition(request, "submit_report")

@@ -1,4 +1,5 @@
 """The review buttons of each phase of an activity (registration, post-event report)."""
+
 from __future__ import annotations
 
 from django import template
@@ -16,8 +17,12 @@ def phase_actions(context, activity, actions, phase: str = "", next_url: str = "
     level = activity.review_level(phase)
     dash = "-report" if phase == "report" else ""
     buttons = []
-    for base, css in (("approve", "btn-success"), ("return", "btn-warning"), ("reopen", "btn-outline-danger"),
-                      ("submit", "btn-primary")):
+    for base, css in (
+        ("approve", "btn-success"),
+        ("return", "btn-warning"),
+        ("reopen", "btn-outline-danger"),
+        ("submit", "btn-primary"),
+    ):
         action = base + suffix
         if action not in actions:
             continue
@@ -29,10 +34,21 @@ def phase_actions(context, activity, actions, phase: str = "", next_url: str = "
             label = _("重新打开")
         else:
             label = _("提交补充信息") if phase == "report" else _("提交登记")
-        buttons.append({
-            "action": action, "label": label, "css": css, "testid": base + dash,
-            "reason": base in ("return", "reopen"),
-            "placeholder": _("重新打开理由(必填)") if base == "reopen" else _("退回理由(必填)"),
-        })
-    return {"activity": activity, "buttons": buttons, "version": version, "next": next_url,
-            "csrf_token": context.get("csrf_token"), "phase": phase}
+        buttons.append(
+            {
+                "action": action,
+                "label": label,
+                "css": css,
+                "testid": base + dash,
+                "reason": base in ("return", "reopen"),
+                "placeholder": _("重新打开理由(必填)") if base == "reopen" else _("退回理由(必填)"),
+            }
+        )
+    return {
+        "activity": activity,
+        "buttons": buttons,
+        "version": version,
+        "next": next_url,
+        "csrf_token": context.get("csrf_token"),
+        "phase": phase,
+    }

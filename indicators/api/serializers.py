@@ -22,14 +22,28 @@ class IndicatorBaselineSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     targets = IndicatorTargetSerializer(many=True, read_only=True)
     baselines = IndicatorBaselineSerializer(many=True, read_only=True)
-    population: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    population: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     programme: serializers.SlugRelatedField[Programme] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     task: serializers.SlugRelatedField[Task] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "unit", "kind", "direction", "source", "is_ratio", "population", "programme",
-                  "task", "targets", "baselines"]
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "kind",
+            "direction",
+            "source",
+            "is_ratio",
+            "population",
+            "programme",
+            "task",
+            "targets",
+            "baselines",
+        ]
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -37,8 +51,18 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorValue
-        fields = ["period", "year", "region", "dimension", "key", "label", "value", "numerator", "denominator",
-                  "computed_at"]
+        fields = [
+            "period",
+            "year",
+            "region",
+            "dimension",
+            "key",
+            "label",
+            "value",
+            "numerator",
+            "denominator",
+            "computed_at",
+        ]
 
 
 class DashboardCardSerializer(serializers.Serializer):
@@ -70,4 +94,6 @@ class DashboardSummarySerializer(serializers.Serializer):
     stale = serializers.BooleanField()
     warning = serializers.CharField(allow_blank=True)
     cards = DashboardCardSerializer(many=True)
-    awaiting_city = AwaitingCitySerializer(allow_null=True, help_text="辖市(区)看板:区级已审核、待市级审核的活动(不计入 cards)")
+    awaiting_city = AwaitingCitySerializer(
+        allow_null=True, help_text="辖市(区)看板:区级已审核、待市级审核的活动(不计入 cards)"
+    )

@@ -41,8 +41,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         _check_dashboard_access(request.user)
 
     @extend_schema(parameters=[REGION_PARAM], responses=IndicatorValueSerializer(many=True))
-    @action(detail=True, methods=["get"],
-            serializer_class=IndicatorValueSerializer)
+    @action(detail=True, methods=["get"], serializer_class=IndicatorValueSerializer)
     def values(self, request, code=None):
         indicator = self.get_object()
         qs = IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator)

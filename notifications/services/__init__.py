@@ -6,6 +6,7 @@ triggers    a reviewer's decision (workflow_transitioned), a campaign or a repor
 deadlines   the daily notices: a deadline in 3 days, a deadline missed, periods and campaigns open
 reminders   催报 on the completeness pages, with its log
 """
+
 from .core import email_enabled, mark_all_read, mark_read, notify, send_emails, set_email_enabled  # noqa: F401
 from .deadlines import send_deadline_notices  # noqa: F401
 from .reminders import ReminderRefused, chase_campaign, chase_period  # noqa: F401

@@ -5,6 +5,7 @@ transaction (a rolled-back change notifies nobody) and, once that transaction co
 worker (common.tasks.enqueue_on_commit: in-process without Redis, parked while Redis is down). Each recipient
 gets one e-mail, unless they turned e-mail off or have no address.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,18 @@ def email_enabled(user) -> bool:
     return True if pref is None else bool(pref)
 
 
-def notify(users, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str | None = None, *,
-           reminder=None, now=None, email: bool = True) -> list[Notification]:
+def notify(
+    users,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str | None = None,
+    *,
+    reminder=None,
+    now=None,
+    email: bool = True,
+) -> list[Notification]:
     """Notify each active user in `users` (duplicates dropped) inside the portal, and by e-mail after commit.
 
     With `dedupe_key`, a user who already has a notification with that key gets nothing: a daily job that runs
@@ -64,17 +75,36 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "", dedupe_
             recipients.pop(pk, None)
     if not recipients:
         return []
-    off = set(NotificationPreference.objects.filter(user_id__in=list(recipients), email_enabled=False)
-              .values_list("user_id", flat=True))
+    off = set(
+        NotificationPreference.objects.filter(user_id__in=list(recipients), email_enabled=False).values_list(
+            "user_id", flat=True
+        )
+    )
     now = now or timezone.now()
     rows = []
     for user in sorted(recipients.values(), key=lambda u: u.pk):
-        status = (Notification.Email.OFF if user.pk in off
-                  else Notification.Email.DIGEST if not email
-                  else Notification.Email.NO_ADDRESS if not user.email else Notification.Email.PENDING)
-        rows.append(Notification(recipient=user, kind=kind, title=title[:200], body=(body or "")[:4000],
-                                 link=_local_link(link)[:300], dedupe_key=key, reminder=reminder, created_at=now,
-                                 email_status=status))
+        status = (
+            Notification.Email.OFF
+            if user.pk in off
+            else Notification.Email.DIGEST
+            if not email
+            else Notification.Email.NO_ADDRESS
+            if not user.email
+            else Notification.Email.PENDING
+        )
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title[:200],
+                body=(body or "")[:4000],
+                link=_local_link(link)[:300],
+                dedupe_key=key,
+                reminder=reminder,
+                created_at=now,
+                email_status=status,
+            )
+        )
     try:
         with transaction.atomic():
             created = Notification.objects.bulk_create(rows)
@@ -98,22 +128,34 @@ def _email_for(notification: Notification) -> EmailMessage:
     parts = [notification.body] if notification.body else []
     if notification.link:
         parts.append(f"查看:{site}{notification.link}")
-    parts.append(f"——\n此邮件由科普工作管理平台自动发送。如不需要邮件通知,可在 {site}/notifications/settings/ 关闭"
-                 "(平台内的通知不受影响)。")
-    return EmailMessage(SUBJECT_PREFIX + notification.title, "\n\n".join(parts), settings.DEFAULT_FROM_EMAIL,
-                        [notification.recipient.email])
+    parts.append(
+        f"——\n此邮件由科普工作管理平台自动发送。如不需要邮件通知,可在 {site}/notifications/settings/ 关闭"
+        "(平台内的通知不受影响)。"
+    )
+    return EmailMessage(
+        SUBJECT_PREFIX + notification.title,
+        "\n\n".join(parts),
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient.email],
+    )
 
 
 def send_emails(ids) -> dict:
     """Send the e-mail of each pending notification in `ids`, once: each row is claimed (pending → sent) before
     its message goes, so the same ids arriving twice (a parked task re-sent) send nothing twice. The preference is
     read again here: a user who turned e-mail off meanwhile gets none. A failed send is logged and marked."""
-    rows = list(Notification.objects.filter(pk__in=list(ids), email_status=Notification.Email.PENDING)
-                .select_related("recipient").order_by("pk"))
+    rows = list(
+        Notification.objects.filter(pk__in=list(ids), email_status=Notification.Email.PENDING)
+        .select_related("recipient")
+        .order_by("pk")
+    )
     if not rows:
         return {"sent": 0, "failed": 0, "skipped": 0}
-    off = set(NotificationPreference.objects.filter(user_id__in={n.recipient_id for n in rows}, email_enabled=False)
-              .values_list("user_id", flat=True))
+    off = set(
+        NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in rows}, email_enabled=False
+        ).values_list("user_id", flat=True)
+    )
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     with get_connection() as connection:
         for n in rows:
@@ -141,8 +183,7 @@ def send_emails(ids) -> dict:
 # --- the user's own inbox ----------------------------------------------------------------------------------------
 def mark_read(user, notification: Notification) -> None:
     """Mark one of the user's own notifications read (another user's: nothing; the view answers 404 before)."""
-    Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now())
+    Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def mark_all_read(user) -> int:
@@ -150,9 +191,11 @@ def mark_all_read(user) -> int:
 
 
 def set_email_enabled(user, enabled: bool) -> NotificationPreference:
-    pref, _created = NotificationPreference.objects.update_or_create(user=user,
-                                                                     defaults={"email_enabled": bool(enabled)})
+    pref, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_enabled": bool(enabled)}
+    )
     if not enabled:  # what is still waiting to go out is not sent either
         Notification.objects.filter(recipient=user, email_status=Notification.Email.PENDING).update(
-            email_status=Notification.Email.OFF)
+            email_status=Notification.Email.OFF
+        )
     return pref

@@ -1,6 +1,7 @@
 """The daily notices (Celery beat: notifications.send_deadline_notices_task): a deadline in 3 days, a deadline
 missed, a reporting period or a campaign open. Idempotent: every notice carries a dedupe key, so a second run on the
 same day — or a run after a missed day — tells nobody anything twice; a moved due date is a new notice."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,17 @@ def _deadline_notice(parties, due: dt.date, today: dt.date, what: str, link: str
     users = users_of_parties(parties)
     recipients = [u for p in parties for u in users[key_of(p)]]
     emailed_by_digest = days >= 0 and days in set(settings.KEPU_REMINDER_DAYS_BEFORE)
-    return len(notify(recipients, kind, title, body, link, dedupe_key=f"{stem}:{key}:{due.isoformat()}",
-                      email=not emailed_by_digest))
+    return len(
+        notify(
+            recipients,
+            kind,
+            title,
+            body,
+            link,
+            dedupe_key=f"{stem}:{key}:{due.isoformat()}",
+            email=not emailed_by_digest,
+        )
+    )
 
 
 def send_deadline_notices(today: dt.date | None = None) -> dict:
@@ -54,8 +64,11 @@ def send_deadline_notices(today: dt.date | None = None) -> dict:
     window = (today - dt.timedelta(days=MISSED_WINDOW_DAYS), today + dt.timedelta(days=SOON_DAYS))
     for campaign in Campaign.objects.published().filter(summary_due__gte=today).prefetch_related("regions", "units"):
         counts["campaign_opened"] += len(notify_campaign_opened(campaign, today=today))
-    campaigns = (Campaign.objects.published().filter(Q(schedule_due__range=window) | Q(summary_due__range=window))
-                 .prefetch_related("regions"))
+    campaigns = (
+        Campaign.objects.published()
+        .filter(Q(schedule_due__range=window) | Q(summary_due__range=window))
+        .prefetch_related("regions")
+    )
     for campaign in campaigns:
         link = reverse("events:campaign-detail", args=[campaign.pk])
         levels = [None] + list(campaign.regions.filter(level="district"))  # the city's parties, each district's
@@ -65,12 +78,18 @@ def send_deadline_notices(today: dt.date | None = None) -> dict:
                 continue
             parties = [p for district in levels for p in late.campaign_unfiled(campaign, district, kind)]
             counts["deadline_soon_or_missed"] += _deadline_notice(
-                parties, due, today, f"{campaign.name}{late.KIND_LABELS[kind]}", link, f"campaign:{campaign.pk}:{kind}")
+                parties, due, today, f"{campaign.name}{late.KIND_LABELS[kind]}", link, f"campaign:{campaign.pk}:{kind}"
+            )
     periods = ReportingPeriod.objects.open().filter(opens_on__lte=today, closes_on__gte=today).select_related("plan")
     for period in periods:
         counts["period_opened"] += len(notify_period_opened(period, today=today))
         units = [row.party for row in late.period_late_units(period, today)]
         counts["deadline_soon_or_missed"] += _deadline_notice(
-            units, period.due_on, today, f"{period.name}工作报告", reverse("programs:period-detail", args=[period.pk]),
-            f"period:{period.pk}")
+            units,
+            period.due_on,
+            today,
+            f"{period.name}工作报告",
+            reverse("programs:period-detail", args=[period.pk]),
+            f"period:{period.pk}",
+        )
     return counts

@@ -5,6 +5,7 @@ Who may chase, and at which level, is accounts.scope.chase_level; who is late is
 completeness modules). The same reminder (same page, same level) is refused within KEPU_REMINDER_MIN_INTERVAL_MINUTES
 of the last one; the target row is locked while deciding, so two clicks at once send one reminder.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,7 +45,8 @@ def _refuse_if_recent(logs, now) -> None:
     minutes = settings.KEPU_REMINDER_MIN_INTERVAL_MINUTES
     raise ReminderRefused(
         f"本页已于 {timezone.localtime(last.sent_at):%H:%M} 由{who}催报过,{minutes} 分钟内不能重复催报,"
-        f"请于 {again:%H:%M} 后再试。")
+        f"请于 {again:%H:%M} 后再试。"
+    )
 
 
 def _send(log: ReminderLog, late_parties, title: str, sender: str, link: str, now) -> ReminderLog:
@@ -55,8 +57,13 @@ def _send(log: ReminderLog, late_parties, title: str, sender: str, link: str, no
         body = f"{sender}提醒您尽快报送:" + ";".join(party.items) + "。"
         sent = notify(recipients, Notification.Kind.REMINDER, title, body, link, reminder=log, now=now)
         total += len(sent)
-        entries.append({"party": party.name, "items": party.items,
-                        "recipients": [f"{u.display_name}({u.username})" for u in recipients]})
+        entries.append(
+            {
+                "party": party.name,
+                "items": party.items,
+                "recipients": [f"{u.display_name}({u.username})" for u in recipients],
+            }
+        )
     log.parties = entries
     log.recipients = total
     log.save(update_fields=["parties", "recipients"])
@@ -81,10 +88,17 @@ def chase_campaign(campaign, user, *, now=None) -> ReminderLog:
         parties = late.campaign_late_parties(campaign, district, today)
         if not parties:
             raise ReminderRefused("目前没有需要催报的单位:须报送的单位都已报送,或报送截止日期还早。")
-        log = ReminderLog.objects.create(target=ReminderLog.Target.CAMPAIGN, campaign=campaign, district=district,
-                                         sent_by=user, sent_at=now)
-        return _send(log, parties, f"催报:{campaign.name}", acting_name(user),
-                     reverse("events:campaign-detail", args=[campaign.pk]), now)
+        log = ReminderLog.objects.create(
+            target=ReminderLog.Target.CAMPAIGN, campaign=campaign, district=district, sent_by=user, sent_at=now
+        )
+        return _send(
+            log,
+            parties,
+            f"催报:{campaign.name}",
+            acting_name(user),
+            reverse("events:campaign-detail", args=[campaign.pk]),
+            now,
+        )
 
 
 def chase_period(period, user, *, now=None) -> ReminderLog:
@@ -105,5 +119,11 @@ def chase_period(period, user, *, now=None) -> ReminderLog:
         if not parties:
             raise ReminderRefused("目前没有需要催报的单位:各单位的工作报告都已提交。")
         log = ReminderLog.objects.create(target=ReminderLog.Target.PERIOD, period=period, sent_by=user, sent_at=now)
-        return _send(log, parties, f"催报:{period.name}工作报告", acting_name(user),
-                     reverse("programs:period-detail", args=[period.pk]), now)
+        return _send(
+            log,
+            parties,
+            f"催报:{period.name}工作报告",
+            acting_name(user),
+            reverse("programs:period-detail", args=[period.pk]),
+            now,
+        )

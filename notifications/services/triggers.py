@@ -1,5 +1,6 @@
 """What happens in the portal that its users are told about: a decision on what they filed, a campaign or a
 reporting period opened. (Deadlines: deadlines.py; 催报: reminders.py.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -107,12 +108,20 @@ def notify_campaign_opened(campaign, *, regions=None, units=None, today: dt.date
     if not users:
         return []
     title = f"新活动专项:{campaign.name}"
-    body = (f"活动时间 {campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d};"
-            f"活动安排表 {campaign.schedule_due:%Y-%m-%d} 前报送,活动总结 {campaign.summary_due:%Y-%m-%d} 前报送。")
+    body = (
+        f"活动时间 {campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d};"
+        f"活动安排表 {campaign.schedule_due:%Y-%m-%d} 前报送,活动总结 {campaign.summary_due:%Y-%m-%d} 前报送。"
+    )
     if campaign.notice:
         body += f"\n通知要点:{campaign.notice[:500]}"
-    return notify(users, Notification.Kind.CAMPAIGN_OPENED, title, body,
-                  reverse("events:campaign-detail", args=[campaign.pk]), dedupe_key=f"campaign-opened:{campaign.pk}")
+    return notify(
+        users,
+        Notification.Kind.CAMPAIGN_OPENED,
+        title,
+        body,
+        reverse("events:campaign-detail", args=[campaign.pk]),
+        dedupe_key=f"campaign-opened:{campaign.pk}",
+    )
 
 
 def notify_period_opened(period, *, today: dt.date | None = None) -> list[Notification]:
@@ -126,7 +135,15 @@ def notify_period_opened(period, *, today: dt.date | None = None) -> list[Notifi
     units = ResponsibleUnit.objects.expected_to_report(period.plan)
     users = [u for found in users_of_parties(units).values() for u in found]
     title = f"报送周期已开启:{period.name}工作报告"
-    body = (f"请于 {period.due_on:%Y-%m-%d} 前提交本单位的{period.name}工作报告"
-            f"(填报时间 {period.opens_on:%Y-%m-%d} 至 {period.closes_on:%Y-%m-%d})。")
-    return notify(users, Notification.Kind.PERIOD_OPENED, title, body,
-                  reverse("programs:period-detail", args=[period.pk]), dedupe_key=f"period-opened:{period.pk}")
+    body = (
+        f"请于 {period.due_on:%Y-%m-%d} 前提交本单位的{period.name}工作报告"
+        f"(填报时间 {period.opens_on:%Y-%m-%d} 至 {period.closes_on:%Y-%m-%d})。"
+    )
+    return notify(
+        users,
+        Notification.Kind.PERIOD_OPENED,
+        title,
+        body,
+        reverse("programs:period-detail", args=[period.pk]),
+        dedupe_key=f"period-opened:{period.pk}",
+    )

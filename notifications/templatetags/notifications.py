@@ -1,6 +1,7 @@
 """{% reminder_panel target rows %}: the 催报 panel of a completeness page (a campaign's or a reporting period's):
 who is late at the user's level, the 催报 button for those accounts.scope.chase_level allows, and the log of what
 was sent to whom and when."""
+
 from django import template
 from django.urls import reverse
 
@@ -35,9 +36,17 @@ def reminder_panel(context, target, rows=None):
         else:
             late_parties = late.period_late_units(target, today)
     shown = may_send or bool(logs)
-    return {"shown": shown, "may_send": may_send, "action": action, "late_parties": late_parties, "logs": logs,
-            "csrf_token": context.get("csrf_token"), "level_name": _level_name(level),
-            "horizon": late.chase_horizon_days(), "is_campaign": is_campaign}
+    return {
+        "shown": shown,
+        "may_send": may_send,
+        "action": action,
+        "late_parties": late_parties,
+        "logs": logs,
+        "csrf_token": context.get("csrf_token"),
+        "level_name": _level_name(level),
+        "horizon": late.chase_horizon_days(),
+        "is_campaign": is_campaign,
+    }
 
 
 def _filer_campaigns(user, campaign):

@@ -77,15 +77,27 @@ class TaskSerializer(serializers.ModelSerializer):
     parent: serializers.SlugRelatedField[Task] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", read_only=True
     )
-    populations: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    populations: serializers.SlugRelatedField[TargetPopulation] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     responsible_units = serializers.SerializerMethodField()
     targets = PlanTargetSerializer(many=True, read_only=True)
 
     class Meta:
         model = Task
         fields = [
-            "id", "code", "number", "level", "title", "text", "programme", "parent", "populations",
-            "units_text", "responsible_units", "targets",
+            "id",
+            "code",
+            "number",
+            "level",
+            "title",
+            "text",
+            "programme",
+            "parent",
+            "populations",
+            "units_text",
+            "responsible_units",
+            "targets",
         ]
 
     def get_responsible_units(self, task) -> list[str]:
@@ -151,8 +163,12 @@ class UnitReportSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
     entered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    last_edited_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    last_edited_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     entries = UnitReportEntrySerializer(many=True, read_only=True)
     figures = UnitReportFigureSerializer(many=True, read_only=True)
@@ -164,9 +180,28 @@ class UnitReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = UnitReport
         fields = [
-            "id", "unit", "unit_name", "period", "status", "version", "summary", "source_note", "entered_by",
-            "entered_on_behalf", "last_edited_by", "submitted_at", "submitted_by", "first_submitted_at", "is_late", "decided_at",
-            "decided_by", "return_reason", "entries", "figures", "transitions", "available_actions",
+            "id",
+            "unit",
+            "unit_name",
+            "period",
+            "status",
+            "version",
+            "summary",
+            "source_note",
+            "entered_by",
+            "entered_on_behalf",
+            "last_edited_by",
+            "submitted_at",
+            "submitted_by",
+            "first_submitted_at",
+            "is_late",
+            "decided_at",
+            "decided_by",
+            "return_reason",
+            "entries",
+            "figures",
+            "transitions",
+            "available_actions",
         ]
         read_only_fields = [f for f in fields if f not in ("unit", "period", "summary", "source_note")]
         validators: list = []  # POST of an existing unit+period returns that report (services.reports.start_report)
@@ -187,8 +222,6 @@ class UnitReportWriteSerializer(serializers.Serializer):
     source_note = serializers.CharField(required=False, allow_blank=True, max_length=200)
     entries = serializers.ListField(child=serializers.DictField(), required=False)
     figures = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), required=False)
-
-
 
 
 class UnitReportAttachmentUploadSerializer(serializers.Serializer):

@@ -60,7 +60,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = scope.readable(self.request.user, Organisation.objects.select_related("region")).order_by(
-            "region__path", "kind", "order", "name")
+            "region__path", "kind", "order", "name"
+        )
         region = self.request.query_params.get("region", "")
         if region:
             qs = qs.filter(region__path__contains=f"{region[:12]}/")
@@ -100,8 +101,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 # --- member-unit work reports --------------------------------------------------------------
 
 
-
-
 @extend_schema(tags=["reports"])
 class ReportingPeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Reporting periods: everyone reads, the office opens them."""
@@ -117,9 +116,14 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         data = serializer.validated_data
         try:
             period = period_services.open_period(
-                Plan.objects.current(), user=request.user, year=data["year"], kind=data["kind"],
+                Plan.objects.current(),
+                user=request.user,
+                year=data["year"],
+                kind=data["kind"],
                 half=data.get("half"),
-                opens_on=data["opens_on"], due_on=data["due_on"], closes_on=data["closes_on"],
+                opens_on=data["opens_on"],
+                due_on=data["due_on"],
+                closes_on=data["closes_on"],
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             return error_response(exc)
@@ -127,7 +131,9 @@ class ReportingPeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 
 
 @extend_schema(tags=["reports"])
-class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class UnitReportViewSet(
+    WorkflowActionsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Unit reports, filtered to what the user may see (another unit's report is a 404).
     POST starts a draft (liaison: its unit; office: any unit, on its behalf); PATCH writes entries
     and figures; submit / accept / return are POST actions."""
@@ -139,8 +145,10 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return UnitReport.objects.visible_to(self.request.user).with_detail().order_by(
-            "-period__year", "period__kind", "unit__order"
+        return (
+            UnitReport.objects.visible_to(self.request.user)
+            .with_detail()
+            .order_by("-period__year", "period__kind", "unit__order")
         )
 
     def create(self, request, *args, **kwargs):
@@ -156,8 +164,9 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         except (WorkflowError, DjangoValidationError, DjangoPermissionDenied) as exc:
             return error_response(exc)
         report = self.get_queryset().get(pk=report.pk)
-        return Response(self.get_serializer(report).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            self.get_serializer(report).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(request=UnitReportWriteSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -183,8 +192,13 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
             figures[target.pk] = raw
         try:
             report = report_services.save_report(
-                report, request.user, entries=entries, figures=figures, summary=data.get("summary"),
-                source_note=data.get("source_note"), expected_version=data.get("version"),
+                report,
+                request.user,
+                entries=entries,
+                figures=figures,
+                summary=data.get("summary"),
+                source_note=data.get("source_note"),
+                expected_version=data.get("version"),
             )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -199,8 +213,11 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
             return Response({"detail": "请使用 PATCH 提交修改。"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
         return super().update(request, *args, **kwargs)
 
-    @extend_schema(request={"multipart/form-data": UnitReportAttachmentUploadSerializer},
-                   responses=UnitReportSerializer, summary="为某项任务上传附件(与页面相同的类型与大小检查)")
+    @extend_schema(
+        request={"multipart/form-data": UnitReportAttachmentUploadSerializer},
+        responses=UnitReportSerializer,
+        summary="为某项任务上传附件(与页面相同的类型与大小检查)",
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         report = self.get_object()
@@ -213,16 +230,16 @@ class UnitReportViewSet(WorkflowActionsMixin, mixins.CreateModelMixin, mixins.Up
         if task is None:
             return Response({"task": [f"任务“{data['task']}”不存在。"]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            report = report_services.save_report(report, request.user, uploads=[(task.pk, data["file"])],
-                                                 expected_version=data.get("version"))
+            report = report_services.save_report(
+                report, request.user, uploads=[(task.pk, data["file"])], expected_version=data.get("version")
+            )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):  # file_<task id> → file: the message names the file and the rule
                 return Response({"file": [m for msgs in exc.message_dict.values() for m in msgs]}, status=400)
             return error_response(exc)
         except (WorkflowError, DjangoPermissionDenied) as exc:
             return error_response(exc)
-        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data, status=status.HTTP_201_CREATED)
 
     def transition_service(self, report, action, user, reason, expected_version):
         report_services.transition_report(report, action, user, reason=reason, expected_version=expected_version)

@@ -1,5 +1,6 @@
 """The plan as data (plan.py), the filing organisations below the districts (organisations.py) and the
 member units' periodic work reports on the plan (reports.py)."""
+
 from common.storage import private_storage
 
 from .organisations import Organisation
@@ -26,7 +27,23 @@ from .reports import (
 )
 
 __all__ = [
-    "Organisation", "OverdueDigest", "Plan", "PlanBaseline", "PlanTarget", "Programme", "Region", "ReportingPeriod",
-    "ResponsibleUnit", "TargetPopulation", "Task", "TaskAssignment", "UnitReport", "UnitReportAttachment",
-    "UnitReportEntry", "UnitReportFigure", "UnitReportTransition", "attachment_path", "private_storage",
+    "Organisation",
+    "OverdueDigest",
+    "Plan",
+    "PlanBaseline",
+    "PlanTarget",
+    "Programme",
+    "Region",
+    "ReportingPeriod",
+    "ResponsibleUnit",
+    "TargetPopulation",
+    "Task",
+    "TaskAssignment",
+    "UnitReport",
+    "UnitReportAttachment",
+    "UnitReportEntry",
+    "UnitReportFigure",
+    "UnitReportTransition",
+    "attachment_path",
+    "private_storage",
 ]

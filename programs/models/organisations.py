@@ -3,6 +3,7 @@
 Towns and streets are `Region` rows of level town; bases are `bases.Base`. An organisation files its
 activities to the district association of its region, like a town does.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -23,12 +24,14 @@ class Organisation(models.Model):
         RURAL_TECH = "rural_tech", _("农技协")
         OTHER = "other", _("其他基层组织")
 
-    code = models.CharField(_("编码"), max_length=24, unique=True,
-                            help_text=_("本地编码(非统计用区划代码),如 320412-Q01"))
+    code = models.CharField(
+        _("编码"), max_length=24, unique=True, help_text=_("本地编码(非统计用区划代码),如 320412-Q01")
+    )
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
-    region = models.ForeignKey(Region, verbose_name=_("所属辖市(区)或镇(街道)"), on_delete=models.PROTECT,
-                               related_name="organisations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属辖市(区)或镇(街道)"), on_delete=models.PROTECT, related_name="organisations"
+    )
     is_active = models.BooleanField(_("在册"), default=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     note = models.CharField(_("备注"), max_length=200, blank=True)

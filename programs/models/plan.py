@@ -1,4 +1,5 @@
 """The plan as data: plan, regions, populations, programmes, units, tasks, assignments, targets."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -139,9 +140,7 @@ class Task(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("内容"), blank=True)
     units_text = models.TextField(_("责任单位(原文)"), blank=True)
-    populations = models.ManyToManyField(
-        TargetPopulation, verbose_name=_("重点人群"), blank=True, related_name="tasks"
-    )
+    populations = models.ManyToManyField(TargetPopulation, verbose_name=_("重点人群"), blank=True, related_name="tasks")
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     objects = TaskQuerySet.as_manager()
@@ -163,9 +162,7 @@ class Task(models.Model):
         return self
 
     def responsible_units(self):
-        return ResponsibleUnit.objects.filter(assignments__task=self.assignment_task).order_by(
-            "assignments__order"
-        )
+        return ResponsibleUnit.objects.filter(assignments__task=self.assignment_task).order_by("assignments__order")
 
 
 class TaskAssignment(models.Model):
@@ -210,7 +207,10 @@ class PlanTarget(models.Model):
     quote = models.TextField(_("原文"), blank=True)
     note = models.TextField(_("说明"), blank=True)
     reporting_units = models.ManyToManyField(
-        ResponsibleUnit, verbose_name=_("报送单位"), blank=True, related_name="reported_targets",
+        ResponsibleUnit,
+        verbose_name=_("报送单位"),
+        blank=True,
+        related_name="reported_targets",
         help_text=_("在工作报告中填报该数据的牵头单位(规划文件 targets[].reported_by)"),
     )
 

@@ -1,4 +1,5 @@
 """Member units' periodic work reports on the plan: periods, reports, entries, figures, attachments."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -49,7 +50,11 @@ class ReportingPeriod(models.Model):
     closes_on = models.DateField(_("关闭日期"))
     is_open = models.BooleanField(_("开放填报"), default=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("开启人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开启人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -116,33 +121,56 @@ class UnitReport(WorkflowModel):
         ("returned", _("已退回")),
     ]
     TRANSITIONS = {
-        "submit": Transition(sources=frozenset({"draft", "returned"}), target="submitted", who="filer",
-                             label="提交", stamps=("submitted",)),
-        "accept": Transition(sources=frozenset({"submitted"}), target="accepted", who="reviewer",
-                             label="通过", stamps=("decided",)),
-        "return": Transition(sources=frozenset({"submitted"}), target="returned", who="reviewer",
-                             needs_reason=True, label="退回", stamps=("decided",)),
+        "submit": Transition(
+            sources=frozenset({"draft", "returned"}),
+            target="submitted",
+            who="filer",
+            label="提交",
+            stamps=("submitted",),
+        ),
+        "accept": Transition(
+            sources=frozenset({"submitted"}), target="accepted", who="reviewer", label="通过", stamps=("decided",)
+        ),
+        "return": Transition(
+            sources=frozenset({"submitted"}),
+            target="returned",
+            who="reviewer",
+            needs_reason=True,
+            label="退回",
+            stamps=("decided",),
+        ),
     }
     EDITABLE_STATUSES = ("draft", "returned")
 
-    unit = models.ForeignKey(ResponsibleUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT,
-                             related_name="reports")
-    period = models.ForeignKey(ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.PROTECT,
-                               related_name="reports")
+    unit = models.ForeignKey(
+        ResponsibleUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.PROTECT, related_name="reports"
+    )
     status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default="draft", db_index=True)
     # entered_by: who started the report (an office user → entered on the unit's behalf); never
     # changed by later saves. last_edited_by: who saved it last (the liaison may take over).
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="entered_unit_reports",
     )
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="last_edited_unit_reports",
     )
     summary = models.TextField(_("总体情况"), blank=True)
-    source_note = models.CharField(_("材料来源"), max_length=200, blank=True,
-                                   help_text=_("代录时注明,例如“2026-01-10 邮件报送的材料”"))
+    source_note = models.CharField(
+        _("材料来源"), max_length=200, blank=True, help_text=_("代录时注明,例如“2026-01-10 邮件报送的材料”")
+    )
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -190,8 +218,9 @@ class OverdueDigest(models.Model):
     (services.reminders.send_report_reminders sends again only when it differs from the latest row)."""
 
     sent_on = models.DateField(_("日期"))
-    items = models.JSONField(_("逾期清单"), default=list,
-                             help_text=_("[[报送周期ID, 单位ID, \"missing\" 或 \"returned\"], …],已排序"))
+    items = models.JSONField(
+        _("逾期清单"), default=list, help_text=_('[[报送周期ID, 单位ID, "missing" 或 "returned"], …],已排序')
+    )
     body = models.TextField(_("内容"), blank=True)
     recipients = models.PositiveIntegerField(_("发送封数"), default=0)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
@@ -206,8 +235,7 @@ class OverdueDigest(models.Model):
 
 
 class UnitReportTransition(TransitionRecord):
-    report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE,
-                               related_name="transitions")
+    report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="transitions")
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("报告流转记录")
@@ -240,8 +268,9 @@ class UnitReportEntry(models.Model):
 
 class UnitReportFigure(models.Model):
     report = models.ForeignKey(UnitReport, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="figures")
-    target = models.ForeignKey(PlanTarget, verbose_name=_("目标"), on_delete=models.PROTECT,
-                               related_name="report_figures")
+    target = models.ForeignKey(
+        PlanTarget, verbose_name=_("目标"), on_delete=models.PROTECT, related_name="report_figures"
+    )
     value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -259,14 +288,16 @@ class UnitReportFigure(models.Model):
 
 
 class UnitReportAttachment(models.Model):
-    entry = models.ForeignKey(UnitReportEntry, verbose_name=_("报告条目"), on_delete=models.CASCADE,
-                              related_name="attachments")
+    entry = models.ForeignKey(
+        UnitReportEntry, verbose_name=_("报告条目"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = HistoricalRecords()

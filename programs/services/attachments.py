@@ -1,5 +1,6 @@
 """Attachments to a unit report's task entries: the allowed types and size, checking an upload's
 bytes against its extension, storing an upload on an entry, and removing one."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -39,8 +40,11 @@ def add_attachment(report: UnitReport, task_id: int, upload, user) -> UnitReport
     the caller holds the report's lock and has checked that it may be edited (save_report)."""
     entry, _created = UnitReportEntry.objects.get_or_create(report=report, task_id=task_id)
     attachment = UnitReportAttachment(
-        entry=entry, original_name=(upload.name or "附件")[-200:], content_type=sniff_attachment(upload),
-        size=upload.size, uploaded_by=user,
+        entry=entry,
+        original_name=(upload.name or "附件")[-200:],
+        content_type=sniff_attachment(upload),
+        size=upload.size,
+        uploaded_by=user,
     )
     attachment.file.save(uploads.stored_name(_KIND_OF[attachment.content_type]), upload, save=False)
     attachment._history_user = user

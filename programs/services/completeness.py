@@ -1,5 +1,6 @@
 """Completeness of filing: each unit × period cell (on time, late, returned, missing, not yet due)
 with the report's status, and the totals per period."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -50,10 +51,15 @@ def completeness_matrix(plan, periods, *, programme=None, population=None, today
             totals[period.pk][state] += 1
             if status == "accepted":
                 totals[period.pk]["accepted"] += 1
-            cells.append({
-                "period": period, "state": state, "state_label": FILING_LABELS[state], "status": status,
-                "status_label": status_labels.get(status, "") if status else "",
-                "report_id": getattr(unit, f"report_{period.pk}"),
-            })
+            cells.append(
+                {
+                    "period": period,
+                    "state": state,
+                    "state_label": FILING_LABELS[state],
+                    "status": status,
+                    "status_label": status_labels.get(status, "") if status else "",
+                    "report_id": getattr(unit, f"report_{period.pk}"),
+                }
+            )
         rows.append({"unit": unit, "cells": cells})
     return {"periods": periods, "rows": rows, "totals": [totals[p.pk] for p in periods], "today": today}

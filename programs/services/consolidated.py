@@ -1,5 +1,6 @@
 """The consolidated output of a period's unit reports: programme → task → units with narratives
 and figures, figure totals, and the same as an xlsx workbook."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -43,8 +44,10 @@ def consolidated_report(period: ReportingPeriod, reports, statuses: tuple | None
                 by_task.setdefault(top, []).append({"unit": report.unit, "entry": None, "figures": figs})
     groups = []
     current = None
-    for task in Task.objects.filter(plan=period.plan, level=Task.Level.TASK).select_related("programme").order_by(
-        "programme__order", "order"
+    for task in (
+        Task.objects.filter(plan=period.plan, level=Task.Level.TASK)
+        .select_related("programme")
+        .order_by("programme__order", "order")
     ):
         key = task.programme_id
         if current is None or current["key"] != key:
@@ -57,9 +60,9 @@ def consolidated_report(period: ReportingPeriod, reports, statuses: tuple | None
     report_ids = [r.pk for r in reports]
     sums = {
         row["target"]: row["total"]
-        for row in UnitReportFigure.objects.filter(report_id__in=report_ids).values("target").annotate(
-            total=Sum("value")
-        )
+        for row in UnitReportFigure.objects.filter(report_id__in=report_ids)
+        .values("target")
+        .annotate(total=Sum("value"))
     }
     targets = PlanTarget.objects.filter(plan=period.plan, reporting_units__isnull=False).distinct().order_by("id")
     figure_rows = []
@@ -67,7 +70,8 @@ def consolidated_report(period: ReportingPeriod, reports, statuses: tuple | None
         per_unit = [
             (fig.report.unit, fig.value)
             for fig in UnitReportFigure.objects.filter(report_id__in=report_ids, target=target)
-            .select_related("report__unit").order_by("report__unit__order")
+            .select_related("report__unit")
+            .order_by("report__unit__order")
         ]
         figure_rows.append({"target": target, "total": sums.get(target.pk), "per_unit": per_unit})
     return {"period": period, "reports": reports, "groups": groups, "figures": figure_rows}
@@ -106,11 +110,17 @@ def consolidated_xlsx(data: dict) -> bytes:
             for row in item["rows"]:
                 entry = row["entry"]
                 figs = ";".join(f"{f.target.name} {plain_number(f.value)}{f.target.unit}" for f in row["figures"])
-                append_row(ws2, [
-                    programme, str(item["task"]), row["unit"].name,
-                    entry.get_progress_display() if entry else "", entry.narrative if entry else "",
-                    figs,
-                ])
+                append_row(
+                    ws2,
+                    [
+                        programme,
+                        str(item["task"]),
+                        row["unit"].name,
+                        entry.get_progress_display() if entry else "",
+                        entry.narrative if entry else "",
+                        figs,
+                    ],
+                )
     for col, width in zip("ABCDEF", (20, 36, 18, 10, 80, 40), strict=False):
         ws2.column_dimensions[col].width = width
     for row in ws2.iter_rows(min_row=2):
@@ -121,13 +131,20 @@ def consolidated_xlsx(data: dict) -> bytes:
     for cell in ws3[1]:
         cell.font = bold
     for report in data["reports"]:
-        append_row(ws3, [
-            report.unit.name, report.get_status_display(),
-            (timezone.localtime(report.first_submitted_at).strftime("%Y-%m-%d %H:%M")
-             if report.first_submitted_at else ""),
-            "逾期" if report.is_late else "按时",
-            report.entered_by.display_name if report.entered_by else "",
-            "是" if report.entered_on_behalf else "",
-            report.last_edited_by.display_name if report.last_edited_by else "",
-        ])
+        append_row(
+            ws3,
+            [
+                report.unit.name,
+                report.get_status_display(),
+                (
+                    timezone.localtime(report.first_submitted_at).strftime("%Y-%m-%d %H:%M")
+                    if report.first_submitted_at
+                    else ""
+                ),
+                "逾期" if report.is_late else "按时",
+                report.entered_by.display_name if report.entered_by else "",
+                "是" if report.entered_on_behalf else "",
+                report.last_edited_by.display_name if report.last_edited_by else "",
+            ],
+        )
     return workbook_bytes(wb)  # user text is never a formula (common.spreadsheets)

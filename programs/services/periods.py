@@ -1,4 +1,5 @@
 """Reporting periods: the office opens a period and switches it open or closed."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,9 @@ from ..models import ReportingPeriod
 
 
 @transaction.atomic
-def open_period(plan, *, year: int, kind: str, half: int | None = None, opens_on, due_on, closes_on,
-                user=None, name: str = "") -> ReportingPeriod:
+def open_period(
+    plan, *, year: int, kind: str, half: int | None = None, opens_on, due_on, closes_on, user=None, name: str = ""
+) -> ReportingPeriod:
     """The office opens a period; every unit with assigned tasks is then expected to report."""
     if user is not None and not scope.scope_of(user).writes_all:
         raise PermissionDenied("只有领导小组办公室可以开启报送周期。")
@@ -25,8 +27,16 @@ def open_period(plan, *, year: int, kind: str, half: int | None = None, opens_on
     if ReportingPeriod.objects.filter(plan=plan, year=year, kind=kind, half=half).exists():
         raise ValidationError({"year": f"报送周期“{name}”已存在。"})
     return ReportingPeriod.objects.create(
-        plan=plan, year=year, kind=kind, half=half, name=name, opens_on=opens_on, due_on=due_on,
-        closes_on=closes_on, is_open=True, opened_by=user,
+        plan=plan,
+        year=year,
+        kind=kind,
+        half=half,
+        name=name,
+        opens_on=opens_on,
+        due_on=due_on,
+        closes_on=closes_on,
+        is_open=True,
+        opened_by=user,
     )
 
 

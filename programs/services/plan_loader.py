@@ -1,6 +1,7 @@
 """Loading a plan file (YAML) idempotently: the plan, regions, populations, programmes, units,
 tasks and measures with their assigned units, targets and baselines. Running it twice changes
 nothing; `plan_loaded` then lets other apps (indicators) add what they derive from the file."""
+
 from __future__ import annotations
 
 import re
@@ -133,7 +134,10 @@ def _load_populations(stats: LoadStats, items) -> dict[str, TargetPopulation]:
     populations = {}
     for item in items:
         populations[item["code"]] = _upsert(
-            stats, "population", TargetPopulation, {"code": item["code"]},
+            stats,
+            "population",
+            TargetPopulation,
+            {"code": item["code"]},
             {"name": item["name"], "order": item.get("order", 0)},
         )
     return populations
@@ -143,7 +147,10 @@ def _load_programmes(stats: LoadStats, plan: Plan, items) -> dict[str, Programme
     programmes = {}
     for order, item in enumerate(items, start=1):
         programmes[str(item["code"])] = _upsert(
-            stats, "programme", Programme, {"plan": plan, "code": str(item["code"])},
+            stats,
+            "programme",
+            Programme,
+            {"plan": plan, "code": str(item["code"])},
             {"name": item["name"], "order": item.get("order", order)},
         )
     return programmes
@@ -154,7 +161,10 @@ def _load_units(stats: LoadStats, items) -> dict[str, ResponsibleUnit]:
     for order, item in enumerate(items, start=1):
         region = Region.objects.get(code=str(item["region"])) if item.get("region") else None
         units[item["name"]] = _upsert(
-            stats, "unit", ResponsibleUnit, {"name": item["name"]},
+            stats,
+            "unit",
+            ResponsibleUnit,
+            {"name": item["name"]},
             {"kind": item["kind"], "is_member": bool(item.get("member", True)), "region": region, "order": order},
         )
     return units
@@ -197,7 +207,10 @@ class _TaskLoader:
         self.order_counter += 1
         level = Task.Level.MEASURE if parent is not None else Task.Level.TASK
         task = _upsert(
-            self.stats, "task", Task, {"plan": self.plan, "code": str(item["code"])},
+            self.stats,
+            "task",
+            Task,
+            {"plan": self.plan, "code": str(item["code"])},
             {
                 "programme": programme,
                 "parent": parent,
@@ -231,16 +244,27 @@ class _TaskLoader:
                     wanted.append((unit, via))
         existing = {a.unit_id: a for a in task.assignments.all()}
         for order, (unit, via) in enumerate(wanted, start=1):
-            _upsert(self.stats, "assignment", TaskAssignment, {"task": task, "unit": unit},
-                    {"order": order, "via_group": via})
+            _upsert(
+                self.stats,
+                "assignment",
+                TaskAssignment,
+                {"task": task, "unit": unit},
+                {"order": order, "via_group": via},
+            )
         stale = set(existing) - {u.pk for u, _ in wanted}
         if stale:
             TaskAssignment.objects.filter(task=task, unit_id__in=stale).delete()
             self.stats.count("assignment_removed", False)
 
 
-def _load_tasks(stats: LoadStats, plan: Plan, items, programmes: dict[str, Programme],
-                populations: dict[str, TargetPopulation], expand: Expand) -> dict[str, Task]:
+def _load_tasks(
+    stats: LoadStats,
+    plan: Plan,
+    items,
+    programmes: dict[str, Programme],
+    populations: dict[str, TargetPopulation],
+    expand: Expand,
+) -> dict[str, Task]:
     loader = _TaskLoader(stats, plan, populations, expand)
     for item in items:
         programme = programmes[str(item["programme"])] if item.get("programme") else None
@@ -248,11 +272,20 @@ def _load_tasks(stats: LoadStats, plan: Plan, items, programmes: dict[str, Progr
     return loader.tasks_by_code
 
 
-def _load_targets(stats: LoadStats, plan: Plan, items, tasks_by_code: dict[str, Task],
-                  populations: dict[str, TargetPopulation], expand: Expand) -> None:
+def _load_targets(
+    stats: LoadStats,
+    plan: Plan,
+    items,
+    tasks_by_code: dict[str, Task],
+    populations: dict[str, TargetPopulation],
+    expand: Expand,
+) -> None:
     for item in items:
         target = _upsert(
-            stats, "target", PlanTarget, {"plan": plan, "code": item["code"]},
+            stats,
+            "target",
+            PlanTarget,
+            {"plan": plan, "code": item["code"]},
             {
                 "task": tasks_by_code[str(item["task"])] if item.get("task") else None,
                 "population": populations[item["population"]] if item.get("population") else None,
@@ -278,7 +311,10 @@ def _load_baselines(stats: LoadStats, plan: Plan, items) -> None:
     for item in items:
         target = PlanTarget.objects.get(plan=plan, code=item["target"])
         _upsert(
-            stats, "baseline", PlanBaseline, {"target": target, "year": item["year"]},
+            stats,
+            "baseline",
+            PlanBaseline,
+            {"target": target, "year": item["year"]},
             {"value": Decimal(str(item["value"])), "quote": item.get("quote") or ""},
         )
 

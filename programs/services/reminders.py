@@ -1,4 +1,5 @@
 """Reminders for unit reports: liaisons before the due date, the office's overdue digest after it."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -33,9 +34,7 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
             continue
         filed = UnitReport.objects.filter(period=period, status__in=("submitted", "accepted")).values("unit_id")
         unfiled = ResponsibleUnit.objects.expected_to_report(period.plan).exclude(pk__in=filed).order_by("order")
-        returned = set(
-            UnitReport.objects.filter(period=period, status="returned").values_list("unit_id", flat=True)
-        )
+        returned = set(UnitReport.objects.filter(period=period, status="returned").values_list("unit_id", flat=True))
         if days_left >= 0:
             by_unit = emails_of_parties(unfiled)  # one query for every unit's liaisons (accounts.parties)
             for unit in unfiled:
@@ -54,9 +53,7 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
                     f"{period.name}:{unit.name} {what}(截止 {period.due_on:%Y-%m-%d},已逾期 {-days_left} 天)"
                 )
     link = f"{settings.SITE_URL.rstrip('/')}/plan/reports/"
-    sent_reminders = send_digests(
-        "【科普工作管理平台】工作报告报送提醒", reminders, footer=f"请登录平台填报:{link}"
-    )
+    sent_reminders = send_digests("【科普工作管理平台】工作报告报送提醒", reminders, footer=f"请登录平台填报:{link}")
     sent_overdue = 0
     items = sorted(overdue_items)
     last = OverdueDigest.objects.order_by("-id").first()
@@ -64,10 +61,16 @@ def send_report_reminders(today: _dt.date | None = None) -> dict:
     if changed:
         if overdue:
             sent_overdue = send_digests(
-                "【科普工作管理平台】工作报告逾期汇总", {email: overdue for email in office_recipients()},
+                "【科普工作管理平台】工作报告逾期汇总",
+                {email: overdue for email in office_recipients()},
                 footer=f"报送情况一览:{link}completeness/",
             )
-        OverdueDigest.objects.create(sent_on=today, items=[list(i) for i in items], body="\n".join(overdue),
-                                     recipients=sent_overdue)
-    return {"reminders": sent_reminders, "overdue": sent_overdue, "overdue_units": len(overdue),
-            "overdue_changed": changed}
+        OverdueDigest.objects.create(
+            sent_on=today, items=[list(i) for i in items], body="\n".join(overdue), recipients=sent_overdue
+        )
+    return {
+        "reminders": sent_reminders,
+        "overdue": sent_overdue,
+        "overdue_units": len(overdue),
+        "overdue_changed": changed,
+    }

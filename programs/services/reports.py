@@ -1,5 +1,6 @@
 """Member units' work reports: what a unit reports, checking figures, who may file and
 when, starting and saving a report, and its workflow transitions. Reads live in querysets.py."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -28,8 +29,12 @@ class ReportLocked(WorkflowError):
 # --- what a unit reports -------------------------------------------------------------------
 def report_tasks(unit, plan):
     """The tasks a unit reports on: every task whose 〔责任单位〕 line names it (measures inherit)."""
-    return Task.objects.filter(plan=plan, level=Task.Level.TASK, assignments__unit=unit).select_related(
-        "programme").order_by("order").distinct()
+    return (
+        Task.objects.filter(plan=plan, level=Task.Level.TASK, assignments__unit=unit)
+        .select_related("programme")
+        .order_by("order")
+        .distinct()
+    )
 
 
 def reportable_task_ids(unit, plan) -> set[int]:
@@ -99,9 +104,7 @@ def ensure_filing_window(period: ReportingPeriod, user, today: _dt.date | None =
     today = today or clock.today()
     state = period.window(today)
     if state == ReportingPeriod.NOT_YET:
-        raise ReportLocked(
-            f"报送周期“{period.name}”将于 {period.opens_on:%Y-%m-%d} 开始填报,目前还不能{doing}。"
-        )
+        raise ReportLocked(f"报送周期“{period.name}”将于 {period.opens_on:%Y-%m-%d} 开始填报,目前还不能{doing}。")
     if state == ReportingPeriod.CLOSED:
         when = f"已于 {period.closes_on:%Y-%m-%d} 关闭" if period.is_open else "已关闭"
         raise ReportLocked(f"报送周期“{period.name}”{when},不能再{doing};如需补报请联系领导小组办公室。")
@@ -128,8 +131,7 @@ def start_report(unit, period, user, source_note: str = "", today: _dt.date | No
     ensure_filing_window(period, user, today)
     if not report_tasks(unit, period.plan).exists():
         raise ValidationError(f"{unit.name}在本规划中没有承担任务,无需报送。")
-    report = UnitReport(unit=unit, period=period, entered_by=user, last_edited_by=user,
-                        source_note=source_note[:200])
+    report = UnitReport(unit=unit, period=period, entered_by=user, last_edited_by=user, source_note=source_note[:200])
     report._history_user = user
     try:
         with transaction.atomic():
@@ -142,11 +144,20 @@ def start_report(unit, period, user, source_note: str = "", today: _dt.date | No
         entry.save()
     return report, True
 
+
 @transaction.atomic
-def save_report(report: UnitReport, user, *, entries: dict | None = None, figures: dict | None = None,
-                summary: str | None = None, source_note: str | None = None,
-                expected_version: int | None = None, uploads: list | None = None,
-                today: _dt.date | None = None) -> UnitReport:
+def save_report(
+    report: UnitReport,
+    user,
+    *,
+    entries: dict | None = None,
+    figures: dict | None = None,
+    summary: str | None = None,
+    source_note: str | None = None,
+    expected_version: int | None = None,
+    uploads: list | None = None,
+    today: _dt.date | None = None,
+) -> UnitReport:
     """Write the report's content. `entries` maps task id → {"progress", "narrative"}; `figures`
     maps target id → raw value (blank removes the figure). All-or-nothing: any bad value raises
     ValidationError (a dict of field → Chinese message) and nothing is saved. Records the user as
@@ -191,7 +202,7 @@ def _clean_entries(entries: dict | None, allowed_tasks: set[int], errors: dict) 
         if task_id not in allowed_tasks:
             errors.setdefault(f"entry_{task_id}", []).append("该任务不属于本单位承担的任务,不能填报。")
             continue
-        progress = (data.get("progress") or UnitReportEntry.Progress.NOT_STARTED)
+        progress = data.get("progress") or UnitReportEntry.Progress.NOT_STARTED
         if progress not in progress_values:
             errors.setdefault(f"progress_{task_id}", []).append("进展只能是“未开始”“推进中”或“已完成”。")
             continue
@@ -259,8 +270,14 @@ def _write_figures(report: UnitReport, clean_figures: dict[int, Decimal | None],
 
 
 # --- workflow ------------------------------------------------------------------------------
-def transition_report(report: UnitReport, action: str, user, reason: str = "",
-                      expected_version: int | None = None, today: _dt.date | None = None) -> UnitReport:
+def transition_report(
+    report: UnitReport,
+    action: str,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    today: _dt.date | None = None,
+) -> UnitReport:
     """submit / accept / return through common.workflow (optimistic lock, log, signal). A liaison
     submits only inside the filing window (ensure_filing_window); the office reviews at any time."""
     with transaction.atomic():

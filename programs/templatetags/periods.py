@@ -1,4 +1,5 @@
 """{% load periods %}: ``{{ value.period|period_label }}`` — 2026-H1 → 2026年上半年 (programs.periods)."""
+
 from django import template
 
 from programs.periods import period_label as _period_label

@@ -1,6 +1,7 @@
 """Every page's tab title names the page (「活动填报 · 科普工作管理平台」): for each role, the pages of its
 navigation and the others it works on have distinct titles, none of them the bare site name — in Chinese and in
 English."""
+
 from __future__ import annotations
 
 import html
@@ -13,13 +14,21 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 SITE = {"zh-hans": "科普工作管理平台", "en": "Kepu Portal"}
-ROLES = ["office_user", "leader_user", "wujin_user", "hutang_clerk", "society_contact", "base_contact",
-         "liaison_user"]
+ROLES = ["office_user", "leader_user", "wujin_user", "hutang_clerk", "society_contact", "base_contact", "liaison_user"]
 COMMON = ["home", "password_change", "password_change_done", "accounts:tokens"]
 EXTRA = {  # pages beyond the navigation that the role opens in its daily work
-    "office_user": ["events:create", "events:import", "events:campaign-list", "bases:create", "bases:expiring",
-                    "programs:period-create", "programs:organisation-create", "programs:town-create",
-                    "indicators:print", "indicators:observation-create"],
+    "office_user": [
+        "events:create",
+        "events:import",
+        "events:campaign-list",
+        "bases:create",
+        "bases:expiring",
+        "programs:period-create",
+        "programs:organisation-create",
+        "programs:town-create",
+        "indicators:print",
+        "indicators:observation-create",
+    ],
     "leader_user": ["events:campaign-list", "indicators:print"],
     "wujin_user": ["events:create", "events:import", "events:campaign-list", "bases:create", "bases:expiring"],
     "hutang_clerk": ["events:create", "events:import", "events:campaign-list"],
@@ -39,9 +48,11 @@ def _plan_pages():
     from programs.models import ResponsibleUnit, TargetPopulation, Task
 
     task = Task.objects.filter(parent__isnull=False).order_by("id").first()
-    return [reverse("programs:task-detail", args=[task.code]),
-            reverse("programs:unit-detail", args=[ResponsibleUnit.objects.order_by("order").first().pk]),
-            reverse("programs:population-detail", args=[TargetPopulation.objects.first().code])]
+    return [
+        reverse("programs:task-detail", args=[task.code]),
+        reverse("programs:unit-detail", args=[ResponsibleUnit.objects.order_by("order").first().pk]),
+        reverse("programs:population-detail", args=[TargetPopulation.objects.first().code]),
+    ]
 
 
 def pages_of(client, user) -> list[str]:
@@ -55,8 +66,15 @@ def pages_of(client, user) -> list[str]:
 
 
 def user_key(user) -> str:
-    return {"office1": "office_user", "leader1": "leader_user", "wujin1": "wujin_user", "hutang1": "hutang_clerk",
-            "society1": "society_contact", "base1": "base_contact", "jyj1": "liaison_user"}[user.username]
+    return {
+        "office1": "office_user",
+        "leader1": "leader_user",
+        "wujin1": "wujin_user",
+        "hutang1": "hutang_clerk",
+        "society1": "society_contact",
+        "base1": "base_contact",
+        "jyj1": "liaison_user",
+    }[user.username]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -72,8 +90,11 @@ def test_every_page_a_role_opens_has_its_own_title(request, client_for, persona,
         titles[url] = title_of(response.content.decode())
     bare = [url for url, title in titles.items() if title.strip(" ·") == SITE[language]]
     assert bare == [], f"titles that are only the site name: {bare}"
-    unnamed = [url for url, title in titles.items() if not title.endswith(" · " + SITE[language])
-               and url not in (reverse("events:create"),)]  # events/activity_form.html: its own, unsuffixed
+    unnamed = [
+        url
+        for url, title in titles.items()
+        if not title.endswith(" · " + SITE[language]) and url not in (reverse("events:create"),)
+    ]  # events/activity_form.html: its own, unsuffixed
     assert unnamed == [], {url: titles[url] for url in unnamed}
     seen: dict[str, str] = {}
     for url, title in titles.items():
@@ -84,5 +105,6 @@ def test_every_page_a_role_opens_has_its_own_title(request, client_for, persona,
 def test_the_login_and_error_pages_have_titles(client, client_for, wujin_user):
     assert title_of(client.get(reverse("login")).content.decode()) == "登录 · 科普工作管理平台"
     assert title_of(client_for(wujin_user).get("/no-such-page/").content.decode()) == "页面不存在 · 科普工作管理平台"
-    assert title_of(client_for(wujin_user).get(reverse("common:audit")).content.decode()) == \
-        "无权访问 · 科普工作管理平台"
+    assert (
+        title_of(client_for(wujin_user).get(reverse("common:audit")).content.decode()) == "无权访问 · 科普工作管理平台"
+    )

@@ -1,4 +1,5 @@
 """Small builders for the bases tests."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """/api/v1/bases/: filters, pagination, nested certifications and reports, district writes."""
+
 import datetime as dt
 
 from bases.models import Base, BaseAnnualReport
@@ -7,8 +8,9 @@ from common import clock
 D = dt.date
 
 
-def test_api_lists_bases_with_level_and_filters_by_region_level_and_status(api_for, office_user, wujin, tianning,
-                                                                          make_base, certify):
+def test_api_lists_bases_with_level_and_filters_by_region_level_and_status(
+    api_for, office_user, wujin, tianning, make_base, certify
+):
     a = make_base(wujin, "甲")
     certify(a, "provincial", clock.today() - dt.timedelta(days=30))
     b = make_base(tianning, "乙")
@@ -40,16 +42,17 @@ def test_api_detail_includes_certifications_and_annual_reports(api_for, wujin_us
 
 def test_district_creates_a_base_and_files_a_report_through_the_api(api_for, wujin_user):
     api = api_for(wujin_user)
-    response = api.post("/api/v1/bases/", {"name": "接口馆", "region": "320412", "category": "nature",
-                                           "themes": ["ecology"]}, format="json")
+    response = api.post(
+        "/api/v1/bases/",
+        {"name": "接口馆", "region": "320412", "category": "nature", "themes": ["ecology"]},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     base = Base.objects.get(name="接口馆")
     assert base.history.first().history_user == wujin_user
-    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "visitors": 10},
-                        format="json")
+    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "visitors": 10}, format="json")
     assert response.status_code == 201
-    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2025, "visitors": -1},
-                        format="json")
+    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2025, "visitors": -1}, format="json")
     assert response.status_code == 400 and "visitors" in response.json()
 
 
@@ -57,19 +60,23 @@ def test_certifications_are_read_only_in_the_api(api_for, office_user, wujin, ma
     cert = certify(make_base(wujin), "municipal", D(2022, 1, 1))
     api = api_for(office_user)
     assert api.get("/api/v1/base-certifications/?level=municipal").json()["count"] == 1
-    assert api.patch(f"/api/v1/base-certifications/{cert.pk}/", {"level": "national"},
-                     format="json").status_code == 405
+    assert api.patch(f"/api/v1/base-certifications/{cert.pk}/", {"level": "national"}, format="json").status_code == 405
 
 
 def test_api_refuses_an_annual_report_with_more_open_days_than_a_year_or_free_days_beyond_open_days(
-        api_for, wujin_user, wujin, make_base):
+    api_for, wujin_user, wujin, make_base
+):
     base = make_base(wujin)
     api = api_for(wujin_user)
-    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "open_days": 400},
-                        format="json")
+    response = api.post(
+        "/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "open_days": 400}, format="json"
+    )
     assert response.status_code == 400 and response.json()["open_days"] == ["开放天数不能超过 366 天。"]
-    response = api.post("/api/v1/base-annual-reports/", {"base": base.pk, "year": 2024, "open_days": 100,
-                                                         "free_open_days": 200}, format="json")
+    response = api.post(
+        "/api/v1/base-annual-reports/",
+        {"base": base.pk, "year": 2024, "open_days": 100, "free_open_days": 200},
+        format="json",
+    )
     assert response.status_code == 400 and response.json()["free_open_days"] == ["免费开放天数不能超过开放天数。"]
     assert not base.annual_reports.exists()
     # a PATCH is checked against the stored values
@@ -88,8 +95,9 @@ def test_nobody_deletes_a_base_through_the_api(api_for, office_user, wujin_user,
     assert Base.objects.filter(pk=base.pk).exists() and base.certifications.count() == 1
 
 
-def test_api_list_includes_level_certifications_and_reports_at_a_flat_query_count(api_for, office_user, wujin,
-                                                                                  make_base, certify):
+def test_api_list_includes_level_certifications_and_reports_at_a_flat_query_count(
+    api_for, office_user, wujin, make_base, certify
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

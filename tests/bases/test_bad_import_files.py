@@ -1,4 +1,5 @@
 """Every bad file gets a clear Chinese message and writes zero rows."""
+
 import datetime as dt
 import io
 import zipfile
@@ -12,8 +13,13 @@ from .conftest import upload, xlsx_bytes
 
 
 def _counts():
-    return (Base.objects.count(), Certification.objects.count(), BaseAnnualReport.objects.count(),
-            Base.history.count(), Certification.history.count())
+    return (
+        Base.objects.count(),
+        Certification.objects.count(),
+        BaseAnnualReport.objects.count(),
+        Base.history.count(),
+        Certification.history.count(),
+    )
 
 
 def _post(client, kind, name, data):
@@ -46,8 +52,10 @@ def test_missing_required_headers_are_named(c):
 
 
 def test_bad_dates_name_row_and_column(c, base):
-    data = xlsx_bytes(["基地编号", "级别", "认定日期"], [[base.pk, "市级", "2024-05-27"], [base.pk, "市级", "2024年13月1日"],
-                                                  [base.pk, "市级", "下个月"]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期"],
+        [[base.pk, "市级", "2024-05-27"], [base.pk, "市级", "2024年13月1日"], [base.pk, "市级", "下个月"]],
+    )
     problems, _ = _post(c, "certifications", "x.xlsx", data)
     assert problems == [
         (3, "认定日期", "日期“2024年13月1日”格式不正确,请写成 2024-05-01。"),
@@ -56,7 +64,9 @@ def test_bad_dates_name_row_and_column(c, base):
 
 
 def test_dates_as_text_are_read_and_an_impossible_one_is_named(c, base):
-    data = xlsx_bytes(["基地编号", "级别", "认定日期"], [[base.pk, "市级", "2023/9/16"], [base.pk, "省级", "2023/9/31"]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期"], [[base.pk, "市级", "2023/9/16"], [base.pk, "省级", "2023/9/31"]]
+    )
     problems, _ = _post(c, "certifications", "x.xlsx", data)
     assert problems == [(3, "认定日期", "日期“2023/9/31”格式不正确,请写成 2024-05-01。")]
 
@@ -74,8 +84,10 @@ def test_negative_visitor_counts_are_refused(c, base):
 
 def test_duplicate_certificate_numbers_inside_the_file_are_refused(c, base, wujin, make_base):
     other = make_base(wujin)
-    data = xlsx_bytes(["基地编号", "级别", "认定日期", "证书编号"],
-                      [[base.pk, "市级", "2024-05-27", "CZ-7"], [other.pk, "市级", "2024-05-27", "CZ-7"]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期", "证书编号"],
+        [[base.pk, "市级", "2024-05-27", "CZ-7"], [other.pk, "市级", "2024-05-27", "CZ-7"]],
+    )
     problems, _ = _post(c, "certifications", "x.xlsx", data)
     assert problems == [(3, "证书编号", "“CZ-7”与文件中第 2 行重复。")]
 
@@ -159,7 +171,9 @@ def test_every_bad_row_is_listed_not_just_the_first(c):
 
 
 def test_the_same_base_twice_in_one_file_is_refused_in_the_preview(c, wujin):
-    problems, _ = _post(c, "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域"], [["同名馆", "武进区"], ["同名馆", "320412"]]))
+    problems, _ = _post(
+        c, "bases", "x.xlsx", xlsx_bytes(["基地名称", "所属区域"], [["同名馆", "武进区"], ["同名馆", "320412"]])
+    )
     assert problems == [(3, "基地名称", "“武进区 / 同名馆”与文件中第 2 行重复。")]
 
 
@@ -169,15 +183,16 @@ def test_two_reports_for_the_same_base_and_year_are_refused(c, base):
     assert problems == [(3, "年度", "“已有馆 / 2024”与文件中第 2 行重复。")]
 
 
-def test_a_certification_row_with_a_revocation_reason_but_no_date_is_refused(client_for, office_user, wujin,
-                                                                              make_base):
+def test_a_certification_row_with_a_revocation_reason_but_no_date_is_refused(client_for, office_user, wujin, make_base):
     base = make_base(wujin)
-    data = xlsx_bytes(["基地编号", "级别", "认定日期", "撤销日期", "撤销原因"],
-                      [[base.pk, "市级", "2022-01-01", None, "停止开放"]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期", "撤销日期", "撤销原因"], [[base.pk, "市级", "2022-01-01", None, "停止开放"]]
+    )
     response = client_for(office_user).post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
     assert response.status_code == 400
     assert [(p.row, p.column, p.message) for p in response.context["problems"]] == [
-        (2, "撤销日期", "填写了撤销原因时必须填写撤销日期。")]
+        (2, "撤销日期", "填写了撤销原因时必须填写撤销日期。")
+    ]
     assert not Certification.objects.filter(base=base).exists()
 
 
@@ -187,16 +202,20 @@ def test_two_rows_updating_the_same_record_are_refused(client_for, office_user, 
     response = client_for(office_user).post("/bases/import/bases/", {"file": upload("b.xlsx", data)})
     assert response.status_code == 400
     assert [(p.row, p.column, p.message) for p in response.context["problems"]] == [
-        (3, "编号", f"“{base.pk}”与文件中第 2 行重复。")]
+        (3, "编号", f"“{base.pk}”与文件中第 2 行重复。")
+    ]
     base.refresh_from_db()
     assert base.name == "原名馆"
 
 
 def test_a_count_of_1e400_or_nan_names_the_row_and_column(c, base):
     # as text, and as number cells Excel cannot hold (openpyxl reads <v>1e400</v> as infinity)
-    rows = [[base.pk, 2020 + i, visitors, 1] for i, visitors in enumerate(["1e400", "nan", "-inf", 900000001, 900000002])]
-    data = xlsx_with_raw_numbers(xlsx_bytes(["基地编号", "年度", "参观人次", "志愿者"], rows),
-                                 {900000001: "1e400", 900000002: "-1e400"})
+    rows = [
+        [base.pk, 2020 + i, visitors, 1] for i, visitors in enumerate(["1e400", "nan", "-inf", 900000001, 900000002])
+    ]
+    data = xlsx_with_raw_numbers(
+        xlsx_bytes(["基地编号", "年度", "参观人次", "志愿者"], rows), {900000001: "1e400", 900000002: "-1e400"}
+    )
     problems, _ = _post(c, "reports", "x.xlsx", data)
     assert problems == [
         (2, "参观人次", "“1e400”不是有效的整数。"),
@@ -208,24 +227,33 @@ def test_a_count_of_1e400_or_nan_names_the_row_and_column(c, base):
 
 
 def test_an_id_of_1e400_names_the_row_and_column(c, wujin, base):
-    data = xlsx_with_raw_numbers(xlsx_bytes(["编号", "基地名称", "所属区域"],
-                                            [["1e400", "甲馆", "武进区"], [900000001, "乙馆", "武进区"],
-                                             ["nan", "丙馆", "武进区"]]), {900000001: "1e400"})
+    data = xlsx_with_raw_numbers(
+        xlsx_bytes(
+            ["编号", "基地名称", "所属区域"],
+            [["1e400", "甲馆", "武进区"], [900000001, "乙馆", "武进区"], ["nan", "丙馆", "武进区"]],
+        ),
+        {900000001: "1e400"},
+    )
     problems, _ = _post(c, "bases", "x.xlsx", data)
     advice = "不是有效的编号:请保留导出文件中的编号,新记录留空。"
-    assert problems == [(2, "编号", "编号“1e400”" + advice), (3, "编号", "编号“inf”" + advice),
-                        (4, "编号", "编号“nan”" + advice)]
+    assert problems == [
+        (2, "编号", "编号“1e400”" + advice),
+        (3, "编号", "编号“inf”" + advice),
+        (4, "编号", "编号“nan”" + advice),
+    ]
 
 
 def test_a_decimal_or_a_negative_count_names_the_row_and_column(c, base):
-    data = xlsx_bytes(["基地编号", "年度", "参观人次", "志愿者"], [[base.pk, 2023, 12.5, 1], [base.pk, 2024, "-3", "7.0"]])
+    data = xlsx_bytes(
+        ["基地编号", "年度", "参观人次", "志愿者"], [[base.pk, 2023, 12.5, 1], [base.pk, 2024, "-3", "7.0"]]
+    )
     problems, _ = _post(c, "reports", "x.xlsx", data)
     assert problems == [(2, "参观人次", "必须是整数(填写的是 12.5)。"), (3, "参观人次", "不能为负数(填写的是 -3)。")]
 
 
 def test_a_formula_without_a_computed_value_is_named_not_called_empty(c, base):
     # openpyxl writes a formula without its result, as files written by programs (not Excel) may carry it
-    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [["=\"甲\"&\"馆\"", "武进区", "路1号"], ["乙馆", "武进区", "=A2"]])
+    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [['="甲"&"馆"', "武进区", "路1号"], ["乙馆", "武进区", "=A2"]])
     problems, _ = _post(c, "bases", "x.xlsx", data)
     advice = "是公式,没有计算结果;请在 Excel 中打开并保存,或粘贴为数值后再上传。"
     assert problems == [(2, "基地名称", "单元格 A2 " + advice), (3, "地址", "单元格 C3 " + advice)]
@@ -233,7 +261,7 @@ def test_a_formula_without_a_computed_value_is_named_not_called_empty(c, base):
 
 def test_a_formula_with_its_result_stored_imports_its_result(c, wujin):
     # what Excel saves: the formula and its result; a formula filled down below the data is a blank row
-    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [["丙馆", "武进区", "=\"路\"&\"1号\""], [None, None, "=A3"]])
+    data = xlsx_bytes(["基地名称", "所属区域", "地址"], [["丙馆", "武进区", '="路"&"1号"'], [None, None, "=A3"]])
     response = c.post("/bases/import/bases/", {"file": upload("x.xlsx", xlsx_with_results(data, {"C2": "路1号"}))})
     assert response.status_code == 200 and "token" in response.context, response.context.get("problems")
     assert response.context["preview_rows"][0][:3] == ["丙馆", "武进区", "路1号"]

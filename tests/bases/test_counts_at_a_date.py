@@ -1,4 +1,5 @@
 """Counts of bases by level and region at a date, from certification dates (expiry, revocation)."""
+
 import datetime as dt
 
 import pytest
@@ -51,8 +52,12 @@ def test_counts_for_a_region_include_its_subtree_and_exclude_other_regions(wujin
     certify(make_base(town), "provincial", D(2022, 1, 1))
     certify(make_base(tianning), "national", D(2022, 1, 1))
     on = D(2023, 1, 1)
-    assert Base.objects.counts_by_level(on, region=wujin) == {"national": 0, "provincial": 1, "municipal": 1,
-                                                               "total": 2}
+    assert Base.objects.counts_by_level(on, region=wujin) == {
+        "national": 0,
+        "provincial": 1,
+        "municipal": 1,
+        "total": 2,
+    }
     assert Base.objects.counts_by_level(on, region=tianning)["national"] == 1
     assert Base.objects.counts_by_level(on)["total"] == 3
     by_region = Base.objects.counts_by_region(on)
@@ -97,13 +102,14 @@ def test_a_revoked_certification_needs_its_revocation_date_in_the_model_and_the_
         Certification.objects.filter(pk=cert.pk).update(status="revoked", revoke_reason="停止开放")
     # so a revoked certification always stops counting from a date
     assert Base.objects.counts_by_level(D(2024, 1, 1))["provincial"] == 1
-    Certification.objects.filter(pk=cert.pk).update(status="revoked", revoke_reason="停止开放", revoked_on=D(2023, 5, 1))
+    Certification.objects.filter(pk=cert.pk).update(
+        status="revoked", revoke_reason="停止开放", revoked_on=D(2023, 5, 1)
+    )
     assert Base.objects.counts_by_level(D(2024, 1, 1))["provincial"] == 0
     assert Certification.objects.valid_on(D(2024, 1, 1)).count() == 0
 
 
-def test_certified_since_counts_each_newly_certified_base_once_however_often_it_was_promoted(wujin, make_base,
-                                                                                           certify):
+def test_certified_since_counts_each_newly_certified_base_once_however_often_it_was_promoted(wujin, make_base, certify):
     climber = make_base(wujin)
     certify(climber, "municipal", D(2021, 3, 1))
     certify(climber, "provincial", D(2023, 3, 1))

@@ -1,4 +1,5 @@
 """The beat task name reaches a real Celery worker, which expires a lapsed certification in PostgreSQL."""
+
 import datetime as dt
 import time
 

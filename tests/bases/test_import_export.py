@@ -1,4 +1,5 @@
 """Excel/CSV in and out: template, preview → confirm, all-or-nothing, re-import updates, district isolation."""
+
 import datetime as dt
 import io
 
@@ -40,7 +41,9 @@ def test_template_downloads_have_the_chinese_headers(client_for, wujin_user):
 
 def test_upload_shows_a_preview_and_writes_only_after_confirm(client_for, wujin_user, wujin):
     c = client_for(wujin_user)
-    data = xlsx_bytes(["基地名称", "所属区域", "类别", "主题"], [["湖塘科技馆", "武进区", "科技场馆类(综合)", "气象、应急"]])
+    data = xlsx_bytes(
+        ["基地名称", "所属区域", "类别", "主题"], [["湖塘科技馆", "武进区", "科技场馆类(综合)", "气象、应急"]]
+    )
     first = c.post("/bases/import/bases/", {"file": upload("bases.xlsx", data)})
     assert first.status_code == 200 and first.context["outcome"].new == 1
     assert "湖塘科技馆" in first.content.decode()
@@ -55,8 +58,9 @@ def test_upload_shows_a_preview_and_writes_only_after_confirm(client_for, wujin_
     assert c.post("/bases/import/bases/", {"token": first.context["token"]}).status_code == 400
 
 
-def test_reimporting_an_exported_file_updates_rather_than_duplicates(client_for, office_user, wujin, make_base,
-                                                                      certify):
+def test_reimporting_an_exported_file_updates_rather_than_duplicates(
+    client_for, office_user, wujin, make_base, certify
+):
     base = make_base(wujin, "导出馆", address="旧地址")
     certify(base, "municipal", D(2022, 5, 20), certificate_no="CZKP-2022-0001")
     BaseAnnualReport.objects.create(base=base, year=2023, visitors=100)
@@ -106,16 +110,24 @@ def _district_sheet(title_rows, header, rows) -> bytes:
 
 
 def test_a_district_sheet_with_a_merged_title_row_above_the_header_imports(client_for, wujin_user, wujin):
-    data = _district_sheet(["武进区科普教育基地汇总表"], ["基地名称", "所属区域", "开放方式"],
-                           [["淹城遗址科普馆", "武进区", "免费开放"], ["", "武进区", "免费开放"]])
+    data = _district_sheet(
+        ["武进区科普教育基地汇总表"],
+        ["基地名称", "所属区域", "开放方式"],
+        [["淹城遗址科普馆", "武进区", "免费开放"], ["", "武进区", "免费开放"]],
+    )
     first, _second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
     assert [(row, column) for row, column, _m in _problems(first)] == [(4, "基地名称")]  # the sheet's row numbers
-    data = _district_sheet(["武进区科普教育基地汇总表", "填报单位:武进区科协    2024年5月"],
-                           ["基地名称", "所属区域", "开放方式"], [["淹城遗址科普馆", "武进区", "免费开放"]])
+    data = _district_sheet(
+        ["武进区科普教育基地汇总表", "填报单位:武进区科协    2024年5月"],
+        ["基地名称", "所属区域", "开放方式"],
+        [["淹城遗址科普馆", "武进区", "免费开放"]],
+    )
     first, second = _import(client_for(wujin_user), "bases", "武进区汇总.xlsx", data)
     assert second.status_code == 302, _problems(first)
     assert Base.objects.get(name="淹城遗址科普馆").opening_policy == "free"
-    csv_data = "武进区科普教育基地汇总表,,\n基地名称,所属区域,开放方式\n西太湖科普馆,武进区,免费开放\n".encode("utf-8-sig")
+    csv_data = "武进区科普教育基地汇总表,,\n基地名称,所属区域,开放方式\n西太湖科普馆,武进区,免费开放\n".encode(
+        "utf-8-sig"
+    )
     first, second = _import(client_for(wujin_user), "bases", "汇总.csv", csv_data)
     assert second.status_code == 302, _problems(first)
 
@@ -124,15 +136,23 @@ def test_a_sheet_without_a_known_column_in_its_first_rows_is_told_the_header_was
     data = _district_sheet(["武进区科普教育基地汇总表"], ["名称", "区域"], [["淹城遗址科普馆", "武进区"]])
     first, _second = _import(client_for(wujin_user), "bases", "x.xlsx", data)
     assert first.status_code == 400
-    assert _problems(first) == [(None, "", "没有找到表头行:文件前 6 行中没有模板的列名({})。请使用下载的模板填写。".format("、".join(BASE_HEADERS)))]
+    assert _problems(first) == [
+        (
+            None,
+            "",
+            "没有找到表头行:文件前 6 行中没有模板的列名({})。请使用下载的模板填写。".format("、".join(BASE_HEADERS)),
+        )
+    ]
 
 
 def test_every_downloaded_template_filled_in_imports(client_for, office_user, wujin, make_base):
     c = client_for(office_user)
     base = make_base(wujin, "模板馆")
-    rows = {"bases": {"基地名称": "模板新馆", "所属区域": "武进区", "类别": "公共场所类", "开放方式": "免费开放"},
-            "certifications": {"基地编号": base.pk, "级别": "市级", "认定日期": "2024-05-27"},
-            "reports": {"基地编号": base.pk, "年度": 2024, "参观人次": 1200}}
+    rows = {
+        "bases": {"基地名称": "模板新馆", "所属区域": "武进区", "类别": "公共场所类", "开放方式": "免费开放"},
+        "certifications": {"基地编号": base.pk, "级别": "市级", "认定日期": "2024-05-27"},
+        "reports": {"基地编号": base.pk, "年度": 2024, "参观人次": 1200},
+    }
     for kind, values in rows.items():
         template = c.get(f"/bases/template/{kind}/?format=xlsx")
         wb = openpyxl.load_workbook(io.BytesIO(template.content))
@@ -156,39 +176,55 @@ def test_csv_import_works_with_gbk_encoding(client_for, wujin_user, wujin):
 CSV_TEXT = "基地名称{d}所属区域{d}开放方式\r\n{name}{d}武进区{d}免费开放\r\n"
 
 
-@pytest.mark.parametrize("encoding, bom, delimiter", [
-    ("utf-16-le", b"\xff\xfe", "\t"),  # Excel's "Unicode 文本" save
-    ("utf-16-le", b"\xff\xfe", ","),
-    ("utf-16-be", b"\xfe\xff", "\t"),
-    ("utf-8", b"\xef\xbb\xbf", ","),  # Excel's "CSV UTF-8"
-    ("utf-8", b"", "\t"),
-    ("gbk", b"", ","),  # Excel's plain "CSV" on a Chinese Windows
-], ids=["utf16le-tab", "utf16le-comma", "utf16be-tab", "utf8-bom", "utf8-tab", "gbk"])
+@pytest.mark.parametrize(
+    "encoding, bom, delimiter",
+    [
+        ("utf-16-le", b"\xff\xfe", "\t"),  # Excel's "Unicode 文本" save
+        ("utf-16-le", b"\xff\xfe", ","),
+        ("utf-16-be", b"\xfe\xff", "\t"),
+        ("utf-8", b"\xef\xbb\xbf", ","),  # Excel's "CSV UTF-8"
+        ("utf-8", b"", "\t"),
+        ("gbk", b"", ","),  # Excel's plain "CSV" on a Chinese Windows
+    ],
+    ids=["utf16le-tab", "utf16le-comma", "utf16be-tab", "utf8-bom", "utf8-tab", "gbk"],
+)
 @pytest.mark.parametrize("extension", [".csv", ".txt"])
-def test_csv_import_takes_utf16_utf8_and_gbk_with_commas_or_tabs(client_for, wujin_user, wujin, encoding, bom,
-                                                                  delimiter, extension):
+def test_csv_import_takes_utf16_utf8_and_gbk_with_commas_or_tabs(
+    client_for, wujin_user, wujin, encoding, bom, delimiter, extension
+):
     data = bom + CSV_TEXT.format(d=delimiter, name="西太湖“科普”馆").encode(encoding)
     first, second = _import(client_for(wujin_user), "bases", "基地" + extension, data)
     assert second is not None and second.status_code == 302, _problems(first)
     assert Base.objects.get(name="西太湖“科普”馆").opening_policy == "free"
 
 
-@pytest.mark.parametrize("data, message", [
-    ("Price €5,Région\n".encode("cp1252"),
-     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
-    (CSV_TEXT.format(d="\t", name="馆").encode("utf-16-le"),  # UTF-16 without its BOM
-     "文件“基地.csv”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。"
-     "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
-    (b"\xff\xfe" + "基地名称".encode("utf-16-le") + b"\x00",  # odd length: cut short
-     "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。"),
-], ids=["cp1252", "utf16-without-bom", "utf16-cut-short"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            "Price €5,Région\n".encode("cp1252"),
+            "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。",
+        ),
+        (
+            CSV_TEXT.format(d="\t", name="馆").encode("utf-16-le"),  # UTF-16 without its BOM
+            "文件“基地.csv”不是文本格式的 CSV(含有二进制内容),可能是其他格式改了扩展名。"
+            "请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。",
+        ),
+        (
+            b"\xff\xfe" + "基地名称".encode("utf-16-le") + b"\x00",  # odd length: cut short
+            "无法识别文件“基地.csv”的编码。请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或“Unicode 文本”后再上传。",
+        ),
+    ],
+    ids=["cp1252", "utf16-without-bom", "utf16-cut-short"],
+)
 def test_a_csv_of_an_unknown_encoding_is_named(client_for, wujin_user, data, message):
     first, _second = _import(client_for(wujin_user), "bases", "基地.csv", data)
     assert first.status_code == 400 and _problems(first) == [(None, "", message)]
 
 
-def test_district_import_cannot_touch_another_region_and_names_the_row(client_for, tianning_user, wujin, tianning,
-                                                                       make_base):
+def test_district_import_cannot_touch_another_region_and_names_the_row(
+    client_for, tianning_user, wujin, tianning, make_base
+):
     wujin_base = make_base(wujin, "武进馆")
     c = client_for(tianning_user)
     data = xlsx_bytes(["基地名称", "所属区域"], [["天宁新馆", "天宁区"], ["越界馆", "武进区"]])
@@ -217,12 +253,15 @@ def test_import_is_all_or_nothing_when_the_last_row_is_bad(client_for, office_us
     assert Base.objects.count() == 0
 
 
-def test_confirm_rolls_back_everything_if_the_data_changed_since_the_preview(client_for, office_user, wujin,
-                                                                             make_base, certify):
+def test_confirm_rolls_back_everything_if_the_data_changed_since_the_preview(
+    client_for, office_user, wujin, make_base, certify
+):
     c = client_for(office_user)
     base = make_base(wujin)
-    data = xlsx_bytes(["基地编号", "级别", "认定日期", "证书编号"],
-                      [[base.pk, "市级", "2024-05-27", "CZ-1"], [base.pk, "省级", "2024-12-18", "CZ-2"]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期", "证书编号"],
+        [[base.pk, "市级", "2024-05-27", "CZ-1"], [base.pk, "省级", "2024-12-18", "CZ-2"]],
+    )
     first = c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
     assert first.status_code == 200
     certify(make_base(wujin), "municipal", D(2020, 1, 1), certificate_no="CZ-2")  # someone took CZ-2 meanwhile
@@ -234,9 +273,10 @@ def test_confirm_rolls_back_everything_if_the_data_changed_since_the_preview(cli
 
 def test_certification_import_sets_the_default_cycle_and_status(client_for, office_user, wujin, make_base):
     base = make_base(wujin)
-    data = xlsx_bytes(["基地编号", "级别", "认定日期", "有效期至", "证书编号"],
-                      [[base.pk, "市级", dt.datetime(2019, 5, 28), None, "CZ-9"],
-                       [base.pk, "省级", "2024/12/18", None, ""]])
+    data = xlsx_bytes(
+        ["基地编号", "级别", "认定日期", "有效期至", "证书编号"],
+        [[base.pk, "市级", dt.datetime(2019, 5, 28), None, "CZ-9"], [base.pk, "省级", "2024/12/18", None, ""]],
+    )
     first, second = _import(client_for(office_user), "certifications", "c.xlsx", data)
     assert second.status_code == 302, _problems(first)
     old, new = base.certifications.order_by("certified_on")
@@ -266,7 +306,8 @@ def test_export_respects_the_list_filters(client_for, office_user, wujin, tianni
 
 
 def test_a_bulk_import_keeps_one_history_record_per_row_with_its_themes_and_reimport_updates_them(
-        client_for, wujin_user, wujin):
+    client_for, wujin_user, wujin
+):
     from bases.models import Theme
 
     c = client_for(wujin_user)
@@ -289,8 +330,7 @@ def test_a_bulk_import_keeps_one_history_record_per_row_with_its_themes_and_reim
     assert Base.objects.get(name="乙馆").history.count() == 1  # untouched by the second file
 
 
-def test_renaming_a_base_by_id_onto_another_base_of_its_region_is_refused(client_for, office_user, wujin,
-                                                                          make_base):
+def test_renaming_a_base_by_id_onto_another_base_of_its_region_is_refused(client_for, office_user, wujin, make_base):
     a, b = make_base(wujin, "甲馆"), make_base(wujin, "乙馆")
     data = xlsx_bytes(["编号", "基地名称", "所属区域"], [[a.pk, "乙馆", "武进区"]])
     first, second = _import(client_for(office_user), "bases", "x.xlsx", data)
@@ -327,8 +367,10 @@ def test_a_database_error_in_a_later_batch_rolls_back_the_whole_import(office_us
 def test_a_bulk_reimport_of_annual_reports_updates_them_with_history(client_for, office_user, wujin, make_base):
     base = make_base(wujin)
     report = BaseAnnualReport.objects.create(base=base, year=2023, visitors=10, open_days=100)
-    data = xlsx_bytes(["编号", "基地编号", "年度", "参观人次", "开放天数"], [[report.pk, base.pk, 2023, 99, 120],
-                                                                   [None, base.pk, 2024, 5, 10]])
+    data = xlsx_bytes(
+        ["编号", "基地编号", "年度", "参观人次", "开放天数"],
+        [[report.pk, base.pk, 2023, 99, 120], [None, base.pk, 2024, 5, 10]],
+    )
     first, second = _import(client_for(office_user), "reports", "r.xlsx", data)
     assert second.status_code == 302, _problems(first)
     report.refresh_from_db()

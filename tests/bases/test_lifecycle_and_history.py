@@ -1,4 +1,5 @@
 """Expiry job, expiring list, revocation with a reason, and the change history (who, when, what)."""
+
 import datetime as dt
 
 import pytest
@@ -14,7 +15,8 @@ D = dt.date
 
 
 def test_daily_job_marks_lapsed_certifications_expired_and_sends_one_digest_to_the_office(
-        office_user, wujin, make_base, certify):
+    office_user, wujin, make_base, certify
+):
     lapsed = certify(make_base(wujin, "甲馆"), "municipal", D(2020, 1, 1))  # valid until 2024-12-31
     current = certify(make_base(wujin, "乙馆"), "provincial", D(2021, 3, 1))  # until 2026-02-28: expiring soon
     later = certify(make_base(wujin, "丙馆"), "municipal", D(2024, 1, 1))
@@ -72,7 +74,8 @@ def test_revoking_needs_a_reason_and_only_the_office_may_revoke(office_user, wuj
 
 
 def test_revoke_page_without_reason_is_refused_and_with_reason_is_recorded(
-        client_for, office_user, wujin, make_base, certify):
+    client_for, office_user, wujin, make_base, certify
+):
     cert = certify(make_base(wujin), "municipal", D(2022, 1, 1))
     c = client_for(office_user)
     url = f"/bases/certifications/{cert.pk}/revoke/"
@@ -87,7 +90,8 @@ def test_revoke_page_without_reason_is_refused_and_with_reason_is_recorded(
 
 
 def test_office_corrects_a_certification_on_its_page_and_the_history_keeps_the_old_number(
-        client_for, office_user, wujin_user, leader_user, tianning_user, wujin, make_base, certify):
+    client_for, office_user, wujin_user, leader_user, tianning_user, wujin, make_base, certify
+):
     base = make_base(wujin)
     cert = certify(base, "municipal", D(2022, 1, 1))
     url = f"/bases/certifications/{cert.pk}/edit/"
@@ -95,8 +99,15 @@ def test_office_corrects_a_certification_on_its_page_and_the_history_keeps_the_o
     assert 'data-testid="certification-edit"' in office.get(f"/bases/{base.pk}/").content.decode()
     page = office.get(url)
     assert page.status_code == 200 and cert.certificate_no in page.content.decode()
-    fields = {"level": "municipal", "batch": "第三批", "certified_on": "2022-01-01", "valid_until": "2026-12-31",
-              "certificate_no": "CZKP-2022-0099", "recommending_unit": "武进区科协", "note": ""}
+    fields = {
+        "level": "municipal",
+        "batch": "第三批",
+        "certified_on": "2022-01-01",
+        "valid_until": "2026-12-31",
+        "certificate_no": "CZKP-2022-0099",
+        "recommending_unit": "武进区科协",
+        "note": "",
+    }
     bad = office.post(url, {**fields, "certified_on": "不是日期"})
     assert bad.status_code == 400
     cert.refresh_from_db()
@@ -119,8 +130,10 @@ def test_office_corrects_a_certification_on_its_page_and_the_history_keeps_the_o
 def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wujin_user, wujin, make_base):
     base = make_base(wujin, "旧名称")
     c = client_for(wujin_user)
-    response = c.post(f"/bases/{base.pk}/edit/", {
-        "name": "新名称", "region": wujin.pk, "category": "nature", "opening_policy": "free"})
+    response = c.post(
+        f"/bases/{base.pk}/edit/",
+        {"name": "新名称", "region": wujin.pk, "category": "nature", "opening_policy": "free"},
+    )
     assert response.status_code == 302
     history = list(Base.history.filter(id=base.pk).order_by("history_date"))
     assert [h.name for h in history] == ["旧名称", "新名称"]
@@ -134,13 +147,16 @@ def test_editing_a_base_through_the_page_records_who_changed_what(client_for, wu
     assert "地址" not in edit_row  # unchanged fields are not listed
 
 
-@pytest.mark.parametrize("certified_on, valid_until", [
-    (D(2024, 5, 27), D(2029, 5, 26)),
-    (D(2024, 2, 29), D(2029, 2, 28)),  # the cycle from a leap day ends on the last day of February
-    (D(2023, 3, 1), D(2028, 2, 29)),  # … and one ending in a leap year keeps its 29 February
-    (D(2020, 3, 1), D(2025, 2, 28)),
-    (D(2024, 1, 1), D(2028, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "certified_on, valid_until",
+    [
+        (D(2024, 5, 27), D(2029, 5, 26)),
+        (D(2024, 2, 29), D(2029, 2, 28)),  # the cycle from a leap day ends on the last day of February
+        (D(2023, 3, 1), D(2028, 2, 29)),  # … and one ending in a leap year keeps its 29 February
+        (D(2020, 3, 1), D(2025, 2, 28)),
+        (D(2024, 1, 1), D(2028, 12, 31)),
+    ],
+)
 def test_certification_gets_a_default_five_year_cycle(wujin, make_base, certified_on, valid_until):
     cert = Certification.objects.create(base=make_base(wujin), level="municipal", certified_on=certified_on)
     assert cert.valid_until == valid_until

@@ -1,5 +1,6 @@
 """The wrong side of every rule: other region → 404 (page, export, API); leader → 403 on writes;
 liaison → 403; anonymous → login / 401-403."""
+
 import datetime as dt
 
 import pytest
@@ -20,9 +21,13 @@ def wujin_base(wujin, make_base, certify):
 
 def test_tianning_user_gets_404_for_wujin_base_via_page_export_and_api(client_for, api_for, tianning_user, wujin_base):
     c = client_for(tianning_user)
-    for url in (f"/bases/{wujin_base.pk}/", f"/bases/{wujin_base.pk}/edit/",
-                f"/bases/{wujin_base.pk}/export/certifications/", f"/bases/{wujin_base.pk}/export/reports/?format=csv",
-                f"/bases/{wujin_base.pk}/reports/new/"):
+    for url in (
+        f"/bases/{wujin_base.pk}/",
+        f"/bases/{wujin_base.pk}/edit/",
+        f"/bases/{wujin_base.pk}/export/certifications/",
+        f"/bases/{wujin_base.pk}/export/reports/?format=csv",
+        f"/bases/{wujin_base.pk}/reports/new/",
+    ):
         assert c.get(url).status_code == 404, url
     api = api_for(tianning_user)
     assert api.get(f"/api/v1/bases/{wujin_base.pk}/").status_code == 404
@@ -40,8 +45,9 @@ def test_tianning_lists_and_exports_contain_nothing_of_wujin(client_for, api_for
         assert response.status_code == 200
         assert "武进区测试科技馆" not in response.content.decode("utf-8-sig")
         lines = response.content.decode("utf-8-sig").splitlines()
-        assert lines and not any(line.startswith(f"{wujin_base.pk},") or f",{wujin_base.pk}," in line
-                                 for line in lines[1:])
+        assert lines and not any(
+            line.startswith(f"{wujin_base.pk},") or f",{wujin_base.pk}," in line for line in lines[1:]
+        )
     assert api_for(tianning_user).get("/api/v1/bases/").json()["count"] == 0
 
 
@@ -53,11 +59,13 @@ def test_wujin_user_sees_and_exports_its_own_base(client_for, api_for, wujin_use
     assert api_for(wujin_user).get(f"/api/v1/bases/{wujin_base.pk}/").status_code == 200
 
 
-def test_tianning_user_cannot_file_a_report_or_create_a_base_in_wujin(client_for, api_for, tianning_user, wujin,
-                                                                       wujin_base):
+def test_tianning_user_cannot_file_a_report_or_create_a_base_in_wujin(
+    client_for, api_for, tianning_user, wujin, wujin_base
+):
     c = client_for(tianning_user)
-    response = c.post("/bases/new/", {"name": "越界基地", "region": wujin.pk, "category": "other",
-                                      "opening_policy": "free"})
+    response = c.post(
+        "/bases/new/", {"name": "越界基地", "region": wujin.pk, "category": "other", "opening_policy": "free"}
+    )
     assert response.status_code == 400
     api = api_for(tianning_user)
     response = api.post("/api/v1/bases/", {"name": "越界基地", "region": "320412"}, format="json")
@@ -72,9 +80,15 @@ def test_leader_reads_everything_but_gets_403_on_every_write(client_for, api_for
     c = client_for(leader_user)
     assert c.get("/bases/").status_code == 200
     assert c.get(f"/bases/{wujin_base.pk}/").status_code == 200
-    for url in ("/bases/new/", f"/bases/{wujin_base.pk}/edit/", f"/bases/{wujin_base.pk}/reports/new/",
-                f"/bases/{wujin_base.pk}/certifications/new/", f"/bases/certifications/{wujin_base.cert.pk}/revoke/",
-                "/bases/import/bases/", "/bases/template/bases/"):
+    for url in (
+        "/bases/new/",
+        f"/bases/{wujin_base.pk}/edit/",
+        f"/bases/{wujin_base.pk}/reports/new/",
+        f"/bases/{wujin_base.pk}/certifications/new/",
+        f"/bases/certifications/{wujin_base.cert.pk}/revoke/",
+        "/bases/import/bases/",
+        "/bases/template/bases/",
+    ):
         assert c.get(url).status_code == 403, url
         assert c.post(url, {}).status_code == 403, url
     api = api_for(leader_user)
@@ -82,8 +96,10 @@ def test_leader_reads_everything_but_gets_403_on_every_write(client_for, api_for
     assert api.post("/api/v1/bases/", {"name": "x", "region": "320412"}, format="json").status_code == 403
     assert api.patch(f"/api/v1/bases/{wujin_base.pk}/", {"name": "x"}, format="json").status_code == 403
     assert api.delete(f"/api/v1/bases/{wujin_base.pk}/").status_code == 403
-    assert api.post("/api/v1/base-annual-reports/", {"base": wujin_base.pk, "year": 2024},
-                    format="json").status_code == 403
+    assert (
+        api.post("/api/v1/base-annual-reports/", {"base": wujin_base.pk, "year": 2024}, format="json").status_code
+        == 403
+    )
     wujin_base.refresh_from_db()
     assert wujin_base.name == "武进区测试科技馆"
 
@@ -116,9 +132,13 @@ def test_district_user_cannot_open_or_post_the_certification_import(client_for, 
     assert c.get("/bases/import/certifications/").status_code == 403
     assert "/bases/import/certifications/" not in c.get("/bases/").content.decode()  # no button either
     # its own base: a new certification, and a revocation of the existing one, both refused
-    data = xlsx_bytes(["编号", "基地编号", "级别", "认定日期", "证书编号", "撤销日期", "撤销原因"],
-                      [[None, wujin_base.pk, "国家级", "2024-05-27", "GJ-1", None, None],
-                       [wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "", "2024-01-01", "区里决定"]])
+    data = xlsx_bytes(
+        ["编号", "基地编号", "级别", "认定日期", "证书编号", "撤销日期", "撤销原因"],
+        [
+            [None, wujin_base.pk, "国家级", "2024-05-27", "GJ-1", None, None],
+            [wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "", "2024-01-01", "区里决定"],
+        ],
+    )
     response = c.post("/bases/import/certifications/", {"file": upload("c.xlsx", data)})
     assert response.status_code == 403
     assert wujin_base.certifications.count() == 1
@@ -133,8 +153,10 @@ def test_a_district_certification_import_is_refused_by_the_resource_too(wujin_us
 
     from .conftest import xlsx_bytes
 
-    data = xlsx_bytes(["编号", "基地编号", "级别", "认定日期", "撤销日期", "撤销原因"],
-                      [[wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "2024-01-01", "区里决定"]])
+    data = xlsx_bytes(
+        ["编号", "基地编号", "级别", "认定日期", "撤销日期", "撤销原因"],
+        [[wujin_base.cert.pk, wujin_base.pk, "市级", "2022-01-01", "2024-01-01", "区里决定"]],
+    )
     upload = read_upload(data, "c.xlsx", CertificationResource.column_names(), CertificationResource.required_columns)
     outcome = run_import(CertificationResource(user=wujin_user), upload, dry_run=False)
     assert [p.message for p in outcome.problems] == ["只有领导小组办公室可以导入认定记录。"]
@@ -142,8 +164,9 @@ def test_a_district_certification_import_is_refused_by_the_resource_too(wujin_us
     assert wujin_base.cert.status == "valid" and wujin_base.cert.revoked_on is None
 
 
-def test_tianning_user_cannot_import_certifications_or_reports_for_a_wujin_base(client_for, tianning_user, tianning,
-                                                                                make_base, wujin_base):
+def test_tianning_user_cannot_import_certifications_or_reports_for_a_wujin_base(
+    client_for, tianning_user, tianning, make_base, wujin_base
+):
     from .conftest import upload, xlsx_bytes
 
     c = client_for(tianning_user)

@@ -1,5 +1,6 @@
 """The benchmarks find the server `make bench` gives them, touch only their own databases, and the indicators
 bench fails when dashboard queries grow."""
+
 import importlib.util
 import sys
 from pathlib import Path
@@ -25,9 +26,15 @@ def benchlib():
 
 
 def test_the_server_comes_from_pg_url_without_its_database_and_kepu_bench_pg_overrides_it(benchlib):
-    assert benchlib.pg_server({"PG_URL": "postgres://postgres@127.0.0.1:5432/kepu"}) == "postgres://postgres@127.0.0.1:5432/"
+    assert (
+        benchlib.pg_server({"PG_URL": "postgres://postgres@127.0.0.1:5432/kepu"})
+        == "postgres://postgres@127.0.0.1:5432/"
+    )
     assert benchlib.pg_server({"PG_URL": "postgres://u:pw@db:6543/kepu?sslmode=disable"}) == "postgres://u:pw@db:6543/"
-    assert benchlib.pg_server({"PG_URL": "postgres://a@x/kepu", "KEPU_BENCH_PG": "postgres://b@y:1"}) == "postgres://b@y:1/"
+    assert (
+        benchlib.pg_server({"PG_URL": "postgres://a@x/kepu", "KEPU_BENCH_PG": "postgres://b@y:1"})
+        == "postgres://b@y:1/"
+    )
     assert benchlib.pg_server({}) == "postgres://postgres@127.0.0.1:5432/"
 
 

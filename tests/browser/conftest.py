@@ -6,6 +6,7 @@ locale, CSP violations collected in `page.csp_violations`), `live_server` from p
 check is switched off for these tests (DJANGO_ALLOW_ASYNC_UNSAFE) — the ORM calls are still synchronous.
 Under CI=true a missing Chromium is a failure (require_chromium).
 """
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,9 @@ def page(browser, require_chromium, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.csp_violations = []
-    page.on("console", lambda msg: page.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: page.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     page.base = live_server.url
     try:
         yield page

@@ -1,5 +1,6 @@
 """Just enough PDF reading for the print tests (no PDF library is a dependency): the pages of a PDF written by
 Chromium (Skia), the text of each page (fonts' ToUnicode maps, ActualText spans) and its vector drawing operators."""
+
 from __future__ import annotations
 
 import re
@@ -67,8 +68,10 @@ class Pdf:
         """The page's text in drawing order (each BT … ET block on its own line)."""
         fonts, out = self._fonts(page), []
         font, actual, in_span = None, None, False
-        token = re.compile(rb"/(\w+)\s+[\d.]+\s+Tf|/Span\s*<<\s*/ActualText\s*<([0-9A-Fa-f]+)>\s*>>\s*BDC|(EMC)"
-                           rb"|<([0-9A-Fa-f]*)>\s*Tj|\[(.*?)\]\s*TJ|(ET)")
+        token = re.compile(
+            rb"/(\w+)\s+[\d.]+\s+Tf|/Span\s*<<\s*/ActualText\s*<([0-9A-Fa-f]+)>\s*>>\s*BDC|(EMC)"
+            rb"|<([0-9A-Fa-f]*)>\s*Tj|\[(.*?)\]\s*TJ|(ET)"
+        )
         for m in token.finditer(self.content(page)):
             name, span, emc, hexstr, array, et = m.groups()
             if name is not None:
@@ -82,9 +85,9 @@ class Pdf:
                 out.append("\n")
             elif not in_span and font is not None:
                 width, table = self._cmap(font)
-                for h in ([hexstr] if hexstr is not None else re.findall(rb"<([0-9A-Fa-f]*)>", array)):
+                for h in [hexstr] if hexstr is not None else re.findall(rb"<([0-9A-Fa-f]*)>", array):
                     raw = bytes.fromhex(h.decode())
-                    out += [table.get(raw[i:i + width], "") for i in range(0, len(raw), width)]
+                    out += [table.get(raw[i : i + width], "") for i in range(0, len(raw), width)]
         return "".join(out)
 
     def drawing_operators(self, page: int) -> int:

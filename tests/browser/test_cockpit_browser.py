@@ -6,6 +6,7 @@ How "no row cut" is checked: (1) in print emulation every table row has break-in
 (display: table-header-group), with @page A4 landscape in the stylesheet; (2) in the PDF that Chromium printed
 (read by tests/browser/pdftext.py: each page's text through the fonts' ToUnicode maps), the text of every row of
 every table is found whole on one page, and a table that runs over several pages repeats its header row there."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,15 +47,34 @@ def figures(leader_user):
     days = {}
     for year in (2024, 2025):
         days[year] = Campaign.objects.create(
-            name=f"{year}年全国科普日", year=year, kind="science_day", starts_on=dt.date(year, 9, 15),
-            ends_on=dt.date(year, 9, 30), schedule_due=dt.date(year, 9, 12), summary_due=dt.date(year, 9, 25))
+            name=f"{year}年全国科普日",
+            year=year,
+            kind="science_day",
+            starts_on=dt.date(year, 9, 15),
+            ends_on=dt.date(year, 9, 30),
+            schedule_due=dt.date(year, 9, 12),
+            summary_due=dt.date(year, 9, 25),
+        )
     for n, (region, year, people) in enumerate([(wujin, 2024, 400)] * 3 + [(tianning, 2024, 70), (wujin, 2025, 111)]):
-        ActivityReturn.objects.create(region=region, status="approved", report_status="approved",
-                                      title=f"驾驶舱测试活动{n}", starts_on=dt.date(year, 9, 16),
-                                      ends_on=dt.date(year, 9, 16), actual_participants=people, campaign=days[year])
+        ActivityReturn.objects.create(
+            region=region,
+            status="approved",
+            report_status="approved",
+            title=f"驾驶舱测试活动{n}",
+            starts_on=dt.date(year, 9, 16),
+            ends_on=dt.date(year, 9, 16),
+            actual_participants=people,
+            campaign=days[year],
+        )
     base = Base.objects.create(name="驾驶舱测试基地", region=wujin)
-    Certification.objects.create(base=base, level="provincial", certified_on=dt.date(2022, 1, 1),
-                                 valid_until=dt.date(2027, 1, 1), status="valid", certificate_no="T-cockpit")
+    Certification.objects.create(
+        base=base,
+        level="provincial",
+        certified_on=dt.date(2022, 1, 1),
+        valid_until=dt.date(2027, 1, 1),
+        status="valid",
+        certificate_no="T-cockpit",
+    )
     run_rollup()
     return leader_user
 
@@ -77,7 +97,8 @@ def _charts_drawn(page):
 
 
 def test_the_cockpit_is_one_screen_at_1920_and_its_year_selector_changes_the_figures(
-        browser, require_chromium, live_server, figures):
+    browser, require_chromium, live_server, figures
+):
     context, page = _open(browser, live_server, figures, 1920, 1080)
     try:
         page.goto(page.base + "/indicators/cockpit/?year=2024")
@@ -138,12 +159,16 @@ def _rows_whole_on_one_page(tables, texts):
             at = start + len(key)
 
 
-@pytest.mark.parametrize("print_url, pdf_url, min_pages", [
-    ("/indicators/print/?year=2024", "/indicators/print.pdf?year=2024", 2),
-    ("/indicators/cockpit/print/?year=2024", "/indicators/cockpit.pdf?year=2024", 1),
-])
+@pytest.mark.parametrize(
+    "print_url, pdf_url, min_pages",
+    [
+        ("/indicators/print/?year=2024", "/indicators/print.pdf?year=2024", 2),
+        ("/indicators/cockpit/print/?year=2024", "/indicators/cockpit.pdf?year=2024", 1),
+    ],
+)
 def test_the_print_view_and_its_pdf_have_the_charts_and_no_row_cut_across_pages(
-        browser, require_chromium, live_server, figures, print_url, pdf_url, min_pages):
+    browser, require_chromium, live_server, figures, print_url, pdf_url, min_pages
+):
     context, page = _open(browser, live_server, figures, 1280, 900)
     try:
         page.goto(page.base + print_url)
@@ -155,8 +180,10 @@ def test_the_print_view_and_its_pdf_have_the_charts_and_no_row_cut_across_pages(
         tables = page.evaluate(ROWS)
         assert tables and all(set(t["breaks"]) == {"avoid"} for t in tables), tables
         assert all(t["thead"] == "table-header-group" for t in tables if t["thead"])
-        css = page.evaluate("() => [...document.styleSheets].flatMap(s => { try { return [...s.cssRules] } "
-                            "catch (e) { return [] } }).map(r => r.cssText).join('\\n')")
+        css = page.evaluate(
+            "() => [...document.styleSheets].flatMap(s => { try { return [...s.cssRules] } "
+            "catch (e) { return [] } }).map(r => r.cssText).join('\\n')"
+        )
         pages_css = " ".join(re.findall(r"@page[^}]*", css))
         assert re.search(r"@page\s*\{[^}]*size:\s*A4 landscape", css, re.I), f"no A4 landscape: {pages_css}"
         response = page.request.get(page.base + pdf_url)

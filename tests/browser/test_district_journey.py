@@ -1,4 +1,5 @@
 """A district office's first visit, in a real browser: wrong password, log in, the plan, English and back, log out."""
+
 import pytest
 
 from .conftest import login
@@ -6,8 +7,7 @@ from .conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_district_user_logs_in_after_a_typo_reads_the_plan_in_both_languages_and_logs_out(page,
-                                                                                               wujin_user):
+def test_a_district_user_logs_in_after_a_typo_reads_the_plan_in_both_languages_and_logs_out(page, wujin_user):
     login(page, wujin_user, password="wrong-password")
     error = page.get_by_test_id("login-error")
     assert error.is_visible()

@@ -1,6 +1,7 @@
 """At 1366×768 (the office's laptops) the navigation bar is one line for every role, in Chinese and in English:
 no label wraps, nothing runs off the page, every menu opens inside the window. Screenshots of each role and language
 go to var/artefacts/navbar/ (KEPU_ARTEFACTS overrides var/artefacts)."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 1366, 768
 ONE_LINE = 64  # px: a Bootstrap navbar with one row of small buttons is 56; a second row makes it ~100
-ROLES = ["office_user", "leader_user", "wujin_user", "hutang_clerk", "society_contact", "base_contact",
-         "liaison_user"]
+ROLES = ["office_user", "leader_user", "wujin_user", "hutang_clerk", "society_contact", "base_contact", "liaison_user"]
 ARTEFACTS = Path(os.environ.get("KEPU_ARTEFACTS", settings.BASE_DIR / "var" / "artefacts")) / "navbar"
 SWITCH_LABEL = {"zh-hans": "English", "en": "中文"}  # the switch names the other language in that language
 
@@ -77,8 +77,9 @@ def test_the_navigation_is_one_line_at_1366_px_for_every_role_in_both_languages(
             menu = page.locator("nav .dropdown-menu.show")
             menu.wait_for()
             box = menu.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, \
+            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, (
                 f"{persona} {language}: the menu of {toggle.inner_text()!r} leaves the window"
+            )
             assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
             if i == 0:
                 page.screenshot(path=str(ARTEFACTS / f"{persona}-{language}-menu.png"))

@@ -1,4 +1,5 @@
 """Pages render Chinese with real CJK glyphs, and the CSP blocks nothing the portal needs."""
+
 import subprocess
 
 import pytest
@@ -38,18 +39,37 @@ def test_chinese_text_is_drawn_with_cjk_glyphs_not_tofu(page, wujin_user):
 
 
 def render(page, text: str) -> bytes:
-    page.evaluate("""(t) => {
+    page.evaluate(
+        """(t) => {
       let el = document.getElementById('glyph-probe');
       if (!el) { el = document.createElement('div'); el.id = 'glyph-probe'; document.body.prepend(el); }
       el.textContent = t; el.className = 'fs-1 d-inline-block bg-white text-dark';
-    }""", text)
+    }""",
+        text,
+    )
     return page.locator("#glyph-probe").screenshot()
 
 
-@pytest.mark.parametrize("path", ["/", "/plan/", "/plan/units/", "/audit/", "/admin/", "/admin/programs/task/",
-                                  "/api/docs/", "/bases/", "/events/", "/events/review/", "/plan/reports/",
-                                  "/indicators/", "/indicators/print/",
-                                  "/indicators/cockpit/", "/indicators/cockpit/print/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/plan/",
+        "/plan/units/",
+        "/audit/",
+        "/admin/",
+        "/admin/programs/task/",
+        "/api/docs/",
+        "/bases/",
+        "/events/",
+        "/events/review/",
+        "/plan/reports/",
+        "/indicators/",
+        "/indicators/print/",
+        "/indicators/cockpit/",
+        "/indicators/cockpit/print/",
+    ],
+)
 def test_pages_load_their_scripts_and_styles_with_no_csp_violation(page, office_user, path):
     login(page, office_user)
     page.goto(page.base + path)

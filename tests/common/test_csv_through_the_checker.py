@@ -1,6 +1,7 @@
 """A csv or text sheet goes through the one upload checker (common/uploads.validate_upload, kind "csv") in the bases
 and the events import alike: a binary file renamed .csv is refused by name and type before any decoding, while
 the csv files Excel writes (UTF-8 with a BOM, GBK, UTF-16 「Unicode 文本」) pass."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ def test_what_excel_writes_passes(name, data):
     assert uploads.validate_upload(SimpleUploadedFile(name, data), kinds=("csv",)) == "csv"
 
 
-@pytest.mark.parametrize("data,actual", [(JPEG_BYTES, "实际内容:JPG 图片"), (BINARY, "含有二进制内容"),
-                                         (b"MZ\x90\x00\x03" + b"\x00" * 60, "可执行程序")])
+@pytest.mark.parametrize(
+    "data,actual",
+    [(JPEG_BYTES, "实际内容:JPG 图片"), (BINARY, "含有二进制内容"), (b"MZ\x90\x00\x03" + b"\x00" * 60, "可执行程序")],
+)
 def test_a_binary_file_named_csv_is_refused_naming_the_file(data, actual):
     with pytest.raises(ValidationError) as refused:
         uploads.validate_upload(SimpleUploadedFile("活动表.csv", data), kinds=("csv",), label="文件")

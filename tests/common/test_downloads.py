@@ -1,5 +1,6 @@
 """common/downloads.py: one way to hand out a file — the download name in UTF-8 (a Chinese name survives), an
 attachment unless asked inline with a known type, nosniff and private caching, and 404 for a file gone from disk."""
+
 from urllib.parse import quote
 
 import pytest

@@ -1,6 +1,7 @@
 """Under DEBUG (`make run`) a missing page, a refusal and a crash show the portal's own Chinese pages, not Django's
 English technical ones (KEPU_FRIENDLY_ERRORS, on by default); the API still answers JSON; 500.html needs no
 context and no database."""
+
 import logging
 
 import pytest

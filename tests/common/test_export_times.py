@@ -1,5 +1,6 @@
 """Times in the spreadsheets the portal writes are Changzhou's wall-clock time (settings.TIME_ZONE, Asia/Shanghai),
 never UTC: naive local datetimes in xlsx, local text in csv, and the dashboard tables' "数据截至" line."""
+
 import csv
 import datetime as dt
 import io
@@ -39,8 +40,7 @@ def test_an_xlsx_holds_times_as_naive_local_datetimes():
 def test_a_csv_writes_times_as_local_text():
     from common.spreadsheets import csv_writer, dataset_csv
 
-    assert dataset_csv(tablib.Dataset([AT, "x"], headers=["时间", "名称"])).splitlines()[1] == \
-        "2026-01-10 16:00:00,x"
+    assert dataset_csv(tablib.Dataset([AT, "x"], headers=["时间", "名称"])).splitlines()[1] == "2026-01-10 16:00:00,x"
     stream = io.StringIO()
     csv_writer(stream).writerow([AT.replace(microsecond=123456), dt.date(2026, 1, 10)])
     assert next(csv.reader(io.StringIO(stream.getvalue()))) == ["2026-01-10 16:00:00", "2026-01-10"]
@@ -51,8 +51,9 @@ def test_the_dashboard_tables_say_when_their_data_is_from_in_local_time(client_f
     from indicators.models import RollupRun
 
     RollupRun.objects.all().delete()  # the last good roll-up is ours
-    RollupRun.objects.create(trigger="test", status=RollupRun.Status.OK, started_at=AT - dt.timedelta(seconds=5),
-                             finished_at=AT, rows=0)
+    RollupRun.objects.create(
+        trigger="test", status=RollupRun.Status.OK, started_at=AT - dt.timedelta(seconds=5), finished_at=AT, rows=0
+    )
     response = client_for(leader_user).get(reverse("indicators:export", args=["regions"]))
     assert response.status_code == 200
     assert _reload(response.content)["A2"].value == "数据截至:2026-01-10 16:00"

@@ -2,6 +2,7 @@
 saves, the header below title rows, the row cap, formula cells refused; the stash of pending imports in the
 PRIVATE storage under a session-bound token (never the user's file name, never MEDIA_ROOT, expired files
 removed); all-or-nothing writes."""
+
 from __future__ import annotations
 
 import codecs
@@ -45,12 +46,17 @@ def xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("encoded", [
-    pytest.param(lambda t: t.encode("gbk"), id="gbk (Excel 'CSV' on a Chinese Windows)"),
-    pytest.param(lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), id="utf-8 with BOM (Excel 'CSV UTF-8')"),
-    pytest.param(lambda t: t.encode("utf-8"), id="utf-8"),
-    pytest.param(lambda t: codecs.BOM_UTF16_LE + t.replace(",", "\t").encode("utf-16-le"), id="utf-16 unicode text"),
-])
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        pytest.param(lambda t: t.encode("gbk"), id="gbk (Excel 'CSV' on a Chinese Windows)"),
+        pytest.param(lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), id="utf-8 with BOM (Excel 'CSV UTF-8')"),
+        pytest.param(lambda t: t.encode("utf-8"), id="utf-8"),
+        pytest.param(
+            lambda t: codecs.BOM_UTF16_LE + t.replace(",", "\t").encode("utf-16-le"), id="utf-16 unicode text"
+        ),
+    ],
+)
 def test_csv_is_read_in_every_encoding_excel_saves(encoded):
     upload = read_upload(encoded(csv_text([HEADERS, *ROWS])), "表.csv", HEADERS, REQUIRED)
     assert upload.fmt == "csv" and upload.row_numbers == [2, 3]
@@ -58,8 +64,9 @@ def test_csv_is_read_in_every_encoding_excel_saves(encoded):
 
 
 def test_xlsx_is_read_below_a_title_row_and_blank_rows_are_skipped():
-    upload = read_upload(xlsx([["2025年活动表"], HEADERS, ROWS[0], [None, None, None], ROWS[1]]), "表.xlsx",
-                         HEADERS, REQUIRED)
+    upload = read_upload(
+        xlsx([["2025年活动表"], HEADERS, ROWS[0], [None, None, None], ROWS[1]]), "表.xlsx", HEADERS, REQUIRED
+    )
     assert upload.fmt == "xlsx" and upload.row_numbers == [3, 5]
 
 
@@ -104,8 +111,9 @@ def test_the_stash_is_in_private_storage_under_a_token_never_the_file_name(setti
     token = stash.stash_upload(request, "bases", b"data", "../../etc/我的表.xlsx")
     files = [p for p in Path(settings.KEPU_PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
     assert [p.name for p in files] == [f"{token}.xlsx"] and re.fullmatch(r"[0-9a-f]{32}", token)
-    assert not any("我的表" in str(p) or "etc" in p.relative_to(settings.KEPU_PRIVATE_MEDIA_ROOT).as_posix()
-                   for p in files)
+    assert not any(
+        "我的表" in str(p) or "etc" in p.relative_to(settings.KEPU_PRIVATE_MEDIA_ROOT).as_posix() for p in files
+    )
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*"))
     assert stash.load_stash(request, "bases", token) == (b"data", "../../etc/我的表.xlsx")
 
@@ -149,13 +157,18 @@ def test_an_import_is_all_or_nothing(office_user, wujin):
     from tests.bases.conftest import xlsx_bytes
 
     rows = [["甲馆", "武进区"], ["乙馆", "不存在的区"], ["丙馆", "武进区"]]
-    upload = read_upload(xlsx_bytes(["基地名称", "所属区域"], rows), "b.xlsx", BaseResource.column_names(),
-                         BaseResource.required_columns)
+    upload = read_upload(
+        xlsx_bytes(["基地名称", "所属区域"], rows), "b.xlsx", BaseResource.column_names(), BaseResource.required_columns
+    )
     outcome = run_import(BaseResource(user=office_user), upload, dry_run=False)
     assert [(p.row, p.column) for p in outcome.problems] == [(3, "所属区域")]
     assert Base.objects.count() == 0
-    good = read_upload(xlsx_bytes(["基地名称", "所属区域"], [rows[0], rows[2]]), "b.xlsx",
-                       BaseResource.column_names(), BaseResource.required_columns)
+    good = read_upload(
+        xlsx_bytes(["基地名称", "所属区域"], [rows[0], rows[2]]),
+        "b.xlsx",
+        BaseResource.column_names(),
+        BaseResource.required_columns,
+    )
     assert run_import(BaseResource(user=office_user), good, dry_run=True).ok and Base.objects.count() == 0
     assert run_import(BaseResource(user=office_user), good, dry_run=False).new == 2
     assert Base.objects.count() == 2

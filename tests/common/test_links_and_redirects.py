@@ -1,4 +1,5 @@
 """Only http and https links are stored and rendered as links; every `next` parameter stays on the site."""
+
 from __future__ import annotations
 
 import io
@@ -14,18 +15,35 @@ pytestmark = pytest.mark.django_db
 BAD = "javascript:alert(8)//"
 GOOD = "https://www.czkx.example.cn/news/2025/0916.html"
 REFUSED_LINE_2 = f"第 2 行“{BAD}”不是 http 或 https 链接"
-OFF_SITE = ["//evil.example/", "///evil.example", "https://evil.example/", "http://evil.example/x",
-            "javascript:alert(1)", "/\\evil.example", "\\\\evil.example", " //evil.example", "http:///evil.example"]
+OFF_SITE = [
+    "//evil.example/",
+    "///evil.example",
+    "https://evil.example/",
+    "http://evil.example/x",
+    "javascript:alert(1)",
+    "/\\evil.example",
+    "\\\\evil.example",
+    " //evil.example",
+    "http:///evil.example",
+]
 
 
 # --- news links: the form, the API and the model refuse anything but http/https --------------------------------
-def test_the_activity_form_refuses_a_javascript_news_link_naming_its_line(client_for, wujin_user, wujin,
-                                                                         make_return):
+def test_the_activity_form_refuses_a_javascript_news_link_naming_its_line(client_for, wujin_user, wujin, make_return):
     activity = make_return(wujin, status="submitted", report_status="draft")
     for field in ("news_links", "video_links"):
-        response = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), {
-            "actual_participants": 0, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
-            "report_version": activity.report_version, field: f"{GOOD}\n{BAD}"})
+        response = client_for(wujin_user).post(
+            reverse("events:report", args=[activity.pk]),
+            {
+                "actual_participants": 0,
+                "online_views": 0,
+                "volunteers": 0,
+                "experts": 0,
+                "budget": "0",
+                "report_version": activity.report_version,
+                field: f"{GOOD}\n{BAD}",
+            },
+        )
         assert response.status_code == 200
         assert REFUSED_LINE_2 in response.content.decode()
         activity.refresh_from_db()
@@ -35,9 +53,14 @@ def test_the_activity_form_refuses_a_javascript_news_link_naming_its_line(client
 def test_the_activity_form_names_every_bad_line_and_keeps_good_ones(client_for, wujin_user, wujin, make_return):
     activity = make_return(wujin)
     form_data = {
-        "actual_participants": 0, "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0",
+        "actual_participants": 0,
+        "online_views": 0,
+        "volunteers": 0,
+        "experts": 0,
+        "budget": "0",
         "report_version": activity.report_version,
-        "news_links": f"{GOOD}\n\nftp://files.example/a.doc\n data:text/html,<b>x</b>\nwww.example.cn/news"}
+        "news_links": f"{GOOD}\n\nftp://files.example/a.doc\n data:text/html,<b>x</b>\nwww.example.cn/news",
+    }
     body = client_for(wujin_user).post(reverse("events:report", args=[activity.pk]), form_data).content.decode()
     assert "第 3 行“ftp://files.example/a.doc”不是 http 或 https 链接" in body
     assert "第 4 行“data:text/html,&lt;b&gt;x&lt;/b&gt;”不是 http 或 https 链接" in body
@@ -52,15 +75,24 @@ def test_the_activity_form_names_every_bad_line_and_keeps_good_ones(client_for, 
 
 def test_the_api_refuses_a_javascript_news_link_with_the_chinese_message(api_for, wujin_user, wujin, make_return):
     activity = make_return(wujin)
-    response = api_for(wujin_user).patch(f"/api/v1/activities/{activity.pk}/", {"news_links": f"{GOOD}\n{BAD}"},
-                                         format="json")
+    response = api_for(wujin_user).patch(
+        f"/api/v1/activities/{activity.pk}/", {"news_links": f"{GOOD}\n{BAD}"}, format="json"
+    )
     assert response.status_code == 400
     assert REFUSED_LINE_2 in response.content.decode()
     activity.refresh_from_db()
     assert activity.news_links == ""
-    created = api_for(wujin_user).post("/api/v1/activities/", {
-        "title": "API 填报", "category": "other", "starts_on": "2025-09-17", "ends_on": "2025-09-17",
-        "news_links": BAD}, format="json")
+    created = api_for(wujin_user).post(
+        "/api/v1/activities/",
+        {
+            "title": "API 填报",
+            "category": "other",
+            "starts_on": "2025-09-17",
+            "ends_on": "2025-09-17",
+            "news_links": BAD,
+        },
+        format="json",
+    )
     assert created.status_code == 400 and f"第 1 行“{BAD}”不是 http 或 https 链接" in created.content.decode()
 
 
@@ -84,30 +116,47 @@ def test_the_bases_import_and_api_refuse_a_website_that_is_not_http_or_https(cli
     ws.append(["丙馆", "武进区", "https://www.bing.example.cn/"])
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = client_for(wujin_user).post("/bases/import/bases/",
-                                           {"file": SimpleUploadedFile("bases.xlsx", buffer.getvalue())})
+    response = client_for(wujin_user).post(
+        "/bases/import/bases/", {"file": SimpleUploadedFile("bases.xlsx", buffer.getvalue())}
+    )
     assert response.status_code == 400
     problems = [(p.row, p.column, p.message) for p in response.context["problems"]]
-    assert any(row == 2 and column == "网址" and f"“{BAD}”不是 http 或 https 链接" in message
-               for row, column, message in problems), problems
-    assert any(row == 3 and column == "网址" and "“ftp://files.example/base”不是 http 或 https 链接" in message
-               for row, column, message in problems), problems
+    assert any(
+        row == 2 and column == "网址" and f"“{BAD}”不是 http 或 https 链接" in message
+        for row, column, message in problems
+    ), problems
+    assert any(
+        row == 3 and column == "网址" and "“ftp://files.example/base”不是 http 或 https 链接" in message
+        for row, column, message in problems
+    ), problems
     assert not any(row == 4 for row, _c, _m in problems)
     assert not Base.objects.exists()
     base = Base.objects.create(region=wujin, name="丁馆")
     for url in (BAD, "ftp://files.example/base"):
         response = api_for(wujin_user).patch(f"/api/v1/bases/{base.pk}/", {"website": url}, format="json")
         assert response.status_code == 400 and f"“{url}”不是 http 或 https 链接" in response.content.decode(), url
-    assert api_for(wujin_user).patch(f"/api/v1/bases/{base.pk}/", {"website": "https://d.example.cn/"},
-                                     format="json").status_code == 200
+    assert (
+        api_for(wujin_user)
+        .patch(f"/api/v1/bases/{base.pk}/", {"website": "https://d.example.cn/"}, format="json")
+        .status_code
+        == 200
+    )
 
 
 # --- a bad value stored before renders as text -----------------------------------------------------------------
 @pytest.mark.parametrize("persona", ["office_user", "leader_user", "wujin_user"])
-def test_a_stored_javascript_news_link_renders_as_plain_text_not_a_link(persona, request, client_for, wujin,
-                                                                        make_return):
-    bad = [BAD, "JaVaScRiPt:alert(9)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
-           "java\tscript:alert(2)", "//evil.example/x", "ftp://files.example/a"]
+def test_a_stored_javascript_news_link_renders_as_plain_text_not_a_link(
+    persona, request, client_for, wujin, make_return
+):
+    bad = [
+        BAD,
+        "JaVaScRiPt:alert(9)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "java\tscript:alert(2)",
+        "//evil.example/x",
+        "ftp://files.example/a",
+    ]
     activity = make_return(wujin, status="submitted", submitted_at=timezone.now(), news_links="\n".join([GOOD, *bad]))
     body = client_for(request.getfixturevalue(persona)).get(reverse("events:detail", args=[activity.pk]))
     assert body.status_code == 200
@@ -123,15 +172,18 @@ def test_a_transition_with_an_off_site_next_redirects_to_the_activity(client_for
     client = client_for(office_user)
     for next_url in OFF_SITE:
         activity = make_return(wujin, status="submitted", submitted_at=timezone.now())
-        response = client.post(reverse("events:transition", args=[activity.pk]),
-                               {"action": "approve", "version": activity.version, "next": next_url})
+        response = client.post(
+            reverse("events:transition", args=[activity.pk]),
+            {"action": "approve", "version": activity.version, "next": next_url},
+        )
         assert response.status_code == 302
         assert response["Location"] == reverse("events:detail", args=[activity.pk]), next_url
         activity.refresh_from_db()
         assert activity.status == "approved"
         # the refusal path (a stale version) falls back the same way
-        stale = client.post(reverse("events:transition", args=[activity.pk]),
-                            {"action": "approve", "version": 1, "next": next_url})
+        stale = client.post(
+            reverse("events:transition", args=[activity.pk]), {"action": "approve", "version": 1, "next": next_url}
+        )
         assert stale["Location"] == reverse("events:detail", args=[activity.pk]), next_url
 
 
@@ -139,9 +191,10 @@ def test_a_transition_keeps_an_on_site_next(client_for, office_user, wujin, make
     activity = make_return(wujin, status="submitted", submitted_at=timezone.now())
     queue = reverse("events:review-queue") + "?page=2&status=submitted"
     for url in (queue, "http://testserver" + queue):
-        response = client_for(office_user).post(reverse("events:transition", args=[activity.pk]),
-                                                {"action": "return", "reason": "请补充照片",
-                                                 "version": activity.version, "next": url})
+        response = client_for(office_user).post(
+            reverse("events:transition", args=[activity.pk]),
+            {"action": "return", "reason": "请补充照片", "version": activity.version, "next": url},
+        )
         assert response["Location"] == url
         activity.refresh_from_db()
 
@@ -169,5 +222,7 @@ def test_safe_next_accepts_only_this_host_and_on_https_only_https(rf):
         assert safe_next(rf.post("/", {"next": url}), "/home/") == "/home/", url
     secure = rf.post("/", {"next": "http://testserver/events/"}, secure=True)
     assert safe_next(secure, "/home/") == "/home/"
-    assert safe_next(rf.get("/", {"next": "https://testserver/events/"}, secure=True), "/home/") == \
-        "https://testserver/events/"
+    assert (
+        safe_next(rf.get("/", {"next": "https://testserver/events/"}, secure=True), "/home/")
+        == "https://testserver/events/"
+    )

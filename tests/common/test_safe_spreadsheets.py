@@ -4,6 +4,7 @@ Each export is downloaded through its page as the user who would download it, an
 cell is a formula and every cell whose text begins with = + - @ tab or CR is a text cell with Excel's quote
 prefix, showing exactly what was typed; in a csv such text carries a leading single quote.
 """
+
 from __future__ import annotations
 
 import csv
@@ -70,11 +71,18 @@ def test_the_helper_escapes_only_text_and_leaves_numbers_dates_and_plain_text_al
 
 
 # --- the campaign 汇总表 ------------------------------------------------------------------------------------
-def test_the_campaign_summary_shows_formula_like_titles_and_reasons_as_text(client_for, office_user, science_day,
-                                                                            make_return, wujin):
+def test_the_campaign_summary_shows_formula_like_titles_and_reasons_as_text(
+    client_for, office_user, science_day, make_return, wujin
+):
     for i, text in enumerate(PAYLOADS):
-        make_return(wujin, status="approved", campaign=science_day, title=text,
-                    recommended=True, recommendation_reason=PAYLOADS[-1 - i])
+        make_return(
+            wujin,
+            status="approved",
+            campaign=science_day,
+            title=text,
+            recommended=True,
+            recommendation_reason=PAYLOADS[-1 - i],
+        )
     response = client_for(office_user).get(reverse("events:campaign-export", args=[science_day.pk]))
     assert response.status_code == 200
     cells = assert_xlsx_shows_text(response.content, PAYLOADS)
@@ -84,8 +92,9 @@ def test_the_campaign_summary_shows_formula_like_titles_and_reasons_as_text(clie
     assert sorted(titles) == sorted(PAYLOADS) and sorted(reasons) == sorted(PAYLOADS)
 
 
-def test_the_activity_template_shows_a_formula_like_campaign_name_and_brand_as_text(client_for, wujin_user,
-                                                                                    science_day):
+def test_the_activity_template_shows_a_formula_like_campaign_name_and_brand_as_text(
+    client_for, wujin_user, science_day
+):
     from events.models import Brand
 
     science_day.name = PAYLOADS[0]
@@ -107,16 +116,16 @@ def formula_bases(wujin):
     bases = []
     for text in PAYLOADS:
         base = Base.objects.create(region=wujin, name=text, address=text, host_organisation=text)
-        Certification.objects.create(base=base, level="municipal", certified_on=dt.date(2023, 5, 1), batch=text,
-                                     recommending_unit=text)
+        Certification.objects.create(
+            base=base, level="municipal", certified_on=dt.date(2023, 5, 1), batch=text, recommending_unit=text
+        )
         BaseAnnualReport.objects.create(base=base, year=2024, visitors=0, note=text)
         bases.append(base)
     return bases
 
 
 @pytest.mark.parametrize("kind", ["bases", "certifications", "reports"])
-def test_the_bases_exports_show_formula_like_text_as_text_in_xlsx_and_csv(kind, client_for, wujin_user,
-                                                                           formula_bases):
+def test_the_bases_exports_show_formula_like_text_as_text_in_xlsx_and_csv(kind, client_for, wujin_user, formula_bases):
     client = client_for(wujin_user)
     xlsx = client.get(f"/bases/export/{kind}/?format=xlsx")
     assert xlsx.status_code == 200
@@ -150,13 +159,25 @@ def test_the_dashboard_exports_show_a_formula_like_campaign_name_as_text(client_
     from indicators.services import run_rollup
 
     for i, text in enumerate(PAYLOADS):
-        campaign = Campaign.objects.create(name=text, year=2025, kind="science_day", starts_on=dt.date(2025, 9, 15),
-                                           ends_on=dt.date(2025, 9, 21), schedule_due=dt.date(2025, 9, 12),
-                                           summary_due=dt.date(2025, 9, 25))
-        ActivityReturn.objects.create(region=wujin, campaign=campaign, status="approved", report_status="approved",
-                                      title=f"活动{i}",
-                                      starts_on=dt.date(2025, 9, 16), ends_on=dt.date(2025, 9, 16),
-                                      actual_participants=10 + i)
+        campaign = Campaign.objects.create(
+            name=text,
+            year=2025,
+            kind="science_day",
+            starts_on=dt.date(2025, 9, 15),
+            ends_on=dt.date(2025, 9, 21),
+            schedule_due=dt.date(2025, 9, 12),
+            summary_due=dt.date(2025, 9, 25),
+        )
+        ActivityReturn.objects.create(
+            region=wujin,
+            campaign=campaign,
+            status="approved",
+            report_status="approved",
+            title=f"活动{i}",
+            starts_on=dt.date(2025, 9, 16),
+            ends_on=dt.date(2025, 9, 16),
+            actual_participants=10 + i,
+        )
     run_rollup()
     response = client_for(leader_user).get(reverse("indicators:export", args=["activities-campaign"]))
     assert response.status_code == 200
@@ -164,22 +185,32 @@ def test_the_dashboard_exports_show_a_formula_like_campaign_name_as_text(client_
 
 
 # --- programs: the consolidated unit reports and one report -----------------------------------------------------
-def test_the_unit_report_workbooks_show_formula_like_narratives_as_text(client_for, office_user, liaison_user,
-                                                                         monkeypatch):
+def test_the_unit_report_workbooks_show_formula_like_narratives_as_text(
+    client_for, office_user, liaison_user, monkeypatch
+):
     from programs.models import Plan
     from programs.services import periods as period_services
     from programs.services import reports as report_services
 
     monkeypatch.setattr("common.clock.today", lambda: dt.date(2026, 1, 10))
     plan = Plan.objects.get(code="changzhou-2021-2035")
-    period = period_services.open_period(plan, year=2025, kind="year", opens_on=dt.date(2025, 12, 1),
-                                         due_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31))
+    period = period_services.open_period(
+        plan,
+        year=2025,
+        kind="year",
+        opens_on=dt.date(2025, 12, 1),
+        due_on=dt.date(2026, 1, 15),
+        closes_on=dt.date(2026, 3, 31),
+    )
     report, _ = report_services.start_report(liaison_user.unit, period, liaison_user)
     tasks = list(report.entries.order_by("task__order").values_list("task_id", flat=True))
     assert len(tasks) >= 2
-    narratives = [PAYLOADS[i % len(PAYLOADS)] for i in range(max(len(tasks), len(PAYLOADS)))][:len(tasks)]
-    report_services.save_report(report, liaison_user, entries={
-        task: {"progress": "done", "narrative": text} for task, text in zip(tasks, narratives, strict=False)})
+    narratives = [PAYLOADS[i % len(PAYLOADS)] for i in range(max(len(tasks), len(PAYLOADS)))][: len(tasks)]
+    report_services.save_report(
+        report,
+        liaison_user,
+        entries={task: {"progress": "done", "narrative": text} for task, text in zip(tasks, narratives, strict=False)},
+    )
     report.refresh_from_db()
     stored = [n for n in report.entries.values_list("narrative", flat=True) if n]
     assert any(n.startswith("=") for n in stored)

@@ -1,4 +1,5 @@
 """`make run` starts without system-check warnings on either database (runserver runs the database checks)."""
+
 import pytest
 from django.core.management import call_command
 

@@ -1,6 +1,7 @@
 """Issue 12, point 8: one upload checker (common/uploads.py) for every upload. A decompression bomb (a 20000×20000
 PNG of a few KB) is refused with a Chinese message on a photo upload and by any image field; Pillow's own ceiling is
 the portal's pixel limit; a client's file name such as ../../etc/passwd.png never reaches a path."""
+
 from __future__ import annotations
 
 import re
@@ -22,12 +23,17 @@ pytestmark = pytest.mark.django_db
 
 def bomb_png(width=20000, height=20000) -> bytes:
     """A PNG whose header announces 20000×20000 pixels (1.2 GB decoded) in a few KB."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 30000, 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 30000, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +52,11 @@ def test_the_bomb_is_a_few_kilobytes():
 
 
 def test_a_decompression_bomb_is_refused_on_the_photo_upload_page(client_for, wujin_user, draft, settings):
-    response = client_for(wujin_user).post(reverse("events:photo-upload", args=[draft.pk]),
-                                           {"photo": SimpleUploadedFile("现场.png", bomb_png())}, follow=True)
+    response = client_for(wujin_user).post(
+        reverse("events:photo-upload", args=[draft.pk]),
+        {"photo": SimpleUploadedFile("现场.png", bomb_png())},
+        follow=True,
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "尺寸过大" in body and "现场.png" in body

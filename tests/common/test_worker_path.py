@@ -1,4 +1,5 @@
 """A real Celery worker process executes a real task: enqueue → Redis → worker → PostgreSQL."""
+
 import os
 import subprocess
 import sys
@@ -29,10 +30,27 @@ def start_worker(settings) -> subprocess.Popen:
         KEPU_TESTING="true",
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kepu_portal", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kepu_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -68,7 +86,6 @@ def test_real_worker_executes_task_and_writes_to_database(require_postgres_and_r
     finally:
         stop_worker(worker)
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-
 
 
 def test_a_task_named_by_string_is_found_before_any_tasks_module_was_imported():

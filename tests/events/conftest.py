@@ -1,4 +1,5 @@
 """Fixtures for the events tests: a campaign like seed 002, returns in any state, uploads in a temp MEDIA_ROOT."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,13 @@ def science_day(db):
     from programs.models import Region, ResponsibleUnit
 
     campaign = Campaign.objects.create(
-        kind="science_day", year=2025, name="2025年全国科普日", theme="提升全民科学素质,助力科技自立自强",
-        starts_on=dt.date(2025, 9, 15), ends_on=dt.date(2025, 9, 21), schedule_due=dt.date(2025, 9, 12),
+        kind="science_day",
+        year=2025,
+        name="2025年全国科普日",
+        theme="提升全民科学素质,助力科技自立自强",
+        starts_on=dt.date(2025, 9, 15),
+        ends_on=dt.date(2025, 9, 21),
+        schedule_due=dt.date(2025, 9, 12),
         summary_due=dt.date(2025, 9, 25),
     )
     campaign.regions.set(Region.objects.districts())
@@ -41,9 +47,15 @@ def make_return(db):
     from events.models import ActivityReturn
 
     def make(region=None, status="draft", unit=None, **fields):
-        values = dict(title="科普进社区 · 人工智能体验", category="town_main_event", starts_on=dt.date(2025, 9, 16),
-                      ends_on=dt.date(2025, 9, 16), venue="湖塘镇新时代文明实践所", planned_participants=300,
-                      actual_participants=280)
+        values = dict(
+            title="科普进社区 · 人工智能体验",
+            category="town_main_event",
+            starts_on=dt.date(2025, 9, 16),
+            ends_on=dt.date(2025, 9, 16),
+            venue="湖塘镇新时代文明实践所",
+            planned_participants=300,
+            actual_participants=280,
+        )
         values.update(fields)
         values.setdefault("report_status", status)
         return ActivityReturn.objects.create(region=region, unit=unit, status=status, **values)
@@ -60,8 +72,12 @@ def png_bytes(width: int = 1, height: int = 1) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 # A real 16×16 baseline JPEG (543 bytes).

@@ -1,5 +1,6 @@
 """A 武进区 clerk on a phone (390 px) ticks three drafts in the activity list (shown as cards) and submits them in one
 click; the fourth, unticked, stays a draft, and the list keeps its filter."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,9 @@ def plan_loaded(transactional_db):
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
 
 
-def test_a_clerk_submits_three_selected_drafts_in_one_click_at_390_px(require_chromium, browser, live_server,
-                                                                      plan_loaded):
+def test_a_clerk_submits_three_selected_drafts_in_one_click_at_390_px(
+    require_chromium, browser, live_server, plan_loaded
+):
     from django.db import connections
 
     from accounts.models import User
@@ -30,9 +32,16 @@ def test_a_clerk_submits_three_selected_drafts_in_one_click_at_390_px(require_ch
 
     wujin = Region.objects.get(code="320412")
     User.objects.create_user("wujin_b", password="pw-bulk-1", role="district", region=wujin, last_name="武进区科协")
-    drafts = [ActivityReturn.objects.create(region=wujin, title=f"批量提交活动{i}", category="other",
-                                            starts_on=dt.date(2025, 9, 16 + i), ends_on=dt.date(2025, 9, 16 + i))
-              for i in range(4)]
+    drafts = [
+        ActivityReturn.objects.create(
+            region=wujin,
+            title=f"批量提交活动{i}",
+            category="other",
+            starts_on=dt.date(2025, 9, 16 + i),
+            ends_on=dt.date(2025, 9, 16 + i),
+        )
+        for i in range(4)
+    ]
     url = live_server.url
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -9,6 +9,7 @@ approves it and, after the roll-up, both boards count it. Throughout, 天宁区 
 In the SQLite pass tasks run in-process (the roll-up runs at the approval's commit); in the PostgreSQL pass the
 approvals go through Redis to a real `celery worker` process started here, as in production.
 """
+
 import datetime as dt
 import io
 import re
@@ -76,8 +77,19 @@ def poll(page, read, want, seconds=ROLLUP_WAIT_S):
 def completeness_cells(page, code: str) -> dict[str, str]:
     """A completeness row by column: returns filed, awaiting review, forwarded, returned, approved, participants."""
     cells = page.locator(f"[data-testid=row-{code}] td").all_inner_texts()
-    names = ["name", "schedule", "schedule_on_time", "summary", "summary_on_time", "returns", "submitted",
-             "forwarded", "returned", "approved", "participants"]
+    names = [
+        "name",
+        "schedule",
+        "schedule_on_time",
+        "summary",
+        "summary_on_time",
+        "returns",
+        "submitted",
+        "forwarded",
+        "returned",
+        "approved",
+        "participants",
+    ]
     return dict(zip(names, (c.strip() for c in cells), strict=True))
 
 
@@ -90,13 +102,25 @@ def workbook_text(page, address: str) -> str:
     response = page.request.get(address)
     assert response.ok, (address, response.status)
     book = load_workbook(io.BytesIO(response.body()), read_only=True)
-    return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
-                     if v is not None)
+    return "\n".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
 
 
 def test_town_files_district_returns_then_forwards_city_approves_dashboards_count_it_other_district_sees_nothing(
-        require_chromium, browser, tree_loaded, live_server, science_day, hutang_clerk, hongmei_clerk, wujin_user,
-        tianning_user, office_user, leader_user, settings):
+    require_chromium,
+    browser,
+    tree_loaded,
+    live_server,
+    science_day,
+    hutang_clerk,
+    hongmei_clerk,
+    wujin_user,
+    tianning_user,
+    office_user,
+    leader_user,
+    settings,
+):
     from django.db import connections
 
     from events.models import ActivityReturn
@@ -247,7 +271,11 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
         wujin.goto(f"{url}/events/campaigns/{science_day.pk}/")
         cells = completeness_cells(wujin, "320412100")
         assert (cells["submitted"], cells["forwarded"], cells["approved"], cells["participants"]) == (
-            "0", "0", "1", str(FIXED_PARTICIPANTS)), cells
+            "0",
+            "0",
+            "1",
+            str(FIXED_PARTICIPANTS),
+        ), cells
         export = f"{url}/events/campaigns/{science_day.pk}/summary.xlsx"
         sheet = workbook_text(wujin, export)  # the district's 汇总表 counts it (approved, under 武进区)
         assert re.search(rf"武进区 小计\n1\n{FIXED_PARTICIPANTS}\n", sheet), sheet
@@ -292,7 +320,13 @@ def test_town_files_district_returns_then_forwards_city_approves_dashboards_coun
     assert activity.campaign_id == science_day.pk and activity.actual_participants == FIXED_PARTICIPANTS
     assert NEWS in activity.news_links
     steps = list(activity.transitions.order_by("at", "id").values_list("action", "level", "actor__username"))
-    assert steps == [("submit", "filer", "hutang1"), ("submit_report", "filer", "hutang1"),
-                     ("return_report", "district", "wujin1"), ("submit_report", "filer", "hutang1"),
-                     ("approve", "district", "wujin1"), ("approve_report", "district", "wujin1"),
-                     ("approve", "city", "office1"), ("approve_report", "city", "office1")]
+    assert steps == [
+        ("submit", "filer", "hutang1"),
+        ("submit_report", "filer", "hutang1"),
+        ("return_report", "district", "wujin1"),
+        ("submit_report", "filer", "hutang1"),
+        ("approve", "district", "wujin1"),
+        ("approve_report", "district", "wujin1"),
+        ("approve", "city", "office1"),
+        ("approve_report", "city", "office1"),
+    ]

@@ -7,6 +7,7 @@ link, the summary, photos — and submits it, with no office action in between. 
 (quoted in the issue's closing note next to the 77 clicks of the first version); screenshots at 1366 and 390 px of the
 clerk's home, list and form go to var/artefacts/clerk/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,20 @@ from .conftest import JPEG_BYTES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "artefacts" / "clerk"
-TITLES = ["礼嘉镇“科技点亮生活”主场活动", "湖塘镇应急救护培训", "牛塘镇青少年科学实验秀", "洛阳镇农技专家田间课堂",
-          "遥观镇防范电信诈骗科普宣传"]
-IMPORTED_TITLES = ["雪堰镇科普大篷车进乡村", "前黄镇老年人防诈骗讲座", "横林镇专家讲科普:碳达峰", "嘉泽镇花木科技课堂",
-                   "西太湖园区青少年科技营"]
+TITLES = [
+    "礼嘉镇“科技点亮生活”主场活动",
+    "湖塘镇应急救护培训",
+    "牛塘镇青少年科学实验秀",
+    "洛阳镇农技专家田间课堂",
+    "遥观镇防范电信诈骗科普宣传",
+]
+IMPORTED_TITLES = [
+    "雪堰镇科普大篷车进乡村",
+    "前黄镇老年人防诈骗讲座",
+    "横林镇专家讲科普:碳达峰",
+    "嘉泽镇花木科技课堂",
+    "西太湖园区青少年科技营",
+]
 
 
 @pytest.fixture
@@ -40,14 +51,28 @@ def science_day_2023(plan_loaded):
     from programs.models import Region
 
     campaign = Campaign.objects.create(
-        kind="science_day", year=2023, name="2023年全国科普日", theme="提升全民科学素质,助力科技自立自强",
-        starts_on=dt.date(2023, 9, 17), ends_on=dt.date(2023, 9, 23), schedule_due=dt.date(2023, 9, 12),
-        report_due=dt.date(2023, 9, 25), summary_due=dt.date(2023, 9, 25), summary_days_after=10)
+        kind="science_day",
+        year=2023,
+        name="2023年全国科普日",
+        theme="提升全民科学素质,助力科技自立自强",
+        starts_on=dt.date(2023, 9, 17),
+        ends_on=dt.date(2023, 9, 23),
+        schedule_due=dt.date(2023, 9, 12),
+        report_due=dt.date(2023, 9, 25),
+        summary_due=dt.date(2023, 9, 25),
+        summary_days_after=10,
+    )
     campaign.regions.set(Region.objects.districts())
     # a later campaign is the form's default: the clerk must choose the 2023 one (once)
-    Campaign.objects.create(kind="sci_tech_week", year=2027, name="2027年科技活动周", starts_on=dt.date(2027, 5, 16),
-                            ends_on=dt.date(2027, 5, 22), schedule_due=dt.date(2027, 5, 10),
-                            summary_due=dt.date(2027, 5, 31)).regions.set(Region.objects.districts())
+    Campaign.objects.create(
+        kind="sci_tech_week",
+        year=2027,
+        name="2027年科技活动周",
+        starts_on=dt.date(2027, 5, 16),
+        ends_on=dt.date(2027, 5, 22),
+        schedule_due=dt.date(2027, 5, 10),
+        summary_due=dt.date(2027, 5, 31),
+    ).regions.set(Region.objects.districts())
     return campaign
 
 
@@ -77,8 +102,9 @@ class Counter:
         self.page.select_option(selector, value)
 
 
-def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromium, browser, live_server, tmp_path,
-                                                                   science_day_2023, wujin):
+def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(
+    require_chromium, browser, live_server, tmp_path, science_day_2023, wujin
+):
     from django.db import connections
 
     from accounts.models import User
@@ -115,7 +141,10 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
         if i < len(TITLES) - 1:
             page.wait_for_selector("[data-testid=copied-from]")
             assert page.input_value("#id_campaign") == str(science_day_2023.pk)  # kept, not reset
-            assert page.input_value("#id_starts_on") == "2023-09-17" and page.input_value("#id_venue") == "新时代文明实践所"
+            assert (
+                page.input_value("#id_starts_on") == "2023-09-17"
+                and page.input_value("#id_venue") == "新时代文明实践所"
+            )
     clerk.paused = True
     page.goto(url + f"/events/new/?from={ActivityReturn.objects.latest('pk').pk}")
     page.screenshot(path=str(ARTEFACTS / "form-1366.png"), full_page=True)
@@ -126,7 +155,8 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     registered = list(ActivityReturn.objects.filter(campaign=science_day_2023).order_by("pk"))
     assert [a.title for a in registered] == TITLES
     assert {(a.campaign_id, a.starts_on, a.venue, a.contact_name) for a in registered} == {
-        (science_day_2023.pk, dt.date(2023, 9, 17), "新时代文明实践所", "张老师")}
+        (science_day_2023.pk, dt.date(2023, 9, 17), "新时代文明实践所", "张老师")
+    }
 
     # 1b. five more activities from the towns' sheet, imported twice (the second time after a correction
     #     elsewhere): the second import updates, it does not add five more
@@ -134,15 +164,19 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     from .test_import import HEADER, row
 
     sheet = tmp_path / "镇街活动安排表.xlsx"
-    sheet.write_bytes(xlsx_bytes([HEADER] + [row(i + 1, title=t, start="2023-09-18", planned=300)
-                                             for i, t in enumerate(IMPORTED_TITLES)]))
+    sheet.write_bytes(
+        xlsx_bytes(
+            [HEADER] + [row(i + 1, title=t, start="2023-09-18", planned=300) for i, t in enumerate(IMPORTED_TITLES)]
+        )
+    )
     for attempt in range(2):
         clerk.goto(url + f"/events/import/?campaign={science_day_2023.pk}")
         page.set_input_files("#id_file", str(sheet))
         clerk.click("[data-testid=import-preview-button]")
         page.wait_for_selector("[data-testid=import-preview]")
         assert page.inner_text("[data-testid=import-counts]") == (
-            "新增 5 条,更新 0 条,无变化 0 条。" if attempt == 0 else "新增 0 条,更新 0 条,无变化 5 条。")
+            "新增 5 条,更新 0 条,无变化 0 条。" if attempt == 0 else "新增 0 条,更新 0 条,无变化 5 条。"
+        )
         clerk.click("[data-testid=import-confirm]")
         page.wait_for_load_state()
     imported = ActivityReturn.objects.filter(campaign=science_day_2023, title__in=IMPORTED_TITLES)
@@ -154,7 +188,8 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     clerk.click("[data-testid=file-schedule]")
     page.wait_for_load_state()
     assert set(ActivityReturn.objects.filter(campaign=science_day_2023).values_list("status", flat=True)) == {
-        "submitted"}  # the five from the form and the five imported
+        "submitted"
+    }  # the five from the form and the five imported
 
     # 3. after the event: one activity's post-event report, with no office action in between
     first = registered[0]
@@ -181,8 +216,13 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
     # the clerk's pages at 1366 and 390 px
     loads, clerk.paused = clerk.loads, True
     overflow, narrow = {}, {}
-    for name, path in (("home", "/"), ("list", "/events/"), ("detail", f"/events/{first.pk}/"),
-                       ("review", "/events/review/"), ("form", "/events/new/")):
+    for name, path in (
+        ("home", "/"),
+        ("list", "/events/"),
+        ("detail", f"/events/{first.pk}/"),
+        ("review", "/events/review/"),
+        ("form", "/events/new/"),
+    ):
         for width, height in ((1366, 768), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.goto(url + path)
@@ -190,10 +230,13 @@ def test_a_district_clerk_runs_the_2023_science_day_in_the_portal(require_chromi
             overflow[f"{name}-{width}"] = page.evaluate("document.documentElement.scrollWidth") - width
             narrow[f"{name}-{width}"] = page.evaluate(
                 "[...document.querySelectorAll('td, th')].filter(c => c.offsetParent !== null"
-                " && c.textContent.trim().length > 2 && c.getBoundingClientRect().width < 56).length")
-    print(f"\n[clerk journey] 5 registrations + a 5-row sheet imported twice + 活动安排表 + one post-event report "
-          f"with a photo: "
-          f"{clerk.clicks} clicks, {clerk.fields} fields typed, {clerk.selects} selects, {loads} page loads")
+                " && c.textContent.trim().length > 2 && c.getBoundingClientRect().width < 56).length"
+            )
+    print(
+        f"\n[clerk journey] 5 registrations + a 5-row sheet imported twice + 活动安排表 + one post-event report "
+        f"with a photo: "
+        f"{clerk.clicks} clicks, {clerk.fields} fields typed, {clerk.selects} selects, {loads} page loads"
+    )
     context.close()
     connections.close_all()
     activity = ActivityReturn.objects.get(pk=first.pk)

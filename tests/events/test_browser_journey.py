@@ -6,6 +6,7 @@ activity count and participants go up without anybody running a roll-up by hand.
 In the SQLite pass tasks run in-process (the roll-up runs at the approval's commit); in the PostgreSQL pass the
 approval goes through Redis to a real `celery worker` process started here, as in production.
 """
+
 import io
 import re
 import time
@@ -36,7 +37,8 @@ def year_row(page, year: int) -> tuple[int, int]:
 
 
 def test_district_files_office_returns_district_resubmits_office_approves_leader_sees_the_dashboard_change(
-        require_chromium, browser, plan_loaded, live_server, tmp_path, wujin, science_day, settings):
+    require_chromium, browser, plan_loaded, live_server, tmp_path, wujin, science_day, settings
+):
     from django.db import connections
 
     from accounts.models import User
@@ -134,5 +136,11 @@ def test_district_files_office_returns_district_resubmits_office_approves_leader
     connections.close_all()  # ORM calls made while Playwright's loop runs use their own connection
     activity.refresh_from_db()
     assert (activity.status, activity.report_status) == ("approved", "approved")
-    assert [t.action for t in activity.transitions.all()] == ["submit", "submit_report", "return_report",
-                                                              "submit_report", "approve", "approve_report"]
+    assert [t.action for t in activity.transitions.all()] == [
+        "submit",
+        "submit_report",
+        "return_report",
+        "submit_report",
+        "approve",
+        "approve_report",
+    ]

@@ -1,5 +1,6 @@
 """Issue 12 in Chromium: the 武进区 clerk imports the same 5-row 活动安排表 twice and ends with 5 activities, not 10;
 the upload form shows 「正在读取…」 while the file is processed; a long preview is paged (read from the stash)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,17 +27,24 @@ def _upload(page, url, campaign, path):
     page.wait_for_selector("[data-testid=import-preview]")
 
 
-def test_the_clerk_imports_the_same_sheet_twice_and_has_five_activities(require_chromium, browser, live_server,
-                                                                       tmp_path, wujin):
+def test_the_clerk_imports_the_same_sheet_twice_and_has_five_activities(
+    require_chromium, browser, live_server, tmp_path, wujin
+):
     import datetime as dt
 
     from accounts.models import User
     from events.models import ActivityReturn, Campaign
     from programs.models import Region
 
-    campaign = Campaign.objects.create(kind="science_day", year=2025, name="2025年全国科普日",
-                                       starts_on=dt.date(2025, 9, 15), ends_on=dt.date(2025, 9, 21),
-                                       schedule_due=dt.date(2025, 9, 12), summary_due=dt.date(2099, 9, 25))
+    campaign = Campaign.objects.create(
+        kind="science_day",
+        year=2025,
+        name="2025年全国科普日",
+        starts_on=dt.date(2025, 9, 15),
+        ends_on=dt.date(2025, 9, 21),
+        schedule_due=dt.date(2025, 9, 12),
+        summary_due=dt.date(2099, 9, 25),
+    )
     campaign.regions.set(Region.objects.districts())
     User.objects.create_user("wujin_r", password="pw-clerk-1", role="district", region=wujin, last_name="武进区科协")
     sheet = tmp_path / "活动安排表.xlsx"
@@ -64,8 +72,12 @@ def test_the_clerk_imports_the_same_sheet_twice_and_has_five_activities(require_
 
     # a long sheet: 65 rows, 50 on the first page, the rest on page 2, nothing written by either
     long = tmp_path / "长表.xlsx"
-    long.write_bytes(xlsx_bytes([FULL_HEADER, *five_rows()] + [
-        five_rows()[0][:1] + [f"新活动{i:03d}"] + five_rows()[0][2:] for i in range(60)]))
+    long.write_bytes(
+        xlsx_bytes(
+            [FULL_HEADER, *five_rows()]
+            + [five_rows()[0][:1] + [f"新活动{i:03d}"] + five_rows()[0][2:] for i in range(60)]
+        )
+    )
     _upload(page, url, campaign, long)
     assert page.locator("[data-testid=import-preview-rows] tbody tr").count() == 50
     page.click("[data-testid=import-next-page]")

@@ -1,5 +1,6 @@
 """Bulk work on activities (issue 12 point 4): select many → submit, submit the report, delete drafts; reviewers
 approve or return many with one reason; stale items refused while the others pass; the lists keep their filters."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -43,8 +44,7 @@ def test_the_route_is_named_events_bulk():
 
 
 # --- a clerk's bulk work ---------------------------------------------------------------------------------------
-def test_a_clerk_submits_the_registration_of_many_drafts_in_one_request(client_for, hutang_clerk, hutang,
-                                                                        make_return):
+def test_a_clerk_submits_the_registration_of_many_drafts_in_one_request(client_for, hutang_clerk, hutang, make_return):
     drafts = [make_return(hutang, title=f"草稿{i}") for i in range(4)]
     response = _post(client_for(hutang_clerk), "submit", drafts)
     assert response.status_code == 302
@@ -73,8 +73,9 @@ def test_a_clerk_submits_the_post_event_report_of_many(client_for, hutang_clerk,
     assert "已提交补充信息 3 项" in text and "“尚未登记的活动”" in text and "请先提交活动登记" in text
 
 
-def test_a_clerk_deletes_many_drafts_and_a_submitted_one_is_refused_and_kept(client_for, hutang_clerk, hutang,
-                                                                           make_return):
+def test_a_clerk_deletes_many_drafts_and_a_submitted_one_is_refused_and_kept(
+    client_for, hutang_clerk, hutang, make_return
+):
     drafts = [make_return(hutang, title=f"重复导入{i}") for i in range(3)]
     submitted = make_return(hutang, status="submitted", title="已提交的活动")
     response = _post(client_for(hutang_clerk), "delete", [*drafts, submitted])
@@ -98,8 +99,9 @@ def test_a_stale_draft_is_not_deleted(client_for, hutang_clerk, hutang, make_ret
     stale, other = make_return(hutang, title="别处改过"), make_return(hutang, title="可删")
     ActivityReturn.objects.filter(pk=stale.pk).update(version=stale.version + 1)
     text = _messages(_post(client_for(hutang_clerk), "delete", [stale, other]))
-    assert ActivityReturn.objects.filter(pk=stale.pk).exists() and not ActivityReturn.objects.filter(
-        pk=other.pk).exists()
+    assert (
+        ActivityReturn.objects.filter(pk=stale.pk).exists() and not ActivityReturn.objects.filter(pk=other.pk).exists()
+    )
     assert "“别处改过”" in text and "旧版本" in text
 
 
@@ -182,8 +184,11 @@ def test_the_city_approves_many_forwarded_and_district_filed(client_for, office_
     assert [a.status for a in fresh] == ["approved", "approved", "submitted"]
     text = _messages(response)
     assert "已审核通过 2 项;1 项未处理:“尚待区级审核”" in text and "不在您的审核环节" in text
-    assert set(ActivityReturnTransition.objects.filter(activity__in=fresh[:2], action="approve")
-               .values_list("level", flat=True)) == {"city"}
+    assert set(
+        ActivityReturnTransition.objects.filter(activity__in=fresh[:2], action="approve").values_list(
+            "level", flat=True
+        )
+    ) == {"city"}
 
 
 def test_the_city_returns_many_with_one_reason_each_in_history(client_for, office_user, wujin, hutang, make_return):
@@ -197,8 +202,9 @@ def test_the_city_returns_many_with_one_reason_each_in_history(client_for, offic
     assert {(t.activity_id, t.level) for t in history} == {(forwarded.pk, "city"), (own.pk, "city")}
 
 
-def test_reviewers_approve_and_return_post_event_reports_in_bulk(client_for, wujin_user, office_user, hutang,
-                                                               make_return):
+def test_reviewers_approve_and_return_post_event_reports_in_bulk(
+    client_for, wujin_user, office_user, hutang, make_return
+):
     reports = [make_return(hutang, status="approved", report_status="submitted", title=f"补充{i}") for i in range(2)]
     _post(client_for(wujin_user), "approve", reports, report=True)
     assert [a.report_status for a in _fresh(*reports)] == ["forwarded"] * 2
@@ -230,14 +236,17 @@ def test_the_review_queue_offers_checkboxes_per_phase_and_select_all(client_for,
 
 
 # --- the wrong side ------------------------------------------------------------------------------------------
-def test_another_districts_clerk_posting_ids_changes_nothing_and_gets_a_404(client_for, hongmei_clerk, tianning_user,
-                                                                            hutang, make_return):
+def test_another_districts_clerk_posting_ids_changes_nothing_and_gets_a_404(
+    client_for, hongmei_clerk, tianning_user, hutang, make_return
+):
     drafts = [make_return(hutang, title="泄露检查·湖塘") for _ in range(2)]
     waiting = make_return(hutang, status="submitted", report_status="draft", title="泄露检查·湖塘待审")
-    for client, verb, items, extra in ((client_for(hongmei_clerk), "submit", drafts, {}),
-                                       (client_for(hongmei_clerk), "delete", drafts, {}),
-                                       (client_for(tianning_user), "approve", [waiting], {}),
-                                       (client_for(tianning_user), "return", [waiting], {"reason": "越权"})):
+    for client, verb, items, extra in (
+        (client_for(hongmei_clerk), "submit", drafts, {}),
+        (client_for(hongmei_clerk), "delete", drafts, {}),
+        (client_for(tianning_user), "approve", [waiting], {}),
+        (client_for(tianning_user), "return", [waiting], {"reason": "越权"}),
+    ):
         response = _post(client, verb, items, **extra)
         assert response.status_code == 404
         assert "泄露检查" not in response.content.decode() and "不在您的范围内" in response.content.decode()
@@ -245,7 +254,8 @@ def test_another_districts_clerk_posting_ids_changes_nothing_and_gets_a_404(clie
 
 
 def test_mixed_own_and_foreign_ids_act_on_the_own_and_refuse_the_foreign_one_by_one(
-        client_for, hongmei_clerk, hongmei, hutang, make_return):
+    client_for, hongmei_clerk, hongmei, hutang, make_return
+):
     mine = make_return(hongmei, title="红梅的活动")
     theirs = make_return(hutang, title="泄露检查·湖塘")
     response = _post(client_for(hongmei_clerk), "submit", [mine, theirs])
@@ -258,14 +268,14 @@ def test_mixed_own_and_foreign_ids_act_on_the_own_and_refuse_the_foreign_one_by_
 def test_a_district_cannot_submit_or_delete_its_towns_drafts_in_bulk(client_for, wujin_user, hutang, make_return):
     drafts = [make_return(hutang) for _ in range(2)]
     text = _messages(_post(client_for(wujin_user), "submit", drafts)) + _messages(
-        _post(client_for(wujin_user), "delete", drafts))
+        _post(client_for(wujin_user), "delete", drafts)
+    )
     assert "无权" in text or "只能删除本区域" in text
     assert [a.status for a in _fresh(*drafts)] == ["draft", "draft"]
 
 
 @pytest.mark.parametrize("persona", ["leader_user", "base_contact", "hutang_clerk"])
-def test_a_leader_a_base_contact_and_a_filer_cannot_review_in_bulk(persona, request, client_for, hutang,
-                                                                  make_return):
+def test_a_leader_a_base_contact_and_a_filer_cannot_review_in_bulk(persona, request, client_for, hutang, make_return):
     waiting = [make_return(hutang, status="submitted", report_status="draft") for _ in range(2)]
     drafts = [make_return(hutang) for _ in range(2)]
     client = client_for(request.getfixturevalue(persona))
@@ -298,24 +308,28 @@ def test_the_service_refuses_what_the_user_may_not_see(hongmei_clerk, hutang, ma
 
 
 # --- the lists keep their filters ----------------------------------------------------------------------------
-def test_a_bulk_action_goes_back_to_the_list_with_its_query_string(client_for, hutang_clerk, hutang, make_return,
-                                                                   science_day):
+def test_a_bulk_action_goes_back_to_the_list_with_its_query_string(
+    client_for, hutang_clerk, hutang, make_return, science_day
+):
     drafts = [make_return(hutang, campaign=science_day) for _ in range(2)]
     back = f"/events/?status=draft&campaign={science_day.pk}&q=%E7%A7%91%E6%99%AE&page=1"
     response = _post(client_for(hutang_clerk), "submit", drafts, next_url=back)
     assert response.status_code == 302 and response["Location"] == back
 
 
-def test_the_review_queue_keeps_its_campaign_filter_after_a_bulk_action(client_for, wujin_user, hutang, make_return,
-                                                                        science_day):
+def test_the_review_queue_keeps_its_campaign_filter_after_a_bulk_action(
+    client_for, wujin_user, hutang, make_return, science_day
+):
     waiting = [make_return(hutang, status="submitted", report_status="draft", campaign=science_day)]
     back = f"/events/review/?campaign={science_day.pk}"
     response = _post(client_for(wujin_user), "approve", waiting, next_url=back)
     assert response["Location"] == back
 
 
-@pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/events/", "///evil.example",
-                                  "javascript:alert(1)", "\\\\evil.example"])
+@pytest.mark.parametrize(
+    "evil",
+    ["https://evil.example/", "//evil.example/events/", "///evil.example", "javascript:alert(1)", "\\\\evil.example"],
+)
 def test_an_open_redirect_is_refused(evil, client_for, hutang_clerk, hutang, make_return):
     draft = make_return(hutang)
     client = client_for(hutang_clerk)
@@ -337,17 +351,19 @@ def test_a_single_delete_goes_back_to_the_filtered_list(client_for, hutang_clerk
 def test_a_single_transition_goes_back_to_the_filtered_queue(client_for, wujin_user, hutang, make_return):
     waiting = make_return(hutang, status="submitted", report_status="draft")
     back = "/events/review/?campaign=7"
-    response = client_for(wujin_user).post(reverse("events:transition", args=[waiting.pk]),
-                                           {"action": "approve", "version": waiting.version, "next": back})
+    response = client_for(wujin_user).post(
+        reverse("events:transition", args=[waiting.pk]), {"action": "approve", "version": waiting.version, "next": back}
+    )
     assert response["Location"] == back and _fresh(waiting)[0].status == "forwarded"
 
 
-def test_the_list_links_to_the_detail_with_the_list_url_and_the_detail_carries_it(client_for, hutang_clerk, hutang,
-                                                                                make_return):
+def test_the_list_links_to_the_detail_with_the_list_url_and_the_detail_carries_it(
+    client_for, hutang_clerk, hutang, make_return
+):
     draft = make_return(hutang)
     client = client_for(hutang_clerk)
     page = client.get("/events/?status=draft").content.decode()
-    link = f'/events/{draft.pk}/?next={quote("/events/?status=draft", safe="")}'
+    link = f"/events/{draft.pk}/?next={quote('/events/?status=draft', safe='')}"
     assert link in page
     detail = client.get(link).content.decode()
     assert 'name="next" value="/events/?status=draft"' in detail  # the delete form goes back to the filtered list
@@ -366,8 +382,9 @@ def test_the_list_pagination_and_the_bulk_form_keep_the_filters(client_for, huta
 
 
 # --- the list at 390 px: cards, checkboxes still there ----------------------------------------------------------
-def test_the_activity_list_is_a_card_table_with_labelled_cells_and_checkboxes(client_for, hutang_clerk, hutang,
-                                                                             make_return):
+def test_the_activity_list_is_a_card_table_with_labelled_cells_and_checkboxes(
+    client_for, hutang_clerk, hutang, make_return
+):
     draft = make_return(hutang)
     page = client_for(hutang_clerk).get(reverse("events:list")).content.decode()
     assert 'table-cards" data-testid="activity-table"' in page

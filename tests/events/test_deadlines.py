@@ -1,4 +1,5 @@
 """Completeness table values, reminders N days before each due date, the overdue digest — on a fixed clock."""
+
 import datetime as dt
 
 import pytest
@@ -25,7 +26,8 @@ def file(campaign, kind, when, region=None, unit=None):
 
 
 def test_the_completeness_table_counts_filings_timeliness_activities_and_participants(
-        science_day, wujin, tianning, make_return, liaison_user):
+    science_day, wujin, tianning, make_return, liaison_user
+):
     file(science_day, "schedule", at(dt.date(2025, 9, 12), 23), region=wujin)  # on the due day: on time
     file(science_day, "summary", at(dt.date(2025, 9, 27)), region=wujin)  # two days late
     file(science_day, "schedule", at(dt.date(2025, 9, 14)), region=tianning)  # late
@@ -48,8 +50,9 @@ def test_the_completeness_table_counts_filings_timeliness_activities_and_partici
     assert (liyang.schedule_filed, liyang.returns, liyang.participants) == (False, 0, 0)
 
 
-def test_the_completeness_table_takes_the_same_number_of_queries_for_more_returns(science_day, wujin, tianning,
-                                                                                  make_return):
+def test_the_completeness_table_takes_the_same_number_of_queries_for_more_returns(
+    science_day, wujin, tianning, make_return
+):
     make_return(wujin, status="approved", campaign=science_day)
     with CaptureQueriesContext(connection) as small:
         completeness.completeness(science_day)
@@ -68,7 +71,8 @@ def test_the_completeness_page_shows_late_and_missing(client_for, office_user, s
 
 
 def test_filing_the_schedule_submits_the_regions_drafts_and_keeps_the_first_filing_time(
-        wujin_user, wujin, tianning, science_day, make_return):
+    wujin_user, wujin, tianning, science_day, make_return
+):
     mine = make_return(wujin, campaign=science_day)
     other = make_return(tianning, campaign=science_day)
     first = services.file_campaign(science_day, wujin_user, "schedule", now=at(dt.date(2025, 9, 10)))
@@ -81,13 +85,14 @@ def test_filing_the_schedule_submits_the_regions_drafts_and_keeps_the_first_fili
 
 def _district_users():
     for code, name in (("320412", "wujin9"), ("320402", "tianning9")):
-        User.objects.create_user(name, email=f"{name}@example.invalid", role="district",
-                                 region=Region.objects.get(code=code))
+        User.objects.create_user(
+            name, email=f"{name}@example.invalid", role="district", region=Region.objects.get(code=code)
+        )
 
 
-def test_reminders_go_n_days_before_each_due_date_to_those_who_have_not_filed(science_day, wujin_user,
-                                                                             tianning_user, office_user, wujin,
-                                                                             liaison_user):
+def test_reminders_go_n_days_before_each_due_date_to_those_who_have_not_filed(
+    science_day, wujin_user, tianning_user, office_user, wujin, liaison_user
+):
     science_day.units.clear()
     file(science_day, "schedule", at(dt.date(2025, 9, 1)), region=wujin)
     result = services.send_deadline_reminders(today=dt.date(2025, 9, 9))  # 3 days before 9月12日
@@ -104,9 +109,15 @@ def test_reminders_go_n_days_before_each_due_date_to_those_who_have_not_filed(sc
 def test_one_message_per_recipient_however_many_campaigns_are_due(science_day, tianning_user, wujin_user):
     from events.models import Campaign
 
-    second = Campaign.objects.create(kind="sci_tech_week", year=2025, name="2025年科普宣传周", starts_on=dt.date(2025, 9, 15),
-                                     ends_on=dt.date(2025, 9, 20), schedule_due=dt.date(2025, 9, 12),
-                                     summary_due=dt.date(2025, 9, 19))
+    second = Campaign.objects.create(
+        kind="sci_tech_week",
+        year=2025,
+        name="2025年科普宣传周",
+        starts_on=dt.date(2025, 9, 15),
+        ends_on=dt.date(2025, 9, 20),
+        schedule_due=dt.date(2025, 9, 12),
+        summary_due=dt.date(2025, 9, 19),
+    )
     second.regions.set(Region.objects.filter(code__in=["320402", "320412"]))
     services.send_deadline_reminders(today=dt.date(2025, 9, 12 - 7))  # 7 days before both schedule dues
     to = [m.to[0] for m in mail.outbox]
@@ -121,8 +132,9 @@ def test_a_liaison_is_reminded_for_its_unit(science_day, liaison_user, other_lia
     assert "jyj1@example.invalid" in to and "nync1@example.invalid" not in to
 
 
-def test_the_office_gets_one_overdue_digest_naming_who_is_late(science_day, office_user, wujin, tianning_user,
-                                                               settings):
+def test_the_office_gets_one_overdue_digest_naming_who_is_late(
+    science_day, office_user, wujin, tianning_user, settings
+):
     settings.KEPU_OFFICE_EMAILS = ["kpb@cz.example.invalid"]
     for region in Region.objects.districts().exclude(code="320402"):
         file(science_day, "schedule", at(dt.date(2025, 9, 11)), region=region)
@@ -142,8 +154,9 @@ def test_the_beat_task_runs_the_same_service(science_day, tianning_user):
     assert result["reminders"] >= 1 and any(m.to == ["tianning1@example.invalid"] for m in mail.outbox)
 
 
-def test_the_district_todo_panel_lists_due_filings_and_returned_returns(client_for, wujin_user, wujin, make_return,
-                                                                        science_day, monkeypatch):
+def test_the_district_todo_panel_lists_due_filings_and_returned_returns(
+    client_for, wujin_user, wujin, make_return, science_day, monkeypatch
+):
     monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2025, 9, 10))
     make_return(wujin, status="returned", return_reason="请补充新闻报道链接", title="被退回的活动")
     body = client_for(wujin_user).get(reverse("events:list")).content.decode()

@@ -1,4 +1,5 @@
 """Demo data tells seed 000's story and can be loaded twice without duplicates."""
+
 import io
 
 import pytest

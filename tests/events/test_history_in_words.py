@@ -1,6 +1,7 @@
 """An activity's history says each step in words — the rule's own label at each level (审核通过并报市 at a district,
 退回区级 when the city sends a forwarded return back), the same in both phases (the phase has its own column) —
 never the stored action code."""
+
 import re
 
 import pytest
@@ -23,16 +24,37 @@ STEPS = [  # action, from, to, level, phase
     ("return_report", "forwarded", "submitted", "city", "report"),
     ("return_report", "submitted", "returned", "district", "report"),
 ]
-LABELS = ["提交", "审核通过并报市", "退回区级", "审核通过并报市", "通过", "重新打开",
-          "提交", "审核通过并报市", "退回区级", "退回"]
+LABELS = [
+    "提交",
+    "审核通过并报市",
+    "退回区级",
+    "审核通过并报市",
+    "通过",
+    "重新打开",
+    "提交",
+    "审核通过并报市",
+    "退回区级",
+    "退回",
+]
 
 
 def _history(activity, actor):
     from events.models import ActivityReturnTransition
 
-    return [ActivityReturnTransition.objects.create(activity=activity, action=action, from_status=src, to_status=dst,
-                                                    level=level, actor=actor, version=i + 2, reason="理由", phase=phase)
-            for i, (action, src, dst, level, phase) in enumerate(STEPS)]
+    return [
+        ActivityReturnTransition.objects.create(
+            activity=activity,
+            action=action,
+            from_status=src,
+            to_status=dst,
+            level=level,
+            actor=actor,
+            version=i + 2,
+            reason="理由",
+            phase=phase,
+        )
+        for i, (action, src, dst, level, phase) in enumerate(STEPS)
+    ]
 
 
 def test_each_transition_is_labelled_by_the_rule_it_followed(make_return, hutang, office_user):

@@ -1,4 +1,5 @@
 """Submitted and approved returns are locked for the filer; a stale second action gets a conflict, nothing lost."""
+
 import pytest
 from django.urls import reverse
 
@@ -8,14 +9,25 @@ from events.models import ActivityReturn
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"title": "改过的标题", "category": "other", "format": "offline", "starts_on": "2025-09-16",
-        "ends_on": "2025-09-16", "region": "", "planned_participants": 10, "actual_participants": 0,
-        "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0", "general_public": "on"}
+FORM = {
+    "title": "改过的标题",
+    "category": "other",
+    "format": "offline",
+    "starts_on": "2025-09-16",
+    "ends_on": "2025-09-16",
+    "region": "",
+    "planned_participants": 10,
+    "actual_participants": 0,
+    "online_views": 0,
+    "volunteers": 0,
+    "experts": 0,
+    "budget": "0",
+    "general_public": "on",
+}
 
 
 @pytest.mark.parametrize("status", ["submitted", "approved"])
-def test_the_edit_page_refuses_a_locked_return_with_a_clear_message(status, client_for, wujin_user, wujin,
-                                                                    make_return):
+def test_the_edit_page_refuses_a_locked_return_with_a_clear_message(status, client_for, wujin_user, wujin, make_return):
     activity = make_return(wujin, status=status)
     client = client_for(wujin_user)
     response = client.get(reverse("events:edit", args=[activity.pk]))
@@ -36,8 +48,9 @@ def test_the_api_refuses_to_change_a_submitted_return(method, api_for, wujin_use
 
 def test_a_returned_return_is_editable_again(client_for, wujin_user, wujin, make_return):
     activity = make_return(wujin, status="returned")
-    response = client_for(wujin_user).post(reverse("events:edit", args=[activity.pk]),
-                                           {**FORM, "region": wujin.pk, "version": activity.version})
+    response = client_for(wujin_user).post(
+        reverse("events:edit", args=[activity.pk]), {**FORM, "region": wujin.pk, "version": activity.version}
+    )
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.title == "改过的标题" and activity.version == 2
@@ -61,15 +74,15 @@ def test_two_reviewers_on_the_same_version_the_second_gets_the_conflict(office_u
     seen_by_second = ActivityReturn.objects.get(pk=activity.pk)
     services.transition(seen_by_first, "approve", office_user, expected_version=seen_by_first.version)
     with pytest.raises(ConflictError, match="已被他人修改"):
-        services.transition(seen_by_second, "return", second, reason="数据不全",
-                            expected_version=seen_by_second.version)
+        services.transition(
+            seen_by_second, "return", second, reason="数据不全", expected_version=seen_by_second.version
+        )
     activity.refresh_from_db()
     assert activity.status == "approved" and activity.return_reason == ""
     assert activity.transitions.count() == 1
 
 
-def test_the_stale_second_review_on_the_page_shows_the_conflict_message(client_for, office_user, wujin,
-                                                                        make_return):
+def test_the_stale_second_review_on_the_page_shows_the_conflict_message(client_for, office_user, wujin, make_return):
     activity = make_return(wujin, status="submitted")
     client = client_for(office_user)
     url = reverse("events:transition", args=[activity.pk])

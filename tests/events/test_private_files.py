@@ -1,5 +1,6 @@
 """Photos, summaries, filings and pending imports live outside MEDIA_ROOT: only the permission-checked views
 serve them."""
+
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def _media_route_serves(request_factory, name, settings) -> bool:
 
 
 def test_a_photo_is_stored_in_the_private_root_and_the_media_route_cannot_serve_it(
-        settings, rf, client_for, wujin_user, wujin, make_return):
+    settings, rf, client_for, wujin_user, wujin, make_return
+):
     activity = make_return(wujin)
     photo = services.add_photo(activity, wujin_user, upload("现场.jpg", JPEG_BYTES))
     assert _under(photo.file.path, settings.KEPU_PRIVATE_MEDIA_ROOT)
@@ -45,8 +47,9 @@ def test_a_summary_file_and_a_filing_are_stored_privately(settings, rf, wujin_us
     filing = services.file_campaign(science_day, wujin_user, "summary", upload=upload("总结.docx", docx_bytes()))
     assert _under(filing.file.path, settings.KEPU_PRIVATE_MEDIA_ROOT)
     assert not _media_route_serves(rf, filing.file.name, settings)
-    activity = ActivityReturn.objects.create(region=wujin, title="x", starts_on=science_day.starts_on,
-                                             ends_on=science_day.starts_on)
+    activity = ActivityReturn.objects.create(
+        region=wujin, title="x", starts_on=science_day.starts_on, ends_on=science_day.starts_on
+    )
     activity.summary_file.save("总结.pdf", upload("总结.pdf", b"%PDF-1.4\n%%EOF\n"))
     assert _under(activity.summary_file.path, settings.KEPU_PRIVATE_MEDIA_ROOT)
     assert not _media_route_serves(rf, activity.summary_file.name, settings)
@@ -55,8 +58,9 @@ def test_a_summary_file_and_a_filing_are_stored_privately(settings, rf, wujin_us
 
 def test_a_pending_import_waits_in_the_private_root(settings, client_for, wujin_user, wujin, science_day):
     Brand.objects.create(name="龙城科普大讲堂")  # the file names this brand
-    preview = client_for(wujin_user).post(reverse("events:import"),
-                                          {"campaign": science_day.pk, "file": upload("活动安排表.xlsx", good_file())})
+    preview = client_for(wujin_user).post(
+        reverse("events:import"), {"campaign": science_day.pk, "file": upload("活动安排表.xlsx", good_file())}
+    )
     token = preview.context["token"]
     pending = list(Path(settings.KEPU_PRIVATE_MEDIA_ROOT).rglob(f"{token}.xlsx"))
     assert len(pending) == 1

@@ -1,4 +1,5 @@
 """A 天宁区 user never sees or touches a 武进区 return: pages, files, export and API all say 404 / leave it out."""
+
 import datetime as dt
 
 import pytest
@@ -14,18 +15,25 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wujin_return(wujin, make_return, science_day):
-    return make_return(wujin, status="approved", campaign=science_day, title="武进区主场活动:AI 科普嘉年华",
-                       actual_participants=5000)
+    return make_return(
+        wujin, status="approved", campaign=science_day, title="武进区主场活动:AI 科普嘉年华", actual_participants=5000
+    )
 
 
 def test_tianning_gets_404_for_every_page_of_a_wujin_return(client_for, tianning_user, wujin_return):
     client = client_for(tianning_user)
     pk = wujin_return.pk
-    for url in (reverse("events:detail", args=[pk]), reverse("events:edit", args=[pk]),
-                reverse("events:summary-file", args=[pk])):
+    for url in (
+        reverse("events:detail", args=[pk]),
+        reverse("events:edit", args=[pk]),
+        reverse("events:summary-file", args=[pk]),
+    ):
         assert client.get(url).status_code == 404, url
-    for url in (reverse("events:transition", args=[pk]), reverse("events:photo-upload", args=[pk]),
-                reverse("events:delete", args=[pk])):
+    for url in (
+        reverse("events:transition", args=[pk]),
+        reverse("events:photo-upload", args=[pk]),
+        reverse("events:delete", args=[pk]),
+    ):
         assert client.post(url, {"action": "reopen", "reason": "x", "version": 1}).status_code == 404, url
     assert ActivityReturn.objects.get(pk=pk).status == "approved"
 
@@ -42,8 +50,9 @@ def test_tianning_gets_404_for_a_wujin_photo(client_for, tianning_user, wujin_us
     assert ActivityPhoto.objects.count() == 1
 
 
-def test_tianning_list_and_api_list_leave_wujin_out(client_for, api_for, tianning_user, tianning, wujin_return,
-                                                    make_return):
+def test_tianning_list_and_api_list_leave_wujin_out(
+    client_for, api_for, tianning_user, tianning, wujin_return, make_return
+):
     own = make_return(tianning, title="天宁区红梅街道科普讲座")
     body = client_for(tianning_user).get(reverse("events:list")).content.decode()
     assert own.title in body and wujin_return.title not in body
@@ -64,22 +73,41 @@ def test_tianning_gets_404_from_the_api_for_a_wujin_return(api_for, tianning_use
 
 
 def test_tianning_cannot_create_a_return_for_wujin(api_for, client_for, tianning_user, wujin, science_day):
-    response = api_for(tianning_user).post("/api/v1/activities/", {
-        "title": "冒名活动", "region": "320412", "starts_on": "2025-09-16", "ends_on": "2025-09-16"}, format="json")
+    response = api_for(tianning_user).post(
+        "/api/v1/activities/",
+        {"title": "冒名活动", "region": "320412", "starts_on": "2025-09-16", "ends_on": "2025-09-16"},
+        format="json",
+    )
     assert response.status_code == 400 and "天宁区" in response.json()["region"][0]
     # the page: a complete, valid form naming 武进's region id; the form has no owner field for a district, so the
     # posted region is ignored and the return belongs to 天宁 (accounts.scope decides the owner)
-    page = client_for(tianning_user).post(reverse("events:create"), {
-        "campaign": science_day.pk, "title": "冒名活动", "region": wujin.pk, "category": "other", "format": "offline",
-        "starts_on": "2025-09-16", "ends_on": "2025-09-16", "planned_participants": 100, "actual_participants": 0,
-        "online_views": 0, "volunteers": 0, "experts": 0, "budget": "0", "general_public": "on"})
+    page = client_for(tianning_user).post(
+        reverse("events:create"),
+        {
+            "campaign": science_day.pk,
+            "title": "冒名活动",
+            "region": wujin.pk,
+            "category": "other",
+            "format": "offline",
+            "starts_on": "2025-09-16",
+            "ends_on": "2025-09-16",
+            "planned_participants": 100,
+            "actual_participants": 0,
+            "online_views": 0,
+            "volunteers": 0,
+            "experts": 0,
+            "budget": "0",
+            "general_public": "on",
+        },
+    )
     assert page.status_code == 302
     assert ActivityReturn.objects.get(title="冒名活动").region.code == "320402"
     assert not ActivityReturn.objects.filter(region=wujin).exists()
 
 
-def test_the_tianning_export_of_a_campaign_holds_no_wujin_figures(client_for, tianning_user, office_user,
-                                                                  science_day, wujin_return, tianning, make_return):
+def test_the_tianning_export_of_a_campaign_holds_no_wujin_figures(
+    client_for, tianning_user, office_user, science_day, wujin_return, tianning, make_return
+):
     import io
 
     from openpyxl import load_workbook

@@ -1,5 +1,6 @@
 """Issue 12, point 3: importing the same 活动安排表 twice updates instead of duplicating; 编号 rules; the preview's
 counts, marks and pages; csv import of events in GBK and UTF-8."""
+
 import csv
 import io
 import re
@@ -38,8 +39,10 @@ def run(user, data, campaign, dry_run=False, name="活动安排表.xlsx"):
 def test_the_same_five_row_sheet_imported_twice_leaves_five_activities(client_for, wujin_user, science_day):
     client = client_for(wujin_user)
     for attempt in range(2):
-        preview = client.post(reverse("events:import"), {"campaign": science_day.pk,
-                                                         "file": upload("活动安排表.xlsx", sheet(five_rows(), HEADER))})
+        preview = client.post(
+            reverse("events:import"),
+            {"campaign": science_day.pk, "file": upload("活动安排表.xlsx", sheet(five_rows(), HEADER))},
+        )
         assert preview.status_code == 200
         body = preview.content.decode()
         if attempt == 1:
@@ -74,20 +77,23 @@ def test_a_row_with_a_number_updates_that_activity_even_when_renamed(wujin_user,
     assert mine.title == TITLES[0] and ActivityReturn.objects.count() == 5
 
 
-def test_the_number_of_a_submitted_activity_is_a_row_error_and_nothing_is_written(wujin_user, science_day, wujin,
-                                                                                  make_return):
+def test_the_number_of_a_submitted_activity_is_a_row_error_and_nothing_is_written(
+    wujin_user, science_day, wujin, make_return
+):
     submitted = make_return(wujin, status="submitted", title="已提交的活动", campaign=science_day)
     rows = five_rows(numbers=[None, submitted.pk, None, None, None])
     report = run(wujin_user, sheet(rows), science_day)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (4, "编号", f"第4行:编号{submitted.pk}的活动已提交,不能通过导入修改。")]
+        (4, "编号", f"第4行:编号{submitted.pk}的活动已提交,不能通过导入修改。")
+    ]
     assert ActivityReturn.objects.count() == 1
     submitted.refresh_from_db()
     assert submitted.title == "已提交的活动"
 
 
-def test_the_number_of_another_districts_activity_is_a_row_error_never_an_update(tianning_user, wujin_user, wujin,
-                                                                                 science_day, make_return):
+def test_the_number_of_another_districts_activity_is_a_row_error_never_an_update(
+    tianning_user, wujin_user, wujin, science_day, make_return
+):
     theirs = make_return(wujin, title="武进的活动", campaign=science_day)
     rows = five_rows(numbers=[theirs.pk, None, None, None, None])
     report = run(tianning_user, sheet(rows), science_day)
@@ -97,8 +103,9 @@ def test_the_number_of_another_districts_activity_is_a_row_error_never_an_update
     assert theirs.title == "武进的活动" and ActivityReturn.objects.count() == 1
 
 
-def test_a_town_clerk_cannot_update_the_districts_own_activity_by_its_number(hutang_clerk, wujin, science_day,
-                                                                            make_return):
+def test_a_town_clerk_cannot_update_the_districts_own_activity_by_its_number(
+    hutang_clerk, wujin, science_day, make_return
+):
     districts = make_return(wujin, title="区级活动", campaign=science_day)
     report = run(hutang_clerk, sheet([row(1, title="改名", start="2025-09-16") + [districts.pk]]), science_day)
     assert not report.ok and report.errors[0].column == "编号"
@@ -120,8 +127,9 @@ def test_the_preview_counts_marks_and_pages_and_writes_nothing(client_for, wujin
     rows[0][14] = 999
     rows += [row(10 + i, title=f"新活动{i:03d}", start="2025-09-18") for i in range(60)]
     client = client_for(wujin_user)
-    preview = client.post(reverse("events:import"), {"campaign": science_day.pk,
-                                                     "file": upload("活动安排表.xlsx", sheet(rows))})
+    preview = client.post(
+        reverse("events:import"), {"campaign": science_day.pk, "file": upload("活动安排表.xlsx", sheet(rows))}
+    )
     body = preview.content.decode()
     assert "共 65 行" in body and "新增 60 条,更新 1 条,无变化 4 条" in body
     assert body.count("<tr data-change=") == 50 and 'data-testid="import-pages"' in body
@@ -137,8 +145,9 @@ def test_the_preview_counts_marks_and_pages_and_writes_nothing(client_for, wujin
 
 
 def test_another_users_token_does_not_open_the_preview(client_for, wujin_user, tianning_user, science_day):
-    preview = client_for(wujin_user).post(reverse("events:import"), {"campaign": science_day.pk,
-                                                                     "file": upload("a.xlsx", sheet(five_rows()))})
+    preview = client_for(wujin_user).post(
+        reverse("events:import"), {"campaign": science_day.pk, "file": upload("a.xlsx", sheet(five_rows()))}
+    )
     token = preview.context["token"]
     other = client_for(tianning_user)
     assert other.get(reverse("events:import"), {"token": token, "page": 1}).status_code == 302
@@ -203,8 +212,10 @@ def test_a_count_written_as_about_200_people_is_understood(wujin_user, science_d
 def test_the_stash_path_holds_the_token_not_the_file_name(settings, client_for, wujin_user, science_day):
     from pathlib import Path
 
-    preview = client_for(wujin_user).post(reverse("events:import"), {
-        "campaign": science_day.pk, "file": upload("../../我的活动表.xlsx", sheet(five_rows()))})
+    preview = client_for(wujin_user).post(
+        reverse("events:import"),
+        {"campaign": science_day.pk, "file": upload("../../我的活动表.xlsx", sheet(five_rows()))},
+    )
     token = preview.context["token"]
     stored = [p for p in Path(settings.KEPU_PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()]
     assert stored and all(re.fullmatch(rf"{token}\.(xlsx|json)", p.name) for p in stored)

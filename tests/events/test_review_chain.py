@@ -6,6 +6,7 @@ returns what districts forwarded; its return goes back to the district. Only cit
 dashboards; a district's board shows apart what it forwarded and the city has not decided. History keeps every
 step with its level, and the stale-version rule holds at each level.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def town_return(hutang_clerk, hutang, science_day):
-    activity = ActivityReturn(campaign=science_day, title="湖塘镇全国科普日应急救护培训", category="town_main_event",
-                              starts_on=dt.date(2025, 9, 16), ends_on=dt.date(2025, 9, 16), actual_participants=321)
+    activity = ActivityReturn(
+        campaign=science_day,
+        title="湖塘镇全国科普日应急救护培训",
+        category="town_main_event",
+        starts_on=dt.date(2025, 9, 16),
+        ends_on=dt.date(2025, 9, 16),
+        actual_participants=321,
+    )
     services.save_return(activity, hutang_clerk)
     return services.transition(activity, "submit", hutang_clerk)
 
@@ -32,8 +39,9 @@ def fresh(activity):
     return ActivityReturn.objects.get(pk=activity.pk)
 
 
-def test_a_town_return_waits_for_its_district_not_the_city(town_return, wujin_user, office_user, tianning_user,
-                                                           hongmei_clerk):
+def test_a_town_return_waits_for_its_district_not_the_city(
+    town_return, wujin_user, office_user, tianning_user, hongmei_clerk
+):
     assert town_return.status == "submitted" and town_return.review_level() == "district"
     assert list(ActivityReturn.objects.awaiting(wujin_user)) == [town_return]
     assert not ActivityReturn.objects.awaiting(office_user).exists()
@@ -46,10 +54,12 @@ def test_a_town_return_waits_for_its_district_not_the_city(town_return, wujin_us
         services.transition(town_return, "approve", tianning_user, expected_version=town_return.version)
 
 
-def test_the_whole_chain_with_a_return_at_each_level_keeps_every_step(town_return, hutang_clerk, wujin_user,
-                                                                      office_user):
-    activity = services.transition(town_return, "return", wujin_user, reason="请补充现场照片。",
-                                   expected_version=town_return.version)
+def test_the_whole_chain_with_a_return_at_each_level_keeps_every_step(
+    town_return, hutang_clerk, wujin_user, office_user
+):
+    activity = services.transition(
+        town_return, "return", wujin_user, reason="请补充现场照片。", expected_version=town_return.version
+    )
     assert activity.status == "returned" and activity.return_reason == "请补充现场照片。"
     assert activity in ActivityReturn.objects.changeable_by(hutang_clerk).returned()
     activity = services.transition(fresh(activity), "submit", hutang_clerk)
@@ -58,16 +68,20 @@ def test_the_whole_chain_with_a_return_at_each_level_keeps_every_step(town_retur
     assert list(ActivityReturn.objects.awaiting(office_user)) == [activity]
     assert not ActivityReturn.objects.awaiting(wujin_user).exists()
     # the city returns it: back to the district, which may send it further down or forward it again
-    activity = services.transition(activity, "return", office_user, reason="参与人次请再核实。",
-                                   expected_version=activity.version)
+    activity = services.transition(
+        activity, "return", office_user, reason="参与人次请再核实。", expected_version=activity.version
+    )
     assert activity.status == "submitted" and activity.review_level() == "district"
     assert list(ActivityReturn.objects.awaiting(wujin_user)) == [activity]
     assert not activity.can_edit(hutang_clerk)  # still with the district, not the town
     activity = services.transition(activity, "approve", wujin_user, expected_version=activity.version)
     activity = services.transition(activity, "approve", office_user, expected_version=activity.version)
     assert activity.status == "approved"
-    steps = list(activity.transitions.order_by("at", "id").values_list("action", "from_status", "to_status", "level",
-                                                                        "actor__username"))
+    steps = list(
+        activity.transitions.order_by("at", "id").values_list(
+            "action", "from_status", "to_status", "level", "actor__username"
+        )
+    )
     assert steps == [
         ("submit", "draft", "submitted", "filer", "hutang1"),
         ("return", "submitted", "returned", "district", "wujin1"),
@@ -104,11 +118,13 @@ def test_two_district_reviewers_on_one_version_one_wins_the_other_gets_a_conflic
     assert fresh(town_return).status == "forwarded"
 
 
-def test_organisation_and_base_returns_are_reviewed_by_their_district(society_contact, base_contact, wujin_user,
-                                                                      tianning_user, office_user, science_day):
+def test_organisation_and_base_returns_are_reviewed_by_their_district(
+    society_contact, base_contact, wujin_user, tianning_user, office_user, science_day
+):
     for user in (society_contact, base_contact):
-        activity = ActivityReturn(title=f"{user.last_name}的活动", starts_on=dt.date(2025, 9, 17),
-                                  ends_on=dt.date(2025, 9, 17))
+        activity = ActivityReturn(
+            title=f"{user.last_name}的活动", starts_on=dt.date(2025, 9, 17), ends_on=dt.date(2025, 9, 17)
+        )
         services.save_return(activity, user)
         activity = services.transition(activity, "submit", user)
         assert activity.review_level() == "district" and activity in ActivityReturn.objects.awaiting(wujin_user)
@@ -120,23 +136,33 @@ def test_organisation_and_base_returns_are_reviewed_by_their_district(society_co
     assert ActivityReturn.objects.visible_to(base_contact).count() == 1
 
 
-def test_the_district_queue_page_and_the_api_decide_at_the_district_level(town_return, client_for, api_for,
-                                                                          wujin_user, tianning_user):
+def test_the_district_queue_page_and_the_api_decide_at_the_district_level(
+    town_return, client_for, api_for, wujin_user, tianning_user
+):
     page = client_for(wujin_user).get(reverse("events:review-queue"))
     assert page.status_code == 200 and "湖塘镇全国科普日应急救护培训" in page.content.decode()
     assert "审核通过并报市" in page.content.decode()
-    assert "湖塘镇全国科普日应急救护培训" not in client_for(tianning_user).get(reverse("events:review-queue")).content.decode()
-    assert api_for(tianning_user).post(f"/api/v1/activities/{town_return.pk}/approve/",
-                                       {"version": town_return.version}, format="json").status_code == 404
-    response = api_for(wujin_user).post(f"/api/v1/activities/{town_return.pk}/approve/",
-                                        {"version": town_return.version}, format="json")
+    assert (
+        "湖塘镇全国科普日应急救护培训"
+        not in client_for(tianning_user).get(reverse("events:review-queue")).content.decode()
+    )
+    assert (
+        api_for(tianning_user)
+        .post(f"/api/v1/activities/{town_return.pk}/approve/", {"version": town_return.version}, format="json")
+        .status_code
+        == 404
+    )
+    response = api_for(wujin_user).post(
+        f"/api/v1/activities/{town_return.pk}/approve/", {"version": town_return.version}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "forwarded"
     assert response.json()["review_level"] == "city"
     assert [t["level"] for t in response.json()["transitions"]] == ["filer", "district"]
 
 
-def test_the_district_completeness_page_lists_its_towns_and_who_filed(town_return, client_for, wujin_user,
-                                                                      hutang_clerk, office_user, science_day):
+def test_the_district_completeness_page_lists_its_towns_and_who_filed(
+    town_return, client_for, wujin_user, hutang_clerk, office_user, science_day
+):
     services.file_campaign(science_day, hutang_clerk, "schedule", now=dt.datetime(2025, 9, 10, 9, tzinfo=dt.UTC))
     rows = {r.name: r for r in completeness.completeness_for(science_day, wujin_user)}
     assert rows["湖塘镇"].schedule_filed and rows["湖塘镇"].schedule_on_time and rows["湖塘镇"].submitted == 1
@@ -151,8 +177,9 @@ def test_the_district_completeness_page_lists_its_towns_and_who_filed(town_retur
     assert [r.name for r in completeness.completeness_for(science_day, hutang_clerk)] == ["湖塘镇"]
 
 
-def test_dashboards_count_a_town_return_only_after_the_city_approves(town_return, wujin_user, office_user, wujin,
-                                                                     settings):
+def test_dashboards_count_a_town_return_only_after_the_city_approves(
+    town_return, wujin_user, office_user, wujin, settings
+):
     from indicators.dashboard import Dashboard
     from indicators.services import run_rollup
     from programs.models import Region
@@ -163,9 +190,11 @@ def test_dashboards_count_a_town_return_only_after_the_city_approves(town_return
         run_rollup()
         district = Dashboard(wujin_user, wujin)
         year = 2025
-        return (int(district.yearly("activity_participants").get(year, 0)),
-                int(Dashboard(office_user, city).yearly("activity_participants").get(year, 0)),
-                district.awaiting_city())
+        return (
+            int(district.yearly("activity_participants").get(year, 0)),
+            int(Dashboard(office_user, city).yearly("activity_participants").get(year, 0)),
+            district.awaiting_city(),
+        )
 
     assert figures() == (0, 0, {"activities": 0, "participants": 0})
     # the registration's approval along the chain counts nothing: what counts is the accepted post-event report

@@ -4,6 +4,7 @@ the other gets the conflict (409) — never "database is locked" (issue 11: a 50
 Real processes on a real SQLite file, released together by a barrier: the test database of pytest-django is
 in memory and shared by threads, so it cannot show this.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import textwrap
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import json, multiprocessing as mp, os, sys
     os.environ["DJANGO_SETTINGS_MODULE"] = "kepu_portal.settings"
     ROUNDS = int(sys.argv[1])
@@ -62,17 +63,22 @@ SCRIPT = textwrap.dedent('''
                 w.join(120)
             rounds.append(sorted(queue.get(timeout=5) for _ in workers))
         print(json.dumps(rounds, ensure_ascii=False))
-''')
+""")
 
 
 def test_two_reviewers_at_once_on_sqlite_one_wins_the_other_gets_a_conflict(tmp_path):
     script = tmp_path / "race.py"
     script.write_text(SCRIPT, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'race.sqlite3'}", KEPU_VAR_DIR=str(tmp_path / "var"),
-               PYTHONPATH=os.getcwd(), KEPU_ROLLUP_DELAY_SECONDS="0")
-    done = subprocess.run([sys.executable, str(script), "6"], cwd=os.getcwd(), env=env, capture_output=True,
-                          text=True, timeout=280)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'race.sqlite3'}",
+        KEPU_VAR_DIR=str(tmp_path / "var"),
+        PYTHONPATH=os.getcwd(),
+        KEPU_ROLLUP_DELAY_SECONDS="0",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), "6"], cwd=os.getcwd(), env=env, capture_output=True, text=True, timeout=280
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     rounds = json.loads(done.stdout.strip().splitlines()[-1])
     assert rounds == [["409", "won"]] * 6, rounds

@@ -1,4 +1,5 @@
 """The office's 汇总表: region × category from approved returns only, with totals that equal the data."""
+
 import io
 import random
 
@@ -13,18 +14,28 @@ from programs.models import Region
 pytestmark = pytest.mark.django_db
 
 
-def test_the_summary_totals_equal_the_approved_figures(client_for, office_user, science_day, make_return,
-                                                       liaison_user):
+def test_the_summary_totals_equal_the_approved_figures(client_for, office_user, science_day, make_return, liaison_user):
     rng = random.Random(4)
     categories = [c for c, _l in ActivityReturn.Category.choices]
     for region in Region.objects.districts():
         for i in range(6):
-            make_return(region, status=rng.choice(["approved", "approved", "submitted", "returned", "draft"]),
-                        campaign=science_day, category=rng.choice(categories),
-                        actual_participants=rng.randint(10, 3000), volunteers=rng.randint(0, 30),
-                        recommended=i == 0, recommendation_reason="特色鲜明" if i == 0 else "")
-    make_return(unit=liaison_user.unit, status="approved", campaign=science_day, category="youth_special",
-                actual_participants=4321)
+            make_return(
+                region,
+                status=rng.choice(["approved", "approved", "submitted", "returned", "draft"]),
+                campaign=science_day,
+                category=rng.choice(categories),
+                actual_participants=rng.randint(10, 3000),
+                volunteers=rng.randint(0, 30),
+                recommended=i == 0,
+                recommendation_reason="特色鲜明" if i == 0 else "",
+            )
+    make_return(
+        unit=liaison_user.unit,
+        status="approved",
+        campaign=science_day,
+        category="youth_special",
+        actual_participants=4321,
+    )
     make_return(Region.objects.get(code="320412"), status="approved", campaign=None, actual_participants=77777)
     approved = ActivityReturn.objects.filter(campaign=science_day, status="approved")
     expected = approved.aggregate(p=Sum("actual_participants"), v=Sum("volunteers"))
@@ -50,7 +61,9 @@ def test_the_summary_totals_equal_the_approved_figures(client_for, office_user, 
             assert row[col["合计\n参与人次"]] == 4321
             continue
         region = Region.objects.get(name=row[0])
-        assert row[col["合计\n参与人次"]] == (approved.filter(region=region).aggregate(s=Sum("actual_participants"))["s"] or 0)
+        assert row[col["合计\n参与人次"]] == (
+            approved.filter(region=region).aggregate(s=Sum("actual_participants"))["s"] or 0
+        )
     for code, label in ActivityReturn.Category.choices:
         column = col[f"{label}\n参与人次"]
         assert total[column] == sum(r[column] for r in body)
@@ -61,8 +74,9 @@ def test_the_summary_totals_equal_the_approved_figures(client_for, office_user, 
     assert len(excellent) - 1 == approved.filter(recommended=True).count()
 
 
-def test_a_campaign_with_no_approved_returns_exports_zero_totals(client_for, office_user, science_day, make_return,
-                                                                 wujin):
+def test_a_campaign_with_no_approved_returns_exports_zero_totals(
+    client_for, office_user, science_day, make_return, wujin
+):
     make_return(wujin, status="submitted", campaign=science_day, actual_participants=500)
     response = client_for(office_user).get(reverse("events:campaign-export", args=[science_day.pk]))
     rows = list(load_workbook(io.BytesIO(response.content))["汇总表"].iter_rows(values_only=True))

@@ -1,4 +1,5 @@
 """Every transition by every role, through the service, the page and the API."""
+
 import pytest
 from django.urls import reverse
 
@@ -113,8 +114,11 @@ def test_approval_sends_the_workflow_signal(office_user, wujin, make_return, dja
 
 # --- through the pages ------------------------------------------------------------------------
 def _post(client, activity, action, reason="", version=None):
-    return client.post(reverse("events:transition", args=[activity.pk]),
-                       {"action": action, "reason": reason, "version": version or activity.version}, follow=True)
+    return client.post(
+        reverse("events:transition", args=[activity.pk]),
+        {"action": action, "reason": reason, "version": version or activity.version},
+        follow=True,
+    )
 
 
 def test_the_full_loop_through_the_pages(client_for, wujin_user, office_user, wujin, make_return):
@@ -175,8 +179,9 @@ def test_the_full_loop_through_the_api(api_for, wujin_user, office_user, wujin, 
     assert unversioned.status_code == 400 and "版本号" in unversioned.json()["version"][0]
     refused = office.post(url + "return/", {"version": submitted["version"]}, format="json")
     assert refused.status_code == 400 and "必须填写理由" in refused.json()["detail"]
-    returned = office.post(url + "return/", {"reason": "活动时间填写有误", "version": submitted["version"]},
-                           format="json").json()
+    returned = office.post(
+        url + "return/", {"reason": "活动时间填写有误", "version": submitted["version"]}, format="json"
+    ).json()
     assert returned["status"] == "returned" and returned["return_reason"] == "活动时间填写有误"
     resubmitted = district.post(url + "submit/").json()
     approved = office.post(url + "approve/", {"version": resubmitted["version"]}, format="json").json()
@@ -198,8 +203,11 @@ def test_a_leader_reads_but_every_write_is_403(api_for, leader_user, wujin, make
     assert api.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
     assert api.post(f"/api/v1/activities/{activity.pk}/approve/").status_code == 403
     assert api.patch(f"/api/v1/activities/{activity.pk}/", {"title": "x"}, format="json").status_code == 403
-    created = api.post("/api/v1/activities/", {"title": "x", "region": "320412", "starts_on": "2025-09-16",
-                                                "ends_on": "2025-09-16"}, format="json")
+    created = api.post(
+        "/api/v1/activities/",
+        {"title": "x", "region": "320412", "starts_on": "2025-09-16", "ends_on": "2025-09-16"},
+        format="json",
+    )
     assert created.status_code == 403
     assert api.post("/api/v1/campaigns/", {"name": "x"}, format="json").status_code == 403
 

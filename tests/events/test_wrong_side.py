@@ -1,5 +1,6 @@
 """Wrong-side attempts: a liaison on a district's return, leaders and liaisons returning or re-opening,
 anonymous exports."""
+
 import pytest
 from django.urls import reverse
 
@@ -9,14 +10,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, activity, action, reason="不合格"):
-    return client.post(reverse("events:transition", args=[activity.pk]),
-                       {"action": action, "reason": reason, "version": activity.version}, follow=True)
+    return client.post(
+        reverse("events:transition", args=[activity.pk]),
+        {"action": action, "reason": reason, "version": activity.version},
+        follow=True,
+    )
 
 
-@pytest.mark.parametrize("status,action", [("submitted", "approve"), ("submitted", "return"), ("approved", "reopen"),
-                                           ("draft", "submit")])
-def test_a_liaison_cannot_act_on_a_districts_return_through_the_page(status, action, client_for, liaison_user,
-                                                                    wujin, make_return):
+@pytest.mark.parametrize(
+    "status,action", [("submitted", "approve"), ("submitted", "return"), ("approved", "reopen"), ("draft", "submit")]
+)
+def test_a_liaison_cannot_act_on_a_districts_return_through_the_page(
+    status, action, client_for, liaison_user, wujin, make_return
+):
     activity = make_return(wujin, status=status)
     client = client_for(liaison_user)
     assert _post(client, activity, action).status_code == 404
@@ -33,16 +39,21 @@ def test_a_liaison_cannot_act_on_a_districts_return_through_the_api(api_for, lia
     for action in ("approve", "return", "reopen", "submit"):
         assert api.post(url + action + "/", {"reason": "x"}, format="json").status_code == 404, action
     assert api.patch(url, {"title": "联络员改的"}, format="json").status_code == 404
-    assert api.put(url, {"title": "联络员改的", "starts_on": "2025-09-16", "ends_on": "2025-09-16"},
-                   format="json").status_code == 404
+    assert (
+        api.put(
+            url, {"title": "联络员改的", "starts_on": "2025-09-16", "ends_on": "2025-09-16"}, format="json"
+        ).status_code
+        == 404
+    )
     activity.refresh_from_db()
     assert (activity.status, activity.version) == ("submitted", 1) and activity.title.startswith("科普进社区")
 
 
 @pytest.mark.parametrize("persona", ["leader_user", "liaison_user"])
 @pytest.mark.parametrize("status,action,label", [("submitted", "return", "退回"), ("approved", "reopen", "重新打开")])
-def test_leaders_and_liaisons_cannot_return_or_reopen_through_the_page(persona, status, action, label, request,
-                                                                      client_for, liaison_user, make_return):
+def test_leaders_and_liaisons_cannot_return_or_reopen_through_the_page(
+    persona, status, action, label, request, client_for, liaison_user, make_return
+):
     activity = make_return(unit=liaison_user.unit, status=status)  # the liaison's own unit: visible to both
     body = _post(client_for(request.getfixturevalue(persona)), activity, action).content.decode()
     assert f"您无权执行“{label}”操作" in body
@@ -53,18 +64,21 @@ def test_leaders_and_liaisons_cannot_return_or_reopen_through_the_page(persona, 
 
 @pytest.mark.parametrize("persona", ["leader_user", "liaison_user"])
 @pytest.mark.parametrize("status,action", [("submitted", "return"), ("approved", "reopen")])
-def test_leaders_and_liaisons_cannot_return_or_reopen_through_the_api(persona, status, action, request, api_for,
-                                                                     liaison_user, make_return):
+def test_leaders_and_liaisons_cannot_return_or_reopen_through_the_api(
+    persona, status, action, request, api_for, liaison_user, make_return
+):
     activity = make_return(unit=liaison_user.unit, status=status)
     response = api_for(request.getfixturevalue(persona)).post(
-        f"/api/v1/activities/{activity.pk}/{action}/", {"reason": "数据有误"}, format="json")
+        f"/api/v1/activities/{activity.pk}/{action}/", {"reason": "数据有误"}, format="json"
+    )
     assert response.status_code == 403 and "无权" in response.json()["detail"]
     activity.refresh_from_db()
     assert (activity.status, activity.version) == (status, 1) and not activity.transitions.exists()
 
 
-def test_anonymous_visitors_get_no_campaign_export_and_no_completeness(client, api_for, science_day, wujin,
-                                                                        make_return):
+def test_anonymous_visitors_get_no_campaign_export_and_no_completeness(
+    client, api_for, science_day, wujin, make_return
+):
     make_return(wujin, status="approved", campaign=science_day)
     response = client.get(reverse("events:campaign-export", args=[science_day.pk]))
     assert response.status_code == 302 and reverse("login") in response["Location"]

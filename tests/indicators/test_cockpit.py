@@ -1,5 +1,6 @@
 """The cockpit (驾驶舱): the dashboard's figures on one screen, a ranking with the laggards marked, a year selector,
 a campaign against the same campaign of earlier years; who may open it; the drill-down's city-only message."""
+
 import datetime as dt
 
 import pytest
@@ -129,8 +130,12 @@ def test_a_district_sees_its_own_cockpit_and_no_other_districts_figures(client_f
     city = client.get(COCKPIT + "?region=320400&year=2024")
     assert city.status_code == 200 and "150" not in [str(r["value"]) for r in city.context["ranking"]]
     assert [r["region"].code for r in city.context["ranking"]] == ["320412"]
-    for url in (COCKPIT, reverse("indicators:cockpit-print"), reverse("indicators:cockpit-pdf"),
-                reverse("indicators:print-pdf")):
+    for url in (
+        COCKPIT,
+        reverse("indicators:cockpit-print"),
+        reverse("indicators:cockpit-pdf"),
+        reverse("indicators:print-pdf"),
+    ):
         assert client.get(url + "?region=320402").status_code == 404, url
 
 

@@ -1,4 +1,5 @@
 """Who sees what on the dashboard, through pages, exports and the API; speed independent of raw rows."""
+
 import datetime as dt
 from io import BytesIO
 
@@ -64,8 +65,18 @@ def test_district_user_on_the_city_view_sees_city_totals_and_its_row_but_no_othe
     leader_page = client_for(leader_user).get(reverse("indicators:dashboard") + "?region=320400").content.decode()
     assert "天宁区" in leader_page and "99,419" in leader_page
 
-    for section in ("cards", "literacy", "bases", "activities-region", "activities-campaign", "activities-month",
-                    "activities-year", "regions", "populations", "overdue"):
+    for section in (
+        "cards",
+        "literacy",
+        "bases",
+        "activities-region",
+        "activities-campaign",
+        "activities-month",
+        "activities-year",
+        "regions",
+        "populations",
+        "overdue",
+    ):
         cells = _cells(client.get(reverse("indicators:export", args=[section]) + "?region=320400"))
         assert "天宁区" not in cells and TIANNING_TOTAL not in cells, section
     regions = _cells(client.get(reverse("indicators:export", args=["regions"]) + "?region=320400"))
@@ -135,9 +146,15 @@ def with_campaign_and_overdue(make_return, make_campaign, wujin, rolled_up):
     day = make_campaign(name="2025年全国科普日", year=2025)
     make_return(wujin, participants=55, starts_on=dt.date(2025, 9, 16), campaign=day, populations=["youth"])
     today = timezone.localdate()
-    late = Campaign.objects.create(name="逾期测试活动", year=today.year, kind="science_day",
-                                   starts_on=today - dt.timedelta(days=20), ends_on=today - dt.timedelta(days=15),
-                                   schedule_due=today - dt.timedelta(days=10), summary_due=today - dt.timedelta(days=5))
+    late = Campaign.objects.create(
+        name="逾期测试活动",
+        year=today.year,
+        kind="science_day",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today - dt.timedelta(days=15),
+        schedule_due=today - dt.timedelta(days=10),
+        summary_due=today - dt.timedelta(days=5),
+    )
     late.regions.add(wujin)
     return run_rollup()
 
@@ -153,10 +170,16 @@ def _sheet(client, section, region=""):
 def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_user, with_campaign_and_overdue):
     client = client_for(leader_user)
     ws, cards = _sheet(client, "cards")
-    assert ws["A1"].value == "常州市 · 目标进度" and ws["A3"].value == "指标" and ws["A2"].value.startswith("数据截至:20")
+    assert (
+        ws["A1"].value == "常州市 · 目标进度" and ws["A3"].value == "指标" and ws["A2"].value.startswith("数据截至:20")
+    )
     assert cards["公民具备科学素质的比例"][:3] == ("%", 2022, 17.0)
     ws, literacy = _sheet(client, "literacy")
-    assert (ws["A4"].value, ws["B4"].value) == (2016, 10.3) and literacy == {2016: (10.3,), 2020: (15.2,), 2022: (17.0,)}
+    assert (ws["A4"].value, ws["B4"].value) == (2016, 10.3) and literacy == {
+        2016: (10.3,),
+        2020: (15.2,),
+        2022: (17.0,),
+    }
     ws, bases = _sheet(client, "bases")
     assert [c.value for c in ws[3]] == ["区域", "国家级", "省级", "市级", "合计"]
     assert bases["武进区"] == (0, 1, 0, 1) and bases["天宁区"] == (0, 0, 0, 0)
@@ -217,19 +240,22 @@ def test_print_view_is_a_meeting_sheet_without_navigation(client_for, leader_use
     assert "公民具备科学素质的比例" in cards and "21.5 (2025)" in cards
     comparison = page.split('data-testid="print-comparison"')[1].split("</table>")[0]
     assert "<td>武进区</td>" in comparison and "<td>376</td>" in comparison
-    assert "<tr><td>2023-08-02</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>" in page.split(
-        'data-testid="print-bases-year"')[1].split("</table>")[0]
+    assert (
+        "<tr><td>2023-08-02</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>"
+        in page.split('data-testid="print-bases-year"')[1].split("</table>")[0]
+    )
     literacy = page.split('data-testid="print-literacy"')[1].split("</table>")[0]
     assert "<td>2020</td><td>15.2</td>" in literacy and "<td>2025 目标</td><td>21.5</td>" in literacy
-    assert "<script src=\"/static/js/indicators/print.js\"></script>" in page and "<script>" not in page
+    assert '<script src="/static/js/indicators/print.js"></script>' in page and "<script>" not in page
     region_page = client.get(reverse("indicators:print") + "?region=320412").content.decode()
     assert "武进区全民科学素质工作指标进度" in region_page and 'data-testid="print-comparison"' not in region_page
     page = client.get(reverse("indicators:indicator-detail", args=["activity_participants"])).content.decode()
     assert "376" in page and "654" in page
 
 
-def test_the_print_sheet_in_english_shows_years_without_the_chinese_suffix(client_for, leader_user,
-                                                                            with_campaign_and_overdue):
+def test_the_print_sheet_in_english_shows_years_without_the_chinese_suffix(
+    client_for, leader_user, with_campaign_and_overdue
+):
     client = client_for(leader_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("indicators:print")).content.decode()
@@ -248,12 +274,25 @@ def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, make_rep
     cards = {c["code"]: c for c in body["cards"]}
     # level: 17 (2022) against 17 → 21.5 from end-2022 to end-2025, two thirds of the way at end-2024
     assert cards["literacy_rate"] | {"name": None} == {
-        "code": "literacy_rate", "name": None, "unit": "%", "kind": "level", "year": 2022, "actual": 17.0,
-        "target": 21.5, "target_year": 2025, "expected": 20.0, "status": "behind"}
+        "code": "literacy_rate",
+        "name": None,
+        "unit": "%",
+        "kind": "level",
+        "year": 2022,
+        "actual": 17.0,
+        "target": 21.5,
+        "target_year": 2025,
+        "expected": 20.0,
+        "status": "behind",
+    }
     # flow: 320 trained in 2024 against 300 a year
     tutors = cards["tech_tutors_trained"]
-    assert (tutors["actual"], tutors["expected"], tutors["target"], tutors["status"]) == (320.0, 300.0, 300.0,
-                                                                                          "on_track")
+    assert (tutors["actual"], tutors["expected"], tutors["target"], tutors["status"]) == (
+        320.0,
+        300.0,
+        300.0,
+        "on_track",
+    )
     # stock: 1 new provincial base (2022) against 0 → 20 from end-2020 to end-2025: 16 expected at end-2024
     bases = cards["new_provincial_plus_bases"]
     assert (bases["actual"], bases["expected"], bases["status"]) == (1.0, 16.0, "behind")
@@ -284,15 +323,22 @@ def test_dashboard_query_count_does_not_grow_with_raw_records(client_for, leader
         assert client.get(reverse("indicators:dashboard")).status_code == 200
     from events.models import ActivityReturn
 
-    ActivityReturn.objects.bulk_create([
-        ActivityReturn(region=wujin, status="approved", report_status="approved", title=f"活动{i}",
-                       starts_on=dt.date(2025, 1 + i % 12, 1),
-                       ends_on=dt.date(2025, 1 + i % 12, 1), actual_participants=i)
-        for i in range(500)
-    ])
+    ActivityReturn.objects.bulk_create(
+        [
+            ActivityReturn(
+                region=wujin,
+                status="approved",
+                report_status="approved",
+                title=f"活动{i}",
+                starts_on=dt.date(2025, 1 + i % 12, 1),
+                ends_on=dt.date(2025, 1 + i % 12, 1),
+                actual_participants=i,
+            )
+            for i in range(500)
+        ]
+    )
     run_rollup()
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("indicators:dashboard")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert not any("events_activityreturn" in q["sql"] for q in large.captured_queries)
-

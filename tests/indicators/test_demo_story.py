@@ -1,5 +1,6 @@
 """After `seed_demo` the dashboard tells seed 000's story: literacy 15.2% (2020) and 17% (2022), 274 bases
 (16 national, 65 provincial) in 2023, and the activity counts of the events demo."""
+
 import io
 import json
 import re
@@ -54,8 +55,14 @@ def test_seed_demo_prints_a_login_for_every_party_and_leaves_returns_at_each_ste
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
-    for login, party in (("hutang", "湖塘镇"), ("hongmei", "红梅街道"), ("xuehui", "武进区机械工程学会(示例)"),
-                         ("jidi", "武进区青少年科技教育中心"), ("wujin", "武进区"), ("jiaoyuju", "市教育局")):
+    for login, party in (
+        ("hutang", "湖塘镇"),
+        ("hongmei", "红梅街道"),
+        ("xuehui", "武进区机械工程学会(示例)"),
+        ("jidi", "武进区青少年科技教育中心"),
+        ("wujin", "武进区"),
+        ("jiaoyuju", "市教育局"),
+    ):
         assert re.search(rf"^\s+{login}\s+.*{re.escape(party)}$", printed, re.M), login
     chain = dict(ActivityReturn.objects.filter(source="demo-chain").values_list("title", "status"))
     assert sorted(chain.values()) == ["forwarded", "returned", "submitted", "submitted"]

@@ -1,4 +1,5 @@
 """Overdue filings: campaign schedules/summaries and unit reports past due and not filed."""
+
 import datetime as dt
 
 import pytest

@@ -1,4 +1,5 @@
 """One roll-up at a time: a second one waits, is coalesced into a later run, or gives up; only dead runs are failed."""
+
 import datetime as dt
 from contextlib import contextmanager
 from unittest import mock
@@ -92,12 +93,19 @@ def test_a_rollup_that_waited_for_one_started_after_its_request_is_coalesced_int
     @contextmanager
     def lock_held_by_a_run_that_then_finishes(wait_seconds=None):
         # while we wait, another worker's run starts (after our request) and completes
-        RollupRun.objects.create(trigger="other-worker", status=RollupRun.Status.OK, started_at=timezone.now(),
-                                 finished_at=timezone.now(), rows=3)
+        RollupRun.objects.create(
+            trigger="other-worker",
+            status=RollupRun.Status.OK,
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+            rows=3,
+        )
         yield False
 
-    with mock.patch("indicators.services.rollup_lock", lock_held_by_a_run_that_then_finishes), \
-            mock.patch("indicators.services._run_locked") as recompute:
+    with (
+        mock.patch("indicators.services.rollup_lock", lock_held_by_a_run_that_then_finishes),
+        mock.patch("indicators.services._run_locked") as recompute,
+    ):
         run = run_rollup(trigger="queued")
     assert recompute.call_count == 0
     assert run.trigger == "other-worker" and run.coalesced is True

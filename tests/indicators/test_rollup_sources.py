@@ -1,4 +1,5 @@
 """Each source kind, with known data, gives exact values per region and for the city."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -23,10 +24,10 @@ def test_literacy_observations_from_the_plan_and_seed_000_are_rolled_up(value_of
 def test_ratio_city_value_is_sum_of_numerators_over_sum_of_denominators(value_of, wujin, tianning):
     indicator = Indicator.objects.get(code="literacy_rate")
     # 武进 20% of 1,000 sampled; 天宁 10% of 3,000 — average of percentages would be 15%, the true rate 12.5%.
-    Observation.objects.create(indicator=indicator, year=2024, region=wujin, value=20, numerator=200,
-                               denominator=1000)
-    Observation.objects.create(indicator=indicator, year=2024, region=tianning, value=10, numerator=300,
-                               denominator=3000)
+    Observation.objects.create(indicator=indicator, year=2024, region=wujin, value=20, numerator=200, denominator=1000)
+    Observation.objects.create(
+        indicator=indicator, year=2024, region=tianning, value=10, numerator=300, denominator=3000
+    )
     run_rollup(today=TODAY)
     assert value_of("literacy_rate", "320412", 2024) == Decimal("20")
     assert value_of("literacy_rate", "320400", 2024) == Decimal("12.5")
@@ -37,9 +38,9 @@ def test_base_counts_by_highest_valid_level_per_region_and_city_at_year_end(
 ):
     d = dt.date
     make_base(wujin, ("municipal", d(2019, 3, 1), None, None), ("provincial", d(2022, 5, 1), None, None))
-    make_base(town_in_wujin, ("municipal", d(2021, 4, 1), None, None))           # a town's base counts for 武进
-    make_base(wujin, ("national", d(2018, 1, 1), d(2022, 12, 31), None))        # expired after 2022
-    make_base(tianning, ("municipal", d(2021, 6, 1), None, d(2023, 3, 1)))       # revoked in 2023
+    make_base(town_in_wujin, ("municipal", d(2021, 4, 1), None, None))  # a town's base counts for 武进
+    make_base(wujin, ("national", d(2018, 1, 1), d(2022, 12, 31), None))  # expired after 2022
+    make_base(tianning, ("municipal", d(2021, 6, 1), None, d(2023, 3, 1)))  # revoked in 2023
     make_base(tianning, ("municipal", d(2024, 2, 1), None, None))
     run_rollup(today=TODAY)
     # 2022 year end: 武进 national 1, provincial 1 (highest), municipal 1 (town); 天宁 municipal 1
@@ -58,15 +59,16 @@ def test_base_counts_by_highest_valid_level_per_region_and_city_at_year_end(
 
 def test_new_certifications_since_2021_are_cumulative_and_exclude_revoked(make_base, wujin, tianning, value_of):
     d = dt.date
-    make_base(wujin, ("municipal", d(2020, 5, 1), None, None))                    # before the plan: not new
+    make_base(wujin, ("municipal", d(2020, 5, 1), None, None))  # before the plan: not new
     make_base(wujin, ("municipal", d(2021, 5, 1), None, None))
     make_base(tianning, ("municipal", d(2023, 5, 1), None, None), ("provincial", d(2024, 9, 1), None, None))
-    make_base(tianning, ("municipal", d(2022, 5, 1), None, d(2024, 1, 10)))       # revoked in 2024
+    make_base(tianning, ("municipal", d(2022, 5, 1), None, d(2024, 1, 10)))  # revoked in 2024
     renewed = make_base(wujin, ("municipal", d(2017, 5, 1), None, None))
     from bases.models import Certification
 
-    Certification.objects.create(base=renewed, level="municipal", certified_on=d(2022, 5, 1),
-                                 valid_until=d(2027, 4, 30), is_renewal=True)  # a renewal is not "new"
+    Certification.objects.create(
+        base=renewed, level="municipal", certified_on=d(2022, 5, 1), valid_until=d(2027, 4, 30), is_renewal=True
+    )  # a renewal is not "new"
     run_rollup(today=TODAY)
     assert [value_of("new_municipal_bases", "320400", y) for y in (2021, 2022, 2023, 2024)] == [1, 2, 3, 2]
     assert value_of("new_municipal_bases", "320402", 2023) == 2
@@ -130,7 +132,10 @@ def test_stock_targets_accumulate_yearly_reported_figures(make_report, value_of)
     make_report("市教育局", 2024, {"sci_edu_demo_schools_municipal": 15})
     run_rollup(today=TODAY)
     assert [value_of("sci_edu_demo_schools_municipal", "320400", y) for y in (2022, 2023, 2024, 2025)] == [
-        12, 12, 27, 27,
+        12,
+        12,
+        27,
+        27,
     ]
 
 
@@ -154,15 +159,20 @@ def test_a_rollup_that_fails_half_way_leaves_the_previous_values(make_return, wu
 def test_each_run_records_start_end_rows_and_duration_and_is_idempotent(make_return, wujin):
     make_return(wujin)
     first = run_rollup(today=TODAY)
-    snapshot = sorted(IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension",
-                                                         "key", "value"))
+    snapshot = sorted(
+        IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key", "value")
+    )
     second = run_rollup(today=TODAY)
     assert first.status == second.status == "ok"
     assert first.rows > 0 and IndicatorValue.objects.count() >= first.rows
     assert second.rows == 0  # nothing changed, nothing written
     assert second.finished_at >= second.started_at and second.duration_ms is not None
-    assert sorted(IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key",
-                                                     "value")) == snapshot
+    assert (
+        sorted(
+            IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key", "value")
+        )
+        == snapshot
+    )
 
 
 def test_check_command_reports_values_that_differ_from_a_fresh_computation(make_return, wujin):
@@ -173,9 +183,7 @@ def test_check_command_reports_values_that_differ_from_a_fresh_computation(make_
     make_return(wujin, participants=250)
     run_rollup(today=TODAY)
     assert recompute_and_compare(today=TODAY) == []
-    IndicatorValue.objects.filter(indicator__code="activity_participants", region=wujin, dimension="").update(
-        value=1
-    )
+    IndicatorValue.objects.filter(indicator__code="activity_participants", region=wujin, dimension="").update(value=1)
     problems = recompute_and_compare(today=TODAY)
     assert len(problems) == 1 and "activity_participants 2024" in problems[0] and "存储=1" in problems[0]
     out = StringIO()
@@ -186,10 +194,14 @@ def test_check_command_reports_values_that_differ_from_a_fresh_computation(make_
 
 def test_every_plan_indicator_is_in_the_catalogue_with_its_target():
     expected = {
-        "literacy_rate": (Decimal("21.5"), 2025), "new_municipal_bases": (Decimal(100), 2025),
-        "new_provincial_plus_bases": (Decimal(20), 2025), "national_demo_districts": (Decimal(2), 2025),
-        "high_quality_farmers": (Decimal(4500), None), "tech_tutors_trained": (Decimal(300), None),
-        "skilled_workers_trained": (Decimal(100000), None), "elderly_tech_university_coverage": (Decimal(7), 2025),
+        "literacy_rate": (Decimal("21.5"), 2025),
+        "new_municipal_bases": (Decimal(100), 2025),
+        "new_provincial_plus_bases": (Decimal(20), 2025),
+        "national_demo_districts": (Decimal(2), 2025),
+        "high_quality_farmers": (Decimal(4500), None),
+        "tech_tutors_trained": (Decimal(300), None),
+        "skilled_workers_trained": (Decimal(100000), None),
+        "elderly_tech_university_coverage": (Decimal(7), 2025),
     }
     for code, (value, year) in expected.items():
         indicator = Indicator.objects.get(code=code)
@@ -216,8 +228,9 @@ def test_activity_returns_are_broken_down_by_category_with_its_label(make_return
     assert value_of("activity_participants", "320412", 2024, "category", "youth_special") == 45
     assert value_of("activity_participants", "320412", 2024, "category", "other") == 5
     assert value_of("activities", "320402", 2024, "category", "youth_special") is None
-    label = IndicatorValue.objects.get(indicator__code="activities", region__code="320400", period="2024",
-                                       dimension="category", key="youth_special").label
+    label = IndicatorValue.objects.get(
+        indicator__code="activities", region__code="320400", period="2024", dimension="category", key="youth_special"
+    ).label
     assert label == "青少年科技教育专项行动"
 
 

@@ -1,4 +1,5 @@
 """A roll-up follows approvals on commit, coalesced; a real worker updates the dashboard by itself."""
+
 import time
 from unittest import mock
 
@@ -36,8 +37,9 @@ def test_requests_inside_one_transaction_register_one_callback(django_capture_on
 
 
 @pytest.mark.django_db
-def test_submitting_or_drafting_does_not_request_a_rollup(make_return, wujin, wujin_user,
-                                                          django_capture_on_commit_callbacks):
+def test_submitting_or_drafting_does_not_request_a_rollup(
+    make_return, wujin, wujin_user, django_capture_on_commit_callbacks
+):
     activity = make_return(wujin, status="draft")
     with mock.patch("indicators.services.request_rollup") as request:
         with django_capture_on_commit_callbacks(execute=True):
@@ -55,8 +57,10 @@ def test_with_the_broker_down_the_approval_stands_the_dashboard_warns_and_the_ro
 
     services.run_rollup()
     activity = make_return(wujin, status="submitted", participants=777, starts_on=clock.today())
-    with mock.patch.object(common_tasks, "_eager", return_value=False), \
-            mock.patch.object(common_tasks, "_publish", side_effect=OSError("Redis: connection refused")):
+    with (
+        mock.patch.object(common_tasks, "_eager", return_value=False),
+        mock.patch.object(common_tasks, "_publish", side_effect=OSError("Redis: connection refused")),
+    ):
         apply_transition(activity, "approve_report", office_user)
     activity.refresh_from_db()
     assert activity.report_status == "approved"  # saved and acknowledged
@@ -92,8 +96,9 @@ def test_with_a_real_worker_approving_a_return_updates_the_dashboard(
         apply_transition(activity, "approve_report", office_user)  # autocommit: on_commit fires now → Redis → worker
         deadline = time.time() + 90
         while time.time() < deadline:
-            if IndicatorValue.objects.filter(indicator__code="activity_participants", region=wujin,
-                                             dimension="", value=4321).exists():
+            if IndicatorValue.objects.filter(
+                indicator__code="activity_participants", region=wujin, dimension="", value=4321
+            ).exists():
                 break
             assert worker.poll() is None, stop_worker(worker)
             time.sleep(0.5)
@@ -122,8 +127,9 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
 
     make_return(wujin, participants=111, starts_on=clock.today())
     run_rollup()
-    before = sorted(IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key",
-                                                       "value"))
+    before = sorted(
+        IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key", "value")
+    )
     make_return(wujin, participants=222, starts_on=clock.today())
     app.conf.task_always_eager = False
     os.environ["KEPU_ROLLUP_FAULT_PAUSE_SECONDS"] = "30"
@@ -140,8 +146,9 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
         time.sleep(2)  # inside the write transaction now (old rows deleted, new not yet inserted)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
-        after = sorted(IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension",
-                                                          "key", "value"))
+        after = sorted(
+            IndicatorValue.objects.values_list("indicator__code", "period", "region_id", "dimension", "key", "value")
+        )
         assert after == before  # the killed run's transaction never committed
     finally:
         stop_worker(worker)
@@ -152,8 +159,12 @@ def test_a_worker_killed_in_the_middle_of_a_rollup_leaves_the_previous_values_an
         while not RollupRun.objects.filter(trigger="after-kill", status="ok").exists():
             assert time.time() < deadline and worker.poll() is None, stop_worker(worker)
             time.sleep(0.3)
-        assert IndicatorValue.objects.get(indicator__code="activity_participants", region=wujin, dimension="",
-                                          period=str(clock.today().year)).value == 333
+        assert (
+            IndicatorValue.objects.get(
+                indicator__code="activity_participants", region=wujin, dimension="", period=str(clock.today().year)
+            ).value
+            == 333
+        )
         killed = RollupRun.objects.get(trigger="kill-test")
         assert killed.status == "failed" and "中断" in killed.error
     finally:

@@ -1,4 +1,5 @@
 """Status arithmetic: expected-by-today pro-rated between baseline and target, margin by direction."""
+
 import datetime as dt
 from decimal import Decimal as D
 
@@ -27,7 +28,7 @@ def test_flow_target_expectation_is_the_yearly_target_pro_rated_over_the_year():
 
 def test_classification_respects_direction_and_margin():
     assert classify(D(50), D(50)) == ON_TRACK
-    assert classify(D(46), D(50)) == AT_RISK          # within 10%
+    assert classify(D(46), D(50)) == AT_RISK  # within 10%
     assert classify(D(44), D(50)) == BEHIND
     assert classify(D(50), D(50), "down") == ON_TRACK
     assert classify(D(54), D(50), "down") == AT_RISK  # a "lower is better" figure 8% above expectation

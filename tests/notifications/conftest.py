@@ -1,5 +1,6 @@
 """Fixtures for the notifications tests: a fixed clock, e-mail in memory, a campaign and a reporting period whose
 deadlines are a few days from that clock."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,8 +58,15 @@ def period(plan):
     """2026年上半年: opens 2026-08-01, due 2026-09-12, closes 2026-10-31 (open on the fixed clock)."""
     from programs.services import periods as period_services
 
-    return period_services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2026, 8, 1),
-                                       due_on=dt.date(2026, 9, 12), closes_on=dt.date(2026, 10, 31))
+    return period_services.open_period(
+        plan,
+        year=2026,
+        kind="half",
+        half=1,
+        opens_on=dt.date(2026, 8, 1),
+        due_on=dt.date(2026, 9, 12),
+        closes_on=dt.date(2026, 10, 31),
+    )
 
 
 @pytest.fixture
@@ -67,8 +75,13 @@ def make_return(db):
     from events.models import ActivityReturn
 
     def make(status="draft", **fields):
-        values = dict(title="科普进社区 · 人工智能体验", category="other", starts_on=dt.date(2026, 9, 16),
-                      ends_on=dt.date(2026, 9, 16), planned_participants=100)
+        values = dict(
+            title="科普进社区 · 人工智能体验",
+            category="other",
+            starts_on=dt.date(2026, 9, 16),
+            ends_on=dt.date(2026, 9, 16),
+            planned_participants=100,
+        )
         values.update(fields)
         return ActivityReturn.objects.create(status=status, **values)
 

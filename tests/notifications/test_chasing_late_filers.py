@@ -1,6 +1,7 @@
 """催报 on every completeness page: the campaign's (the office at the city level, a district office for its own
 towns, organisations and bases) and a reporting period's (the office); the page lists what was sent to whom and
 when; the same reminder is refused within the interval; every other party is refused (accounts.scope.chase_level)."""
+
 import datetime as dt
 
 import pytest
@@ -27,7 +28,8 @@ def _page(client, campaign):
 
 
 def test_the_office_reminds_the_districts_and_units_that_have_not_filed(
-        client_for, office_user, campaign, wujin, wujin_user, tianning_user, liaison_user, hutang_clerk):
+    client_for, office_user, campaign, wujin, wujin_user, tianning_user, liaison_user, hutang_clerk
+):
     CampaignFiling.objects.create(campaign=campaign, kind="schedule", region=wujin, filed_at=timezone.now())
     Notification.objects.all().delete()
     office = client_for(office_user)
@@ -48,7 +50,8 @@ def test_the_office_reminds_the_districts_and_units_that_have_not_filed(
 
 
 def test_a_district_reminds_its_own_towns_and_organisations_only(
-        client_for, campaign, wujin_user, hutang_clerk, society_contact, tianning_user, hongmei_clerk, office_user):
+    client_for, campaign, wujin_user, hutang_clerk, society_contact, tianning_user, hongmei_clerk, office_user
+):
     Notification.objects.all().delete()
     body = _remind(client_for(wujin_user), campaign).content.decode()
     assert "发送催报通知" in body
@@ -64,8 +67,9 @@ def test_a_district_reminds_its_own_towns_and_organisations_only(
     assert 'data-testid="reminder-log"' not in _page(client_for(office_user), campaign)
 
 
-def test_the_same_reminder_within_an_hour_is_refused_with_a_clear_message(client_for, office_user, campaign,
-                                                                          tianning_user):
+def test_the_same_reminder_within_an_hour_is_refused_with_a_clear_message(
+    client_for, office_user, campaign, tianning_user
+):
     services.chase_campaign(campaign, office_user, now=NOW)
     with pytest.raises(services.ReminderRefused) as refused:
         services.chase_campaign(campaign, office_user, now=NOW + dt.timedelta(minutes=59))
@@ -96,8 +100,7 @@ def test_nothing_to_chase_is_said_plainly(office_user, campaign, clock):
     assert not ReminderLog.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["leader_user", "hutang_clerk", "society_contact", "base_contact",
-                                     "liaison_user"])
+@pytest.mark.parametrize("persona", ["leader_user", "hutang_clerk", "society_contact", "base_contact", "liaison_user"])
 def test_parties_that_do_not_chase_are_refused(request, client_for, campaign, persona, tianning_user):
     user = request.getfixturevalue(persona)
     client = client_for(user)
@@ -117,10 +120,13 @@ def test_a_district_cannot_chase_a_campaign_its_region_does_not_file_for(client_
     assert 'data-testid="send-reminder"' not in _page(client_for(xinbei), campaign)
 
 
-def test_anonymous_visitors_go_to_the_login_page_and_a_get_is_not_a_reminder(client, client_for, office_user,
-                                                                             campaign, period):
-    for url in (reverse("notifications:remind-campaign", args=[campaign.pk]),
-                reverse("notifications:remind-period", args=[period.pk])):
+def test_anonymous_visitors_go_to_the_login_page_and_a_get_is_not_a_reminder(
+    client, client_for, office_user, campaign, period
+):
+    for url in (
+        reverse("notifications:remind-campaign", args=[campaign.pk]),
+        reverse("notifications:remind-period", args=[period.pk]),
+    ):
         response = client.post(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         assert client_for(office_user).get(url).status_code == 405
@@ -130,7 +136,8 @@ def test_anonymous_visitors_go_to_the_login_page_and_a_get_is_not_a_reminder(cli
 
 # --- a reporting period ------------------------------------------------------------------------------------------
 def test_the_office_reminds_the_units_whose_report_is_missing_on_the_period_page(
-        client_for, office_user, liaison_user, other_liaison_user, period):
+    client_for, office_user, liaison_user, other_liaison_user, period
+):
     from programs.services import reports as report_services
 
     report, _ = report_services.start_report(liaison_user.unit, period, liaison_user)
@@ -141,8 +148,10 @@ def test_the_office_reminds_the_units_whose_report_is_missing_on_the_period_page
     body = office.post(reverse("notifications:remind-period", args=[period.pk]), follow=True).content.decode()
     assert "发送催报通知" in body and 'data-testid="reminder-log"' in body
     assert titles(other_liaison_user, "reminder") == ["催报:2026年上半年工作报告"]
-    assert "2026年上半年工作报告(截止 2026-09-12,还有 3 天)" in Notification.objects.get(
-        recipient=other_liaison_user, kind="reminder").body
+    assert (
+        "2026年上半年工作报告(截止 2026-09-12,还有 3 天)"
+        in Notification.objects.get(recipient=other_liaison_user, kind="reminder").body
+    )
     assert titles(liaison_user, "reminder") == []  # filed
     assert "市农业农村局" in {e["party"] for e in ReminderLog.objects.get().parties}
 
@@ -162,8 +171,10 @@ def test_only_the_office_chases_unit_reports(request, client_for, period, person
     user = request.getfixturevalue(persona)
     client = client_for(user)
     assert client.post(reverse("notifications:remind-period", args=[period.pk])).status_code == 403
-    assert 'data-testid="send-reminder"' not in client.get(
-        reverse("programs:period-detail", args=[period.pk])).content.decode()
+    assert (
+        'data-testid="send-reminder"'
+        not in client.get(reverse("programs:period-detail", args=[period.pk])).content.decode()
+    )
     assert not ReminderLog.objects.exists()
 
 

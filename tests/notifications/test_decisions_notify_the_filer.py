@@ -1,5 +1,6 @@
 """A reviewer's decision tells the filer (common.workflow's workflow_transitioned, received in the notifications
 app): a return with its reason, an approval or a forwarding; the chain's district is told what the city decided."""
+
 import pytest
 from django.core import mail
 
@@ -15,9 +16,16 @@ from .helpers import titles
 pytestmark = pytest.mark.django_db
 
 
-def test_a_district_returning_a_towns_return_tells_the_town_why(hutang, hutang_clerk, wujin_user, tianning_user,
-                                                                 hongmei_clerk, make_return, eager,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_district_returning_a_towns_return_tells_the_town_why(
+    hutang,
+    hutang_clerk,
+    wujin_user,
+    tianning_user,
+    hongmei_clerk,
+    make_return,
+    eager,
+    django_capture_on_commit_callbacks,
+):
     activity = make_return(status="submitted", region=hutang, title="湖塘镇科普日主场活动")
     with django_capture_on_commit_callbacks(execute=True):
         event_services.transition(activity, "return", wujin_user, reason="请补充现场照片。")
@@ -31,7 +39,8 @@ def test_a_district_returning_a_towns_return_tells_the_town_why(hutang, hutang_c
 
 
 def test_forwarding_and_the_citys_approval_reach_the_town_and_the_city_tells_the_district(
-        hutang, hutang_clerk, wujin_user, office_user, make_return):
+    hutang, hutang_clerk, wujin_user, office_user, make_return
+):
     activity = make_return(status="submitted", region=hutang, title="甲")
     event_services.transition(activity, "approve", wujin_user)
     assert titles(hutang_clerk, "approved") == ["活动填报“甲”:区级已审核,待市级审核"]
@@ -44,7 +53,8 @@ def test_forwarding_and_the_citys_approval_reach_the_town_and_the_city_tells_the
 
 
 def test_the_city_sending_a_forwarded_return_back_tells_the_district_to_review_again(
-        hutang, hutang_clerk, wujin_user, office_user, make_return):
+    hutang, hutang_clerk, wujin_user, office_user, make_return
+):
     activity = make_return(status="submitted", region=hutang, title="乙")
     event_services.transition(activity, "approve", wujin_user)
     Notification.objects.all().delete()
@@ -70,8 +80,9 @@ def test_a_towns_return_without_a_clerk_account_goes_to_its_district(wujin, wuji
     assert titles(wujin_user) == ["活动填报“丙”被市级退回,请重新审核"]
 
 
-def test_the_office_deciding_on_a_districts_own_return_tells_that_district(wujin, wujin_user, tianning_user,
-                                                                            office_user, make_return):
+def test_the_office_deciding_on_a_districts_own_return_tells_that_district(
+    wujin, wujin_user, tianning_user, office_user, make_return
+):
     activity = make_return(status="submitted", region=wujin, title="丁")
     event_services.transition(activity, "approve", office_user)
     assert titles(wujin_user) == ["活动填报“丁”:已通过"] and titles(tianning_user) == []
@@ -86,8 +97,9 @@ def test_submitting_notifies_nobody(hutang, hutang_clerk, make_return):
     assert not Notification.objects.exists()
 
 
-def test_a_unit_report_returned_or_accepted_tells_the_units_liaisons(plan, period, liaison_user, other_liaison_user,
-                                                                      office_user):
+def test_a_unit_report_returned_or_accepted_tells_the_units_liaisons(
+    plan, period, liaison_user, other_liaison_user, office_user
+):
     report, _ = report_services.start_report(liaison_user.unit, period, liaison_user)
     Notification.objects.all().delete()  # the period's opening notice
     report_services.transition_report(report, "submit", liaison_user)
@@ -101,12 +113,19 @@ def test_a_unit_report_returned_or_accepted_tells_the_units_liaisons(plan, perio
     assert titles(other_liaison_user) == []
 
 
-def test_a_new_action_of_a_workflow_model_notifies_without_a_change_here(hutang, hutang_clerk, wujin_user,
-                                                                          make_return, monkeypatch):
+def test_a_new_action_of_a_workflow_model_notifies_without_a_change_here(
+    hutang, hutang_clerk, wujin_user, make_return, monkeypatch
+):
     """The lead adds phases to activity returns: any reviewer action with a reason is a return, any other a pass.
     (An action's name is at most 16 characters: TransitionRecord.action; PostgreSQL refuses longer.)"""
-    new = Transition(sources={"submitted"}, target="returned", who="reviewer", needs_reason=True,
-                     label="退回登记", stamps=("decided",))
+    new = Transition(
+        sources={"submitted"},
+        target="returned",
+        who="reviewer",
+        needs_reason=True,
+        label="退回登记",
+        stamps=("decided",),
+    )
     monkeypatch.setitem(ActivityReturn.TRANSITIONS, "return_reg", new)
     monkeypatch.setitem(ActivityReturn.DISTRICT_RULES[""], "return_reg", new)  # the registration phase's rules
     activity = make_return(status="submitted", region=hutang, title="戊")
@@ -126,8 +145,9 @@ def test_a_fault_in_the_notifications_never_undoes_the_decision(hutang, wujin_us
     assert activity.status == "forwarded" and not Notification.objects.exists()
 
 
-def test_an_organisations_and_a_bases_returns_reach_their_contacts(wujin, wujin_society, society_contact,
-                                                                   wujin_base, base_contact, wujin_user, make_return):
+def test_an_organisations_and_a_bases_returns_reach_their_contacts(
+    wujin, wujin_society, society_contact, wujin_base, base_contact, wujin_user, make_return
+):
     org = make_return(status="submitted", region=wujin, organisation=wujin_society, title="学会活动")
     base = make_return(status="submitted", region=wujin, base=wujin_base, title="基地活动")
     event_services.transition(org, "return", wujin_user, reason="补充")

@@ -1,4 +1,5 @@
 """The demo's notifications: today's daily notices and one 催报 per open period with late units; idempotent."""
+
 import io
 
 import pytest
@@ -9,8 +10,9 @@ from notifications.models import Notification, ReminderLog
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_chases_an_open_period_once_and_runs_the_daily_notices(office_user, liaison_user, period, campaign,
-                                                                        settings):
+def test_the_demo_chases_an_open_period_once_and_runs_the_daily_notices(
+    office_user, liaison_user, period, campaign, settings
+):
     office_user.username = "office"
     office_user.save()
     out = io.StringIO()

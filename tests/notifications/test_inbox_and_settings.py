@@ -1,5 +1,6 @@
 """The inbox (list, open, mark read, mark all read), the unread count in the navigation, the e-mail setting: each
 user's own only — another user's notification is a 404 for everyone, the office included."""
+
 import pytest
 from django.urls import reverse
 
@@ -52,8 +53,10 @@ def test_mark_read_and_mark_all_read_touch_only_the_users_own(client_for, wujin_
     assert theirs.read_at is None
 
 
-@pytest.mark.parametrize("persona", ["office_user", "leader_user", "wujin_user", "hongmei_clerk", "liaison_user",
-                                     "base_contact", "society_contact"])
+@pytest.mark.parametrize(
+    "persona",
+    ["office_user", "leader_user", "wujin_user", "hongmei_clerk", "liaison_user", "base_contact", "society_contact"],
+)
 def test_another_users_notification_is_a_404_for_everyone(request, client_for, notes, persona):
     _mine, theirs = notes
     client = client_for(request.getfixturevalue(persona))
@@ -68,10 +71,14 @@ def test_another_users_notification_is_a_404_for_everyone(request, client_for, n
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, notes):
     mine, _ = notes
-    for method, url in (("get", reverse("notifications:inbox")), ("get", reverse("notifications:settings")),
-                        ("get", reverse("notifications:open", args=[mine.pk])),
-                        ("post", reverse("notifications:read", args=[mine.pk])),
-                        ("post", reverse("notifications:read-all")), ("post", reverse("notifications:settings"))):
+    for method, url in (
+        ("get", reverse("notifications:inbox")),
+        ("get", reverse("notifications:settings")),
+        ("get", reverse("notifications:open", args=[mine.pk])),
+        ("post", reverse("notifications:read", args=[mine.pk])),
+        ("post", reverse("notifications:read-all")),
+        ("post", reverse("notifications:settings")),
+    ):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     mine.refresh_from_db()

@@ -1,5 +1,6 @@
 """notify(): one notification per recipient inside the portal, one e-mail each after the transaction commits,
 the user's e-mail preference respected, the dedupe key making repeated runs harmless."""
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -10,11 +11,17 @@ from notifications.models import Notification
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
-def test_each_recipient_gets_one_notification_and_after_commit_one_email(wujin_user, tianning_user,
-                                                                        django_capture_on_commit_callbacks):
+def test_each_recipient_gets_one_notification_and_after_commit_one_email(
+    wujin_user, tianning_user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.notify([wujin_user, tianning_user, wujin_user], "approved", "活动填报“甲”:已通过",
-                                  "领导小组办公室通过。", "/events/1/")
+        created = services.notify(
+            [wujin_user, tianning_user, wujin_user],
+            "approved",
+            "活动填报“甲”:已通过",
+            "领导小组办公室通过。",
+            "/events/1/",
+        )
         assert len(created) == 2 and mail.outbox == []  # nothing leaves before the commit
     assert sorted(m.to[0] for m in mail.outbox) == ["tianning1@example.invalid", "wujin1@example.invalid"]
     message = mail.outbox[0]
@@ -31,8 +38,9 @@ def test_a_rolled_back_change_notifies_nobody(wujin_user, django_capture_on_comm
     assert not Notification.objects.exists() and mail.outbox == []
 
 
-def test_a_user_who_turned_email_off_gets_the_notification_but_no_email(wujin_user, tianning_user,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_user_who_turned_email_off_gets_the_notification_but_no_email(
+    wujin_user, tianning_user, django_capture_on_commit_callbacks
+):
     services.set_email_enabled(wujin_user, False)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify([wujin_user, tianning_user], "returned", "被退回")

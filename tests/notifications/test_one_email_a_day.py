@@ -4,6 +4,7 @@ Two daily jobs speak about deadlines: the reminder digests (events.send_deadline
 programs.send_report_reminders_task, on the days in KEPU_REMINDER_DAYS_BEFORE) and the notifications' "a deadline
 in 3 days" notice. On a day both run for the same deadline, the clerk gets the digest e-mail and the notice inside
 the portal — not two e-mails; and a user who turned e-mail off gets neither e-mail."""
+
 import datetime as dt
 
 import pytest
@@ -25,11 +26,13 @@ def _mails_to(user):
 @pytest.fixture
 def run_the_day(eager, django_capture_on_commit_callbacks):
     """Every daily job that speaks about deadlines, for one day, with the e-mails enqueued on commit sent."""
+
     def run(day):
         with django_capture_on_commit_callbacks(execute=True):
             event_services.send_deadline_reminders(today=day)
             report_reminders.send_report_reminders(today=day)
             services.send_deadline_notices(today=day)
+
     return run
 
 
@@ -57,8 +60,9 @@ def test_without_a_digest_that_day_the_notice_is_emailed(run_the_day, settings, 
     assert Notification.objects.get(recipient=tianning_user, kind="deadline_soon").email_status == "sent"
 
 
-def test_email_turned_off_holds_for_the_reminder_digests_too(run_the_day, campaign, period, tianning_user, liaison_user,
-                                                              settings):
+def test_email_turned_off_holds_for_the_reminder_digests_too(
+    run_the_day, campaign, period, tianning_user, liaison_user, settings
+):
     settings.KEPU_OFFICE_EMAILS = ["office-inbox@example.invalid"]
     for user in (tianning_user, liaison_user):
         NotificationPreference.objects.create(user=user, email_enabled=False)
@@ -75,8 +79,9 @@ def test_email_turned_off_holds_for_the_reminder_digests_too(run_the_day, campai
 def test_an_address_shared_by_a_user_who_wants_email_still_receives(campaign, tianning_user, settings):
     from accounts.models import User
 
-    User.objects.create_user(username="tianning2", password="pw-x", role="district", email=tianning_user.email,
-                             region=tianning_user.region)
+    User.objects.create_user(
+        username="tianning2", password="pw-x", role="district", email=tianning_user.email, region=tianning_user.region
+    )
     NotificationPreference.objects.create(user=tianning_user, email_enabled=False)
     event_services.send_deadline_reminders(today=dt.date(2026, 9, 9))
     assert len(_mails_to(tianning_user)) == 1

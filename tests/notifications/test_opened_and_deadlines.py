@@ -1,5 +1,6 @@
 """A campaign or a reporting period opened; a deadline in 3 days; a deadline missed — the daily job
 (notifications.send_deadline_notices_task) is idempotent through the dedupe keys."""
+
 import datetime as dt
 
 import pytest
@@ -21,8 +22,17 @@ def _filed(campaign, kind, **owner):
 
 # --- a campaign opened -------------------------------------------------------------------------------------------
 def test_a_new_campaign_tells_every_party_that_files_for_it_and_nobody_else(
-        wujin_user, hutang_clerk, society_contact, base_contact, tianning_user, hongmei_clerk, liaison_user,
-        other_liaison_user, office_user, leader_user):
+    wujin_user,
+    hutang_clerk,
+    society_contact,
+    base_contact,
+    tianning_user,
+    hongmei_clerk,
+    liaison_user,
+    other_liaison_user,
+    office_user,
+    leader_user,
+):
     campaign = make_campaign(regions=("320412",), units=("市教育局",))
     told = {u.username for u in (wujin_user, hutang_clerk, society_contact, base_contact, liaison_user)}
     notified = set(Notification.objects.filter(kind="campaign_opened").values_list("recipient__username", flat=True))
@@ -55,8 +65,9 @@ def test_an_account_created_after_the_campaign_is_told_by_the_daily_job(campaign
 
 
 # --- a reporting period opened -----------------------------------------------------------------------------------
-def test_opening_a_period_tells_the_liaisons_of_every_unit_expected_to_report(liaison_user, other_liaison_user,
-                                                                               wujin_user, period):
+def test_opening_a_period_tells_the_liaisons_of_every_unit_expected_to_report(
+    liaison_user, other_liaison_user, wujin_user, period
+):
     for liaison in (liaison_user, other_liaison_user):
         assert titles(liaison, "period_opened") == ["报送周期已开启:2026年上半年工作报告"]
     assert "请于 2026-09-12 前提交" in Notification.objects.filter(recipient=liaison_user).first().body
@@ -66,8 +77,15 @@ def test_opening_a_period_tells_the_liaisons_of_every_unit_expected_to_report(li
 def test_a_period_that_opens_later_is_announced_on_its_opening_day_once(plan, liaison_user, clock):
     from programs.services import periods as period_services
 
-    period_services.open_period(plan, year=2026, kind="half", half=2, opens_on=dt.date(2026, 9, 20),
-                                due_on=dt.date(2027, 1, 15), closes_on=dt.date(2027, 3, 31))
+    period_services.open_period(
+        plan,
+        year=2026,
+        kind="half",
+        half=2,
+        opens_on=dt.date(2026, 9, 20),
+        due_on=dt.date(2027, 1, 15),
+        closes_on=dt.date(2027, 3, 31),
+    )
     services.send_deadline_notices(today=dt.date(2026, 9, 19))
     assert titles(liaison_user) == []
     clock.day = dt.date(2026, 9, 20)
@@ -91,7 +109,8 @@ def test_a_period_switched_back_on_is_noticed_by_the_daily_job(period, liaison_u
 
 # --- deadlines ---------------------------------------------------------------------------------------------------
 def test_three_days_before_a_campaign_deadline_those_who_have_not_filed_are_told_once(
-        campaign, wujin, wujin_user, tianning_user, hutang_clerk, hongmei_clerk, liaison_user, clock):
+    campaign, wujin, wujin_user, tianning_user, hutang_clerk, hongmei_clerk, liaison_user, clock
+):
     _filed(campaign, "schedule", region=wujin)
     _filed(campaign, "schedule", unit=liaison_user.unit)
     clock.day = dt.date(2026, 9, 8)  # four days before: nothing yet
@@ -109,9 +128,9 @@ def test_three_days_before_a_campaign_deadline_those_who_have_not_filed_are_told
     assert titles(tianning_user, "deadline_soon") == [soon]
 
 
-def test_the_day_after_a_deadline_the_parties_still_missing_are_told_it_was_missed(campaign, tianning,
-                                                                                     tianning_user, wujin_user,
-                                                                                     clock):
+def test_the_day_after_a_deadline_the_parties_still_missing_are_told_it_was_missed(
+    campaign, tianning, tianning_user, wujin_user, clock
+):
     _filed(campaign, "schedule", region=tianning)
     clock.day = dt.date(2026, 9, 13)
     services.send_deadline_notices()
@@ -128,8 +147,10 @@ def test_a_moved_due_date_is_a_new_notice(campaign, tianning_user, clock):
     campaign.save()
     clock.day = dt.date(2026, 9, 10)
     services.send_deadline_notices()
-    assert titles(tianning_user, "deadline_soon") == ["2026年全国科普日活动安排表还有 1 天截止",
-                                                     "2026年全国科普日活动安排表还有 3 天截止"]
+    assert titles(tianning_user, "deadline_soon") == [
+        "2026年全国科普日活动安排表还有 1 天截止",
+        "2026年全国科普日活动安排表还有 3 天截止",
+    ]
 
 
 def test_report_deadlines_reach_the_units_that_have_not_filed(period, liaison_user, other_liaison_user, clock):

@@ -1,5 +1,6 @@
 """accounts.parties: the one answer to "who are the users of a party", which the e-mail digests of events and
 programs and the notifications all ask."""
+
 import pytest
 
 from accounts import parties
@@ -9,9 +10,20 @@ from programs.models import Region, ResponsibleUnit
 pytestmark = pytest.mark.django_db
 
 
-def test_each_kind_of_party_has_its_own_users(wujin, hutang, wujin_user, hutang_clerk, tianning_user, liaison_user,
-                                              other_liaison_user, wujin_society, society_contact, wujin_base,
-                                              base_contact, office_user):
+def test_each_kind_of_party_has_its_own_users(
+    wujin,
+    hutang,
+    wujin_user,
+    hutang_clerk,
+    tianning_user,
+    liaison_user,
+    other_liaison_user,
+    wujin_society,
+    society_contact,
+    wujin_base,
+    base_contact,
+    office_user,
+):
     assert parties.users_of(wujin) == [wujin_user]
     assert parties.users_of(hutang) == [hutang_clerk]
     assert parties.users_of(liaison_user.unit) == [liaison_user]
@@ -60,5 +72,6 @@ def test_the_owner_party_of_a_record_follows_its_owned_by(wujin, hutang, wujin_s
 
 
 def test_the_users_filing_to_a_district_are_its_office_towns_organisations_and_bases(
-        wujin, wujin_user, hutang_clerk, society_contact, base_contact, tianning_user, hongmei_clerk, liaison_user):
+    wujin, wujin_user, hutang_clerk, society_contact, base_contact, tianning_user, hongmei_clerk, liaison_user
+):
     assert set(parties.users_filing_to(wujin)) == {wujin_user, hutang_clerk, society_contact, base_contact}

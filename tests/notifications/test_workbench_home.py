@@ -1,5 +1,6 @@
 """工作台 (the home page) for every role: what is due and in how many days, what was returned and why, what waits
 for my review, recent notifications — each from the user's own scope."""
+
 import re
 
 import pytest
@@ -23,8 +24,20 @@ def _section(body, name) -> str:
 
 
 @pytest.fixture
-def world(campaign, period, wujin, hutang, hongmei, make_return, wujin_user, hutang_clerk, hongmei_clerk,
-          office_user, liaison_user, other_liaison_user):
+def world(
+    campaign,
+    period,
+    wujin,
+    hutang,
+    hongmei,
+    make_return,
+    wujin_user,
+    hutang_clerk,
+    hongmei_clerk,
+    office_user,
+    liaison_user,
+    other_liaison_user,
+):
     town_return = make_return(status="submitted", region=hutang, campaign=campaign, title="湖塘镇科普集市")
     sent_back = make_return(status="submitted", region=hutang, campaign=campaign, title="湖塘镇科普讲座")
     event_services.transition(sent_back, "approve", wujin_user)
@@ -102,8 +115,9 @@ def test_a_filed_report_is_no_longer_due(client_for, liaison_user, period):
     assert "2026年上半年工作报告" not in _section(_home(client_for, liaison_user), "due")
 
 
-@pytest.mark.parametrize("persona", ["society_contact", "base_contact", "hongmei_clerk", "tianning_user",
-                                     "other_liaison_user"])
+@pytest.mark.parametrize(
+    "persona", ["society_contact", "base_contact", "hongmei_clerk", "tianning_user", "other_liaison_user"]
+)
 def test_every_other_party_sees_nothing_of_wujins_towns(request, client_for, world, persona):
     body = _home(client_for, request.getfixturevalue(persona))
     for title in ("湖塘镇科普集市", "湖塘镇科普讲座", "湖塘镇校园科技节", "请补充活动照片", "参与人次需核实"):

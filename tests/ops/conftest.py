@@ -1,4 +1,5 @@
 """Fixtures for the production-operation tests: private servers (see services.py), the plan."""
+
 from __future__ import annotations
 
 import io

@@ -6,6 +6,7 @@ same Debian binaries as the machine's services, so other test runs sharing the m
 PostgreSQL and Redis never see an outage. Every start/stop waits until the server really is
 up/down, and every fixture stops what it started.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -64,8 +65,19 @@ class PrivatePostgres:
         self.as_postgres = os.geteuid() == 0  # initdb refuses to run as root
         if self.as_postgres:
             shutil.chown(self.dir, user="postgres")
-        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                   "--locale=C.UTF-8"])
+        self._run(
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
 
     def _run(self, cmd, check=True):
         if self.as_postgres:
@@ -74,8 +86,22 @@ class PrivatePostgres:
 
     def _ctl(self, action, *extra):
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        return self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"),
-                          "-w", "-t", "30", action, *extra])
+        return self._run(
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                opts,
+                "-l",
+                str(self.dir / "log"),
+                "-w",
+                "-t",
+                "30",
+                action,
+                *extra,
+            ]
+        )
 
     def start(self):
         self._ctl("start")
@@ -118,9 +144,21 @@ class PrivateRedis:
 
     def start(self):
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         assert wait_port(self.port, up=True), "private Redis did not come up"
 
@@ -143,17 +181,30 @@ class PrivateRedis:
 
 
 def manage(env: dict, *args, timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=True)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
 
 
 def portal_env(database_url: str, broker_url: str = "", **extra) -> dict:
     """Environment for a portal subprocess in production mode, plain HTTP on loopback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
     env.update(
-        KEPU_ENV="production", KEPU_HTTPS="false", SECRET_KEY="test-only-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_URL=database_url, CELERY_BROKER_URL=broker_url,
-        KEPU_TESTING="false", DEBUG="false", STATIC_ROOT=str(ROOT / "staticfiles"),
+        KEPU_ENV="production",
+        KEPU_HTTPS="false",
+        SECRET_KEY="test-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=broker_url,
+        KEPU_TESTING="false",
+        DEBUG="false",
+        STATIC_ROOT=str(ROOT / "staticfiles"),
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -166,10 +217,14 @@ class Gunicorn:
         self.port = free_port()
         self.env = dict(env, KEPU_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers))
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - gunicorn writes to it until stop() closes it
-            prefix="kepu-gunicorn-", suffix=".log", delete=False)
+            prefix="kepu-gunicorn-", suffix=".log", delete=False
+        )
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "kepu_portal.wsgi:application", "--config", "deploy/gunicorn.conf.py"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         if not wait_port(self.port, up=True, timeout=30):
             self.stop()

@@ -9,6 +9,7 @@ with KEPU_FUZZ_PHASES=examples,coverage,fuzzing: the exhaustive coverage phase b
 (9,111 office, 9,147 district; the schema has no examples, so that phase is skipped), 8-11 minutes per user here,
 0 server errors. KEPU_FUZZ_REPORT_DIR keeps each user's report (make fuzz: var/fuzz/).
 """
+
 import os
 import shutil
 import subprocess
@@ -18,10 +19,15 @@ from pathlib import Path
 import pytest
 from rest_framework.authtoken.models import Token
 
-CHECKS = ",".join([
-    "not_a_server_error", "status_code_conformance", "content_type_conformance",
-    "response_schema_conformance", "response_headers_conformance",
-])
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+    ]
+)
 
 
 def schemathesis_cli() -> list[str]:
@@ -31,14 +37,33 @@ def schemathesis_cli() -> list[str]:
 
 def run_schemathesis(base_url: str, token: str, tmp_path) -> subprocess.CompletedProcess:
     cmd = schemathesis_cli() + [
-        "run", f"{base_url}/api/schema/", "--header", f"Authorization: Token {token}",
-        "--checks", CHECKS, "--max-examples", os.environ.get("KEPU_FUZZ_EXAMPLES", "10"),
-        "--phases", os.environ.get("KEPU_FUZZ_PHASES", "examples,fuzzing"), "--workers", "2", "--seed", "20251",
-        "--request-timeout", "20", "--suppress-health-check", "all", "--warnings", "off",
-        "--output-truncate", "true", "--no-color",
+        "run",
+        f"{base_url}/api/schema/",
+        "--header",
+        f"Authorization: Token {token}",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        os.environ.get("KEPU_FUZZ_EXAMPLES", "10"),
+        "--phases",
+        os.environ.get("KEPU_FUZZ_PHASES", "examples,fuzzing"),
+        "--workers",
+        "2",
+        "--seed",
+        "20251",
+        "--request-timeout",
+        "20",
+        "--suppress-health-check",
+        "all",
+        "--warnings",
+        "off",
+        "--output-truncate",
+        "true",
+        "--no-color",
         # DELETE /api/v1/auth/token/ revokes the very token the run authenticates with: every later case would be
         # a 401. It is covered by tests/ops/test_tokens.py instead.
-        "--exclude-operation-id", "v1_auth_token_destroy",
+        "--exclude-operation-id",
+        "v1_auth_token_destroy",
     ]
     env = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_HOOKS="")
     timeout = 3600 if "coverage" in os.environ.get("KEPU_FUZZ_PHASES", "") else 900
@@ -54,8 +79,9 @@ def fuzz_user(request, ensure_plan):
 @pytest.mark.services  # once, in the PostgreSQL pass (stricter than SQLite: integer overflow, text encoding)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fuzz_user", ["office_user", "wujin_user"], indirect=True)
-def test_every_api_operation_survives_generated_input_without_5xx_and_matches_its_schema(fuzz_user, live_server,
-                                                                                        tmp_path):
+def test_every_api_operation_survives_generated_input_without_5xx_and_matches_its_schema(
+    fuzz_user, live_server, tmp_path
+):
     user, token = fuzz_user
     result = run_schemathesis(live_server.url, token, tmp_path)
     output = result.stdout + result.stderr

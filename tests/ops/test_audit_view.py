@@ -1,4 +1,5 @@
 """/audit/: office staff see who changed what and when, across every history-tracked model."""
+
 from datetime import timedelta
 
 import pytest

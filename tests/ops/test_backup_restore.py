@@ -1,4 +1,5 @@
 """scripts/backup.sh + scripts/restore.sh: a backup restored into an empty database holds every record."""
+
 import os
 import subprocess
 import uuid
@@ -51,8 +52,9 @@ def drop_database(name: str):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restored_into_an_empty_database_has_every_record(require_postgres_and_redis, ensure_plan,
-                                                                    tmp_path, office_user, wujin_user):
+def test_a_backup_restored_into_an_empty_database_has_every_record(
+    require_postgres_and_redis, ensure_plan, tmp_path, office_user, wujin_user
+):
     from common.models import PendingTask, WorkerHeartbeat
 
     wujin_user.phone = "0519-86000000"
@@ -70,8 +72,14 @@ def test_a_backup_restored_into_an_empty_database_has_every_record(require_postg
 
     target_name = f"kepu_restore_{uuid.uuid4().hex[:10]}"
     try:
-        restore = subprocess.run(["scripts/restore.sh", dump], cwd=ROOT, capture_output=True, text=True, timeout=180,
-                                 env=dict(os.environ, TARGET_DATABASE_URL=dsn(target_name)))
+        restore = subprocess.run(
+            ["scripts/restore.sh", dump],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=dict(os.environ, TARGET_DATABASE_URL=dsn(target_name)),
+        )
         assert restore.returncode == 0, restore.stderr
         before, after = table_counts(source), table_counts(dsn(target_name))
         assert after == before  # every table, every row count
@@ -89,8 +97,14 @@ def test_a_backup_restored_into_an_empty_database_has_every_record(require_postg
         next_id = rows(dsn(target_name), "SELECT nextval(pg_get_serial_sequence('accounts_user', 'id'))")[0][0]
         assert next_id > max(r[0] for r in rows(source, "SELECT id FROM accounts_user"))
         # a second restore into the now non-empty database is refused, nothing overwritten
-        again = subprocess.run(["scripts/restore.sh", dump], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                               env=dict(os.environ, TARGET_DATABASE_URL=dsn(target_name)))
+        again = subprocess.run(
+            ["scripts/restore.sh", dump],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=dict(os.environ, TARGET_DATABASE_URL=dsn(target_name)),
+        )
         assert again.returncode == 3 and "refusing to restore" in again.stderr
     finally:
         drop_database(target_name)

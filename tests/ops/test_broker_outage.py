@@ -3,6 +3,7 @@
 The unit tests simulate a refusing broker; the `services` test stops a real Redis (a private one,
 see services.py) under a real Celery worker and shows the parked task running once Redis is back.
 """
+
 import contextlib
 import os
 import subprocess
@@ -56,8 +57,9 @@ def not_eager():
 
 
 @pytest.mark.django_db
-def test_a_write_is_saved_and_the_task_parked_when_the_broker_refuses(monkeypatch, not_eager, office_user,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_write_is_saved_and_the_task_parked_when_the_broker_refuses(
+    monkeypatch, not_eager, office_user, django_capture_on_commit_callbacks
+):
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -110,8 +112,9 @@ def test_resending_stops_at_the_first_refusal_and_keeps_the_rest(monkeypatch, no
 
 
 @pytest.mark.django_db
-def test_a_successful_enqueue_also_flushes_earlier_parked_tasks(monkeypatch, not_eager,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_successful_enqueue_also_flushes_earlier_parked_tasks(
+    monkeypatch, not_eager, django_capture_on_commit_callbacks
+):
     PendingTask.objects.create(task_name="common.heartbeat_task", args=["parked"])
     sent = []
     monkeypatch.setattr(common_tasks, "_publish", lambda name, args, kwargs, countdown=None: sent.append(args))
@@ -150,13 +153,32 @@ def start_worker(broker_url: str) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER="false", KEPU_TESTING="true",
+        CELERY_BROKER_URL=broker_url,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        KEPU_TESTING="true",
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kepu_portal", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"outage-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kepu_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"outage-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -173,7 +195,8 @@ def stop_worker(proc: subprocess.Popen) -> str:
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_stopped_a_write_is_acknowledged_and_its_task_runs_on_a_worker_once_redis_is_back(
-        require_postgres_and_redis, private_redis, ensure_plan):
+    require_postgres_and_redis, private_redis, ensure_plan
+):
     from accounts.models import User
 
     user = User.objects.create_user("outage-office", password="x", role="office")

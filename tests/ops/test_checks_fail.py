@@ -18,7 +18,7 @@ from .services import ROOT
 BIN = Path(sys.executable).parent
 CONFIG = str(ROOT / "pyproject.toml")
 
-CLEAN = 'def double(count: int) -> int:\n    return count * 2\n'
+CLEAN = "def double(count: int) -> int:\n    return count * 2\n"
 LINT_ERROR = "import os\n\n\ndef double(count: int) -> int:\n    return count * 2\n"  # F401: unused import
 UNFORMATTED = "def double(count: int) -> int:\n    return count*2\n"  # ruff format writes `count * 2`
 TYPE_ERROR = 'def double(count: int) -> int:\n    return "twice"\n'  # returns str where int is declared

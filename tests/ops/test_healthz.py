@@ -1,4 +1,5 @@
 """/healthz: database, broker, last roll-up and last worker heartbeat, without a login."""
+
 from datetime import timedelta
 
 import pytest
@@ -68,8 +69,11 @@ def test_healthz_reports_the_last_finished_rollup_when_the_indicators_app_has_on
     fields = {f.name for f in model._meta.get_fields()}
     extra = {k: v for k, v in {"status": "ok", "rows": 1, "duration_ms": 5}.items() if k in fields}
     model.objects.create(started_at=now - timedelta(minutes=11), finished_at=now - timedelta(minutes=10), **extra)
-    model.objects.create(started_at=now - timedelta(minutes=1), finished_at=None,
-                         **dict(extra, status="running") if "status" in extra else extra)
+    model.objects.create(
+        started_at=now - timedelta(minutes=1),
+        finished_at=None,
+        **dict(extra, status="running") if "status" in extra else extra,
+    )
     body = Client().get("/healthz").json()
     assert 590 <= body["rollup"]["age_seconds"] <= 700
 

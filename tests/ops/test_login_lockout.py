@@ -4,6 +4,7 @@ The lockout keys on the user name and the address together: failures for a user 
 that user at that address only — not the real user elsewhere, not another user at the same address. The
 API token endpoint counts into the same lockout and answers 429 with a Chinese message.
 """
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse

@@ -4,6 +4,7 @@ gunicorn runs in production mode with persistent connections (DB_CONN_MAX_AGE=60
 worker holds a connection that the restart kills; CONN_HEALTH_CHECKS makes the next request notice
 and reconnect. The PostgreSQL cluster is a private one (services.py), so no other test run sees it.
 """
+
 import json
 import time
 
@@ -19,10 +20,14 @@ def portal_db(private_postgres):
     private_postgres.createdb("kepu_restart")
     env = portal_env(private_postgres.url("kepu_restart"), DB_CONN_MAX_AGE="60")
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "shell", "-c",
-           "from accounts.models import User; from rest_framework.authtoken.models import Token; "
-           "u = User.objects.create_user('restart-office', password='x', role='office'); "
-           "Token.objects.create(user=u, key='a' * 40)")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from accounts.models import User; from rest_framework.authtoken.models import Token; "
+        "u = User.objects.create_user('restart-office', password='x', role='office'); "
+        "Token.objects.create(user=u, key='a' * 40)",
+    )
     return env
 
 

@@ -1,5 +1,6 @@
 """/api/schema/ and /api/docs/ need a login, and the schema's descriptions are written for API users: no view or
 serializer docstring (those describe the code: 「`run_transition(request, action)`: …」) ends up in it."""
+
 import inspect
 import re
 
@@ -39,8 +40,11 @@ def test_the_schema_answers_a_logged_in_user_and_a_token_but_not_an_anonymous_vi
     assert anonymous["Content-Type"] == "application/json"
     assert "身份认证信息未提供" in anonymous.json()["detail"]
     assert "paths" in schema_as(client_for(wujin_user))
-    key = APIClient().post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"},
-                           format="json").json()["token"]
+    key = (
+        APIClient()
+        .post("/api/v1/auth/token/", {"username": "wujin1", "password": "pw-wujin1"}, format="json")
+        .json()["token"]
+    )
     token_client = APIClient()
     token_client.credentials(HTTP_AUTHORIZATION="Token " + key)
     assert "paths" in schema_as(token_client)  # what schemathesis (tests/ops/test_api_fuzz.py) does
@@ -81,8 +85,11 @@ def test_no_docstring_of_a_view_or_serializer_is_a_description_in_the_schema(off
 
 
 def test_no_description_carries_code_backticks_or_python_calls(office_user, client_for):
-    bad = [(where, text) for where, text in descriptions(schema_as(client_for(office_user)))
-           if "`" in text or CALL.search(text)]
+    bad = [
+        (where, text)
+        for where, text in descriptions(schema_as(client_for(office_user)))
+        if "`" in text or CALL.search(text)
+    ]
     assert bad == []
 
 

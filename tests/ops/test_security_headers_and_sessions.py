@@ -1,4 +1,5 @@
 """Content-Security-Policy without inline scripts, secure cookies, the session timeout."""
+
 import json
 import re
 import subprocess
@@ -43,10 +44,21 @@ def test_every_page_sends_a_csp_that_allows_only_own_scripts_and_styles(client_f
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("url", [
-    "/", "/plan/", "/plan/units/", "/accounts/users/", "/audit/", "/accounts/password/",
-    "/admin/", "/admin/programs/task/", "/admin/accounts/user/", "/admin/programs/task/add/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/plan/",
+        "/plan/units/",
+        "/accounts/users/",
+        "/audit/",
+        "/accounts/password/",
+        "/admin/",
+        "/admin/programs/task/",
+        "/admin/accounts/user/",
+        "/admin/programs/task/add/",
+    ],
+)
 def test_portal_and_admin_pages_have_no_inline_scripts_or_styles(url, client_for, office_user):
     response = client_for(office_user).get(url, follow=True)
     assert response.status_code == 200, url
@@ -86,8 +98,9 @@ def test_session_cookie_is_http_only_and_csrf_protected_login(wujin_user):
     token = page.cookies["csrftoken"].value
     refused = client.post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1"})
     assert refused.status_code == 403  # no CSRF token: refused
-    response = client.post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1",
-                                              "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("login"), {"username": "wujin1", "password": "pw-wujin1", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
@@ -106,7 +119,8 @@ def test_an_expired_session_sends_the_user_back_to_login(wujin_user):
     client.post(reverse("login"), {"username": "wujin1", "password": "pw-wujin1"})
     assert client.get("/plan/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1))
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get("/plan/")
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
@@ -118,10 +132,22 @@ def production_settings(**env) -> dict:
         "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_AGE', "
         "'SECURE_PROXY_SSL_HEADER', 'DEBUG', 'SECURE_REDIRECT_EXEMPT')}))"
     )
-    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "kepu_portal.settings", "KEPU_ENV": "production",
-            "SECRET_KEY": "t" * 60, "KEPU_TESTING": "false"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(base, **env), capture_output=True,
-                         text=True, check=True, timeout=60)
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "kepu_portal.settings",
+        "KEPU_ENV": "production",
+        "SECRET_KEY": "t" * 60,
+        "KEPU_TESTING": "false",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=dict(base, **env),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -144,7 +170,10 @@ def test_plain_http_on_loopback_needs_kepu_https_false_and_turns_off_only_the_tl
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "kepu_portal.settings", "KEPU_ENV": "production"},
         timeout=60,
     )

@@ -1,4 +1,5 @@
 """`make serve` (Procfile + honcho) and docker-compose run the same processes; serve really serves."""
+
 import json
 import os
 import re
@@ -66,11 +67,14 @@ def test_run_process_executes_exactly_the_procfile_command(tmp_path):
     (work / "scripts" / "run_process.sh").write_text((ROOT / "scripts" / "run_process.sh").read_text())
     (work / "scripts" / "run_process.sh").chmod(0o755)
     for name in ("web", "worker", "beat"):
-        out = subprocess.run([str(work / "scripts" / "run_process.sh"), name], env=env, capture_output=True,
-                             text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            [str(work / "scripts" / "run_process.sh"), name], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
         expected = procfile()[name].replace("${CELERY_CONCURRENCY:-2}", "3")
         assert out == f"{fake}/{expected}", (name, out)
-    missing = subprocess.run([str(work / "scripts" / "run_process.sh"), "nope"], env=env, capture_output=True, text=True)
+    missing = subprocess.run(
+        [str(work / "scripts" / "run_process.sh"), "nope"], env=env, capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "no process 'nope'" in missing.stderr
 
 
@@ -102,12 +106,19 @@ def test_make_serve_runs_gunicorn_worker_and_beat_on_postgres_and_redis(private_
     port = free_port()
     var = Path(tempfile.mkdtemp(prefix="kepu-serve-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_", "KEPU_", "CELERY_"))}
-    env.update(DATABASE_URL=private_postgres.url("kepu_serve"), CELERY_BROKER_URL=private_redis.url(),
-               KEPU_BIND=f"127.0.0.1:{port}", KEPU_VAR_DIR=str(var), STATIC_ROOT=str(var / "static"),
-               WEB_CONCURRENCY="1", CELERY_CONCURRENCY="1")
+    env.update(
+        DATABASE_URL=private_postgres.url("kepu_serve"),
+        CELERY_BROKER_URL=private_redis.url(),
+        KEPU_BIND=f"127.0.0.1:{port}",
+        KEPU_VAR_DIR=str(var),
+        STATIC_ROOT=str(var / "static"),
+        WEB_CONCURRENCY="1",
+        CELERY_CONCURRENCY="1",
+    )
     log = open(var / "serve.log", "w+")  # noqa: SIM115 - serve.sh writes to it until the test stops it
-    proc = subprocess.Popen(["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
     def output() -> str:
         log.flush()

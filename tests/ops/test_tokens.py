@@ -1,5 +1,6 @@
 """API tokens: they expire (KEPU_TOKEN_TTL_HOURS), die at logout and on a password change, and their owner
 can see and revoke them (/accounts/tokens/ and DELETE /api/v1/auth/token/)."""
+
 import datetime as dt
 
 import pytest
@@ -38,6 +39,7 @@ def page_login(username) -> Client:
 
 
 # --- expiry ----------------------------------------------------------------------------------------------
+
 
 def test_a_fresh_token_works_and_its_answer_says_when_it_expires(wujin_user, settings):
     settings.KEPU_TOKEN_TTL_HOURS = 8
@@ -93,6 +95,7 @@ def test_an_unknown_token_is_a_401_not_a_403(wujin_user):
 
 # --- logout and password change ----------------------------------------------------------------------
 
+
 def test_logging_out_deletes_the_users_tokens(wujin_user, tianning_user):
     key = obtain("wujin1")
     other = obtain("tianning1")
@@ -105,8 +108,10 @@ def test_logging_out_deletes_the_users_tokens(wujin_user, tianning_user):
 def test_changing_the_password_on_the_page_deletes_the_users_tokens(wujin_user):
     key = obtain("wujin1")
     client = page_login("wujin1")
-    response = client.post(reverse("password_change"), {
-        "old_password": "pw-wujin1", "new_password1": "Ganz-neu-2026!", "new_password2": "Ganz-neu-2026!"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-wujin1", "new_password1": "Ganz-neu-2026!", "new_password2": "Ganz-neu-2026!"},
+    )
     assert response.status_code == 302
     assert with_token(key).get(PROBE).status_code == 401
     assert client.get(reverse("home")).status_code == 200  # the page session itself survives the change
@@ -130,13 +135,15 @@ def test_only_a_new_password_deletes_the_tokens_not_other_saves_of_the_user(wuji
 
 # --- seeing and revoking: the page and the API ----------------------------------------------------------
 
+
 def test_the_token_page_needs_a_login():
     response = Client().get("/accounts/tokens/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_the_token_page_lists_the_users_token_with_creation_and_expiry_but_not_the_key(wujin_user, tianning_user,
-                                                                                       client_for, settings):
+def test_the_token_page_lists_the_users_token_with_creation_and_expiry_but_not_the_key(
+    wujin_user, tianning_user, client_for, settings
+):
     settings.KEPU_TOKEN_TTL_HOURS = 8
     key = obtain("wujin1")
     obtain("tianning1")

@@ -1,4 +1,5 @@
 """common.uploads: real content type, size caps, zip bombs and XML bombs refused before openpyxl."""
+
 import io
 import zipfile
 
@@ -44,8 +45,9 @@ def docx_bytes():
     return buf.getvalue()
 
 
-def rewrite_xlsx(data: bytes, replace: dict[str, bytes], add: dict[str, bytes] | None = None,
-                 compression=zipfile.ZIP_DEFLATED) -> bytes:
+def rewrite_xlsx(
+    data: bytes, replace: dict[str, bytes], add: dict[str, bytes] | None = None, compression=zipfile.ZIP_DEFLATED
+) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as z:
@@ -56,10 +58,17 @@ def rewrite_xlsx(data: bytes, replace: dict[str, bytes], add: dict[str, bytes] |
     return out.getvalue()
 
 
-@pytest.mark.parametrize("name,data,kind", [
-    ("photo.jpg", JPEG, "jpeg"), ("photo.JPEG", JPEG, "jpeg"), ("shot.png", PNG, "png"), ("summary.pdf", PDF, "pdf"),
-    ("report.docx", docx_bytes(), "docx"), ("returns.xlsx", xlsx_bytes(), "xlsx"),
-])
+@pytest.mark.parametrize(
+    "name,data,kind",
+    [
+        ("photo.jpg", JPEG, "jpeg"),
+        ("photo.JPEG", JPEG, "jpeg"),
+        ("shot.png", PNG, "png"),
+        ("summary.pdf", PDF, "pdf"),
+        ("report.docx", docx_bytes(), "docx"),
+        ("returns.xlsx", xlsx_bytes(), "xlsx"),
+    ],
+)
 def test_real_files_of_each_accepted_type_pass_and_report_their_kind(name, data, kind):
     assert validate_upload(upload(name, data)) == kind
 
@@ -121,8 +130,10 @@ def test_an_xml_entity_bomb_inside_an_xlsx_is_refused():
 
 
 def test_an_external_entity_inside_an_xlsx_is_refused():
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-           b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&e;</workbook>')
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&e;</workbook>'
+    )
     with pytest.raises(ValidationError, match="外部实体"):
         open_workbook_safely(upload("returns.xlsx", rewrite_xlsx(xlsx_bytes(), {"xl/workbook.xml": xxe})))
 
@@ -130,8 +141,9 @@ def test_an_external_entity_inside_an_xlsx_is_refused():
 def test_a_workbook_over_a_tighter_uncompressed_limit_is_refused():
     data = rewrite_xlsx(xlsx_bytes(), {"xl/worksheets/sheet1.xml": b"<x>" + b" " * (3 * MB) + b"</x>"})
     with pytest.raises(ValidationError, match="解压后过大"):
-        validate_upload(upload("returns.xlsx", data), kinds=("xlsx",),
-                        limits=Limits(max_uncompressed=1 * MB, max_ratio=10_000))
+        validate_upload(
+            upload("returns.xlsx", data), kinds=("xlsx",), limits=Limits(max_uncompressed=1 * MB, max_ratio=10_000)
+        )
 
 
 def test_a_corrupt_office_file_gets_a_clear_message():

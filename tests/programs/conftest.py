@@ -1,4 +1,5 @@
 """Fixtures for the unit-report tests (tests/programs/test_report_*.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,14 @@ def period(plan):
     """2025年度: opens 2025-12-01, due 2026-01-15, closes 2026-03-31."""
     from programs.services import periods as period_services
 
-    return period_services.open_period(plan, year=2025, kind="year", opens_on=dt.date(2025, 12, 1),
-                                       due_on=dt.date(2026, 1, 15), closes_on=dt.date(2026, 3, 31))
+    return period_services.open_period(
+        plan,
+        year=2025,
+        kind="year",
+        opens_on=dt.date(2025, 12, 1),
+        due_on=dt.date(2026, 1, 15),
+        closes_on=dt.date(2026, 3, 31),
+    )
 
 
 @pytest.fixture

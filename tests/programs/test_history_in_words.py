@@ -1,5 +1,6 @@
 """A unit report's history says what happened in words (提交, 已提交 → 已通过), never the stored codes
 (submit, draft → submitted); in English when the user switched."""
+
 import re
 
 import pytest
@@ -21,8 +22,9 @@ def _history_rows(html: str) -> list[str]:
 def _decided(report, liaison_user, office_user):
     report_services.transition_report(report, "submit", liaison_user)
     report = UnitReport.objects.get(pk=report.pk)
-    report_services.transition_report(report, "return", office_user, reason="缺少科技辅导员人数",
-                                      expected_version=report.version)
+    report_services.transition_report(
+        report, "return", office_user, reason="缺少科技辅导员人数", expected_version=report.version
+    )
     report = UnitReport.objects.get(pk=report.pk)
     report_services.transition_report(report, "submit", liaison_user)
     report = UnitReport.objects.get(pk=report.pk)
@@ -50,6 +52,12 @@ def test_a_report_history_is_in_english_when_switched(client_for, liaison_user, 
     rows = _history_rows(client.get(reverse("programs:report-detail", args=[edu_report.pk])).content.decode())
     assert "Submit" in rows[0] and "Draft → Submitted" in rows[0]
     assert "Submitted → Approved" in rows[3]
-    assert not any(re.search("[\u4e00-\u9fff]", row.replace("缺少科技辅导员人数", "")
-                             .replace(liaison_user.display_name, "").replace(office_user.display_name, ""))
-                   for row in rows), rows
+    assert not any(
+        re.search(
+            "[\u4e00-\u9fff]",
+            row.replace("缺少科技辅导员人数", "")
+            .replace(liaison_user.display_name, "")
+            .replace(office_user.display_name, ""),
+        )
+        for row in rows
+    ), rows

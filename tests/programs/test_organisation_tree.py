@@ -1,6 +1,7 @@
 """The organisation tree (issue 10, point 2): towns and streets under each district and the grassroots
 organisations, loaded from programs/fixtures/changzhou_organisations.yaml; the office keeps it on its pages,
 a district office reads its own part, leaders read everything."""
+
 from __future__ import annotations
 
 import io
@@ -65,7 +66,12 @@ def test_towns_hang_under_their_district_with_its_path_prefix(tree):
         for town in district.children.filter(level="town"):
             assert town.path.startswith(district.path)
     assert set(Region.objects.filter(parent__code="320402").values_list("name", flat=True)) >= {
-        "红梅街道", "茶山街道", "青龙街道", "雕庄街道", "郑陆镇"}
+        "红梅街道",
+        "茶山街道",
+        "青龙街道",
+        "雕庄街道",
+        "郑陆镇",
+    }
 
 
 def test_every_town_the_activity_demo_names_is_in_the_tree_under_its_district(tree):
@@ -91,11 +97,14 @@ def test_local_codes_are_marked_and_statistical_codes_are_nine_digits(tree):
 
 
 def test_an_unknown_parent_code_is_refused_with_a_chinese_message_naming_the_entry(db, tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         towns:
         - {code: '320412999', name: 测试镇, parent: '320412'}
         - {code: '320499100', name: 某某镇, parent: '320499'}
-        """)
+        """,
+    )
     with pytest.raises(OrganisationFileError) as err:
         load_organisations_file(path)
     assert "towns 第 2 条(320499100 某某镇)" in str(err.value)
@@ -104,20 +113,28 @@ def test_an_unknown_parent_code_is_refused_with_a_chinese_message_naming_the_ent
 
 
 def test_a_duplicate_code_is_refused_naming_both_entries(db, tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         towns:
         - {code: '320412100', name: 湖塘镇, parent: '320412'}
         - {code: '320412100', name: 牛塘镇, parent: '320412'}
-        """)
-    with pytest.raises(OrganisationFileError, match=r"towns 第 2 条\(320412100 牛塘镇\):代码 320412100 与 towns 第 1 条重复"):
+        """,
+    )
+    with pytest.raises(
+        OrganisationFileError, match=r"towns 第 2 条\(320412100 牛塘镇\):代码 320412100 与 towns 第 1 条重复"
+    ):
         load_organisations_file(path)
 
 
 def test_a_bad_kind_is_refused_listing_the_valid_kinds(db, tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         organisations:
         - {code: 320412-Q01, name: 武进区某某学会, kind: club, region: '320412'}
-        """)
+        """,
+    )
     with pytest.raises(OrganisationFileError) as err:
         load_organisations_file(path)
     message = str(err.value)
@@ -142,12 +159,15 @@ def test_the_command_reports_a_bad_file_as_a_command_error(db, tmp_path):
 
 
 def test_organisations_in_the_file_are_upserted_by_code_under_a_town_of_the_same_file(db, tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
         towns:
         - {code: '320412999', name: 测试镇, parent: '320412'}
         organisations:
         - {code: 320412-Q01, name: 测试镇企业科协, kind: enterprise, region: '320412999'}
-        """)
+        """,
+    )
     assert load_organisations_file(path).created == {"town": 1, "organisation": 1}
     org = Organisation.objects.get(code="320412-Q01")
     assert org.region.name == "测试镇" and org.kind == "enterprise"
@@ -202,14 +222,32 @@ def test_the_list_filters_by_district_and_kind(demo, client_for, office_user):
 def test_the_office_creates_and_edits_an_organisation(tree, client_for, office_user):
     c = client_for(office_user)
     hutang = Region.objects.get(code="320412100")
-    response = c.post(CREATE, {"name": "湖塘镇某企业科协", "kind": "enterprise", "region": hutang.pk,
-                               "code": "320412-Q01", "is_active": "on", "order": 0, "note": ""})
+    response = c.post(
+        CREATE,
+        {
+            "name": "湖塘镇某企业科协",
+            "kind": "enterprise",
+            "region": hutang.pk,
+            "code": "320412-Q01",
+            "is_active": "on",
+            "order": 0,
+            "note": "",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     org = Organisation.objects.get(code="320412-Q01")
     assert org.region == hutang
-    response = c.post(reverse("programs:organisation-edit", args=[org.pk]),
-                      {"name": "湖塘镇某企业科协(改名)", "kind": "enterprise", "region": hutang.pk,
-                       "code": "320412-Q01", "order": 2, "note": "改名"})
+    response = c.post(
+        reverse("programs:organisation-edit", args=[org.pk]),
+        {
+            "name": "湖塘镇某企业科协(改名)",
+            "kind": "enterprise",
+            "region": hutang.pk,
+            "code": "320412-Q01",
+            "order": 2,
+            "note": "改名",
+        },
+    )
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.name == "湖塘镇某企业科协(改名)" and org.is_active is False and org.order == 2
@@ -218,8 +256,9 @@ def test_the_office_creates_and_edits_an_organisation(tree, client_for, office_u
 def test_the_organisation_form_refuses_a_duplicate_name_in_the_same_region_in_chinese(tree, client_for, office_user):
     wujin = Region.objects.get(code="320412")
     Organisation.objects.create(code="320412-Q01", name="武进区机械工程学会", kind="society", region=wujin)
-    response = client_for(office_user).post(CREATE, {"name": "武进区机械工程学会", "kind": "society",
-                                                     "region": wujin.pk, "code": "320412-Q02", "order": 0})
+    response = client_for(office_user).post(
+        CREATE, {"name": "武进区机械工程学会", "kind": "society", "region": wujin.pk, "code": "320412-Q02", "order": 0}
+    )
     assert response.status_code == 200
     assert "“武进区”下已有同名的基层组织。" in response.context["form"].errors["name"]
 
@@ -233,8 +272,10 @@ def test_the_office_creates_and_edits_a_town(tree, client_for, office_user):
     assert town.level == "town" and town.parent == wujin and town.path == "320400/320412/320412L09/"
     assert town.note == LOCAL_NOTE
     tianning = Region.objects.get(code="320402")
-    response = c.post(reverse("programs:town-edit", args=[town.pk]),
-                      {"name": "某某街道", "code": "320402L09", "parent": tianning.pk, "is_local": "on"})
+    response = c.post(
+        reverse("programs:town-edit", args=[town.pk]),
+        {"name": "某某街道", "code": "320402L09", "parent": tianning.pk, "is_local": "on"},
+    )
     assert response.status_code == 302
     town.refresh_from_db()
     assert town.parent == tianning and town.path == "320400/320402/320402L09/"
@@ -255,8 +296,10 @@ def test_unticking_local_on_a_town_keeps_the_rest_of_its_note(tree, client_for, 
     town = Region.objects.get(code="320412L01")
     town.note = LOCAL_NOTE + ";待核实"
     town.save()
-    response = client_for(office_user).post(reverse("programs:town-edit", args=[town.pk]), {
-        "name": town.name, "code": "320412998", "parent": town.parent_id})
+    response = client_for(office_user).post(
+        reverse("programs:town-edit", args=[town.pk]),
+        {"name": town.name, "code": "320412998", "parent": town.parent_id},
+    )
     assert response.status_code == 302
     town.refresh_from_db()
     assert town.code == "320412998" and town.note == "待核实"
@@ -325,8 +368,9 @@ def test_the_tree_pages_load_no_asset_from_another_host(demo, client_for, office
         assert "<script>" not in html and " style=" not in html
 
 
-def test_the_organisations_api_follows_the_scope_rule(api_for, office_user, wujin_user, tianning_user, liaison_user,
-                                                      demo):
+def test_the_organisations_api_follows_the_scope_rule(
+    api_for, office_user, wujin_user, tianning_user, liaison_user, demo
+):
     everything = api_for(office_user).get("/api/v1/organisations/?page_size=200").json()
     assert everything["count"] == 76
     wujin = api_for(wujin_user).get("/api/v1/organisations/?region=320412").json()

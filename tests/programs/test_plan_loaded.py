@@ -1,4 +1,5 @@
 """The loaded plan matches the seed text (programs/fixtures/source/001_*.txt)."""
+
 import re
 from io import StringIO
 from pathlib import Path
@@ -40,10 +41,17 @@ def expected_unit_names(names: list[str]) -> set[str]:
 
 def test_five_populations_four_programmes_in_plan_order():
     assert list(TargetPopulation.objects.values_list("name", flat=True)) == [
-        "青少年", "农民", "产业工人", "老年人", "领导干部和公务员",
+        "青少年",
+        "农民",
+        "产业工人",
+        "老年人",
+        "领导干部和公务员",
     ]
     assert list(Programme.objects.values_list("name", flat=True)) == [
-        "科学素质提升工程", "科普资源提聚工程", "科普设施提档工程", "科普服务提优工程",
+        "科学素质提升工程",
+        "科普资源提聚工程",
+        "科普设施提档工程",
+        "科普服务提优工程",
     ]
 
 
@@ -52,8 +60,13 @@ def test_seven_regions_under_the_city_with_gb_codes():
     assert city.name == "常州市" and city.level == "city"
     children = dict(city.children.values_list("code", "name"))
     assert children == {
-        "320481": "溧阳市", "320413": "金坛区", "320412": "武进区", "320411": "新北区",
-        "320402": "天宁区", "320404": "钟楼区", "320491": "常州经开区",
+        "320481": "溧阳市",
+        "320413": "金坛区",
+        "320412": "武进区",
+        "320411": "新北区",
+        "320402": "天宁区",
+        "320404": "钟楼区",
+        "320491": "常州经开区",
     }
     above_towns = Region.objects.subtree(city).exclude(level="town")  # towns come from the organisation file
     assert set(above_towns.values_list("code", flat=True)) == set(children) | {"320400"}
@@ -61,7 +74,7 @@ def test_seven_regions_under_the_city_with_gb_codes():
 
 def test_every_numbered_measure_of_the_seed_is_present_with_its_text():
     # Every "(n)title。" paragraph inside 三、重点任务 (一) is a measure in the database.
-    section = SEED[SEED.index("(一)科学素质提升工程"):SEED.index("(二)科普资源提聚工程")]
+    section = SEED[SEED.index("(一)科学素质提升工程") : SEED.index("(二)科普资源提聚工程")]
     seed_titles = re.findall(r"^\((\d+)\)([^。]+)。", section, flags=re.M)
     assert len(seed_titles) == 16
     db_titles = list(
@@ -108,9 +121,17 @@ def test_measure_responsible_units_match_the_plan_text(code, heading):
 
 def test_specific_unit_lists_read_by_hand_from_the_plan():
     assert set(Task.objects.get(code="三.2").responsible_units().values_list("name", flat=True)) == {
-        "市发改委", "市科技局", "市财政局", "市科协",
-        "溧阳市人民政府", "金坛区人民政府", "武进区人民政府", "新北区人民政府", "天宁区人民政府",
-        "钟楼区人民政府", "常州经开区管委会",
+        "市发改委",
+        "市科技局",
+        "市财政局",
+        "市科协",
+        "溧阳市人民政府",
+        "金坛区人民政府",
+        "武进区人民政府",
+        "新北区人民政府",
+        "天宁区人民政府",
+        "钟楼区人民政府",
+        "常州经开区管委会",
     }
     units_41 = set(Task.objects.get(code="四.4").responsible_units().values_list("name", flat=True))
     assert units_41 >= set(ResponsibleUnit.objects.filter(is_member=True).values_list("name", flat=True))
@@ -133,11 +154,19 @@ def test_every_stated_target_is_recorded_against_its_task():
     by_value = {(t.name, float(t.value), t.kind) for t in PlanTarget.objects.all()}
     names = " ".join(name for name, _, _ in by_value)
     for needle, value, kind in [
-        ("科技辅导员", 300, "per_year"), ("高素质农民", 4500, "per_year"), ("农村科技人才", 200, "per_year"),
-        ("农技员", 100, "per_year"), ("学历", 2000, "per_year"), ("技能劳动者", 100000, "per_year"),
-        ("高技能人才", 10000, "per_year"), ("首席技师", 10, "per_year"), ("技能大师工作室", 10, "per_year"),
-        ("市级科普教育基地", 100, "cumulative"), ("省级以上科普教育基地", 20, "cumulative"),
-        ("国家级科普示范区", 2, "cumulative"), ("老年科技大学", 7, "cumulative"),
+        ("科技辅导员", 300, "per_year"),
+        ("高素质农民", 4500, "per_year"),
+        ("农村科技人才", 200, "per_year"),
+        ("农技员", 100, "per_year"),
+        ("学历", 2000, "per_year"),
+        ("技能劳动者", 100000, "per_year"),
+        ("高技能人才", 10000, "per_year"),
+        ("首席技师", 10, "per_year"),
+        ("技能大师工作室", 10, "per_year"),
+        ("市级科普教育基地", 100, "cumulative"),
+        ("省级以上科普教育基地", 20, "cumulative"),
+        ("国家级科普示范区", 2, "cumulative"),
+        ("老年科技大学", 7, "cumulative"),
     ]:
         assert any(needle in n and v == value and k == kind for n, v, k in by_value), (needle, names)
     literacy = PlanTarget.objects.get(code="literacy_rate")

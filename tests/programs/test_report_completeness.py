@@ -1,4 +1,5 @@
 """The units × periods matrix: filed on time, late, missing, not yet due; by programme/population."""
+
 import datetime as dt
 
 import pytest
@@ -14,8 +15,6 @@ from programs.services import reports as report_services
 pytestmark = pytest.mark.django_db
 
 
-
-
 def _filed(unit, period, user, day):
     report, _ = report_services.start_report(unit, period, user)
     report_services.transition_report(report, "submit", user)
@@ -26,8 +25,15 @@ def _filed(unit, period, user, day):
 
 @pytest.fixture
 def half_year(plan):
-    return period_services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2026, 6, 20),
-                                       due_on=dt.date(2026, 7, 15), closes_on=dt.date(2026, 12, 31))
+    return period_services.open_period(
+        plan,
+        year=2026,
+        kind="half",
+        half=1,
+        opens_on=dt.date(2026, 6, 20),
+        due_on=dt.date(2026, 7, 15),
+        closes_on=dt.date(2026, 12, 31),
+    )
 
 
 def _cells(matrix):
@@ -51,8 +57,9 @@ def test_a_draft_does_not_count_as_filed(plan, period, edu_report):
     assert _cells(matrix)["市教育局"] == ["missing"]
 
 
-def test_matrix_is_one_query_whatever_the_number_of_units(plan, period, half_year, office_user,
-                                                          django_assert_max_num_queries):
+def test_matrix_is_one_query_whatever_the_number_of_units(
+    plan, period, half_year, office_user, django_assert_max_num_queries
+):
     for name in ("市教育局", "市农业农村局", "市人社局"):
         _filed(ResponsibleUnit.objects.get(name=name), period, office_user, period.due_on)
     with django_assert_max_num_queries(1):
@@ -74,8 +81,9 @@ def test_filter_by_programme_and_population_keeps_only_units_with_such_tasks(pla
     assert "市财政局" not in names and "市总工会" in names
 
 
-def test_matrix_page_for_office_filters_by_population_and_is_forbidden_to_liaisons(client_for, office_user,
-                                                                                    liaison_user, period):
+def test_matrix_page_for_office_filters_by_population_and_is_forbidden_to_liaisons(
+    client_for, office_user, liaison_user, period
+):
     _filed(ResponsibleUnit.objects.get(name="市教育局"), period, office_user, period.due_on)
     client = client_for(office_user)
     body = client.get(reverse("programs:report-completeness") + "?population=youth").content.decode()
@@ -94,8 +102,9 @@ def test_matrix_page_without_filters_shows_every_unit_and_period(client_for, lea
     assert body.count('data-state="missing"') == 35 and 'data-state="pending"' not in body
 
 
-def test_returned_and_not_resubmitted_report_is_not_counted_as_filed(plan, period, office_user, liaison_user,
-                                                                     edu_report, client_for):
+def test_returned_and_not_resubmitted_report_is_not_counted_as_filed(
+    plan, period, office_user, liaison_user, edu_report, client_for
+):
     report_services.transition_report(edu_report, "submit", liaison_user)
     on_time = timezone.make_aware(dt.datetime(2026, 1, 10, 9, 0))
     UnitReport.objects.filter(pk=edu_report.pk).update(first_submitted_at=on_time, submitted_at=on_time)
@@ -125,7 +134,8 @@ def test_matrix_page_filters_by_programme(client_for, office_user, period):
     assert 'data-unit="市总工会"' in body and 'data-unit="市教育局"' in body
     assert 'data-unit="市财政局"' not in body  # no task in 一、科学素质提升工程
     expected = ResponsibleUnit.objects.expected_to_report(
-        Programme.objects.get(code="一").plan, programme=Programme.objects.get(code="一")).count()
+        Programme.objects.get(code="一").plan, programme=Programme.objects.get(code="一")
+    ).count()
     assert body.count("<tr data-unit=") == expected < 35
 
 

@@ -1,4 +1,5 @@
 """Reporting periods through the API, and the demo data."""
+
 import datetime as dt
 import io
 
@@ -11,9 +12,14 @@ from programs.services import completeness as completeness_services
 pytestmark = pytest.mark.django_db
 
 
-
-PERIOD = {"year": 2026, "kind": "half", "half": 1, "opens_on": "2026-06-20", "due_on": "2026-07-15",
-          "closes_on": "2026-08-31"}
+PERIOD = {
+    "year": 2026,
+    "kind": "half",
+    "half": 1,
+    "opens_on": "2026-06-20",
+    "due_on": "2026-07-15",
+    "closes_on": "2026-08-31",
+}
 
 
 def test_office_opens_a_period_through_the_api_and_everyone_reads_it(api_for, office_user, liaison_user):
@@ -44,8 +50,17 @@ def test_office_opens_a_period_on_the_page(client_for, office_user, liaison_user
 
     url = reverse("programs:period-create")
     assert client_for(liaison_user).get(url).status_code == 403
-    response = client_for(office_user).post(url, {"year": 2025, "kind": "year", "half": "", "opens_on": "2025-12-01",
-                                                  "due_on": "2026-01-15", "closes_on": "2026-03-31"})
+    response = client_for(office_user).post(
+        url,
+        {
+            "year": 2025,
+            "kind": "year",
+            "half": "",
+            "opens_on": "2025-12-01",
+            "due_on": "2026-01-15",
+            "closes_on": "2026-03-31",
+        },
+    )
     period = ReportingPeriod.objects.get()
     assert response.status_code == 302 and period.name == "2025年度" and period.half is None
 
@@ -73,8 +88,9 @@ def test_demo_is_idempotent_and_holds_realistic_reports(office_user, clock, clie
     load_demo(io.StringIO())
     assert [UnitReport.objects.count(), UnitReportFigure.objects.count()] == counts
     assert set(ReportingPeriod.objects.values_list("name", flat=True)) == {"2025年度", "2026年上半年"}
-    farmers = UnitReportFigure.objects.get(report__period__name="2025年度", report__unit__name="市农业农村局",
-                                           target__code="high_quality_farmers")
+    farmers = UnitReportFigure.objects.get(
+        report__period__name="2025年度", report__unit__name="市农业农村局", target__code="high_quality_farmers"
+    )
     assert farmers.value == 4650 and farmers.report.status == "accepted"
     # 35 units report; 2 are missing in 2025, 5 in the half-year
     assert UnitReport.objects.filter(period__name="2025年度").count() == 33
@@ -82,8 +98,13 @@ def test_demo_is_idempotent_and_holds_realistic_reports(office_user, clock, clie
     returned = set(UnitReport.objects.filter(status="returned").values_list("unit__name", "period__name"))
     assert returned == {("市气象局", "2025年度"), ("市卫健委", "2026年上半年"), ("新北区人民政府", "2026年上半年")}
     late = {(r.unit.name, r.period.name) for r in UnitReport.objects.exclude(first_submitted_at=None) if r.is_late}
-    assert late == {("市住建局", "2025年度"), ("市水利局", "2025年度"), ("钟楼区人民政府", "2025年度"),
-                    ("市民政局", "2026年上半年"), ("金坛区人民政府", "2026年上半年")}
+    assert late == {
+        ("市住建局", "2025年度"),
+        ("市水利局", "2025年度"),
+        ("钟楼区人民政府", "2025年度"),
+        ("市民政局", "2026年上半年"),
+        ("金坛区人民政府", "2026年上半年"),
+    }
     assert ReportingPeriod.objects.get(name="2025年度").due_on == dt.date(2026, 1, 15)
     # on 2026-12-01 the 2025 period shows as closed, the half-year (closing 2026-12-31) as open
     body = client_for(office_user).get(reverse("programs:report-list")).content.decode()
@@ -93,6 +114,14 @@ def test_demo_is_idempotent_and_holds_realistic_reports(office_user, clock, clie
     plan = ReportingPeriod.objects.get(name="2025年度").plan
     totals = completeness_services.completeness_matrix(plan, ReportingPeriod.objects.order_by("year"))["totals"]
     assert {k: totals[0][k] for k in ("late", "returned", "missing", "pending")} == {
-        "late": 3, "returned": 1, "missing": 2, "pending": 0}
+        "late": 3,
+        "returned": 1,
+        "missing": 2,
+        "pending": 0,
+    }
     assert {k: totals[1][k] for k in ("late", "returned", "missing", "pending")} == {
-        "late": 2, "returned": 2, "missing": 7, "pending": 0}  # 5 never started + 2 drafts
+        "late": 2,
+        "returned": 2,
+        "missing": 7,
+        "pending": 0,
+    }  # 5 never started + 2 drafts

@@ -1,4 +1,5 @@
 """Figures the plan asks for: who reports which, and clear messages for bad values."""
+
 from decimal import Decimal
 
 import pytest
@@ -12,25 +13,36 @@ from programs.services import reports as report_services
 pytestmark = pytest.mark.django_db
 
 
-
-
 def test_plan_file_says_which_unit_reports_which_figure():
     def reporters(code):
         return set(PlanTarget.objects.get(code=code).reporting_units.values_list("name", flat=True))
 
-    for code in ("high_quality_farmers", "agri_business_leaders", "rural_tech_talent",
-                 "agri_technicians_to_villages", "agri_tech_demo_entities"):
+    for code in (
+        "high_quality_farmers",
+        "agri_business_leaders",
+        "rural_tech_talent",
+        "agri_technicians_to_villages",
+        "agri_tech_demo_entities",
+    ):
         assert reporters(code) == {"市农业农村局"}
     for code in ("tech_tutors_trained", "sci_edu_demo_schools_provincial", "stem_bases_municipal"):
         assert reporters(code) == {"市教育局"}
-    for code in ("skilled_workers_trained", "high_skilled_talent_trained", "enterprise_chief_technicians",
-                 "master_skill_studios"):
+    for code in (
+        "skilled_workers_trained",
+        "high_skilled_talent_trained",
+        "enterprise_chief_technicians",
+        "master_skill_studios",
+    ):
         assert reporters(code) == {"市人社局"}
     assert reporters("worker_education_subsidy") == {"市总工会"}
     assert reporters("elderly_tech_university_coverage") == {"市科协"}
     assert len(reporters("district_gov_annual_briefing")) == 7
-    for code in ("literacy_rate", "new_municipal_popsci_bases", "provincial_plus_popsci_bases",
-                 "national_popsci_demo_districts"):
+    for code in (
+        "literacy_rate",
+        "new_municipal_popsci_bases",
+        "provincial_plus_popsci_bases",
+        "national_popsci_demo_districts",
+    ):
         assert reporters(code) == set()
 
 
@@ -52,13 +64,16 @@ def test_reporting_units_are_reloaded_idempotently(tmp_path, plan):
     assert "target_reporting_units" not in again.updated
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("-5", "“培训科技辅导员”不能为负数。"),
-    ("12.5", "“培训科技辅导员”是人数/个数,必须是整数"),
-    ("三百", "“培训科技辅导员”必须填写数字"),
-    ("1e12", "“培训科技辅导员”数值过大"),
-    ("NaN", "“培训科技辅导员”必须填写数字"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("-5", "“培训科技辅导员”不能为负数。"),
+        ("12.5", "“培训科技辅导员”是人数/个数,必须是整数"),
+        ("三百", "“培训科技辅导员”必须填写数字"),
+        ("1e12", "“培训科技辅导员”数值过大"),
+        ("NaN", "“培训科技辅导员”必须填写数字"),
+    ],
+)
 def test_bad_count_gets_a_clear_message_naming_the_figure(target, raw, message):
     with pytest.raises(ValidationError) as exc:
         report_services.parse_figure(target("tech_tutors_trained"), raw)
@@ -85,11 +100,17 @@ def test_good_counts_are_accepted_with_thousands_separators(target):
 def test_form_shows_the_message_and_saves_nothing(client_for, liaison_user, edu_report, target):
     tutors, schools = target("tech_tutors_trained"), target("sci_edu_demo_schools_municipal")
     task = edu_report.entries.get(task__code="一.1").task
-    response = client_for(liaison_user).post(reverse("programs:report-edit", args=[edu_report.pk]), {
-        "version": edu_report.version, f"figure_{tutors.pk}": "-3", f"figure_{schools.pk}": "41",
-        f"progress_{task.pk}": "done", f"narrative_{task.pk}": "不应保存",
-        **{f"progress_{e.task_id}": "not_started" for e in edu_report.entries.exclude(task=task)},
-    })
+    response = client_for(liaison_user).post(
+        reverse("programs:report-edit", args=[edu_report.pk]),
+        {
+            "version": edu_report.version,
+            f"figure_{tutors.pk}": "-3",
+            f"figure_{schools.pk}": "41",
+            f"progress_{task.pk}": "done",
+            f"narrative_{task.pk}": "不应保存",
+            **{f"progress_{e.task_id}": "not_started" for e in edu_report.entries.exclude(task=task)},
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "“培训科技辅导员”不能为负数。" in body and "本次未保存任何内容" in body
@@ -98,16 +119,20 @@ def test_form_shows_the_message_and_saves_nothing(client_for, liaison_user, edu_
 
 
 def test_api_reports_bad_figures_by_code_with_chinese_messages(api_for, liaison_user, edu_report):
-    response = api_for(liaison_user).patch(f"/api/v1/unit-reports/{edu_report.pk}/", {
-        "figures": {"tech_tutors_trained": "3.5", "stem_bases_municipal": "9"}}, format="json")
+    response = api_for(liaison_user).patch(
+        f"/api/v1/unit-reports/{edu_report.pk}/",
+        {"figures": {"tech_tutors_trained": "3.5", "stem_bases_municipal": "9"}},
+        format="json",
+    )
     assert response.status_code == 400
     assert "必须是整数" in response.json()["figure_tech_tutors_trained"][0]
     assert not edu_report.figures.exists()
 
 
 def test_unit_cannot_report_another_units_figure(api_for, liaison_user, edu_report):
-    response = api_for(liaison_user).patch(f"/api/v1/unit-reports/{edu_report.pk}/", {
-        "figures": {"high_quality_farmers": "4650"}}, format="json")
+    response = api_for(liaison_user).patch(
+        f"/api/v1/unit-reports/{edu_report.pk}/", {"figures": {"high_quality_farmers": "4650"}}, format="json"
+    )
     assert response.status_code == 400
     assert "不由本单位报送" in str(response.json())
 
@@ -124,6 +149,7 @@ def test_district_government_reports_its_briefings(period, office_user, target):
     wujin = ResponsibleUnit.objects.get(name="武进区人民政府")
     report, _ = report_services.start_report(wujin, period, office_user)
     assert list(report_services.report_targets(wujin, period.plan).values_list("code", flat=True)) == [
-        "district_gov_annual_briefing"]
+        "district_gov_annual_briefing"
+    ]
     report_services.save_report(report, office_user, figures={target("district_gov_annual_briefing").pk: "2"})
     assert report.figures.get().value == 2

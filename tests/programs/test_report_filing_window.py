@@ -1,5 +1,6 @@
 """The period's dates govern filing: a liaison starts, edits and submits only between opens_on and
 closes_on (and while the office's switch is on); office staff may still log on behalf and review."""
+
 import datetime as dt
 
 import pytest
@@ -14,8 +15,6 @@ pytestmark = pytest.mark.django_db
 BEFORE_OPEN = dt.date(2025, 11, 30)  # 2025年度 opens 2025-12-01
 OPEN_DAY, CLOSE_DAY = dt.date(2025, 12, 1), dt.date(2026, 3, 31)
 AFTER_CLOSE = dt.date(2026, 4, 1)
-
-
 
 
 def test_liaison_cannot_start_a_report_before_the_period_opens(period, liaison_user):
@@ -41,8 +40,9 @@ def test_liaison_cannot_submit_before_the_period_opens(period, liaison_user, off
     assert report.status == "draft" and report.entered_by == office_user
 
 
-def test_after_closing_a_liaison_can_neither_start_nor_edit_nor_submit(period, liaison_user, edu_report, unit,
-                                                                      other_liaison_user):
+def test_after_closing_a_liaison_can_neither_start_nor_edit_nor_submit(
+    period, liaison_user, edu_report, unit, other_liaison_user
+):
     message = "报送周期“2025年度”已于 2026-03-31 关闭,不能再"
     with pytest.raises(report_services.ReportLocked, match=message + "填报"):
         report_services.start_report(other_liaison_user.unit, period, other_liaison_user, today=AFTER_CLOSE)
@@ -55,8 +55,7 @@ def test_after_closing_a_liaison_can_neither_start_nor_edit_nor_submit(period, l
     assert not UnitReport.objects.filter(unit=unit("市农业农村局")).exists()
 
 
-def test_after_closing_the_office_still_logs_on_behalf_and_reviews(period, office_user, liaison_user, edu_report,
-                                                                   unit):
+def test_after_closing_the_office_still_logs_on_behalf_and_reviews(period, office_user, liaison_user, edu_report, unit):
     late, created = report_services.start_report(unit("市农业农村局"), period, office_user, today=AFTER_CLOSE)
     assert created and late.entered_by == office_user
     late = report_services.save_report(late, office_user, summary="依据邮件材料补录", today=AFTER_CLOSE)
@@ -64,8 +63,10 @@ def test_after_closing_the_office_still_logs_on_behalf_and_reviews(period, offic
     report_services.transition_report(edu_report, "submit", liaison_user)  # in time
     edu_report.refresh_from_db()
     assert report_services.transition_report(late, "accept", office_user, today=AFTER_CLOSE).status == "accepted"
-    assert report_services.transition_report(edu_report, "return", office_user, reason="补充",
-                                             today=AFTER_CLOSE).status == "returned"
+    assert (
+        report_services.transition_report(edu_report, "return", office_user, reason="补充", today=AFTER_CLOSE).status
+        == "returned"
+    )
     edu_report.refresh_from_db()
     with pytest.raises(report_services.ReportLocked, match="已于 2026-03-31 关闭"):  # the liaison cannot refile now
         report_services.transition_report(edu_report, "submit", liaison_user, today=AFTER_CLOSE)
@@ -81,8 +82,9 @@ def test_liaison_pages_follow_the_window(client_for, liaison_user, period, edu_r
     assert reverse("programs:report-transition", args=[edu_report.pk, "submit"]) not in detail
     listing = client.get(reverse("programs:report-list")).content.decode()
     assert "已关闭" in listing and reverse("programs:period-mine", args=[period.pk]) not in listing
-    posted = client.post(reverse("programs:report-transition", args=[edu_report.pk, "submit"]),
-                         {"version": edu_report.version})
+    posted = client.post(
+        reverse("programs:report-transition", args=[edu_report.pk, "submit"]), {"version": edu_report.version}
+    )
     assert posted.status_code == 403 and "已于 2026-03-31 关闭,不能再提交" in posted.content.decode()
     edu_report.refresh_from_db()
     assert edu_report.status == "draft"
@@ -98,15 +100,21 @@ def test_before_opening_the_liaison_page_names_the_open_date(client_for, other_l
     assert not UnitReport.objects.exists()
 
 
-def test_api_refuses_a_liaison_start_after_closing_and_shows_the_window(api_for, liaison_user, office_user,
-                                                                        period, clock):
+def test_api_refuses_a_liaison_start_after_closing_and_shows_the_window(
+    api_for, liaison_user, office_user, period, clock
+):
     clock.day = AFTER_CLOSE
-    response = api_for(liaison_user).post("/api/v1/unit-reports/", {"unit": liaison_user.unit_id,
-                                                                      "period": period.pk}, format="json")
+    response = api_for(liaison_user).post(
+        "/api/v1/unit-reports/", {"unit": liaison_user.unit_id, "period": period.pk}, format="json"
+    )
     assert response.status_code == 403 and "已于 2026-03-31 关闭" in response.json()["detail"]
     assert api_for(liaison_user).get(f"/api/v1/reporting-periods/{period.pk}/").json()["window"] == "closed"
-    assert api_for(office_user).post("/api/v1/unit-reports/", {"unit": liaison_user.unit_id,
-                                                                "period": period.pk}, format="json").status_code == 201
+    assert (
+        api_for(office_user)
+        .post("/api/v1/unit-reports/", {"unit": liaison_user.unit_id, "period": period.pk}, format="json")
+        .status_code
+        == 201
+    )
 
 
 def test_manual_close_still_closes_inside_the_dates(period, liaison_user, office_user, edu_report):

@@ -9,18 +9,22 @@ from programs.services import reports as report_services
 pytestmark = pytest.mark.django_db
 
 
-
-
 def test_office_starts_and_fills_a_report_on_behalf_through_the_pages(client_for, office_user, period, unit, target):
     client = client_for(office_user)
     agri = unit("市农业农村局")
-    response = client.post(reverse("programs:period-on-behalf", args=[period.pk]),
-                           {"unit": agri.pk, "source_note": "2026-01-10 邮件报送的 Word 材料"})
+    response = client.post(
+        reverse("programs:period-on-behalf", args=[period.pk]),
+        {"unit": agri.pk, "source_note": "2026-01-10 邮件报送的 Word 材料"},
+    )
     report = UnitReport.objects.get(unit=agri, period=period)
     assert response.status_code == 302 and response.url == reverse("programs:report-edit", args=[report.pk])
     farmers = target("high_quality_farmers")
-    data = {"version": report.version, f"figure_{farmers.pk}": "4,650", "submit": "1",
-            "source_note": report.source_note}
+    data = {
+        "version": report.version,
+        f"figure_{farmers.pk}": "4,650",
+        "submit": "1",
+        "source_note": report.source_note,
+    }
     data.update({f"progress_{e.task_id}": "done" for e in report.entries.all()})
     assert client.post(reverse("programs:report-edit", args=[report.pk]), data).status_code == 302
     report.refresh_from_db()
@@ -33,8 +37,11 @@ def test_office_starts_and_fills_a_report_on_behalf_through_the_pages(client_for
 
 
 def test_office_on_behalf_through_the_api_records_both_identities(api_for, office_user, period, unit):
-    response = api_for(office_user).post("/api/v1/unit-reports/", {
-        "unit": unit("市人社局").pk, "period": period.pk, "source_note": "纸质材料"}, format="json")
+    response = api_for(office_user).post(
+        "/api/v1/unit-reports/",
+        {"unit": unit("市人社局").pk, "period": period.pk, "source_note": "纸质材料"},
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["unit_name"] == "市人社局" and body["entered_by"] == "office1" and body["entered_on_behalf"] is True
@@ -60,14 +67,16 @@ def test_office_page_offers_on_behalf_entry_but_not_to_a_leader(client_for, offi
 
 def _testid(body, testid):
     start = body.index(f'data-testid="{testid}"')
-    return body[start:body.index("</dd>", start)]
+    return body[start : body.index("</dd>", start)]
 
 
-def test_liaison_editing_an_office_started_report_keeps_the_on_behalf_record(client_for, api_for, office_user,
-                                                                            liaison_user, period, unit):
+def test_liaison_editing_an_office_started_report_keeps_the_on_behalf_record(
+    client_for, api_for, office_user, liaison_user, period, unit
+):
     office = client_for(office_user)
-    office.post(reverse("programs:period-on-behalf", args=[period.pk]),
-                {"unit": unit("市教育局").pk, "source_note": "邮件材料"})
+    office.post(
+        reverse("programs:period-on-behalf", args=[period.pk]), {"unit": unit("市教育局").pk, "source_note": "邮件材料"}
+    )
     report = UnitReport.objects.get(unit=unit("市教育局"), period=period)
     report_services.save_report(report, office_user, summary="办公室依据邮件录入")
     report.refresh_from_db()
@@ -97,8 +106,9 @@ def test_a_liaison_started_report_edited_by_the_office_is_not_on_behalf(edu_repo
     assert not edu_report.entered_on_behalf
 
 
-def test_one_report_per_unit_per_period_through_service_pages_and_api(client_for, api_for, office_user,
-                                                                      liaison_user, period, unit):
+def test_one_report_per_unit_per_period_through_service_pages_and_api(
+    client_for, api_for, office_user, liaison_user, period, unit
+):
     edu = unit("市教育局")
     first, created = report_services.start_report(edu, period, liaison_user)
     assert created
@@ -106,8 +116,9 @@ def test_one_report_per_unit_per_period_through_service_pages_and_api(client_for
     assert (again.pk, created_again, again.entered_by) == (first.pk, False, liaison_user)
     mine = client_for(liaison_user).post(reverse("programs:period-mine", args=[period.pk]))
     assert mine.status_code == 302 and mine.url == reverse("programs:report-edit", args=[first.pk])
-    on_behalf = client_for(office_user).post(reverse("programs:period-on-behalf", args=[period.pk]),
-                                             {"unit": edu.pk, "source_note": "x"})
+    on_behalf = client_for(office_user).post(
+        reverse("programs:period-on-behalf", args=[period.pk]), {"unit": edu.pk, "source_note": "x"}
+    )
     assert on_behalf.status_code == 302 and on_behalf.url == reverse("programs:report-edit", args=[first.pk])
     for user in (liaison_user, office_user):
         response = api_for(user).post("/api/v1/unit-reports/", {"unit": edu.pk, "period": period.pk}, format="json")
@@ -123,8 +134,11 @@ def test_a_report_nobody_entered_in_the_portal_still_shows_on_every_page(client_
     who entered it instead of breaking the list, the period and the report page."""
     report = UnitReport.objects.create(unit=unit("市科技局"), period=period, status="submitted", entered_by=None)
     client = client_for(office_user)
-    for url in (reverse("programs:report-list"), reverse("programs:period-detail", args=[period.pk]),
-                reverse("programs:report-detail", args=[report.pk])):
+    for url in (
+        reverse("programs:report-list"),
+        reverse("programs:period-detail", args=[period.pk]),
+        reverse("programs:report-detail", args=[report.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "市科技局" in response.content.decode()

@@ -1,5 +1,6 @@
 """Reminders before the due date to liaisons of units that have not filed; one overdue digest
 to the office; one e-mail per recipient per run; a fixed clock."""
+
 import datetime as dt
 
 import pytest
@@ -13,23 +14,24 @@ from programs.tasks import send_report_reminders_task
 pytestmark = pytest.mark.django_db
 
 
-
 DUE = dt.date(2026, 1, 15)
 
 
 @pytest.fixture
 def half_year(plan):
     """A second period due the same day, so one liaison has two lines but gets one message."""
-    return period_services.open_period(plan, year=2026, kind="half", half=1, opens_on=dt.date(2025, 12, 1), due_on=DUE,
-                                       closes_on=dt.date(2026, 3, 31))
+    return period_services.open_period(
+        plan, year=2026, kind="half", half=1, opens_on=dt.date(2025, 12, 1), due_on=DUE, closes_on=dt.date(2026, 3, 31)
+    )
 
 
 def _to(message):
     return message.to[0]
 
 
-def test_seven_days_before_due_each_unfiled_liaison_gets_one_message(settings, period, half_year, liaison_user,
-                                                                       other_liaison_user, office_user):
+def test_seven_days_before_due_each_unfiled_liaison_gets_one_message(
+    settings, period, half_year, liaison_user, other_liaison_user, office_user
+):
     settings.KEPU_REMINDER_DAYS_BEFORE = [7, 3, 1]
     result = reminder_services.send_report_reminders(today=DUE - dt.timedelta(days=7))
     by_recipient = {_to(m): m for m in mail.outbox}
@@ -65,8 +67,9 @@ def test_no_reminder_on_other_days_or_for_closed_periods(settings, period, liais
     assert mail.outbox == []
 
 
-def test_after_the_due_date_the_office_gets_one_overdue_digest(settings, period, half_year, office_user,
-                                                               liaison_user, edu_report):
+def test_after_the_due_date_the_office_gets_one_overdue_digest(
+    settings, period, half_year, office_user, liaison_user, edu_report
+):
     settings.KEPU_OFFICE_EMAILS = ["kepubu@example.invalid"]
     report_services.transition_report(edu_report, "submit", liaison_user)
     result = reminder_services.send_report_reminders(today=DUE + dt.timedelta(days=5))
@@ -91,8 +94,9 @@ def test_task_is_registered_under_the_beat_schedule_name(settings):
     assert "programs.send_report_reminders_task" in app.tasks
 
 
-def test_overdue_digest_is_sent_again_only_when_the_overdue_set_changes(settings, period, office_user,
-                                                                       liaison_user, edu_report):
+def test_overdue_digest_is_sent_again_only_when_the_overdue_set_changes(
+    settings, period, office_user, liaison_user, edu_report
+):
     from programs.models import OverdueDigest, ResponsibleUnit
 
     settings.KEPU_OFFICE_EMAILS = []
@@ -112,7 +116,10 @@ def test_overdue_digest_is_sent_again_only_when_the_overdue_set_changes(settings
     assert sent_per_day == {16: 1, 17: 0, 18: 1, 19: 0, 20: 1, 21: 0, 22: 0}
     digests = list(OverdueDigest.objects.order_by("id"))
     assert [(d.sent_on.day, len(d.items), d.recipients) for d in digests] == [
-        (16, expected, 1), (18, expected - 1, 1), (20, expected, 1)]
+        (16, expected, 1),
+        (18, expected - 1, 1),
+        (20, expected, 1),
+    ]
     assert "市教育局" not in digests[1].body and "2025年度:市教育局 被退回后未重新提交" in digests[2].body
     sent_lines = [line.removeprefix("· ") for line in mail.outbox[-1].body.split("\n\n")[0].splitlines()]
     assert sent_lines == digests[2].body.splitlines()  # what was recorded is what was sent

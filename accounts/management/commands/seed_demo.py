@@ -1,4 +1,5 @@
 """Fill the portal with demo data: each app's demo.load_demo(stdout), in dependency order."""
+
 from importlib import import_module
 
 from django.core.management import call_command
@@ -6,8 +7,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # bases come before the users: a base contact is tied to a demo base
-DEMO_MODULES = ["programs.demo_organisations", "bases.demo", "accounts.demo", "events.demo", "programs.demo",
-                "indicators.demo", "notifications.demo"]
+DEMO_MODULES = [
+    "programs.demo_organisations",
+    "bases.demo",
+    "accounts.demo",
+    "events.demo",
+    "programs.demo",
+    "indicators.demo",
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         updated = ", ".join(f"{k}={v}" for k, v in sorted(stats.updated.items())) or "无"
         towns = Region.objects.filter(level=Region.Level.TOWN).count()
         organisations = Organisation.objects.count()
-        self.stdout.write(self.style.SUCCESS(
-            f"已载入组织树 {path}: 新建 {created}; 更新 {updated}。"
-            f"现有镇(街道) {towns} 个,基层组织 {organisations} 家"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已载入组织树 {path}: 新建 {created}; 更新 {updated}。"
+                f"现有镇(街道) {towns} 个,基层组织 {organisations} 家"
+            )
+        )
