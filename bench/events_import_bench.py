@@ -202,7 +202,7 @@ def main():
     if USE_PG:
         out("bench_database", f"{BENCH_DB} on {PG} (created now, dropped at the end)")
     call_command("migrate", verbosity=0)
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     from accounts.models import User
     from events.models import Campaign
     from programs.models import Region

@@ -6,17 +6,20 @@ shared proxy keeps no copy of a region's data."""
 from __future__ import annotations
 
 import os
+from typing import TypeVar
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
-def _harden(response: HttpResponse) -> HttpResponse:
+def _harden(response: _Response) -> _Response:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response
@@ -25,7 +28,7 @@ def _harden(response: HttpResponse) -> HttpResponse:
 def content_download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     """A file made in memory (an export, a template, a brief) offered under `filename`."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or "attachment"
     return _harden(response)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
@@ -294,7 +296,7 @@ class ImportUploadForm(forms.Form):
         next open campaign."""
         super().__init__(*args, **kwargs)
         qs = Campaign.objects.for_filer(user).order_by("-year", "-starts_on")
-        self.fields["campaign"].queryset = qs
+        _choices(self.fields, "campaign").queryset = qs
         chosen = qs.filter(pk=campaign_id).first() if campaign_id is not None else None
         chosen = chosen or qs.filter(summary_due__gte=clock.today()).order_by("starts_on").first()
         if chosen and not self.is_bound:
@@ -316,7 +318,7 @@ class CampaignForm(forms.ModelForm):
 
         self.fields["regions"].queryset = Region.objects.districts().order_by("code")
         self.fields["units"].queryset = ResponsibleUnit.objects.order_by("name")
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
             field.widget.attrs.setdefault(
@@ -340,7 +342,7 @@ class CampaignForm(forms.ModelForm):
             "units",
             "notice",
         ]
-        widgets = dict.fromkeys(
+        widgets: dict[str, Any] = dict.fromkeys(
             ("starts_on", "ends_on", "schedule_due", "report_due", "summary_due"),
             forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         )

@@ -9,8 +9,10 @@ bad cell becomes a (row, column, message) entry in the preview.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from import_export import fields, widgets
 
 from accounts import scope
@@ -327,7 +329,7 @@ class ActivityReturnResource(KepuResource):
             chosen = getattr(instance, "_populations", None) or {"populations": [], "general_public": True}
             populations, general = sorted(p.pk for p in chosen["populations"]), chosen["general_public"]
         plain = [
-            getattr(instance, ActivityReturn._meta.get_field(a).attname)
+            getattr(instance, cast("Field", ActivityReturn._meta.get_field(a)).attname)
             for _c, a, _r in COLUMNS
             if a and a not in ("id", "populations")
         ]
@@ -356,11 +358,7 @@ class ActivityReturnResource(KepuResource):
         if stored is not None and instance.status not in self.EDITABLE:
             number = self._spreadsheet_row(kwargs.get("row_number"))
             raise ValidationError(
-                {
-                    "id": ValidationError(
-                        "第%(row)s行:编号%(pk)s的活动已提交,不能通过导入修改。" % {"row": number, "pk": instance.pk}
-                    )
-                }
+                {"id": ValidationError(f"第{number}行:编号{instance.pk}的活动已提交,不能通过导入修改。")}
             )
         current = {f"{n}_id": getattr(instance, f"{n}_id") for n in scope.OWNER_FIELDS} if instance.pk else None
         try:

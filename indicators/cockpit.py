@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -110,6 +111,7 @@ class Cockpit:
     def value(self, code: str, region=None) -> tuple[int | None, Decimal | None]:
         """A flow indicator's figure of the year; a stock's or a level's latest figure at that year's end —
         the dashboard's card figure for the same year."""
+        year: int | None
         if self.kinds.get(code) == Indicator.Kind.FLOW:
             year, value = self.year, self.board.yearly(code, region).get(self.year)
         else:
@@ -125,7 +127,7 @@ class Cockpit:
         target = card.status.target if card and card.status else None
         target_year = card.target_year if card else None
         pace = gap = None
-        if value is not None and target is not None:
+        if value is not None and target is not None and year is not None:
             gap = (target - value).quantize(Decimal("0.1"))
             # the survey years still to come, this one included (none once the target year has passed)
             years_left = max((target_year or year) - max(year, self.year - 1), 0)
@@ -220,7 +222,7 @@ class Cockpit:
         return [by_code[c] for c in METRICS if c in by_code]
 
     # --- a campaign against the same campaign of earlier years ----------------------------------------------
-    def campaign_kinds(self) -> list[tuple[str, str]]:
+    def campaign_kinds(self) -> list[tuple[str, Any]]:
         from events.models import Campaign
 
         used = set(Campaign.objects.values_list("kind", flat=True))

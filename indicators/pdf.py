@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from common import downloads
 
 TIMEOUT_SECONDS = 60
-_STATIC_ATTR = re.compile(r'(src|href)="%s([^"?#]+)[^"]*"' % re.escape(settings.STATIC_URL))
+_STATIC_ATTR = re.compile(r'(src|href)="' + re.escape(settings.STATIC_URL) + r'([^"?#]+)[^"]*"')
 
 
 class PdfError(Exception):

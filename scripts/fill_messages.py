@@ -4,7 +4,8 @@
 Usage: .venv/bin/python scripts/fill_messages.py SOURCE [SOURCE ...]
 A SOURCE ending in .po is used as a compendium as it is; any other file is read as lines "msgid<TAB>msgstr"
 (backslash escapes \\n and \\t allowed). Existing translations in locale/en/LC_MESSAGES/django.po are kept; only
-empty ones are filled (msgmerge --compendium, no fuzzy matching); makemessages' fuzzy guesses are emptied first. Run `make messages` after, to compile.
+empty ones are filled (msgmerge --compendium, no fuzzy matching); makemessages' fuzzy guesses are emptied
+first. Run `make messages` after, to compile.
 
 Used after merging branches that each added messages: take one side's django.po, run makemessages, then fill from
 the other side's django.po and the lists the branches wrote. Standard library plus gettext's msgmerge only.
@@ -23,14 +24,17 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
+def _unescape(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t")
+
+
 def tsv_to_po(path: Path) -> str:
     out = [HEADER]
     for line in path.read_text(encoding="utf-8").splitlines():
         if "\t" not in line or line.startswith("#"):
             continue
         msgid, msgstr = line.split("\t", 1)
-        unescape = lambda s: s.replace("\\n", "\n").replace("\\t", "\t")
-        out.append(f"msgid {quote(unescape(msgid))}\nmsgstr {quote(unescape(msgstr.strip()))}\n\n")
+        out.append(f"msgid {quote(_unescape(msgid))}\nmsgstr {quote(_unescape(msgstr.strip()))}\n\n")
     return "".join(out)
 
 

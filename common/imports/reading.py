@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import zipfile
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def _xlsx_rows(
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
-        raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能已损坏。请用 Excel 另存为 .xlsx 后重试。"))
+        raise file_problem(_("文件不是有效的 Excel(.xlsx)文件,可能已损坏。请用 Excel 另存为 .xlsx 后重试。")) from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise file_problem(_("文件不是有效的 Excel(.xlsx)文件(缺少工作簿内容)。请用 Excel 另存为 .xlsx 后重试。"))
@@ -138,7 +139,9 @@ def _xlsx_rows(
     except ImportFileError:
         raise
     except Exception:
-        raise file_problem(options.say("unreadable", _("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。")))
+        raise file_problem(
+            options.say("unreadable", _("无法读取 Excel 文件内容,文件可能已损坏或不是 .xlsx 格式。"))
+        ) from None
     return out
 
 
@@ -204,7 +207,7 @@ def _csv_rows(data: bytes, filename: str, max_rows: int):
                 break
         return rows
     except csv.Error:
-        raise file_problem(_("CSV 文件格式不正确,无法解析。"))
+        raise file_problem(_("CSV 文件格式不正确,无法解析。")) from None
 
 
 def _clean_cell(value):
@@ -214,36 +217,11 @@ def _clean_cell(value):
     return value
 
 
-def _to_dataset(
-    rows,
-    headers: list[str],
-    required: list[str],
-    max_rows: int,
-    fmt: str,
-    formulas: set[tuple[int, int]] = frozenset(),
-    options: ReadOptions = DEFAULT_OPTIONS,
-) -> Upload:
-    """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
-    rows = [tuple(_clean_cell(v) for v in row) for row in rows]
-    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
-    if not filled:
-        raise file_problem(options.say("empty", _("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。")))
-    # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
-    # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
-    start = next(
-        (i for i in filled[:HEADER_SEARCH_ROWS] if any(header_name(v) in headers for v in rows[i] if v is not None)),
-        None,
-    )
-    if start is None:
-        raise file_problem(
-            _("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
-            % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)}
-        )
-    header_row = [header_name(v) for v in rows[start]]
-    while header_row and not header_row[-1]:
-        header_row.pop()
-    if options.unknown_columns == "ignore":
-        return _known_columns(rows, start, header_row, headers, required, max_rows, fmt, formulas, options)
+def _header_problems(
+    header_row: list[str], row_number: int, headers: list[str], required: list[str], options: ReadOptions
+) -> list[Problem]:
+    """What is wrong with the header row (at `row_number`): unnamed, unknown, repeated and missing columns."""
+    start = row_number - 1
     problems = []
     seen = set()
     for col, name in enumerate(header_row, 1):
@@ -270,11 +248,45 @@ def _to_dataset(
                 options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing)),
             )
         )
+    return problems
+
+
+def _to_dataset(
+    rows,
+    headers: list[str],
+    required: list[str],
+    max_rows: int,
+    fmt: str,
+    formulas: AbstractSet[tuple[int, int]] = frozenset(),
+    options: ReadOptions = DEFAULT_OPTIONS,
+) -> Upload:
+    """`formulas`: the (row, column) of cells holding a formula without a result, which read as empty."""
+    rows = [tuple(_clean_cell(v) for v in row) for row in rows]
+    filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+    if not filled:
+        raise file_problem(options.say("empty", _("文件中没有任何内容(缺少表头和数据行)。请使用下载的模板填写。")))
+    # the header row: the first of the first few non-empty rows naming a known column. A district's own sheet
+    # carries a title row (merged across the columns) and perhaps a line of who filed it, above the header.
+    start = next(
+        (i for i in filled[:HEADER_SEARCH_ROWS] if any(header_name(v) in headers for v in rows[i] if v is not None)),
+        None,
+    )
+    if start is None:
+        raise file_problem(
+            _("没有找到表头行:文件前 %(n)s 行中没有模板的列名(%(known)s)。请使用下载的模板填写。")
+            % {"n": HEADER_SEARCH_ROWS, "known": "、".join(headers)}
+        )
+    header_row = [header_name(v) for v in rows[start]]
+    while header_row and not header_row[-1]:
+        header_row.pop()
+    if options.unknown_columns == "ignore":
+        return _known_columns(rows, start, header_row, headers, required, max_rows, fmt, formulas, options)
+    problems = _header_problems(header_row, start + 1, headers, required, options)
     if problems:
         raise ImportFileError(problems)
     width = len(header_row)
     dataset = tablib.Dataset(headers=header_row)
-    numbers = []
+    numbers: list[int] = []
     # a formula cell without a result reads as empty: "此字段不能为空" would be said of a cell Excel shows filled in
     uncomputed, in_blank_rows = [], []
     for index, row in enumerate(rows[start + 1 :], start + 2):
@@ -320,7 +332,9 @@ def _known_columns(rows, start, header_row, headers, required, max_rows, fmt, fo
             options.say("missing", _("缺少必需的列:%(cols)s。请使用下载的模板。"), cols="、".join(missing))
         )
     dataset = tablib.Dataset(headers=list(positions))
-    numbers, uncomputed, in_blank_rows = [], [], []
+    numbers: list[int] = []
+    uncomputed: list[Problem] = []
+    in_blank_rows: list[Problem] = []
     for index, row in enumerate(rows[start + 1 :], start + 2):
         values = [row[col] if col < len(row) else None for col in positions.values()]
         formula_cells = [

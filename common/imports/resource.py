@@ -26,7 +26,8 @@ class KepuResource(resources.ModelResource):
     ValidationError naming the column when the row points outside the user's scope)."""
 
     required_columns: list[str] = []
-    unique_in_file: list[str] = []  # attributes whose non-blank values must not repeat in one file
+    # attributes (or tuples of them) whose non-blank values must not repeat in one file
+    unique_in_file: list[str | tuple[str, ...]] = []
     # fields whose database constraints `check_in_memory_constraints` checks against data loaded once per file
     # (instead of one query per row); the database still enforces them when the batch is written
     constraints_checked_in_memory: set[str] = set()
@@ -161,24 +162,30 @@ class KepuResource(resources.ModelResource):
         from django.db import models as djmodels
 
         for f in instance._meta.concrete_fields:
-            if isinstance(f, (djmodels.CharField, djmodels.TextField)) and not f.null:
-                if getattr(instance, f.attname) is None:
-                    setattr(instance, f.attname, "")
+            if (
+                isinstance(f, (djmodels.CharField, djmodels.TextField))
+                and not f.null
+                and getattr(instance, f.attname) is None
+            ):
+                setattr(instance, f.attname, "")
         errors = dict(import_validation_errors or {})
         # foreign keys filled by a LookupWidget came from the database already: skip the existence query
         looked_up = [f.attribute for f in self.get_import_fields() if isinstance(f.widget, LookupWidget)]
         looked_up += list(self.trusted_foreign_keys)
         # (Model.full_clean, with the field checks skipping those foreign keys but constraints still checked)
         in_memory = set(self.constraints_checked_in_memory)
-        for step in (
-            lambda: instance.clean_fields(exclude=set(errors) | set(looked_up)),
-            instance.clean,
-            lambda: validate_unique and instance.validate_unique(exclude=set(errors)),
-            lambda: self.constraints_said_in_words or instance.validate_constraints(exclude=set(errors) | in_memory),
-            lambda: in_memory and not (in_memory & set(errors)) and self.check_in_memory_constraints(instance),
-        ):
+        # each step reads `errors` as it stands when the step runs (the steps before it may have added fields)
+        steps = (
+            lambda errors: instance.clean_fields(exclude=set(errors) | set(looked_up)),
+            lambda errors: instance.clean(),
+            lambda errors: validate_unique and instance.validate_unique(exclude=set(errors)),
+            lambda errors: self.constraints_said_in_words
+            or instance.validate_constraints(exclude=set(errors) | in_memory),
+            lambda errors: in_memory and not (in_memory & set(errors)) and self.check_in_memory_constraints(instance),
+        )
+        for step in steps:
             try:
-                step()
+                step(errors)
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
         if errors:

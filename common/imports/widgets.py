@@ -24,7 +24,7 @@ class DateWidget(widgets.Widget):
         text = str(value).strip()
         for fmt in DATE_FORMATS:
             try:
-                return dt.datetime.strptime(text, fmt).date()
+                return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
             except ValueError:
                 continue
         raise ValueError(_("日期“%(value)s”格式不正确,请写成 2024-05-01。") % {"value": text})
@@ -199,7 +199,7 @@ def parse_date(value) -> dt.date:
 
 
 def parse_count(value, label: str = "人数") -> int:
-    """A non-negative whole number (blank = 0); 「约200人」, 「1,200人次」, 「3万」 read as common.numbers reads them."""
+    """A non-negative whole number (blank = 0); 「约200人」, 「1,200人次」, 「3万」 read as common.numbers does."""
     import math
 
     from common.numbers import CountNotUnderstood, read_count

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from bases.models import Base
@@ -32,7 +34,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["published_at"]
         # the name's uniqueness is checked with the other rules (events.campaigns), in Chinese
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
     def validate(self, attrs):
         from ..campaigns import FIELDS, validate_campaign

@@ -27,9 +27,10 @@ class Pdf:
 
     def pages(self) -> list[int]:
         kids = []
-        for num, body in self.objects.items():
-            if re.search(rb"/Type\s*/Pages\b", body):
-                kids += [int(k) for k in re.findall(_REF, re.search(rb"/Kids\s*\[(.*?)\]", body, re.S).group(1))]
+        for body in self.objects.values():
+            listed = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
+            if re.search(rb"/Type\s*/Pages\b", body) and listed:
+                kids += [int(k) for k in re.findall(_REF, listed.group(1))]
         return kids
 
     def content(self, page: int) -> bytes:

@@ -4,7 +4,7 @@ click; the fourth, unticked, stays a draft, and the list keeps its filter."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def plan_loaded(transactional_db):
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
     yield
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_plan", verbosity=0, stdout=io.StringIO())
 
 
 def test_a_clerk_submits_three_selected_drafts_in_one_click_at_390_px(
