@@ -46,6 +46,7 @@ NAV_GROUPS = [
         Entry(_("工作报告"), "programs:report-list", ("office", "district", "unit", "leader")),
         Entry(_("报送情况"), "programs:report-completeness", ("office", "leader")),
         Entry(_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
+        Entry(pgettext_lazy("navigation", "考核"), "assessment:round-list", ("office", "leader", "district", "unit")),
     ]),
     (pgettext_lazy("navigation", "管理"), [
         Entry(_("用户"), "accounts:user-list", ("office",)),

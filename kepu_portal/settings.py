@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "events",
     "indicators",
     "notifications",
+    "assessment",
 ]
 
 MIDDLEWARE = [

@@ -621,6 +621,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "events:campaign-export": export(kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
     # --- dashboards ------------------------------------------------------------------------------------------------
     "indicators:dashboard": listing("dashboard", variants=_q(*REGION_QUERIES)),
+    "assessment:round-list": listing("the assessment rounds the user may see (accounts.scope)"),
     "indicators:print": listing("the meeting sheet", variants=_q(*REGION_QUERIES)),
     "indicators:export": export(variants=tuple(V(kwargs={"section": s}) for s in SECTIONS)
                                 + tuple(V(kwargs={"section": s}, query="?region=320402") for s in SECTIONS
