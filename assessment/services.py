@@ -353,3 +353,24 @@ def correct_published_score(score: Score, user, points, reason: str) -> Revision
     return Revision.objects.create(round=score.round, score=score, old_points=old, new_points=new,
                                    old_total=old_total, new_total=result.total if result else None, reason=reason,
                                    by=user)
+
+
+def scheme_editable(scheme: AssessmentScheme) -> bool:
+    """A scheme's items may change until its round is opened (the scores hang off them)."""
+    return not AssessmentRound.objects.filter(scheme=scheme).exclude(status="draft").exists()
+
+
+@transaction.atomic
+def save_scheme(form, items_formset, user) -> AssessmentScheme:
+    """Save a scheme (and its items) from valid forms; refused once the scheme's round is open."""
+    _require_office(user)
+    scheme = form.instance
+    if scheme.pk and not scheme_editable(scheme):
+        raise InvalidTransition(f"考核方案“{scheme}”的考核已开启,方案和项目不能再修改。")
+    if not scheme.pk:
+        scheme.created_by = user
+    scheme = form.save()
+    if items_formset is not None:
+        items_formset.instance = scheme
+        items_formset.save()
+    return scheme
