@@ -6,7 +6,7 @@ from django.urls import include, path
 from accounts.api import TokenView
 
 urlpatterns = [path("auth/token/", TokenView.as_view(), name="api-token")]
-for app in ("programs", "bases", "events", "indicators"):
+for app in ("programs", "bases", "events", "indicators", "assessment"):
     try:
         module = import_module(f"{app}.api.urls")
     except ModuleNotFoundError as exc:

@@ -179,3 +179,35 @@ def test_the_office_copies_and_opens_from_the_list(office_user, scheme, wujin_us
     bad = office.post(reverse("assessment:round-open", args=[scheme.pk]),
                       {"self_opens_on": "2025-01-20", "self_closes_on": "2025-01-05"}, follow=True)
     assert "自评截止日期不能早于开始日期" in bad.content.decode()
+
+
+# --- the API ------------------------------------------------------------------------------------------------------
+def test_the_api_gives_each_party_its_own_scores_and_the_ranking_once_published(
+        opened, office_user, wujin_user, tianning_user, liaison_user, leader_user, wujin, tianning):
+    from rest_framework.test import APIClient
+
+    def api(user, path):
+        c = APIClient()
+        c.force_authenticate(user)
+        return c.get(path)
+
+    _claimed(opened, wujin_user, wujin)
+    base = f"/api/v1/assessment-rounds/{opened.pk}/"
+    assert api(tianning_user, "/api/v1/assessment-rounds/").json()["count"] == 1
+    assert api(liaison_user, "/api/v1/assessment-rounds/").json()["count"] == 0
+    assert api(liaison_user, base + "scores/").status_code == 404
+    scores = api(tianning_user, base + "scores/").json()["results"]
+    assert {s["region"] for s in scores} == {tianning.code} and SECRET not in str(scores)
+    mine = api(wujin_user, base + "scores/").json()["results"]
+    assert any(s["evidence"] == SECRET and s["claimed_points"] == "28.00" for s in mine)
+    assert api(leader_user, base + "scores/").json()["count"] == 21
+    assert api(tianning_user, base + "results/").json()["count"] == 0
+    assert APIClient().get(base).status_code in (401, 403)
+    round_ = _publish(opened, office_user)
+    ranking = api(tianning_user, base + "results/").json()["results"]
+    assert len(ranking) == 7 and ranking[0]["party"] == "武进区" and ranking[0]["rank"] == 1
+    assert api(tianning_user, base).json()["status"] == "published"
+    write = APIClient()
+    write.force_authenticate(office_user)
+    assert write.post(base + "scores/", {}).status_code == 405  # read-only: changes go through the pages' services
+    assert round_.status == "published"
