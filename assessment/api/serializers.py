@@ -7,7 +7,7 @@ class RoundSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="scheme.year", read_only=True)
     name = serializers.CharField(source="scheme.name", read_only=True)
     assessed = serializers.CharField(source="scheme.assessed", read_only=True,
-                                     help_text="districts(辖市区)、units(成员单位)或 towns(某辖市区的镇街)")
+                                     help_text="考核对象:辖市(区)、成员单位或某辖市(区)的镇(街道)")
     owner_region = serializers.CharField(source="scheme.owner_region.code", read_only=True, allow_null=True,
                                          default=None)
 
