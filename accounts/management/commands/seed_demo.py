@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 # bases come before the users: a base contact is tied to a demo base
 DEMO_MODULES = ["programs.demo_organisations", "bases.demo", "accounts.demo", "events.demo", "programs.demo",
-                "indicators.demo", "notifications.demo"]
+                "indicators.demo", "assessment.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):
