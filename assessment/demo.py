@@ -1,5 +1,5 @@
 """The demo's 2023 assessment of the seven districts (idempotent, deterministic): a scheme whose computed items
-(全国科普日 and the year's other campaigns: on-time registrations and reports, approved activities, participants per
+(全国科普日 and the year's other campaigns: on-time post-event reports, bases' annual reports, approved activities, participants per
 10,000 residents, new bases) are computed from the demo's data, self-assessed 组织领导 claims (武进区 and 天宁区 by
 their own logins, the others entered by the office from their written reports), the office's 创新特色 points, then
 finalised and published — so that `make run` shows a finished assessment. Population figures are marked as demo
@@ -19,8 +19,8 @@ NAME = "2023年度辖市(区)全民科学素质工作考核(演示)"
 # demo residents (万人), rounded; 演示数据, not the statistical yearbook
 POPULATION = {"320481": 78, "320413": 59, "320412": 168, "320411": 118, "320402": 72, "320404": 64, "320491": 42}
 ITEMS = [
-    ("活动登记按时报送率", 10, "computed", "registration_on_time_rate", "thresholds",
-     {"thresholds": [[95, 10], [80, 8], [60, 5]]}),
+    # (not the registrations' on-time rate: the events demo stamps every registration after its event)
+    ("科普教育基地年报报送率", 10, "computed", "base_annual_reports_rate", "proportional", {"target": 100}),
     ("活动补充信息按时报送率", 10, "computed", "report_on_time_rate", "thresholds",
      {"thresholds": [[95, 10], [80, 8], [60, 5]]}),
     ("已通过科普活动项数", 15, "computed", "approved_activities", "rank", {"step": 2}),
