@@ -600,3 +600,30 @@ def can_claim_assessment(user, score) -> bool:
         return score.unit_id is not None and score.unit_id == sc.unit.pk
     return False
 # === end of the annual assessment ============================================================================
+
+
+# === 推优 (nominations of excellent units and activities) =====================================================
+def nominations_visible(user, queryset):
+    """The office and leaders read every nomination; a district office its own district's; nobody else any."""
+    sc = scope_of(user)
+    if sc.reads_all:
+        return queryset
+    if sc.kind == "district":
+        return queryset.filter(district=sc.region)
+    return queryset.none()
+
+
+def nominating_district(user, requested=None):
+    """The district a user nominates for: a district office its own (naming another is refused), the office the
+    one it names; anyone else none (PermissionDenied)."""
+    sc = scope_of(user)
+    if sc.kind == "office":
+        if requested is None:
+            raise ValidationError({"district": "请指定推荐的辖市(区)。"})
+        return requested
+    if sc.kind != "district":
+        raise PermissionDenied("只有辖市(区)科协可以推荐优秀组织单位和优秀活动。")
+    if requested is not None and requested != sc.region:
+        raise PermissionDenied(f"您只能以“{sc.region}”的名义推荐。")
+    return sc.region
+# === end of 推优 =================================================================================================

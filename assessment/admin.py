@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AssessmentItem, AssessmentRound, AssessmentScheme, RegionPopulation, Result, Revision
+from .models import (AssessmentItem, AssessmentRound, AssessmentScheme, Award, Nomination, RegionPopulation, Result,
+                     Revision)
 
 
 class ItemInline(admin.TabularInline):
@@ -30,3 +31,15 @@ class RoundAdmin(SimpleHistoryAdmin):
 
 admin.site.register(Result)
 admin.site.register(Revision)
+
+
+@admin.register(Nomination)
+class NominationAdmin(SimpleHistoryAdmin):
+    list_display = ("campaign", "district", "kind", "nominee", "status")
+    list_filter = ("kind", "status")
+
+
+@admin.register(Award)
+class AwardAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "level", "title", "region", "unit", "organisation")
+    list_filter = ("year", "level")

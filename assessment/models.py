@@ -72,6 +72,8 @@ class AssessmentScheme(models.Model):
     excellent_min = models.DecimalField(_("优秀最低分"), default=Decimal("90"), **POINTS)
     good_min = models.DecimalField(_("良好最低分"), default=Decimal("80"), **POINTS)
     pass_min = models.DecimalField(_("合格最低分"), default=Decimal("60"), **POINTS)
+    unit_quota = models.PositiveSmallIntegerField(_("每个辖市(区)可推荐优秀组织单位数"), default=3)
+    activity_quota = models.PositiveSmallIntegerField(_("每个辖市(区)可推荐优秀活动数"), default=5)
     notes = models.TextField(_("说明"), blank=True, max_length=5000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -395,3 +397,6 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}: {self.old_points} → {self.new_points}"
+
+
+from .nomination_models import Award, Nomination  # noqa: E402,F401  (推优: its own module, one app)
