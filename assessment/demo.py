@@ -1,9 +1,10 @@
-"""The demo's 2023 assessment of the seven districts (idempotent, deterministic): a scheme whose computed items
-(全国科普日 and the year's other campaigns: on-time post-event reports, bases' annual reports, approved
-activities, participants per 10,000 residents, new bases) are computed from the demo's data, self-assessed 组织领导 claims (武进区 and 天宁区 by
-their own logins, the others entered by the office from their written reports), the office's 创新特色 points, then
-finalised and published — so that `make run` shows a finished assessment. Population figures are marked as demo
-figures (演示数据), not statistics."""
+"""The demo's 2023 assessment of the seven districts (idempotent, deterministic).
+
+A scheme whose computed items (on-time post-event reports, bases' annual reports, approved activities,
+participants per 10,000 residents, new bases) are computed from the demo's data; self-assessed 组织领导 claims
+(武进区 and 天宁区 by their own logins, the others entered by the office from their written reports); the office's
+创新特色 points; then finalised and published, so that `make run` shows a finished assessment. Population figures
+are marked as demo figures (演示数据), not statistics."""
 from __future__ import annotations
 
 from decimal import Decimal
