@@ -93,7 +93,8 @@ def nominate(user, campaign, nominee, reason: str, district=None) -> Nomination:
             raise TransitionNotAllowed(f"“{nominee}”不是{district}的基层组织。")
     else:
         raise InvalidTransition("只能推荐镇(街道)、基层组织或活动。")
-    taken = Nomination.objects.select_for_update().filter(campaign=campaign, district=district, kind=kind)
+    taken = Nomination.objects.select_for_update(of=("self",)).filter(campaign=campaign, district=district,
+                                                                kind=kind).order_by("pk")
     if taken.filter(**fields).exists():
         raise InvalidTransition(f"“{nominee}”已经推荐过了。")
     if taken.count() >= quota:

@@ -157,12 +157,15 @@ def compute_round(round_id: int) -> int:
     """(Re)compute every computed item of the round; returns how many scores changed. A finalised or published
     round is not recomputed (its scores are the decided ones): returns 0."""
     with transaction.atomic():
-        round_ = AssessmentRound.objects.select_for_update().select_related("scheme").get(pk=round_id)
+        # of=("self",) and no ordering: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+        round_ = (AssessmentRound.objects.select_for_update(of=("self",)).select_related("scheme").order_by()
+                  .get(pk=round_id))
         if round_.status in ("draft", *AssessmentRound.LOCKED_STATUSES):
             return 0
         fresh = fresh_computation(round_)
         changed = []
-        for score in Score.objects.filter(round=round_, item__method=Method.COMPUTED).select_for_update():
+        for score in (Score.objects.filter(round=round_, item__method=Method.COMPUTED)
+                      .select_for_update(of=("self",)).order_by("pk")):
             value, points = fresh.get((score.item_id, score.party_key), (None, Decimal("0.00")))
             if (score.computed_value, score.points) != (value, points):
                 score.computed_value, score.points, score.version = value, points, score.version + 1
@@ -211,7 +214,8 @@ def _points(value, item: AssessmentItem, what: str) -> Decimal:
 
 
 def _lock(score: Score, expected_version: int | None) -> Score:
-    current = Score.objects.select_for_update().select_related("round", "item").get(pk=score.pk)
+    current = (Score.objects.select_for_update(of=("self",)).select_related("round", "item").order_by()
+               .get(pk=score.pk))
     if expected_version is not None and int(expected_version) != current.version:
         raise ConflictError("该得分已被他人修改,您看到的是旧版本。请刷新页面后再操作。")
     if current.round.status in AssessmentRound.LOCKED_STATUSES:
@@ -334,7 +338,8 @@ def correct_published_score(score: Score, user, points, reason: str) -> Revision
     """A correction after publication: the score's points change, the totals, ranks and grades are written again,
     and a Revision keeps what changed, why, by whom and when."""
     _require_office(user)
-    score = Score.objects.select_for_update().select_related("round__scheme", "item").get(pk=score.pk)
+    score = (Score.objects.select_for_update(of=("self",)).select_related("round__scheme", "item").order_by()
+             .get(pk=score.pk))
     if score.round.status != "published":
         raise InvalidTransition("只有已公布的考核结果才登记更正;公布前请直接审核。")
     reason = (reason or "").strip()

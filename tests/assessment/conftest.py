@@ -85,3 +85,11 @@ def score_of(round_, region, order):
     from assessment.models import Score
 
     return Score.objects.get(round=round_, region=region, item__order=order)
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Tasks run in the process that enqueues them (the SQLite pass's mode), also in the PostgreSQL + Redis pass."""
+    from celery import current_app
+
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)

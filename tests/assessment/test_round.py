@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_opening_creates_a_score_per_party_and_item_and_computes_the_computed_items(
-        scheme, office_user, wujin, tianning, make_activity, django_capture_on_commit_callbacks):
+        scheme, office_user, wujin, tianning, make_activity, django_capture_on_commit_callbacks, in_process):
     make_activity(wujin, 500)
     make_activity(tianning, 1500)
     with django_capture_on_commit_callbacks(execute=True):  # the Celery task runs in-process on commit
@@ -32,7 +32,7 @@ def test_opening_creates_a_score_per_party_and_item_and_computes_the_computed_it
 
 
 def test_a_changed_approval_changes_the_computed_item_after_the_job(
-        opened, office_user, wujin, make_activity, django_capture_on_commit_callbacks):
+        opened, office_user, wujin, make_activity, django_capture_on_commit_callbacks, in_process):
     assert score_of(opened, wujin, 1).points == D("0.00")
     pending = make_activity(wujin, 250, report_status="submitted")
     with django_capture_on_commit_callbacks(execute=True):  # the city approves: the job recomputes the round
