@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from .scope import scope_of
 
-# scope kinds (see accounts/scope.py)
+# scope kinds (see accounts/scope/core.py)
 FILERS = ("district", "town", "organisation", "base", "unit")
 
 
@@ -64,6 +64,9 @@ NAV_GROUPS = [
             Entry(_("报送情况"), "programs:report-completeness", ("office", "leader")),
             Entry(_("指标看板"), "indicators:dashboard", ("office", "district", "leader")),
             Entry(_("驾驶舱"), "indicators:cockpit", ("office", "district", "leader")),
+            Entry(
+                pgettext_lazy("navigation", "考核"), "assessment:round-list", ("office", "leader", "district", "unit")
+            ),
         ],
     ),
     (

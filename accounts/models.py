@@ -1,6 +1,6 @@
 """A custom user with one role. A district office or a town clerk is tied to a Region, a liaison to a member
 unit, an organisation contact to an Organisation, a base contact to a Base. What a role may read, change and
-review is decided in accounts/scope.py, never here."""
+review is decided in accounts/scope/, never here."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from accounts.api import TokenView
 
 urlpatterns: list[URLPattern | URLResolver] = [path("auth/token/", TokenView.as_view(), name="api-token")]
-for app in ("programs", "bases", "events", "indicators"):
+for app in ("programs", "bases", "events", "indicators", "assessment"):
     try:
         module = import_module(f"{app}.api.urls")
     except ModuleNotFoundError as exc:

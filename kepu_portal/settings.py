@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "events",
     "indicators",
     "notifications",
+    "assessment",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,7 @@ urlpatterns += [
     path("events/", include("events.urls")),
     path("indicators/", include("indicators.urls")),
     path("notifications/", include("notifications.urls")),
+    path("assessment/", include("assessment.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1000,6 +1000,40 @@ ROUTE_RULES: dict[str, Rule] = {
     "events:campaign-export": export(kwargs=lambda w, o, me: {"pk": w.campaign.pk}),
     # --- dashboards ------------------------------------------------------------------------------------------------
     "indicators:dashboard": listing("dashboard", variants=_q(*REGION_QUERIES)),
+    # --- the assessment (考核): the world holds no round, so the round pages are requested for a missing one here;
+    # tests/assessment/test_pages.py walks them from every side on a real round
+    "assessment:round-list": listing("the assessment rounds the user may see (accounts.scope)"),
+    "assessment:scheme-create": office(
+        "the office keeps assessment schemes",
+        get_too=True,
+        body=lambda w, o, v: {
+            "year": 2031,
+            "name": TAMPER,
+            "assessed": "districts",
+            "excellent_min": 90,
+            "good_min": 80,
+            "pass_min": 60,
+        },
+    ),
+    "assessment:scheme-edit": office("the office keeps assessment schemes", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:scheme-copy": office("the office copies schemes", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:round-open": office("the office opens rounds", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:round-advance": office("the office steps rounds", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:round-recompute": office("the office recomputes", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:review": office("the office reviews claims", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:correct": office("the office corrects published results", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:round-detail": listing(
+        "a round (none in the world: a 404)", kwargs=lambda w, o, me: {"pk": MISSING_PK}
+    ),
+    "assessment:results": listing("a round's ranking (none in the world)", kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:results-xlsx": export(kwargs=lambda w, o, me: {"pk": MISSING_PK}),
+    "assessment:sheet": listing(
+        "a party's sheet (none in the world)",
+        kwargs=lambda w, o, me: {"pk": MISSING_PK, "party": f"region-{w.tianning.pk}"},
+    ),
+    "assessment:sheet-xlsx": export(kwargs=lambda w, o, me: {"pk": MISSING_PK, "party": f"region-{w.tianning.pk}"}),
+    "assessment:claim": unscoped("a party's claim on its own score: every side in tests/assessment/test_pages.py"),
+    "assessment:evidence": unscoped("a claim's evidence file: every side in tests/assessment/test_pages.py"),
     "indicators:print": listing("the meeting sheet", variants=_q(*REGION_QUERIES)),
     "indicators:print-pdf": export(
         "the meeting sheet as PDF (Chromium): read page by page", variants=_q("", "?region=320402", "?region=320412")
@@ -1043,6 +1077,10 @@ ROUTE_RULES: dict[str, Rule] = {
     ),
     "GET /api/v1/organisations/{id}/": read("organisations", kwargs=ID),
     "GET /api/v1/reporting-periods/": listing(),
+    "GET /api/v1/assessment-rounds/": listing("the rounds the user may read (none in the world)"),
+    "GET /api/v1/assessment-rounds/{id}/": listing(kwargs=lambda w, o, me: {"id": MISSING_PK}),
+    "GET /api/v1/assessment-rounds/{id}/scores/": listing(kwargs=lambda w, o, me: {"id": MISSING_PK}),
+    "GET /api/v1/assessment-rounds/{id}/results/": listing(kwargs=lambda w, o, me: {"id": MISSING_PK}),
     "POST /api/v1/reporting-periods/": office(
         "the office opens periods",
         model="programs.ReportingPeriod",

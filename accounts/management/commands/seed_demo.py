@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "events.demo",
     "programs.demo",
     "indicators.demo",
+    "assessment.demo",
     "notifications.demo",
 ]
 
