@@ -2,8 +2,9 @@
 
 (a) 2025年全国科普日 (dates and deadlines as in seed 002) and 2026年科技活动周, with returns from all
     seven districts in every state, late filings and recommended activities;
-(b) 2021-2023 history of approved activities consistent with seed 000 (and 2024-2025 at the same pace): about
-    5,300 activities and about 2.25 million participants across the seven districts.
+(b) 2021-2023 history of approved activities consistent with seed 000: about 5,300 activities and 2.25 million
+    participants held by 2023-07-20 and approved by the 2023-08-02 meeting, the rest of 2023 and 2024-2025 at the
+    same pace, across the seven districts.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ TOPICS = [
 ]
 COMPANIES = ["天合光能", "中车戚墅堰所", "星宇车灯", "今创集团", "恒立液压", "东方盛虹新能源"]
 CROPS = ["水稻", "茶叶", "草莓", "葡萄", "螃蟹养殖", "青虾养殖"]
+HISTORY_END = dt.date(2023, 7, 20)  # the last activity day counted by the 2023-08-02 meeting (seed 000)
 RETURN_REASONS = [
     "请补充活动现场照片和新闻报道链接。",
     "实际参与人次与活动规模不符,请核实后重新提交。",
@@ -318,6 +320,28 @@ def _transitions(created: list[ActivityReturn]) -> list[ActivityReturnTransition
     return transitions
 
 
+def _history_filings(history_campaigns, districts: dict, users: dict) -> list[CampaignFiling]:
+    """The 2021-2023 campaigns were filed on time (a brief read for a day then lists few overdue filings), except
+    经开区's 2023 科技活动周 summary."""
+    filings = []
+    for campaign, _label, _start in history_campaigns:
+        for code, region in districts.items():
+            for kind, due in (("schedule", campaign.schedule_due), ("summary", campaign.summary_due)):
+                if (code, campaign.name, kind) == ("320491", "2023年科技活动周", "summary"):
+                    continue
+                filings.append(
+                    CampaignFiling(
+                        campaign=campaign,
+                        region=region,
+                        kind=kind,
+                        filed_by=users.get(code),
+                        filed_at=_aware(due - dt.timedelta(days=1)),
+                        text=f"{region.name}{campaign.name}活动总结。" if kind == "summary" else "",
+                    )
+                )
+    return filings
+
+
 def _filings(science_day: Campaign, week: Campaign, districts: dict, users: dict) -> list[CampaignFiling]:
     """The campaigns' filings: most on time, some late, some missing (经开区 has not filed its summary; 金坛 was
     late)."""
@@ -357,6 +381,30 @@ def _filings(science_day: Campaign, week: Campaign, districts: dict, users: dict
     return filings
 
 
+def _history_campaigns(districts: dict) -> list[tuple[Campaign, str, dt.date]]:
+    """The 2021-2023 全国科普日 and 科技活动周 for every district: (campaign, label, start)."""
+    history_campaigns = []
+    for year in (2021, 2022, 2023):
+        for kind, label, start, sched, summ in (
+            ("science_day", "全国科普日", dt.date(year, 9, 15), dt.date(year, 9, 12), dt.date(year, 9, 25)),
+            ("sci_tech_week", "科技活动周", dt.date(year, 5, 21), dt.date(year, 5, 14), dt.date(year, 6, 5)),
+        ):
+            campaign, _ = Campaign.objects.get_or_create(
+                name=f"{year}年{label}",
+                defaults=dict(
+                    kind=kind,
+                    year=year,
+                    starts_on=start,
+                    ends_on=start + dt.timedelta(days=6),
+                    schedule_due=sched,
+                    summary_due=summ,
+                ),
+            )
+            campaign.regions.set(districts.values())
+            history_campaigns.append((campaign, label, start))
+    return history_campaigns
+
+
 def load_demo(stdout) -> dict:
     from accounts.models import User
 
@@ -381,38 +429,24 @@ def load_demo(stdout) -> dict:
     # (a) the two current campaigns: every state in every district
     rows = _current_returns(rng, (science_day, week), districts, populations, brands, users)
     # (b) 2021-2023 history: approved campaign and year-round activities
-    history_campaigns = []
-    for year in (2021, 2022, 2023):
-        for kind, label, start, sched, summ in (
-            ("science_day", "全国科普日", dt.date(year, 9, 15), dt.date(year, 9, 12), dt.date(year, 9, 25)),
-            ("sci_tech_week", "科技活动周", dt.date(year, 5, 21), dt.date(year, 5, 14), dt.date(year, 6, 5)),
-        ):
-            campaign, _ = Campaign.objects.get_or_create(
-                name=f"{year}年{label}",
-                defaults=dict(
-                    kind=kind,
-                    year=year,
-                    starts_on=start,
-                    ends_on=start + dt.timedelta(days=6),
-                    schedule_due=sched,
-                    summary_due=summ,
-                ),
-            )
-            campaign.regions.set(districts.values())
-            history_campaigns.append((campaign, label, start))
+    history_campaigns = _history_campaigns(districts)
     codes = list(WEIGHTS)
     weights = [WEIGHTS[c] for c in codes]
     categories = [c for c, _w in CATEGORY_MIX]
     category_weights = [w for _c, w in CATEGORY_MIX]
+    # Seed 000 reports on the meeting day (2023-08-02) 「两年来,全市举办各类科普活动5200多项,参与公众达220多万人次」:
+    # 5,300 activities held from January 2021 to 2023-07-20 (so every report is approved by the meeting day) with
+    # 2.25 million participants; the rest of 2023 (the 2023 全国科普日 too) follows at the same pace.
+    before_meeting = [c for c in history_campaigns if c[2] < HISTORY_END]
     history: list[ActivityReturn] = []
     for _ in range(5300):
         region = districts[rng.choices(codes, weights)[0]]
         if rng.random() < 0.42:
-            campaign, label, start = rng.choice(history_campaigns)
+            campaign, label, start = rng.choice(before_meeting)
             day = start + dt.timedelta(days=rng.randint(0, 6))
         else:
             campaign, label = None, "科普"
-            day = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, 1090))
+            day = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, (HISTORY_END - dt.date(2021, 1, 4)).days))
         category = rng.choices(categories, category_weights)[0]
         history.append(
             _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
@@ -421,6 +455,25 @@ def load_demo(stdout) -> dict:
     total = sum(a.actual_participants for a in history)
     for activity in history:
         activity.actual_participants = max(1, round(activity.actual_participants * target / total))
+    per_activity = target / len(history)
+    late_2023 = [c for c in history_campaigns if c[2] >= HISTORY_END]
+    rest: list[ActivityReturn] = []
+    for _ in range(900):
+        region = districts[rng.choices(codes, weights)[0]]
+        if rng.random() < 0.42 and late_2023:
+            campaign, label, start = rng.choice(late_2023)
+            day = start + dt.timedelta(days=rng.randint(0, 6))
+        else:
+            campaign, label = None, "科普"
+            day = HISTORY_END + dt.timedelta(days=rng.randint(1, (dt.date(2023, 12, 30) - HISTORY_END).days))
+        category = rng.choices(categories, category_weights)[0]
+        rest.append(
+            _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
+        )
+    mean = sum(a.actual_participants for a in rest) / len(rest)
+    for activity in rest:
+        activity.actual_participants = max(1, round(activity.actual_participants * per_activity / mean))
+    history.extend(rest)
     rows.extend(history)
     # (c) 2024 and January-August 2025: the work goes on at the same pace (year-round and 2024 campaigns)
     recent_campaigns = []
@@ -457,7 +510,7 @@ def load_demo(stdout) -> dict:
             recent.append(
                 _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
             )
-    scale = target / len(history)  # same participants per activity as 2021-2023
+    scale = per_activity  # same participants per activity as 2021-2023
     mean = sum(a.actual_participants for a in recent) / len(recent)
     for activity in recent:
         activity.actual_participants = max(1, round(activity.actual_participants * scale / mean))
@@ -478,7 +531,9 @@ def load_demo(stdout) -> dict:
     demo.exclude(report_status="draft").update(report_version=3)
     demo.filter(report_status="submitted").update(report_version=2)
 
-    CampaignFiling.objects.bulk_create(_filings(science_day, week, districts, users))
+    CampaignFiling.objects.bulk_create(
+        _filings(science_day, week, districts, users) + _history_filings(history_campaigns, districts, users)
+    )
     _chain_demo(stdout, science_day)
     _summary(stdout, ActivityReturn.objects.filter(source="demo"))
     return {"created": len(created)}

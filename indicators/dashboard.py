@@ -59,6 +59,14 @@ class Card:
     # on a district's board: the indicator has no district figures (only the city's), and the city's latest
     city_only: bool = False
     city_actual: Decimal | None = None
+    per_year: bool = False  # the plan says 「每年」: no target year
+
+    @property
+    def target_period(self) -> str:
+        """「每年」 or 「2025年」: how the target's time is written (cards, API, xlsx, the brief)."""
+        if self.per_year:
+            return "每年"
+        return f"{self.target_year}年" if self.target_year else ""
 
 
 @dataclass
@@ -109,16 +117,21 @@ def as_of() -> AsOf:
 class Dashboard:
     """Everything the overview page, the print view, the exports and the API summary need."""
 
-    def __init__(self, user, region: Region, today: dt.date | None = None, year: int | None = None):
+    def __init__(
+        self, user, region: Region, today: dt.date | None = None, year: int | None = None, on: dt.date | None = None
+    ):
         """The board of `region` as `user` may see it. A district user's city board shows the city totals
         and its own district's row in every per-district table, never another district's figures.
         `year` (the year selector): a past year is read as at its 31 December; the figures of later years
-        are left out, the activity charts show that year."""
+        are left out, the activity charts show that year.
+        `on`: the board as it read at the end of that day (a meeting day; the brief): the same figures
+        computed from the records as they stood then (indicators.asof.values_on), not the stored rows."""
         self.visible = regions_visible_to(user)
         if region.id not in {r.id for r in self.visible}:
             raise Http404("区域不存在或不在您的权限范围内")
         self.region = region
-        self.today = today or clock.today()
+        self.on = on
+        self.today = on or today or clock.today()
         self.year = year
         if year is not None and year < self.today.year:
             self.today = dt.date(year, 12, 31)
@@ -131,11 +144,16 @@ class Dashboard:
         # One query for every value the page shows.
         # (code, region_id, dimension) → {(period, key): (value, label)}
         self._values: defaultdict[tuple, dict] = defaultdict(dict)
-        rows = (
-            IndicatorValue.objects.within(region_ids)
-            .filter(indicator__in=[*self.indicators.values(), *self.forwarded_indicators])
-            .values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
-        )
+        if on is not None:
+            from .asof import values_on
+
+            rows = values_on(on, [*self.indicators.values(), *self.forwarded_indicators], region_ids)
+        else:
+            rows = (
+                IndicatorValue.objects.within(region_ids)
+                .filter(indicator__in=[*self.indicators.values(), *self.forwarded_indicators])
+                .values_list("indicator__code", "region_id", "dimension", "period", "key", "label", "value")
+            )
         for code, region_id, dimension, period, key, label, value in rows:
             self._values[(code, region_id, dimension)][(period, key)] = (value, label)
         self.as_of = as_of()
@@ -210,7 +228,8 @@ class Dashboard:
                 year=year,
                 actual=actual,
                 status=status,
-                target_year=target.year,
+                target_year=None if target.per_year else target.year,
+                per_year=target.per_year,
                 series=sorted(self.yearly(indicator.code).items()),
             )
             if self.region != self.city and actual is None:
@@ -424,6 +443,7 @@ def summary(dashboard: Dashboard) -> dict:
                 "actual": float(card.actual) if card.actual is not None else None,
                 "target": float(status.target) if status else None,
                 "target_year": card.target_year,
+                "target_period": card.target_period,
                 "expected": float(status.expected) if status and status.expected is not None else None,
                 "status": status.state if status else NO_DATA,
             }

@@ -24,7 +24,7 @@ def section(board: Dashboard, name: str) -> tuple[str, list[str], list[list]]:
                     _num(c.actual),
                     _num(s.expected) if s else None,
                     _num(s.target) if s else None,
-                    c.target_year,
+                    c.target_period or None,
                     s.label if s else "—",
                 ]
             )

@@ -71,8 +71,9 @@ class Indicator(models.Model):
 
 class IndicatorTarget(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveSmallIntegerField(_("年份"))
+    year = models.PositiveSmallIntegerField(_("年份"), help_text=_("到期年份;每年目标为起始年份"))
     value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2)
+    per_year = models.BooleanField(_("每年"), default=False, help_text=_("规划写“每年……”:每一年都要达到"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
@@ -83,6 +84,10 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}: {self.value:g}"
+
+    @property
+    def period_label(self) -> str:
+        return str(_("每年")) if self.per_year else str(_("%(year)s年") % {"year": self.year})
 
 
 class IndicatorBaseline(models.Model):
@@ -119,6 +124,12 @@ class Observation(models.Model):
     numerator = models.DecimalField(_("分子"), max_digits=16, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(_("分母"), max_digits=16, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("出处"), max_length=200, blank=True)
+    reported_on = models.DateField(
+        _("报告日期"),
+        null=True,
+        blank=True,
+        help_text=_("该数值见于材料的日期(观测不晚于此日);调查年份未知时年份取报告当年并在备注中说明"),
+    )
     note = models.TextField(_("备注"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -165,13 +165,22 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
             indicator.save()
             counts["indicator"] += 1
         targets = list(item.get("targets") or [])
-        if plan_target and plan_target.year and not any(t["year"] == plan_target.year for t in targets):
+        if plan_target and plan_target.kind == PlanTarget.Kind.PER_YEAR and not targets:
+            # 「每年」: one target every year of the plan, kept under the plan's first year
+            targets.append(
+                {"year": plan.start_year, "value": plan_target.value, "note": plan_target.quote[:200], "per_year": True}
+            )
+        elif plan_target and plan_target.year and not any(t["year"] == plan_target.year for t in targets):
             targets.append({"year": plan_target.year, "value": plan_target.value, "note": plan_target.quote[:200]})
         for t in targets:
             _, created = _upsert(
                 IndicatorTarget,
                 {"indicator": indicator, "year": t["year"]},
-                {"value": Decimal(str(t["value"])), "note": t.get("note", "")[:200]},
+                {
+                    "value": Decimal(str(t["value"])),
+                    "note": t.get("note", "")[:200],
+                    "per_year": bool(t.get("per_year", False)),
+                },
             )
             counts["target"] += created
         # the file is the source of truth: a target or baseline taken out of it goes
@@ -196,10 +205,19 @@ def load_catalogue(plan, entries: list[dict]) -> dict[str, int]:
             _, created = _upsert(
                 Observation,
                 {"indicator": indicator, "year": o["year"], "region": region},
-                {"value": Decimal(str(o["value"])), "source": o.get("source", ""), "note": o.get("note", "")},
+                {
+                    "value": Decimal(str(o["value"])),
+                    "source": o.get("source", ""),
+                    "note": o.get("note", ""),
+                    "reported_on": _date(o.get("reported_on")),
+                },
             )
             counts["observation"] += created
     return counts
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
 
 
 def _upsert(model, lookup, defaults) -> tuple[object, int]:

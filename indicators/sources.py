@@ -38,9 +38,13 @@ class Fact:
 class RunContext:
     """Per-run cache so indicators that share a query (e.g. activities by month) run it once."""
 
-    def __init__(self, today: dt.date, first_year: int):
+    def __init__(self, today: dt.date, first_year: int, cutoff: dt.date | None = None):
+        """`cutoff`: read the records as they stood at the end of that day (the brief "as of a date"): only
+        activities held and whose report was approved by then, observations reported by then, filings made by
+        then. None (the roll-up): every record as it is now."""
         self.today = today
         self.first_year = first_year
+        self.cutoff = cutoff
         self.cache: dict = {}
         self.warnings: list[str] = []
 
@@ -73,7 +77,12 @@ def _dec(value) -> Decimal:
 
 # --- manual observations ---------------------------------------------------------------------
 def observation_facts(indicator, ctx: RunContext) -> list[Fact]:
-    rows = indicator.observations.values_list("region_id", "year", "value", "numerator", "denominator")
+    observations = indicator.observations.all()
+    if ctx.cutoff:  # reported by then (an observation without a report date: by the end of its year)
+        observations = observations.filter(
+            Q(reported_on__lte=ctx.cutoff) | Q(reported_on__isnull=True, year__lte=ctx.cutoff.year)
+        )
+    rows = observations.values_list("region_id", "year", "value", "numerator", "denominator")
     return [Fact(region_id=r, period=str(y), year=y, value=v, numerator=n, denominator=d) for r, y, v, n, d in rows]
 
 
@@ -180,6 +189,10 @@ def _activity_aggregates(ctx: RunContext, dimension: str, status: str = "approve
     if status not in COUNTED_STATUSES:
         raise ValueError(f"未知的活动状态 {status}")
     counted = ActivityReturn.objects.filter(report_status=status, region__isnull=False)
+    if ctx.cutoff:  # held by then, and its report decided by the end of that day
+        counted = counted.filter(starts_on__lte=ctx.cutoff).filter(
+            Q(report_decided_at__isnull=True) | Q(report_decided_at__date__lte=ctx.cutoff)
+        )
     unusable = _unusable_activities(counted)
     if unusable:
         ctx.memo(
@@ -326,6 +339,8 @@ def overdue_returns_facts(indicator, ctx: RunContext) -> list[Fact]:
                 kind=kind,
                 **{"region" if party == "region" else "unit": OuterRef(f"{party}_id")},
             )
+            if ctx.cutoff:
+                filed = filed.filter(filed_at__date__lte=ctx.cutoff)
             rows = (
                 through.objects.filter(**window)
                 .annotate(filed=Exists(filed))
@@ -354,6 +369,8 @@ def overdue_reports_facts(indicator, ctx: RunContext) -> list[Fact]:
     totals: dict[int, int] = {}
     for period in ReportingPeriod.objects.filter(due_on__lt=ctx.today, due_on__gte=since):
         filed = UnitReport.objects.filed().filter(unit=OuterRef("pk"), period=period)
+        if ctx.cutoff:
+            filed = filed.filter(first_submitted_at__date__lte=ctx.cutoff)
         rows = (
             ResponsibleUnit.objects.expected_to_report(period.plan)
             .annotate(filed=Exists(filed))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cockpit_views, views
+from . import brief_views, cockpit_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("cockpit.pdf", cockpit_views.CockpitPdfView.as_view(), name="cockpit-pdf"),
     path("export/<slug:section>.xlsx", views.ExportView.as_view(), name="export"),
     path("observations/new/", views.ObservationCreateView.as_view(), name="observation-create"),
+    path("brief.docx", brief_views.BriefView.as_view(), name="brief"),
     path("i/<slug:code>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
 ]

@@ -12,7 +12,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Plan, ReportingPeriod, ResponsibleUnit, UnitReport, UnitReportTransition
+from .models import Plan, ReportingPeriod, ResponsibleUnit, Task, UnitReport, UnitReportTransition
 from .services import periods as period_services
 from .services import reports as report_services
 
@@ -108,6 +108,19 @@ def _figures_for(unit, period, targets):
     return out
 
 
+def _zone_alongside_the_districts(plan) -> None:
+    """The office has 常州经开区管委会 work alongside the six 辖市(区) governments: 「各辖市(区)政府」 reads as the six
+    (seed 000 names the zone apart), so the zone is assigned where the office adds it."""
+    from .services.assignments import add_by_office
+
+    zone = ResponsibleUnit.objects.filter(name="常州经开区管委会").first()
+    if zone is None:
+        return
+    tasks = Task.objects.filter(plan=plan, assignments__via_group="各辖市(区)政府").distinct()
+    for task in tasks:
+        add_by_office(task, zone)
+
+
 def load_demo(stdout) -> None:
     User = get_user_model()
     plan = Plan.objects.current()
@@ -117,6 +130,7 @@ def load_demo(stdout) -> None:
     if office is None:
         stdout.write("工作报告演示数据:缺少办公室账号,跳过。")
         return
+    _zone_alongside_the_districts(plan)
     created_reports = 0
     for year, kind, half, opens_on, due_on, closes_on in PERIODS:
         period = ReportingPeriod.objects.filter(plan=plan, year=year, kind=kind, half=half).first()

@@ -1054,6 +1054,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "indicators:observation-create": office(
         "the office records survey results", model="indicators.Observation", get_too=True
     ),
+    "indicators:brief": export("the meeting brief (office, leaders; others 403)", variants=_q("", "?date=2023-08-02")),
     "indicators:indicator-detail": listing(
         kwargs=lambda w, o, me: {"code": "activity_participants"}, variants=_q(*REGION_QUERIES)
     ),

@@ -23,6 +23,7 @@ __all__ = [
     "dashboard_regions",
     "filable_bases",
     "home_region",
+    "reads_meeting_brief",
     "region_choices",
     "settle_owner",
 ]
@@ -207,3 +208,9 @@ def chase_level(user):
     if sc.kind == "district":
         return ("district", sc.region)
     return None
+
+
+def reads_meeting_brief(user) -> bool:
+    """The leading-group meeting brief (/indicators/brief.docx): office staff and leaders, who read everything;
+    not a district (the brief compares every district), a town, an organisation, a base or a unit."""
+    return bool(user and user.is_authenticated and scope_of(user).reads_all)

@@ -65,9 +65,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class PlanTargetSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(
+        source="period_label", read_only=True, help_text="「每年」(每年目标,year 为空)、「2025年」或空(规划未写年份)"
+    )
+
     class Meta:
         model = PlanTarget
-        fields = ["code", "name", "value", "unit", "year", "kind", "comparator", "clause", "quote"]
+        fields = ["code", "name", "value", "unit", "year", "period", "kind", "comparator", "clause", "quote"]
 
 
 class TaskSerializer(serializers.ModelSerializer):

@@ -172,6 +172,11 @@ class TaskAssignment(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     via_group = models.CharField(_("来自集合表述"), max_length=100, blank=True)
+    added_by_office = models.BooleanField(
+        _("办公室添加"),
+        default=False,
+        help_text=_("规划原文未列、由领导小组办公室添加的分工(如常州经开区管委会);重新载入规划文件时保留"),
+    )
 
     class Meta:
         verbose_name = _("任务分工")
@@ -201,7 +206,12 @@ class PlanTarget(models.Model):
     clause = models.CharField(_("条款"), max_length=32, blank=True)
     value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("单位"), max_length=32)
-    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("年份"),
+        null=True,
+        blank=True,
+        help_text=_("到期年份;每年目标(“每年……”)没有年份"),
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     comparator = models.CharField(_("比较"), max_length=4, default=">=")
     quote = models.TextField(_("原文"), blank=True)
@@ -218,10 +228,22 @@ class PlanTarget(models.Model):
         verbose_name = _("规划目标")
         verbose_name_plural = _("规划目标")
         ordering = ["plan", "id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="per_year") | models.Q(year__isnull=True), name="per_year_target_has_no_year"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.comparator} {self.value:g}{self.unit}"
+
+    @property
+    def period_label(self) -> str:
+        """「每年」 for a per-year target, 「2025年」 for one due in a year, "" when the plan gives no year."""
+        if self.kind == self.Kind.PER_YEAR:
+            return str(_("每年"))
+        return str(_("%(year)s年") % {"year": self.year}) if self.year else ""
 
 
 class PlanBaseline(models.Model):

@@ -173,12 +173,18 @@ def _load_units(stats: LoadStats, items) -> dict[str, ResponsibleUnit]:
 def _unit_expander(units: dict[str, ResponsibleUnit], group_items) -> Expand:
     """The `expand` of a 〔责任单位〕 name: a unit of `units`, or a phrase of `unit_groups`."""
     groups = {g["phrase"]: g["expands_to"] for g in group_items}
+    # a group's reading may leave units out (「各辖市(区)政府」: the six, not 常州经开区管委会 — see the plan file)
+    left_out = {g["phrase"]: set(g.get("except") or []) for g in group_items}
+    for phrase, names in left_out.items():
+        unknown = names - set(units)
+        if unknown:
+            raise PlanFileError(f"unit_groups {phrase!r} 的 except 中有未定义的单位:{'、'.join(sorted(unknown))}")
 
     def expand(name: str) -> list[tuple[ResponsibleUnit, str]]:
         if name in units:
             return [(units[name], "")]
         if name in groups:
-            return [(u, name) for u in _group_members(units, groups[name], name)]
+            return [(u, name) for u in _group_members(units, groups[name], name) if u.name not in left_out[name]]
         raise PlanFileError(f"责任单位 {name!r} 不在 units 或 unit_groups 中")
 
     return expand
@@ -242,7 +248,8 @@ class _TaskLoader:
             for unit, via in self.expand(name):
                 if unit.pk not in {u.pk for u, _ in wanted}:
                     wanted.append((unit, via))
-        existing = {a.unit_id: a for a in task.assignments.all()}
+        # what the office added beyond the plan's line stays (it is not the file's to remove)
+        existing = {a.unit_id: a for a in task.assignments.all() if not a.added_by_office}
         for order, (unit, via) in enumerate(wanted, start=1):
             _upsert(
                 self.stats,
@@ -293,7 +300,7 @@ def _load_targets(
                 "clause": item.get("clause") or "",
                 "value": Decimal(str(item["value"])),
                 "unit": item["unit"],
-                "year": item.get("year"),
+                "year": None if item["kind"] == PlanTarget.Kind.PER_YEAR else item.get("year"),
                 "kind": item["kind"],
                 "comparator": item.get("comparator", ">="),
                 "quote": item.get("quote") or "",

@@ -1,5 +1,6 @@
 """Demo data tells seed 000's story and can be loaded twice without duplicates."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -21,9 +22,16 @@ def test_demo_data_is_idempotent_and_matches_the_seed_figures():
     count = ActivityReturn.objects.count()
     load_demo(io.StringIO())
     assert ActivityReturn.objects.count() == count and Campaign.objects.filter(name="2025年全国科普日").count() == 1
+    # seed 000 reports 5,200+ activities and 2.2M+ participants on the meeting day (2023-08-02, issue 14): the
+    # activities held by then and approved by then; the rest of 2023 follows at the same pace
+    meeting = dt.date(2023, 8, 2)
+    by_meeting = ActivityReturn.objects.approved().filter(
+        starts_on__range=(dt.date(2021, 1, 1), meeting), report_decided_at__date__lte=meeting
+    )
+    total = by_meeting.aggregate(p=Sum("actual_participants"))["p"]
+    assert 5200 <= by_meeting.count() <= 5400 and 2_200_000 <= total <= 2_300_000
     history = ActivityReturn.objects.approved().filter(starts_on__year__range=(2021, 2023))
-    total = history.aggregate(p=Sum("actual_participants"))["p"]
-    assert 5200 <= history.count() <= 5400 and 2_200_000 <= total <= 2_300_000
+    assert history.count() > by_meeting.count() and history.filter(campaign__name="2023年全国科普日").exists()
     assert history.values("region").distinct().count() == 7
     for name in ("2025年全国科普日", "2026年科技活动周"):
         campaign_returns = ActivityReturn.objects.filter(campaign__name=name)

@@ -173,13 +173,10 @@ def test_every_export_is_an_xlsx_whose_rows_match_the_table(client_for, leader_u
     assert (
         ws["A1"].value == "常州市 · 目标进度" and ws["A3"].value == "指标" and ws["A2"].value.startswith("数据截至:20")
     )
-    assert cards["公民具备科学素质的比例"][:3] == ("%", 2022, 17.0)
+    assert cards["公民具备科学素质的比例"][:3] == ("%", 2023, 17.0)  # reported 2023-08-02 (issue 14)
     ws, literacy = _sheet(client, "literacy")
-    assert (ws["A4"].value, ws["B4"].value) == (2016, 10.3) and literacy == {
-        2016: (10.3,),
-        2020: (15.2,),
-        2022: (17.0,),
-    }
+    assert (ws["A4"].value, ws["B4"].value) == (2016, 10.3)
+    assert literacy == {2016: (10.3,), 2020: (15.2,), 2023: (17.0,)}  # the 17% as reported on 2023-08-02 (issue 14)
     ws, bases = _sheet(client, "bases")
     assert [c.value for c in ws[3]] == ["区域", "国家级", "省级", "市级", "合计"]
     assert bases["武进区"] == (0, 1, 0, 1) and bases["天宁区"] == (0, 0, 0, 0)
@@ -219,7 +216,7 @@ def test_dashboard_page_shows_population_panels_bases_numbers_and_the_2025_targe
     assert 'data-testid="overdue-returns">2 份' in page
     data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert data["literacy"]["target"] == [2025, 21.5]
-    assert data["literacy"]["rows"] == [[2016, 10.3], [2020, 15.2], [2022, 17.0]]
+    assert data["literacy"]["rows"] == [[2016, 10.3], [2020, 15.2], [2023, 17.0]]
     assert data["activities_campaign"] == [["2025年全国科普日", 1, 55]]
     assert ["武进区", 0, 1, 0, 1] in data["bases"]
     assert 'data-chart="activities_campaign"' in page  # the campaign table has its chart
@@ -260,7 +257,7 @@ def test_the_print_sheet_in_english_shows_years_without_the_chinese_suffix(
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("indicators:print")).content.decode()
     headline = page.split('data-testid="headline-literacy_rate">')[1].split("</div></div>")[0]
-    assert "2022" in headline and "2022年" not in headline and "yr" not in headline
+    assert "2023" in headline and "2023年" not in headline and "yr" not in headline
 
 
 def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, make_report, rolled_up):
@@ -272,21 +269,23 @@ def test_api_summary_cards_carry_status_and_as_of(api_for, leader_user, make_rep
         body = api_for(leader_user).get("/api/v1/dashboard/summary/").json()
     assert body["region"]["code"] == "320400" and body["as_of"]
     cards = {c["code"]: c for c in body["cards"]}
-    # level: 17 (2022) against 17 → 21.5 from end-2022 to end-2025, two thirds of the way at end-2024
+    # level: 17 (reported 2023, issue 14) against 17 → 21.5 from end-2023 to end-2025, half way at end-2024
     assert cards["literacy_rate"] | {"name": None} == {
         "code": "literacy_rate",
         "name": None,
         "unit": "%",
         "kind": "level",
-        "year": 2022,
+        "year": 2023,
         "actual": 17.0,
         "target": 21.5,
         "target_year": 2025,
-        "expected": 20.0,
+        "target_period": "2025年",
+        "expected": 19.25,
         "status": "behind",
     }
     # flow: 320 trained in 2024 against 300 a year
     tutors = cards["tech_tutors_trained"]
+    assert (tutors["target_year"], tutors["target_period"]) == (None, "每年")  # not 2021 (issue 14)
     assert (tutors["actual"], tutors["expected"], tutors["target"], tutors["status"]) == (
         320.0,
         300.0,

@@ -1,5 +1,5 @@
-"""After `seed_demo` the dashboard tells seed 000's story: literacy 15.2% (2020) and 17% (2022), 274 bases
-(16 national, 65 provincial) in 2023, and the activity counts of the events demo."""
+"""After `seed_demo` the dashboard tells seed 000's story: literacy 15.2% (2020) and 17% (reported 2023-08-02), 274
+bases (16 national, 65 provincial) in 2023, and the activity counts of the events demo."""
 
 import io
 import json
@@ -26,7 +26,9 @@ def test_after_seed_demo_the_dashboard_shows_the_seed_000_figures(demo, client_f
     page = client_for(leader_user).get(reverse("indicators:dashboard")).content.decode()
     data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     literacy = dict((y, v) for y, v in data["literacy"]["rows"])
-    assert literacy[2020] == 15.2 and literacy[2022] == 17.0 and data["literacy"]["target"] == [2025, 21.5]
+    # the 17% is the figure the 2023-08-02 meeting reported (no survey year given): kept under 2023 (issue 14)
+    assert literacy[2020] == 15.2 and literacy[2023] == 17.0 and 2022 not in literacy
+    assert data["literacy"]["target"] == [2025, 21.5]
 
     # seed 000 quoted the registry on the meeting day; later in 2023 a municipal batch and promotions followed
     rows = {row[0]: row[1:] for row in data["bases_year"]}
@@ -40,7 +42,12 @@ def test_after_seed_demo_the_dashboard_shows_the_seed_000_figures(demo, client_f
     approved = ActivityReturn.objects.approved()
     history = approved.filter(starts_on__year__range=(2021, 2023))
     n, people = history.count(), history.aggregate(p=Sum("actual_participants"))["p"]
-    assert 5200 <= n <= 5400 and 2_200_000 <= people <= 2_300_000  # seed 000: 5,200+ and 2.2M+ over 2021-2023
+    # seed 000's 5,200+ and 2.2M+ are the meeting day's (2023-08-02, issue 14); 2021-2023 as a whole is more
+    assert n > 5400 and people > 2_300_000
+    meeting = approved.filter(
+        starts_on__gte="2021-01-01", starts_on__lte="2023-08-02", report_decided_at__date__lte="2023-08-02"
+    )
+    assert 5200 <= meeting.count() <= 5400 and meeting.aggregate(p=Sum("actual_participants"))["p"] >= 2_200_000
     by_year = {row[0]: row[1:] for row in data["activities_year"]}
     assert by_year[2023][2:] == [n, people]  # the running total since 2021, as of 2023
     for year in (2021, 2022, 2023):

@@ -36,7 +36,7 @@ def test_plan_file_says_which_unit_reports_which_figure():
         assert reporters(code) == {"市人社局"}
     assert reporters("worker_education_subsidy") == {"市总工会"}
     assert reporters("elderly_tech_university_coverage") == {"市科协"}
-    assert len(reporters("district_gov_annual_briefing")) == 7
+    assert len(reporters("district_gov_annual_briefing")) == 6  # the six 辖市(区) governments (issue 14)
     for code in (
         "literacy_rate",
         "new_municipal_popsci_bases",
