@@ -159,7 +159,7 @@ def emails_of(party, *, fallback_to_district: bool = False) -> list[str]:
 def owner_party(record):
     """The filing owner of a record, read through its model's ``owned_by`` (accounts.scope): the base, else the
     organisation, else the member unit, else the region — the most specific party that fills the record."""
-    spec = scope._spec(type(record))
+    spec = scope.owner_spec(type(record))
     for kind in ("base", "organisation", "unit", "region"):
         lookup = getattr(spec, kind)
         if lookup is None:

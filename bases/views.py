@@ -68,6 +68,16 @@ def _visible_base(request, pk) -> Base:
     return get_object_or_404(Base.objects.visible_to(request.user).select_related("region"), pk=pk)
 
 
+def _save_or_show(request, form, base: Base, title: str, saved: str):
+    """Save a base's certification or annual report with its history and go back to the base, or show the form
+    again with its errors (400)."""
+    if form.is_valid():
+        services.save_with_history(form.instance, request.user)
+        messages.success(request, saved)
+        return redirect("bases:detail", pk=base.pk)
+    return render(request, "bases/simple_form.html", {"form": form, "base": base, "title": title}, status=400)
+
+
 def _visible_certification(request, pk) -> Certification:
     return get_object_or_404(Certification.objects.visible_to(request.user).select_related("base"), pk=pk)
 
@@ -132,13 +142,7 @@ class CertificationCreateView(RoleRequiredMixin, View):
     def post(self, request, pk):
         base = _visible_base(request, pk)
         form = CertificationForm(request.POST, base=base)
-        if form.is_valid():
-            services.save_with_history(form.instance, request.user)
-            messages.success(request, _("认定已登记。"))
-            return redirect("bases:detail", pk=base.pk)
-        return render(
-            request, "bases/simple_form.html", {"form": form, "base": base, "title": _("登记认定")}, status=400
-        )
+        return _save_or_show(request, form, base, _("登记认定"), _("认定已登记。"))
 
 
 class CertificationUpdateView(RoleRequiredMixin, View):
@@ -222,13 +226,7 @@ class AnnualReportFormView(RoleRequiredMixin, View):
     def post(self, request, pk, report_pk=None):
         base, report = self._objects(request, pk, report_pk)
         form = AnnualReportForm(request.POST, instance=report, base=base)
-        if form.is_valid():
-            services.save_with_history(form.instance, request.user)
-            messages.success(request, _("年报已保存。"))
-            return redirect("bases:detail", pk=base.pk)
-        return render(
-            request, "bases/simple_form.html", {"form": form, "base": base, "title": _("基地年报")}, status=400
-        )
+        return _save_or_show(request, form, base, _("基地年报"), _("年报已保存。"))
 
 
 class ExpiringListView(RoleRequiredMixin, ListView):

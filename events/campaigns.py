@@ -81,18 +81,23 @@ def _validated(data: dict, instance: Campaign | None = None):
     return regions, units
 
 
-@transaction.atomic
-def create_campaign(user, data: dict) -> Campaign:
-    """A new draft campaign (nobody but the office sees it, nobody is told until it is published)."""
-    _check_manager(user)
-    regions, units = _validated(data)
-    campaign = Campaign(**{name: data[name] for name in FIELDS if name in data}, published_at=None)
+def _save(campaign: Campaign, regions, units) -> Campaign:
+    """Check and save the campaign, then its filing parties (already validated)."""
     campaign.name = campaign.name.strip()
     campaign.full_clean(exclude=["regions", "units"])
     campaign.save()
     campaign.regions.set(regions)
     campaign.units.set(units)
     return campaign
+
+
+@transaction.atomic
+def create_campaign(user, data: dict) -> Campaign:
+    """A new draft campaign (nobody but the office sees it, nobody is told until it is published)."""
+    _check_manager(user)
+    regions, units = _validated(data)
+    campaign = Campaign(**{name: data[name] for name in FIELDS if name in data}, published_at=None)
+    return _save(campaign, regions, units)
 
 
 @transaction.atomic
@@ -107,12 +112,7 @@ def update_campaign(campaign: Campaign, user, data: dict) -> Campaign:
     regions, units = _validated(merged, campaign)
     for name in FIELDS:
         setattr(campaign, name, merged[name])
-    campaign.name = campaign.name.strip()
-    campaign.full_clean(exclude=["regions", "units"])
-    campaign.save()
-    campaign.regions.set(regions)
-    campaign.units.set(units)
-    return campaign
+    return _save(campaign, regions, units)
 
 
 def next_year(day: dt.date | None) -> dt.date | None:

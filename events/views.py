@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
@@ -172,49 +173,59 @@ def activity_create(request):
     )
 
 
-@login_required
-def activity_edit(request, pk):
+# each phase's page: its form, its lock, its submit action and version, what "saved" says
+_PHASE_PAGES = {
+    "": (
+        ActivityRegistrationForm,
+        "is_locked",
+        services.LOCKED_MESSAGE,
+        "submit",
+        "version",
+        "registration",
+        gettext_lazy("已保存。"),
+    ),
+    "report": (
+        ActivityReportForm,
+        "is_report_locked",
+        services.REPORT_LOCKED_MESSAGE,
+        "submit_report",
+        "report_version",
+        "report",
+        gettext_lazy("活动补充信息已保存。"),
+    ),
+}
+
+
+def _edit_phase(request, pk, phase: str):
+    form_class, locked, locked_message, submit, version, page_phase, saved = _PHASE_PAGES[phase]
     activity = _get_return(request, pk)
     user = request.user
     if not activity.can_file(user):
         return _refuse(request, _("您无权修改此活动填报。"))
-    if activity.is_locked():
-        return _refuse(request, services.LOCKED_MESSAGE)
-    form = ActivityRegistrationForm(request.POST or None, instance=activity, user=user)
+    if getattr(activity, locked)():
+        return _refuse(request, locked_message)
+    form = form_class(request.POST or None, request.FILES or None, instance=activity, user=user)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
-        if _save_phase(request, form, activity, "") is None:
+        if _save_phase(request, form, activity, phase) is None:
             if request.POST.get("then") == "submit":
-                return _do_transition(request, activity, "submit", "", activity.version)
-            messages.success(request, _("已保存。"))
+                return _do_transition(request, activity, submit, "", getattr(activity, version))
+            messages.success(request, str(saved))
             return redirect("events:detail", pk=activity.pk)
-    return render(
-        request,
-        "events/activity_form.html",
-        {"form": form, "activity": activity, "creating": False, "phase": "registration"},
-    )
+    context = {"form": form, "activity": activity, "creating": False, "phase": page_phase}
+    return render(request, "events/activity_form.html", context)
+
+
+@login_required
+def activity_edit(request, pk):
+    """活动登记: the registration, until it is submitted."""
+    return _edit_phase(request, pk, "")
 
 
 @login_required
 def activity_report(request, pk):
     """活动补充信息: the post-event report of a registered activity, with no office action in between."""
-    activity = _get_return(request, pk)
-    user = request.user
-    if not activity.can_file(user):
-        return _refuse(request, _("您无权修改此活动填报。"))
-    if activity.is_report_locked():
-        return _refuse(request, services.REPORT_LOCKED_MESSAGE)
-    form = ActivityReportForm(request.POST or None, request.FILES or None, instance=activity, user=user)
-    if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        if _save_phase(request, form, activity, "report") is None:
-            if request.POST.get("then") == "submit":
-                return _do_transition(request, activity, "submit_report", "", activity.report_version)
-            messages.success(request, _("活动补充信息已保存。"))
-            return redirect("events:detail", pk=activity.pk)
-    return render(
-        request, "events/activity_form.html", {"form": form, "activity": activity, "creating": False, "phase": "report"}
-    )
+    return _edit_phase(request, pk, "report")
 
 
 @login_required

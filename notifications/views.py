@@ -86,7 +86,13 @@ def preferences(request):
     return render(request, "notifications/settings.html", {"form": form})
 
 
-def _chased(request, log, back):
+def _chase(request, chase, target, back):
+    """Send the 催报 (`chase`: a notifications service) and go back to the completeness page's reminder log."""
+    try:
+        log = chase(target, request.user)
+    except services.ReminderRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(back + "#reminders")
     parties = len(log.parties)
     messages.success(
         request,
@@ -106,13 +112,7 @@ def remind_campaign(request, pk):
     from events.models import Campaign
 
     campaign = get_object_or_404(Campaign, pk=pk)
-    back = reverse("events:campaign-detail", args=[campaign.pk])
-    try:
-        log = services.chase_campaign(campaign, request.user)
-    except services.ReminderRefused as exc:
-        messages.error(request, str(exc))
-        return redirect(back + "#reminders")
-    return _chased(request, log, back)
+    return _chase(request, services.chase_campaign, campaign, reverse("events:campaign-detail", args=[campaign.pk]))
 
 
 @login_required
@@ -122,10 +122,4 @@ def remind_period(request, pk):
     from programs.models import ReportingPeriod
 
     period = get_object_or_404(ReportingPeriod, pk=pk)
-    back = reverse("programs:period-detail", args=[period.pk])
-    try:
-        log = services.chase_period(period, request.user)
-    except services.ReminderRefused as exc:
-        messages.error(request, str(exc))
-        return redirect(back + "#reminders")
-    return _chased(request, log, back)
+    return _chase(request, services.chase_period, period, reverse("programs:period-detail", args=[period.pk]))

@@ -339,7 +339,8 @@ def xlsx_with_results(data: bytes, results: dict[str, str]) -> bytes:
             if info.filename.startswith("xl/worksheets/"):
                 for ref, text in results.items():
                     content = re.sub(
-                        rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v ?/>'.encode(),
+                        # openpyxl writes the empty result as <v/> or, with lxml installed, <v></v>
+                        rf'<c r="{ref}"[^>]*>(<f>.*?</f>)(?:<v ?/>|<v></v>)'.encode(),
                         functools.partial(_cell_with_result, ref=ref, text=escape(text)),
                         content,
                     )

@@ -50,6 +50,7 @@ __all__ = [
     "changeable",
     "is_below_district",
     "owner_for",
+    "owner_spec",
     "readable",
     "review_level",
     "reviewable",
@@ -269,11 +270,15 @@ def scope_of(user) -> Scope:
     return cached
 
 
-def _spec(model) -> OwnedBy:
+def owner_spec(model) -> OwnedBy:
+    """How the model's records belong to an owner (its ``owned_by``); a TypeError for a model without one."""
     spec = getattr(model, "owned_by", None)
     if spec is None:
         raise TypeError(f"{model.__name__} does not declare owned_by = OwnedBy(…)")
     return spec
+
+
+_spec = owner_spec
 
 
 def _filtered(queryset, q):
