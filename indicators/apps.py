@@ -11,10 +11,10 @@ class IndicatorsConfig(AppConfig):
         from common.workflow import workflow_transitioned
         from programs.services import plan_loader
 
-        from . import services, signals
+        from . import catalogue, signals
 
         workflow_transitioned.connect(signals.on_workflow_transition, dispatch_uid="indicators-workflow")
-        plan_loader.plan_loaded.connect(services.on_plan_loaded, dispatch_uid="indicators-plan-loaded")
+        plan_loader.plan_loaded.connect(catalogue.on_plan_loaded, dispatch_uid="indicators-plan-loaded")
         # Base registry edits change base counts; observations change survey values.
         for label in ("bases.Certification", "indicators.Observation"):
             try:
