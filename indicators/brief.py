@@ -157,7 +157,8 @@ def build(user, day: dt.date) -> tuple[bytes, dict]:
     )
     if f["literacy_rate"] is not None:
         obs = literacy_source(day)
-        source = re.sub(r"^\d{3}\s*|(\d{4}-\d{2}-\d{2})", "", obs.source) if obs else ""
+        # "000 2023年…会议材料(2023-08-02)" → "2023年…会议材料": the seed number and the date (said apart) dropped
+        source = re.sub(r"^\d{3}\s*|[((]\d{4}-\d{2}-\d{2}[))]", "", obs.source).strip() if obs else ""
         when = (
             _("报告日期%(date)s")
             % {"date": f"{obs.reported_on.year}年{obs.reported_on.month}月{obs.reported_on.day}日"}
