@@ -14,10 +14,11 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from programs.models import Region, ResponsibleUnit, TargetPopulation
 
+from . import demo_history
+from .demo_history import aware as _aware
 from .models import ActivityReturn, ActivityReturnTransition, Brand, Campaign, CampaignFiling
 
 BRANDS = [
@@ -68,7 +69,6 @@ TOPICS = [
 ]
 COMPANIES = ["天合光能", "中车戚墅堰所", "星宇车灯", "今创集团", "恒立液压", "东方盛虹新能源"]
 CROPS = ["水稻", "茶叶", "草莓", "葡萄", "螃蟹养殖", "青虾养殖"]
-HISTORY_END = dt.date(2023, 7, 20)  # the last activity day counted by the 2023-08-02 meeting (seed 000)
 RETURN_REASONS = [
     "请补充活动现场照片和新闻报道链接。",
     "实际参与人次与活动规模不符,请核实后重新提交。",
@@ -111,10 +111,6 @@ PARTICIPANTS = {
     "youth_special": (150, 900),
     "venue_joint": (80, 500),
 }
-
-
-def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def _build(
@@ -320,28 +316,6 @@ def _transitions(created: list[ActivityReturn]) -> list[ActivityReturnTransition
     return transitions
 
 
-def _history_filings(history_campaigns, districts: dict, users: dict) -> list[CampaignFiling]:
-    """The 2021-2023 campaigns were filed on time (a brief read for a day then lists few overdue filings), except
-    经开区's 2023 科技活动周 summary."""
-    filings = []
-    for campaign, _label, _start in history_campaigns:
-        for code, region in districts.items():
-            for kind, due in (("schedule", campaign.schedule_due), ("summary", campaign.summary_due)):
-                if (code, campaign.name, kind) == ("320491", "2023年科技活动周", "summary"):
-                    continue
-                filings.append(
-                    CampaignFiling(
-                        campaign=campaign,
-                        region=region,
-                        kind=kind,
-                        filed_by=users.get(code),
-                        filed_at=_aware(due - dt.timedelta(days=1)),
-                        text=f"{region.name}{campaign.name}活动总结。" if kind == "summary" else "",
-                    )
-                )
-    return filings
-
-
 def _filings(science_day: Campaign, week: Campaign, districts: dict, users: dict) -> list[CampaignFiling]:
     """The campaigns' filings: most on time, some late, some missing (经开区 has not filed its summary; 金坛 was
     late)."""
@@ -381,30 +355,6 @@ def _filings(science_day: Campaign, week: Campaign, districts: dict, users: dict
     return filings
 
 
-def _history_campaigns(districts: dict) -> list[tuple[Campaign, str, dt.date]]:
-    """The 2021-2023 全国科普日 and 科技活动周 for every district: (campaign, label, start)."""
-    history_campaigns = []
-    for year in (2021, 2022, 2023):
-        for kind, label, start, sched, summ in (
-            ("science_day", "全国科普日", dt.date(year, 9, 15), dt.date(year, 9, 12), dt.date(year, 9, 25)),
-            ("sci_tech_week", "科技活动周", dt.date(year, 5, 21), dt.date(year, 5, 14), dt.date(year, 6, 5)),
-        ):
-            campaign, _ = Campaign.objects.get_or_create(
-                name=f"{year}年{label}",
-                defaults=dict(
-                    kind=kind,
-                    year=year,
-                    starts_on=start,
-                    ends_on=start + dt.timedelta(days=6),
-                    schedule_due=sched,
-                    summary_due=summ,
-                ),
-            )
-            campaign.regions.set(districts.values())
-            history_campaigns.append((campaign, label, start))
-    return history_campaigns
-
-
 def load_demo(stdout) -> dict:
     from accounts.models import User
 
@@ -424,97 +374,27 @@ def load_demo(stdout) -> dict:
         u.region.code: u for u in User.objects.filter(role="district").select_related("region") if u.region
     }
     users["office"] = User.objects.filter(role="office").first()
-    campaign: Campaign | None  # history and recent activities: a campaign's, or year-round (None)
 
     # (a) the two current campaigns: every state in every district
     rows = _current_returns(rng, (science_day, week), districts, populations, brands, users)
     # (b) 2021-2023 history: approved campaign and year-round activities
-    history_campaigns = _history_campaigns(districts)
+    history_campaigns = demo_history.history_campaigns(districts)
     codes = list(WEIGHTS)
     weights = [WEIGHTS[c] for c in codes]
     categories = [c for c, _w in CATEGORY_MIX]
     category_weights = [w for _c, w in CATEGORY_MIX]
-    # Seed 000 reports on the meeting day (2023-08-02) 「两年来,全市举办各类科普活动5200多项,参与公众达220多万人次」:
-    # 5,300 activities held from January 2021 to 2023-07-20 (so every report is approved by the meeting day) with
-    # 2.25 million participants; the rest of 2023 (the 2023 全国科普日 too) follows at the same pace.
-    before_meeting = [c for c in history_campaigns if c[2] < HISTORY_END]
-    history: list[ActivityReturn] = []
-    for _ in range(5300):
-        region = districts[rng.choices(codes, weights)[0]]
-        if rng.random() < 0.42:
-            campaign, label, start = rng.choice(before_meeting)
-            day = start + dt.timedelta(days=rng.randint(0, 6))
-        else:
-            campaign, label = None, "科普"
-            day = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randint(0, (HISTORY_END - dt.date(2021, 1, 4)).days))
+
+    def pick_region():
+        return districts[rng.choices(codes, weights)[0]]
+
+    def approved(region, campaign, label, day):
         category = rng.choices(categories, category_weights)[0]
-        history.append(
-            _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
-        )
-    target = 2_250_000
-    total = sum(a.actual_participants for a in history)
-    for activity in history:
-        activity.actual_participants = max(1, round(activity.actual_participants * target / total))
-    per_activity = target / len(history)
-    late_2023 = [c for c in history_campaigns if c[2] >= HISTORY_END]
-    rest: list[ActivityReturn] = []
-    for _ in range(900):
-        region = districts[rng.choices(codes, weights)[0]]
-        if rng.random() < 0.42 and late_2023:
-            campaign, label, start = rng.choice(late_2023)
-            day = start + dt.timedelta(days=rng.randint(0, 6))
-        else:
-            campaign, label = None, "科普"
-            day = HISTORY_END + dt.timedelta(days=rng.randint(1, (dt.date(2023, 12, 30) - HISTORY_END).days))
-        category = rng.choices(categories, category_weights)[0]
-        rest.append(
-            _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
-        )
-    mean = sum(a.actual_participants for a in rest) / len(rest)
-    for activity in rest:
-        activity.actual_participants = max(1, round(activity.actual_participants * per_activity / mean))
-    history.extend(rest)
+        return _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
+
+    history, per_activity = demo_history.history_returns(rng, pick_region, approved, history_campaigns)
     rows.extend(history)
     # (c) 2024 and January-August 2025: the work goes on at the same pace (year-round and 2024 campaigns)
-    recent_campaigns = []
-    for kind, label, start, sched, summ in (
-        ("science_day", "全国科普日", dt.date(2024, 9, 15), dt.date(2024, 9, 12), dt.date(2024, 9, 25)),
-        ("sci_tech_week", "科技活动周", dt.date(2024, 5, 25), dt.date(2024, 5, 18), dt.date(2024, 6, 8)),
-        ("sci_tech_week", "科技活动周", dt.date(2025, 5, 24), dt.date(2025, 5, 17), dt.date(2025, 6, 7)),
-    ):
-        campaign, _ = Campaign.objects.get_or_create(
-            name=f"{start.year}年{label}",
-            defaults=dict(
-                kind=kind,
-                year=start.year,
-                starts_on=start,
-                ends_on=start + dt.timedelta(days=6),
-                schedule_due=sched,
-                summary_due=summ,
-            ),
-        )
-        campaign.regions.set(districts.values())
-        recent_campaigns.append((campaign, label, start))
-    recent: list[ActivityReturn] = []
-    for count, first, days in ((1850, dt.date(2024, 1, 2), 362), (1150, dt.date(2025, 1, 2), 235)):
-        for _ in range(count):
-            region = districts[rng.choices(codes, weights)[0]]
-            day = first + dt.timedelta(days=rng.randint(0, days))
-            in_year = [c for c in recent_campaigns if c[2].year == day.year]
-            if rng.random() < 0.4 and in_year:
-                campaign, label, start = rng.choice(in_year)
-                day = start + dt.timedelta(days=rng.randint(0, 6))
-            else:
-                campaign, label = None, "科普"
-            category = rng.choices(categories, category_weights)[0]
-            recent.append(
-                _build(rng, region, campaign, category, day, "approved", populations, brands, day.year, label, users)
-            )
-    scale = per_activity  # same participants per activity as 2021-2023
-    mean = sum(a.actual_participants for a in recent) / len(recent)
-    for activity in recent:
-        activity.actual_participants = max(1, round(activity.actual_participants * scale / mean))
-    rows.extend(recent)
+    rows.extend(demo_history.recent_returns(rng, pick_region, approved, districts, per_activity))
 
     created = ActivityReturn.objects.bulk_create(rows, batch_size=1000)
     through = ActivityReturn.target_populations.through
@@ -532,7 +412,8 @@ def load_demo(stdout) -> dict:
     demo.filter(report_status="submitted").update(report_version=2)
 
     CampaignFiling.objects.bulk_create(
-        _filings(science_day, week, districts, users) + _history_filings(history_campaigns, districts, users)
+        _filings(science_day, week, districts, users)
+        + demo_history.history_filings(history_campaigns, districts, users)
     )
     _chain_demo(stdout, science_day)
     _summary(stdout, ActivityReturn.objects.filter(source="demo"))
