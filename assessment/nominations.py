@@ -66,18 +66,18 @@ def _what_is_nominated(campaign, district, nominee) -> tuple[str, int, dict]:
         kind, quota, fields["activity"] = Nomination.Kind.ACTIVITY, activity_quota, nominee
         if nominee.campaign_id != campaign.pk:
             raise InvalidTransition(f"活动“{nominee.title}”不属于“{campaign}”。")
-        if nominee.unit_id or not (nominee.region and nominee.region.path.startswith(district.path)):
+        if not scope.nominee_in_district(nominee, district):
             raise TransitionNotAllowed(f"活动“{nominee.title}”不是{district}的活动,不能推荐。")
         problems = ineligible_reasons(nominee)
         if problems:
             raise InvalidTransition(f"活动“{nominee.title}”不符合推优条件:" + "".join(problems))
     elif isinstance(nominee, Region) and nominee.level == "town":
         kind, quota, fields["town"] = Nomination.Kind.UNIT, unit_quota, nominee
-        if nominee.parent_id != district.pk:
+        if not scope.nominee_in_district(nominee, district):
             raise TransitionNotAllowed(f"“{nominee}”不是{district}的镇(街道)。")
     elif isinstance(nominee, Organisation):
         kind, quota, fields["organisation"] = Nomination.Kind.UNIT, unit_quota, nominee
-        if not nominee.region.path.startswith(district.path):
+        if not scope.nominee_in_district(nominee, district):
             raise TransitionNotAllowed(f"“{nominee}”不是{district}的基层组织。")
     else:
         raise InvalidTransition("只能推荐镇(街道)、基层组织或活动。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views, views_bulk
+from . import campaign_views, views, views_bulk, views_import
 
 app_name = "events"
 urlpatterns = [
@@ -8,10 +8,10 @@ urlpatterns = [
     path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
     path("bulk/", views_bulk.bulk_action, name="bulk"),
     path("new/", views.activity_create, name="create"),
-    path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import-confirm"),
-    path("import/template.xlsx", views.import_template, name="import-template"),
-    path("import/filled.xlsx", views.import_export, name="import-export"),
+    path("import/", views_import.import_upload, name="import"),
+    path("import/confirm/", views_import.import_confirm, name="import-confirm"),
+    path("import/template.xlsx", views_import.import_template, name="import-template"),
+    path("import/filled.xlsx", views_import.import_export, name="import-export"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),

@@ -22,6 +22,7 @@ __all__ = [
     "can_manage_assessment",
     "nominating_district",
     "nominations_visible",
+    "nominee_in_district",
 ]
 
 
@@ -125,6 +126,19 @@ def nominating_district(user, requested=None):
     if requested is not None and requested != sc.region:
         raise PermissionDenied(f"您只能以“{sc.region}”的名义推荐。")
     return sc.region
+
+
+def nominee_in_district(nominee, district) -> bool:
+    """Whether a 推优 nominee belongs to `district`: an activity filed in its region tree (not a member unit's), one
+    of its towns, or an organisation of its region tree."""
+    from programs.models import Region
+
+    if isinstance(nominee, Region):
+        return nominee.parent_id == district.pk
+    region = getattr(nominee, "region", None)
+    if region is None or getattr(nominee, "unit_id", None):
+        return False
+    return region.path.startswith(district.path)
 
 
 # === end of 推优 =================================================================================================
