@@ -24,6 +24,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common import clock
+
 DISTRICTS, UNITS, TOWNS = "districts", "units", "towns"
 REGIONS = (DISTRICTS, TOWNS)
 CENT = Decimal("0.01")
@@ -243,7 +245,7 @@ def targets_on_track_rate(year, parties):
     IndicatorValue = apps.get_model("indicators", "IndicatorValue")
     Region = apps.get_model("programs", "Region")
     city = Region.objects.filter(level="city").first()
-    day = min(dt.date(year, 12, 31), timezone.localdate())
+    day = min(dt.date(year, 12, 31), clock.today())
     indicators = list(
         Indicator.objects.filter(plan_target__task__isnull=False, targets__isnull=False)
         .distinct()

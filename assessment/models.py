@@ -9,8 +9,6 @@ results are locked; a correction after publication is a recorded Revision (asses
 
 from __future__ import annotations
 
-import os
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -377,8 +375,10 @@ class Score(PartyFields):
 
 
 def evidence_path(instance, filename):
-    ext = os.path.splitext(filename)[1].lower()
-    return f"assessment/{uuid.uuid4().hex}{ext if ext in ('.pdf', '.docx', '.xlsx', '.jpg', '.png') else '.bin'}"
+    """A random name under assessment/, the extension only if the upload checker gives it (common.uploads)."""
+    from common.uploads import generated_path
+
+    return generated_path("assessment", filename)
 
 
 class ScoreEvidence(models.Model):

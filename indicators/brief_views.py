@@ -17,8 +17,6 @@ from common.limits import validate_plan_date
 
 from . import brief
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def parse_brief_date(raw: str | None, today: dt.date) -> dt.date:
     """`?date=YYYY-MM-DD` (default today): a real day of the plan period, not after today."""
@@ -59,4 +57,4 @@ class BriefView(LoginRequiredMixin, View):
         except ValidationError as exc:
             return render(request, "indicators/brief_error.html", {"message": exc.messages[0]}, status=400)
         content, _figures = brief.build(request.user, day)
-        return downloads.content_download(content, f"{brief.TITLE}-{day.isoformat()}.docx", DOCX)
+        return downloads.content_download(content, f"{brief.TITLE}-{day.isoformat()}.docx", downloads.DOCX)
