@@ -24,8 +24,10 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## make run: venv, install, migrate, load the plan and demo data, serve on 127.0.0.1:8000 (SQLite, in-process tasks)
+## make run: venv, install, migrate, load the plan and demo data, Chromium and CJK fonts for the PDFs and the brief
+## (browser-deps, when apt is usable), serve on 127.0.0.1:8000 (SQLite, in-process tasks)
 run: demo
+	-@$(MAKE) --no-print-directory browser-deps  # the PDFs and the brief need them; the portal runs without
 	@echo "门户地址 http://127.0.0.1:8000  (演示账号见上方或 README.md)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

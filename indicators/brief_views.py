@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -56,5 +56,8 @@ class BriefView(LoginRequiredMixin, View):
             day = parse_brief_date(request.GET.get("date"), clock.today())
         except ValidationError as exc:
             return render(request, "indicators/brief_error.html", {"message": exc.messages[0]}, status=400)
-        content, _figures = brief.build(request.user, day)
+        try:
+            content, _figures = brief.build(request.user, day)
+        except ImproperlyConfigured as exc:  # no CJK font on this server (indicators.charts says which package)
+            return render(request, "indicators/brief_error.html", {"message": str(exc)}, status=503)
         return downloads.content_download(content, f"{brief.TITLE}-{day.isoformat()}.docx", downloads.DOCX)

@@ -181,3 +181,19 @@ def test_a_bad_date_is_a_400_in_chinese(raw, words, client_for, leader_user, set
     assert response.status_code == 400
     body = response.content.decode()
     assert words in body and "无法生成会议材料" in body
+
+
+def test_a_server_without_a_chinese_font_says_which_package_to_install(client_for, leader_user, monkeypatch):
+    """The charts need Noto Sans CJK (fonts-noto-cjk): without it the brief is a 503 naming the package, not a 500."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from indicators import charts
+
+    def missing():
+        raise ImproperlyConfigured(
+            "找不到中文字体:请安装 Debian 软件包 fonts-noto-cjk,或用 KEPU_CJK_FONT 指定字体文件。"
+        )
+
+    monkeypatch.setattr(charts, "cjk_font_path", missing)
+    response = _brief(client_for, leader_user)
+    assert response.status_code == 503 and "fonts-noto-cjk" in response.content.decode()
